@@ -1,0 +1,92 @@
+# wa-report: build, run and test the nginx module.
+#   make          build build/ngx_http_wa_report_module.so against Debian's nginx
+#   make run      start a private redis-server + nginx with demo data (PORT=8000)
+#   make stop     stop them
+#   make test     unit tests (ASan+UBSan), Lua script tests, integration tests
+#   make bench    benchmarks (see BENCHMARKS.md)
+
+SHELL     := /bin/bash
+BUILD     ?= build
+NGX_SRC   ?= /usr/share/nginx/src
+NGX_DIR   := $(BUILD)/nginx
+MODULE    := $(BUILD)/ngx_http_wa_report_module.so
+PORT      ?= 8000
+CXX       ?= g++
+CXXFLAGS  ?= -std=c++17 -Wall -Wextra -Werror -g -O1
+SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+CORE_SRCS := $(wildcard src/core/*.cpp)
+MOD_SRCS  := $(wildcard src/*.cpp src/*.hpp) $(CORE_SRCS) $(wildcard src/core/*.hpp)
+LUA_SRCS  := $(wildcard lua-compat/*.lua)
+UNIT_SRCS := $(wildcard tests/unit/*.cpp)
+INT_SRCS  := $(wildcard tests/integration/*.cpp tests/integration/*.hpp)
+
+# Everything the build, the tests, `make run` and `make bench` need.
+DEB_PKGS  := g++ make nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev \
+             libhiredis-dev libjansson-dev libcctz-dev tzdata libgtest-dev \
+             libcpp-httplib-dev libcurl4-openssl-dev redis-server redis-tools \
+             curl wrk procps
+
+.PHONY: all module deps unit integration lua-test test run stop bench clean
+
+all: module
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	    | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:" $$missing; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+module: $(MODULE)
+
+# Out of tree: a private copy of Debian's nginx source tree, configured with
+# the flags Debian's nginx binary was built with, so the .so is binary-compatible.
+# configure runs again when the file list changes, not on every edit.
+SRC_LIST  := $(BUILD)/sources.list
+$(shell mkdir -p $(BUILD); echo $(CORE_SRCS) $(LUA_SRCS) | cmp -s - $(SRC_LIST) \
+    || echo $(CORE_SRCS) $(LUA_SRCS) > $(SRC_LIST))
+
+$(NGX_DIR)/Makefile: config $(LUA_SRCS) $(SRC_LIST)
+	rm -rf $(NGX_DIR) && mkdir -p $(BUILD) && cp -a $(NGX_SRC) $(NGX_DIR)
+	cd $(NGX_DIR) && source ./conf_flags && \
+	    ./configure "$${NGX_CONF_FLAGS[@]}" --with-compat \
+	        --add-dynamic-module=$(CURDIR) >configure.log 2>&1 \
+	    || { tail -20 configure.log; exit 1; }
+
+$(MODULE): $(NGX_DIR)/Makefile $(MOD_SRCS)
+	$(MAKE) -s -C $(NGX_DIR) -f objs/Makefile modules
+	cp $(NGX_DIR)/objs/ngx_http_wa_report_module.so $@
+
+$(BUILD)/unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*.hpp)
+	@mkdir -p $(BUILD)
+	$(CXX) $(CXXFLAGS) $(SANITIZE) -Isrc $(CORE_SRCS) $(UNIT_SRCS) \
+	    -ljansson -lcctz -lcrypto -lgtest -lgtest_main -pthread -o $@
+
+$(BUILD)/integration_tests: $(INT_SRCS) $(wildcard src/core/*.hpp)
+	@mkdir -p $(BUILD)
+	$(CXX) $(CXXFLAGS) -Isrc $(filter %.cpp,$(INT_SRCS)) \
+	    -lgtest -lhiredis -ljansson -pthread -o $@
+
+unit: $(BUILD)/unit_tests
+integration: $(BUILD)/integration_tests $(MODULE)
+
+test: deps
+	@$(MAKE) --no-print-directory module unit integration
+	@tools/run-tests.sh $(BUILD)
+
+run: deps
+	@$(MAKE) --no-print-directory module
+	@PORT=$(PORT) tools/run.sh start
+
+stop:
+	@tools/run.sh stop
+
+bench: deps
+	@$(MAKE) --no-print-directory module
+	@tools/bench.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,50 @@
+-- record.lua: count one accepted send for a customer's vehicle.
+-- KEYS: 1 T:report:<cust>:<veh>  2 T:reports  3 T:report-ids
+--       4 T:customer:<cust>:reports  5 T:stats  6 T:stats:freq  7 T:seq
+--       8 T:msg:<message id>  9 T:customer:<cust>  10 T:vehicle:<veh>
+-- ARGV: 1 id_customer  2 id_vehicle  3 new report id (used only on create)
+--       4 now (local ISO "2026-01-05T10:30:00")  5 mark TTL seconds (>= 1)
+-- Returns {"no_customer"} | {"no_vehicle"} | {"vehicle_mismatch"}
+--   | {"duplicate"} (mark exists, pair has no report; nothing changed)
+--   | {"duplicate"|"counted", id, id_customer, id_vehicle,
+--      last_message_date (nil if absent), frequency (int), created_at, updated_at}
+local rep, cust, veh, now = KEYS[1], ARGV[1], ARGV[2], ARGV[4]
+local ttl = tonumber(ARGV[5])
+if not ttl or ttl < 1 then return redis.error_reply('ERR record: bad mark ttl') end
+if redis.call('EXISTS', KEYS[9]) == 0 then return {'no_customer'} end
+if redis.call('EXISTS', KEYS[10]) == 0 then return {'no_vehicle'} end
+if redis.call('HGET', KEYS[10], 'customer_id') ~= cust then return {'vehicle_mismatch'} end
+
+local function reply(status)
+  local r = redis.call('HMGET', rep, 'id', 'id_customer', 'id_vehicle',
+    'last_message_date', 'frequency', 'created_at', 'updated_at')
+  return {status, r[1], r[2], r[3], r[4], tonumber(r[5]) or 0, r[6], r[7]}
+end
+
+if redis.call('EXISTS', KEYS[8]) == 1 then
+  if redis.call('EXISTS', rep) == 0 then return {'duplicate'} end
+  return reply('duplicate')
+end
+
+local id
+if redis.call('EXISTS', rep) == 0 then
+  local seq = redis.call('INCR', KEYS[7])
+  id = ARGV[3]
+  redis.call('HSET', rep, 'id', id, 'id_customer', cust, 'id_vehicle', veh,
+    'last_message_date', now, 'frequency', 1, 'created_at', now,
+    'updated_at', now, 'seq', seq)
+  redis.call('ZADD', KEYS[2], seq, cust .. ':' .. veh)
+  redis.call('ZADD', KEYS[4], seq, veh)
+  redis.call('HSET', KEYS[3], id, cust .. ':' .. veh)
+  redis.call('HINCRBY', KEYS[5], 'reports', 1)
+  redis.call('HINCRBY', KEYS[6], 1, 1)
+else
+  id = redis.call('HGET', rep, 'id')
+  local f = redis.call('HINCRBY', rep, 'frequency', 1)
+  redis.call('HSET', rep, 'last_message_date', now, 'updated_at', now)
+  if redis.call('HINCRBY', KEYS[6], f - 1, -1) <= 0 then redis.call('HDEL', KEYS[6], f - 1) end
+  redis.call('HINCRBY', KEYS[6], f, 1)
+end
+redis.call('HINCRBY', KEYS[5], 'messages', 1)
+redis.call('SET', KEYS[8], id, 'EX', ttl)
+return reply('counted')

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dates.hpp"
+#include "json.hpp"
+
+namespace wa {
+
+// Request bodies are checked the way the old pydantic-1 models did: every
+// field is checked and all problems are reported at once, with pydantic's
+// messages and types. Non-empty errors means an empty value.
+template <class T>
+struct Parsed {
+    std::optional<T> value;
+    std::vector<FieldError> errors;
+};
+
+struct CustomerInput {
+    std::string name, phone, address;
+};
+
+// name (or "nama"), phone (or "hp"), address (or "alamat", may be absent).
+// The phone is kept as typed (trimmed); it only has to normalise.
+Parsed<CustomerInput> parse_customer(std::string_view body);
+
+struct VehicleInput {
+    std::string customer_id, model, nopol;
+    Date last_visit;
+    std::optional<Date> next_visit;
+};
+
+// customer_id, model, nopol (or "no_pol"), last_visit_date, next_visit_date
+// (may be absent or null).
+Parsed<VehicleInput> parse_vehicle(std::string_view body);
+
+struct RecordInput {
+    std::string id_customer, id_vehicle, message_id;
+};
+
+Parsed<RecordInput> parse_record(std::string_view body);
+
+struct ImportLine {
+    enum Kind { Customer, Vehicle } kind = Customer;
+    std::string id;
+    CustomerInput customer;  // set when kind == Customer
+    VehicleInput vehicle;    // set when kind == Vehicle
+};
+
+// One NDJSON object: "kind" ("customer" or "vehicle"), "id", and the fields
+// of parse_customer or parse_vehicle.
+Parsed<ImportLine> parse_import_line(std::string_view line);
+
+// "phone: value is not a plausible phone number; name: field required"
+std::string errors_text(const std::vector<FieldError>& errors);
+
+}  // namespace wa

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace wa {
+
+// 1..64 characters of [A-Za-z0-9_.:-]; braces would break the hash tag.
+bool valid_key_prefix(std::string_view prefix);
+
+// Every key carries the hash tag "{prefix}" so that one Lua script may touch
+// any of them on a Redis Cluster.
+class Keys {
+public:
+    explicit Keys(std::string prefix);
+
+    const std::string& tag() const { return tag_; }
+
+    std::string customer(std::string_view id) const;
+    std::string customer_vehicles(std::string_view id) const;
+    std::string customer_reports(std::string_view id) const;
+    std::string vehicle(std::string_view id) const;
+    std::string due() const;
+    std::string report(std::string_view cust, std::string_view veh) const;
+    std::string reports() const;
+    std::string report_ids() const;
+    std::string seq() const;
+    std::string stats() const;
+    std::string stats_freq() const;
+    std::string message(std::string_view message_id) const;
+
+private:
+    std::string join(std::string_view a) const;
+    std::string join(std::string_view a, std::string_view b) const;
+    std::string join(std::string_view a, std::string_view b, std::string_view c) const;
+
+    std::string tag_;
+};
+
+}  // namespace wa

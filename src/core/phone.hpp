@@ -1,0 +1,15 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace wa {
+
+// Indonesian numbers in the forms people type ("0812-3456-7890",
+// "+62 812 3456 7890", "812...", "0062...") become the digits-only
+// international form "62812..." that WhatsApp gateways expect. Other
+// countries are accepted only when written with a leading "+".
+std::optional<std::string> normalize_phone(std::string_view raw);
+
+}  // namespace wa

@@ -1,0 +1,281 @@
+#include "routes.hpp"
+
+#include <initializer_list>
+
+#include "uuid.hpp"
+
+namespace wa {
+
+namespace {
+
+constexpr size_t kMaxParams = 2;
+
+struct RouteSpec {
+    std::string_view pattern;  // "{name}" matches one non-empty segment
+    std::initializer_list<Method> methods;
+    Route route;
+};
+
+// Order matters and mirrors the old FastAPI router: "/{report_id}" comes
+// before "/reset-frequency", which is why GET /reset-frequency answers 405
+// with "Allow: DELETE" there and here.
+const RouteSpec kRoutes[] = {
+    {"/", {Method::Get}, Route::List},
+    {"/detail", {Method::Get}, Route::Detail},
+    {"/statistics", {Method::Get}, Route::Statistics},
+    {"/record", {Method::Post}, Route::Record},
+    {"/data/import", {Method::Post}, Route::Import},
+    {"/data/customers/{id}", {Method::Get, Method::Put, Method::Delete}, Route::CustomerData},
+    {"/data/vehicles/{id}", {Method::Get, Method::Put, Method::Delete}, Route::VehicleData},
+    {"/customer/{id_customer}", {Method::Get}, Route::Customer},
+    {"/customer/{id_customer}/vehicle/{id_vehicle}", {Method::Get}, Route::CustomerVehicle},
+    {"/{report_id}", {Method::Delete}, Route::DeleteReport},
+    {"/reset-frequency", {Method::Post}, Route::ResetFrequency},
+};
+
+struct Param {
+    std::string_view name;
+    std::string_view value;
+};
+
+struct PathMatch {
+    bool matched = false;
+    Param params[kMaxParams];
+    size_t count = 0;
+};
+
+PathMatch match_pattern(std::string_view pattern, std::string_view path)
+{
+    PathMatch result;
+    size_t p = 0;
+    size_t i = 0;
+
+    while (p < pattern.size()) {
+        if (pattern[p] != '{') {
+            if (i >= path.size() || path[i] != pattern[p]) {
+                return {};
+            }
+            p++;
+            i++;
+            continue;
+        }
+
+        size_t close = pattern.find('}', p);
+        size_t end = path.find('/', i);
+        if (end == std::string_view::npos) {
+            end = path.size();
+        }
+        if (end == i || result.count == kMaxParams) {
+            return {};
+        }
+
+        result.params[result.count++] = {pattern.substr(p + 1, close - p - 1), path.substr(i, end - i)};
+        p = close + 1;
+        i = end;
+    }
+
+    result.matched = i == path.size();
+    return result;
+}
+
+bool allows(const RouteSpec& spec, Method m)
+{
+    for (Method allowed : spec.methods) {
+        if (allowed == m) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const char* method_name(Method m)
+{
+    switch (m) {
+    case Method::Get: return "GET";
+    case Method::Head: return "HEAD";
+    case Method::Post: return "POST";
+    case Method::Put: return "PUT";
+    case Method::Delete: return "DELETE";
+    case Method::Other: break;
+    }
+    return "";
+}
+
+std::string allow_header(const RouteSpec& spec)
+{
+    std::string allow;
+    for (Method m : spec.methods) {
+        if (!allow.empty()) {
+            allow.append(", ");
+        }
+        allow.append(method_name(m));
+    }
+    return allow;
+}
+
+bool matches_any_route(std::string_view path)
+{
+    for (const RouteSpec& spec : kRoutes) {
+        if (match_pattern(spec.pattern, path).matched) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// FastAPI validates path parameters only once the route is chosen.
+RouteMatch accept(const RouteSpec& spec, const PathMatch& path)
+{
+    RouteMatch result;
+    std::string* slots[kMaxParams] = {&result.a, &result.b};
+
+    for (size_t k = 0; k < path.count; k++) {
+        auto id = parse_uuid(path.params[k].value);
+        if (!id) {
+            result.errors.push_back(uuid_error("path", std::string(path.params[k].name)));
+            continue;
+        }
+        *slots[k] = std::move(*id);
+    }
+
+    result.route = result.errors.empty() ? spec.route : Route::Invalid;
+    return result;
+}
+
+// Starlette strips every trailing slash, or adds one when there is none.
+std::string slash_variant(std::string_view path)
+{
+    if (path.empty() || path.back() != '/') {
+        return std::string(path) + "/";
+    }
+
+    size_t end = path.find_last_not_of('/');
+    return std::string(path.substr(0, end == std::string_view::npos ? 0 : end + 1));
+}
+
+RouteMatch redirect_or_not_found(std::string_view path)
+{
+    RouteMatch result;
+    if (path == "/") {
+        return result;
+    }
+
+    std::string variant = slash_variant(path);
+    if (matches_any_route(variant)) {
+        result.route = Route::Redirect;
+        result.redirect = std::move(variant);
+    }
+    return result;
+}
+
+int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+// application/x-www-form-urlencoded: "+" is a space; a malformed escape
+// stays as typed, as Python's unquote_plus leaves it.
+std::string decode_query_component(std::string_view s)
+{
+    std::string out;
+    out.reserve(s.size());
+
+    for (size_t i = 0; i < s.size(); i++) {
+        if (s[i] == '+') {
+            out.push_back(' ');
+            continue;
+        }
+
+        int hi = s[i] == '%' && i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
+        int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
+        if (lo < 0) {
+            out.push_back(s[i]);
+            continue;
+        }
+
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+    }
+
+    return out;
+}
+
+}  // namespace
+
+Method method_from_name(std::string_view name)
+{
+    if (name == "GET") {
+        return Method::Get;
+    }
+    if (name == "HEAD") {
+        return Method::Head;
+    }
+    if (name == "POST") {
+        return Method::Post;
+    }
+    if (name == "PUT") {
+        return Method::Put;
+    }
+    if (name == "DELETE") {
+        return Method::Delete;
+    }
+    return Method::Other;
+}
+
+RouteMatch match_route(Method m, std::string_view path)
+{
+    const RouteSpec* partial = nullptr;
+
+    for (const RouteSpec& spec : kRoutes) {
+        PathMatch pm = match_pattern(spec.pattern, path);
+        if (!pm.matched) {
+            continue;
+        }
+        if (allows(spec, m)) {
+            return accept(spec, pm);
+        }
+        if (partial == nullptr) {
+            partial = &spec;
+        }
+    }
+
+    if (partial != nullptr) {
+        RouteMatch result;
+        result.route = Route::MethodNotAllowed;
+        result.allow = allow_header(*partial);
+        return result;
+    }
+
+    return redirect_or_not_found(path);
+}
+
+std::optional<std::string> query_arg(std::string_view query, std::string_view name)
+{
+    while (!query.empty()) {
+        size_t amp = query.find('&');
+        std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+
+        size_t eq = pair.find('=');
+        if (decode_query_component(pair.substr(0, eq)) != name) {
+            continue;
+        }
+        if (eq == std::string_view::npos) {
+            return std::string();
+        }
+        return decode_query_component(pair.substr(eq + 1));
+    }
+
+    return std::nullopt;
+}
+
+}  // namespace wa

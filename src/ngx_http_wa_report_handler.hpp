@@ -1,0 +1,60 @@
+// The report API's request context and the helpers its handlers share.
+#pragma once
+
+#include "ngx_http_wa_report_module.hpp"
+
+#include "core/routes.hpp"
+
+#include <optional>
+#include <string>
+
+namespace wa {
+
+enum class StreamKind { list, detail, customer };
+
+// Per request, in r->pool; its destructor runs from a pool cleanup, which
+// also detaches a Redis call still in flight.
+struct Ctx {
+    ngx_http_request_t* r = nullptr;
+    RouteMatch route;
+    Call* call = nullptr;
+
+    // Multi-step operations (reset chunks, import batches).
+    int64_t count = 0;
+    std::string cursor;
+    std::string customer;
+    std::string now;
+
+    // State of a long operation (stream, import), freed with the request.
+    void* aux = nullptr;
+    void (*aux_free)(void*) = nullptr;
+
+    ~Ctx();
+};
+
+// Answer helpers: they return what the handler returns to nginx, or what is
+// passed to finish() from an asynchronous callback.
+ngx_int_t send_json(ngx_http_request_t* r, ngx_uint_t status, const std::string& body);
+ngx_int_t send_unavailable(ngx_http_request_t* r);
+ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply);
+
+// Ends a request whose handler returned NGX_DONE, from an event that is not
+// the client's (a Redis reply).
+void finish(ngx_http_request_t* r, ngx_int_t rc);
+
+// Remembers the call so an early client close can detach it. false: Redis is
+// down, the caller answers 503.
+bool track(Ctx* ctx, Call* call);
+
+// Reply accessors.
+std::string reply_str(const redisReply* e);
+std::optional<std::string> reply_opt(const redisReply* e);
+int64_t reply_int(const redisReply* e);
+bool reply_ok(const redisReply* reply, size_t min_elements);
+
+ngx_int_t start_stream(Ctx* ctx, StreamKind kind);
+
+const ngx_http_wa_report_loc_conf_t* loc_conf(ngx_http_request_t* r);
+std::string now_local();
+
+}  // namespace wa

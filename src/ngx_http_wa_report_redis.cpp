@@ -1,0 +1,490 @@
+// hiredis's async API driven by nginx's events.
+//
+// The adapter wraps hiredis's socket in an nginx connection so that its read
+// and write readiness arrives through the worker's event loop. Events are
+// level-triggered: hiredis reads at most one 16 KB chunk per call and relies
+// on being called again while data is pending. hiredis 0.14 has no timeouts
+// of its own in async mode, so connect and command timeouts, and the
+// reconnect backoff, are nginx timers owned by the Redis object.
+
+#include "ngx_http_wa_report_redis.hpp"
+
+#include "core/sha1.hpp"
+
+#include <cstring>
+#include <new>
+
+namespace wa {
+
+namespace {
+
+struct ScriptText {
+    const char* name;
+    const char* text;
+};
+
+#define WA_SCRIPT(name, text) {#name, text},
+const ScriptText script_texts[] = {
+#include "wa_report_scripts.inc"
+};
+#undef WA_SCRIPT
+
+const char* const script_names[] = {
+    "record",      "report_delete",   "reset",
+    "page",        "stats",           "customer_put",
+    "customer_delete", "vehicle_put", "vehicle_delete",
+};
+static_assert(sizeof(script_names) / sizeof(script_names[0])
+                  == static_cast<size_t>(Script::count_),
+              "every Script has a name");
+
+const char* script_text(Script s) {
+    for (const auto& t : script_texts) {
+        if (std::strcmp(t.name, script_name(s)) == 0) {
+            return t.text;
+        }
+    }
+    return nullptr;
+}
+
+constexpr ngx_msec_t backoff_min = 100;
+constexpr ngx_msec_t backoff_max = 3000;
+
+// The nginx side of one hiredis connection. Owned by Redis, outlives the
+// hiredis context: hiredis 0.14 may call cleanup twice and closes the fd
+// itself afterwards, so cleanup only detaches.
+struct Adapter {
+    redisAsyncContext* ac = nullptr;
+    ngx_connection_t* c = nullptr;
+    bool writing = false;  // inside redisAsyncHandleWrite
+};
+
+void adapter_read(ngx_event_t* ev) {
+    auto* c = static_cast<ngx_connection_t*>(ev->data);
+    auto* a = static_cast<Adapter*>(c->data);
+    redisAsyncHandleRead(a->ac);
+}
+
+void adapter_write(ngx_event_t* ev) {
+    auto* c = static_cast<ngx_connection_t*>(ev->data);
+    auto* a = static_cast<Adapter*>(c->data);
+    a->writing = true;
+    redisAsyncHandleWrite(a->ac);
+    a->writing = false;
+}
+
+void adapter_add(void* data, bool write) {
+    auto* a = static_cast<Adapter*>(data);
+    if (a->c == nullptr) {
+        return;
+    }
+    ngx_event_t* ev = write ? a->c->write : a->c->read;
+    if (ev->active) {
+        return;
+    }
+    // Commands queued while the worker handles one batch of events are
+    // written together once the batch is done: a posted event, no epoll_ctl
+    // round. Only a write the socket could not take waits for EPOLLOUT, and
+    // only a connected socket (hiredis detects the connect by writability).
+    if (write && !a->writing && (a->ac->c.flags & REDIS_CONNECTED)) {
+        if (!ev->posted) {
+            ngx_post_event(ev, &ngx_posted_events);
+        }
+        return;
+    }
+    if (ngx_add_event(ev, write ? NGX_WRITE_EVENT : NGX_READ_EVENT, NGX_LEVEL_EVENT)
+        != NGX_OK) {
+        ngx_log_error(NGX_LOG_ERR, a->c->log, 0, "wa_report: cannot add redis event");
+    }
+}
+
+void adapter_del(void* data, bool write) {
+    auto* a = static_cast<Adapter*>(data);
+    if (a->c == nullptr) {
+        return;
+    }
+    ngx_event_t* ev = write ? a->c->write : a->c->read;
+    if (!ev->active) {
+        return;
+    }
+    ngx_del_event(ev, write ? NGX_WRITE_EVENT : NGX_READ_EVENT, 0);
+}
+
+void adapter_add_read(void* data) { adapter_add(data, false); }
+void adapter_del_read(void* data) { adapter_del(data, false); }
+void adapter_add_write(void* data) { adapter_add(data, true); }
+void adapter_del_write(void* data) { adapter_del(data, true); }
+
+void adapter_cleanup(void* data) {
+    auto* a = static_cast<Adapter*>(data);
+    ngx_connection_t* c = a->c;
+    if (c == nullptr) {
+        return;
+    }
+    adapter_del(data, false);
+    adapter_del(data, true);
+    if (c->read->posted) {
+        ngx_delete_posted_event(c->read);
+    }
+    if (c->write->posted) {
+        ngx_delete_posted_event(c->write);
+    }
+    c->fd = (ngx_socket_t) -1;  // hiredis closes the socket itself
+    ngx_free_connection(c);
+    a->c = nullptr;
+}
+
+bool adapter_attach(Adapter* a, redisAsyncContext* ac, ngx_log_t* log) {
+    ngx_connection_t* c = ngx_get_connection(ac->c.fd, log);
+    if (c == nullptr) {
+        return false;
+    }
+    a->ac = ac;
+    a->c = c;
+    c->data = a;
+    c->read->handler = adapter_read;
+    c->write->handler = adapter_write;
+    c->read->log = log;
+    c->write->log = log;
+
+    ac->ev.data = a;
+    ac->ev.addRead = adapter_add_read;
+    ac->ev.delRead = adapter_del_read;
+    ac->ev.addWrite = adapter_add_write;
+    ac->ev.delWrite = adapter_del_write;
+    ac->ev.cleanup = adapter_cleanup;
+    return true;
+}
+
+}  // namespace
+
+const char* script_name(Script s) {
+    return script_names[static_cast<size_t>(s)];
+}
+
+Redis::Redis(RedisSettings settings, ngx_log_t* log)
+    : settings_(std::move(settings)), log_(log) {
+    for (size_t i = 0; i < static_cast<size_t>(Script::count_); i++) {
+        const char* text = script_text(static_cast<Script>(i));
+        shas_.push_back(text ? sha1_hex(text) : std::string());
+    }
+    timer_.handler = on_timer;
+    timer_.data = this;
+    timer_.log = log;
+    timer_.cancelable = 1;
+    retry_.handler = on_retry;
+    retry_.data = this;
+    retry_.log = log;
+    retry_.cancelable = 1;
+}
+
+Redis::~Redis() {
+    if (timer_.timer_set) {
+        ngx_del_timer(&timer_);
+    }
+    if (retry_.timer_set) {
+        ngx_del_timer(&retry_);
+    }
+    redisAsyncContext* ac = ac_;
+    ac_ = nullptr;
+    state_ = State::down;
+    if (ac != nullptr) {
+        // Runs every pending callback with a NULL reply.
+        redisAsyncFree(ac);
+    }
+    delete static_cast<Adapter*>(adapter_);
+}
+
+void Redis::start() {
+    connect();
+}
+
+void Redis::connect() {
+    redisAsyncContext* ac = settings_.unix_path.empty()
+        ? redisAsyncConnect(settings_.host.c_str(), settings_.port)
+        : redisAsyncConnectUnix(settings_.unix_path.c_str());
+    if (ac == nullptr) {
+        lost("out of memory");
+        return;
+    }
+    if (ac->err) {
+        if (!logged_down_) {
+            ngx_log_error(NGX_LOG_ERR, log_, 0, "wa_report: redis connect failed \"%s\"",
+                          ac->errstr);
+        }
+        redisAsyncFree(ac);
+        lost(nullptr);
+        return;
+    }
+
+    delete static_cast<Adapter*>(adapter_);
+    auto* a = new (std::nothrow) Adapter();
+    adapter_ = a;
+    if (a == nullptr || !adapter_attach(a, ac, log_)) {
+        redisAsyncFree(ac);
+        lost("no free connection for redis");
+        return;
+    }
+    ac->data = this;
+    redisAsyncSetConnectCallback(ac, on_connect);
+    redisAsyncSetDisconnectCallback(ac, on_disconnect);
+    ac_ = ac;
+    state_ = State::connecting;
+    send_handshake();
+    ngx_add_timer(&timer_, settings_.connect_timeout);
+}
+
+// AUTH and SELECT go first in the pipeline; hiredis keeps replies in order,
+// so every later command runs authenticated on the right database.
+void Redis::send_handshake() {
+    if (!settings_.password.empty()) {
+        std::vector<std::string> auth{"AUTH"};
+        if (!settings_.user.empty()) {
+            auth.push_back(settings_.user);
+        }
+        auth.push_back(settings_.password);
+        auto* call = new (std::nothrow) Call();
+        if (call != nullptr) {
+            call->fn = [](redisReply* reply, void* data) {
+                auto* self = static_cast<Redis*>(data);
+                if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
+                    // The reply text never contains the password.
+                    ngx_log_error(NGX_LOG_ERR, self->log_, 0,
+                                  "wa_report: redis AUTH failed \"%s\"", reply->str);
+                }
+            };
+            call->data = this;
+            send(call, auth);
+        }
+    }
+    if (settings_.db != 0) {
+        auto* call = new (std::nothrow) Call();
+        if (call != nullptr) {
+            call->fn = [](redisReply* reply, void* data) {
+                auto* self = static_cast<Redis*>(data);
+                if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
+                    ngx_log_error(NGX_LOG_ERR, self->log_, 0,
+                                  "wa_report: redis SELECT failed \"%s\"", reply->str);
+                }
+            };
+            call->data = this;
+            send(call, {"SELECT", std::to_string(settings_.db)});
+        }
+    }
+}
+
+void Redis::on_connect(const redisAsyncContext* ac, int status) {
+    auto* self = static_cast<Redis*>(ac->data);
+    if (self == nullptr) {
+        return;
+    }
+    if (status != REDIS_OK) {
+        // hiredis frees the context after this callback.
+        if (!self->logged_down_) {
+            ngx_log_error(NGX_LOG_ERR, self->log_, 0, "wa_report: redis connect failed \"%s\"",
+                          ac->errstr);
+        }
+        self->ac_ = nullptr;
+        self->lost(nullptr);
+        return;
+    }
+    if (self->timer_.timer_set) {
+        ngx_del_timer(&self->timer_);
+    }
+    self->state_ = State::ready;
+    self->backoff_ = 0;
+    if (self->logged_down_) {
+        ngx_log_error(NGX_LOG_NOTICE, self->log_, 0, "wa_report: redis is back");
+    }
+    self->logged_down_ = false;
+    self->arm_timer();
+}
+
+void Redis::on_disconnect(const redisAsyncContext* ac, int status) {
+    auto* self = static_cast<Redis*>(ac->data);
+    if (self == nullptr || self->ac_ != ac) {
+        return;
+    }
+    self->ac_ = nullptr;
+    self->lost(status == REDIS_OK ? "connection closed" : ac->errstr);
+}
+
+// Marks Redis down and schedules the reconnect. The caller has already
+// detached ac_ (hiredis frees it, or the caller does).
+void Redis::lost(const char* why) {
+    state_ = State::down;
+    pending_ = 0;
+    if (timer_.timer_set) {
+        ngx_del_timer(&timer_);
+    }
+    if (why != nullptr && !logged_down_) {
+        ngx_log_error(NGX_LOG_ERR, log_, 0, "wa_report: redis unavailable \"%s\"", why);
+    }
+    logged_down_ = true;
+    schedule_retry();
+}
+
+void Redis::schedule_retry() {
+    if (ngx_exiting || ngx_terminate || ngx_quit) {
+        return;
+    }
+    backoff_ = backoff_ == 0 ? backoff_min : ngx_min(backoff_ * 2, backoff_max);
+    if (!retry_.timer_set) {
+        ngx_add_timer(&retry_, backoff_);
+    }
+}
+
+void Redis::on_retry(ngx_event_t* ev) {
+    auto* self = static_cast<Redis*>(ev->data);
+    if (self->ac_ == nullptr) {
+        self->connect();
+    }
+}
+
+// One timer serves both the connect timeout and the command timeout: Redis
+// answers in order, so "no answer for command_timeout while commands are
+// pending" means the connection is stuck.
+void Redis::arm_timer() {
+    if (state_ != State::ready) {
+        return;
+    }
+    if (pending_ == 0) {
+        if (timer_.timer_set) {
+            ngx_del_timer(&timer_);
+        }
+        return;
+    }
+    ngx_add_timer(&timer_, settings_.command_timeout);
+}
+
+void Redis::on_timer(ngx_event_t* ev) {
+    auto* self = static_cast<Redis*>(ev->data);
+    redisAsyncContext* ac = self->ac_;
+    if (ac == nullptr) {
+        return;
+    }
+    const char* why = self->state_ == State::connecting ? "connect timed out"
+                                                         : "command timed out";
+    self->ac_ = nullptr;
+    self->lost(why);
+    redisAsyncFree(ac);
+}
+
+Call* Redis::command(const std::vector<std::string>& argv, ReplyFn fn, void* data) {
+    if (state_ == State::down) {
+        return nullptr;
+    }
+    auto* call = new (std::nothrow) Call();
+    if (call == nullptr) {
+        return nullptr;
+    }
+    call->fn = fn;
+    call->data = data;
+    if (!send(call, argv)) {
+        return nullptr;
+    }
+    return call;
+}
+
+Call* Redis::script(Script s, const std::vector<std::string>& keys,
+                    const std::vector<std::string>& args, ReplyFn fn, void* data) {
+    if (state_ == State::down) {
+        return nullptr;
+    }
+    auto* call = new (std::nothrow) Call();
+    if (call == nullptr) {
+        return nullptr;
+    }
+    call->fn = fn;
+    call->data = data;
+    call->script = s;
+    call->argv.reserve(keys.size() + args.size());
+    call->argv.insert(call->argv.end(), keys.begin(), keys.end());
+    call->argv.insert(call->argv.end(), args.begin(), args.end());
+
+    std::vector<std::string> argv;
+    argv.reserve(3 + call->argv.size());
+    argv.push_back("EVALSHA");
+    argv.push_back(shas_[static_cast<size_t>(s)]);
+    argv.push_back(std::to_string(keys.size()));
+    argv.insert(argv.end(), call->argv.begin(), call->argv.end());
+    // Remember where the keys end for the EVAL fallback.
+    call->argv.insert(call->argv.begin(), std::to_string(keys.size()));
+    if (!send(call, argv)) {
+        return nullptr;
+    }
+    return call;
+}
+
+// Takes ownership of call: on failure it is freed here.
+bool Redis::send(Call* call, const std::vector<std::string>& argv) {
+    if (ac_ == nullptr) {
+        delete call;
+        return false;
+    }
+    std::vector<const char*> ptrs;
+    std::vector<size_t> lens;
+    ptrs.reserve(argv.size());
+    lens.reserve(argv.size());
+    for (const auto& a : argv) {
+        ptrs.push_back(a.data());
+        lens.push_back(a.size());
+    }
+    if (redisAsyncCommandArgv(ac_, on_reply, call, static_cast<int>(argv.size()),
+                              ptrs.data(), lens.data())
+        != REDIS_OK) {
+        delete call;
+        return false;
+    }
+    pending_++;
+    if (pending_ == 1) {
+        arm_timer();
+    }
+    return true;
+}
+
+void Redis::on_reply(redisAsyncContext* ac, void* r, void* privdata) {
+    auto* call = static_cast<Call*>(privdata);
+    auto* reply = static_cast<redisReply*>(r);
+    auto* self = static_cast<Redis*>(ac->data);
+
+    if (self != nullptr && self->ac_ == ac) {
+        if (self->pending_ > 0) {
+            self->pending_--;
+        }
+        self->arm_timer();
+    }
+
+    // The script cache is empty after a Redis restart or SCRIPT FLUSH: send
+    // the text once; EVAL also caches it for the next EVALSHA.
+    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR && call->script != Script::count_
+        && std::strncmp(reply->str, "NOSCRIPT", 8) == 0 && self != nullptr
+        && self->ac_ == ac) {
+        std::vector<std::string> argv;
+        argv.reserve(2 + call->argv.size());
+        argv.push_back("EVAL");
+        argv.push_back(script_text(call->script));
+        argv.insert(argv.end(), call->argv.begin(), call->argv.end());
+        call->script = Script::count_;
+        ReplyFn fn = call->fn;
+        void* data = call->data;
+        if (!self->send(call, argv) && data != nullptr) {
+            fn(nullptr, data);
+        }
+        return;
+    }
+
+    if (call->data != nullptr) {
+        try {
+            call->fn(reply, call->data);
+        } catch (const std::exception& e) {
+            // Only allocation can throw here; never let it unwind into hiredis.
+            if (self != nullptr) {
+                ngx_log_error(NGX_LOG_ALERT, self->log_, 0, "wa_report: %s", e.what());
+            }
+        }
+    }
+    delete call;
+}
+
+}  // namespace wa

@@ -1,0 +1,103 @@
+// The worker's one Redis connection: hiredis's async API on nginx's event loop.
+#pragma once
+
+#include "ngx_wa.hpp"
+
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include <string>
+#include <vector>
+
+namespace wa {
+
+// The scripts of lua-compat/, compiled in by `config`.
+enum class Script {
+    record,
+    report_delete,
+    reset,
+    page,
+    stats,
+    customer_put,
+    customer_delete,
+    vehicle_put,
+    vehicle_delete,
+    count_
+};
+
+struct RedisSettings {
+    std::string host;        // an IP address, resolved at config time
+    int port = 6379;
+    std::string unix_path;   // used instead of host:port when set
+    int db = 0;
+    std::string user;
+    std::string password;
+    ngx_msec_t connect_timeout = 1000;
+    ngx_msec_t command_timeout = 2000;
+};
+
+// reply is nullptr when the command could not complete (connection lost,
+// timed out); the callback must not free it.
+using ReplyFn = void (*)(redisReply* reply, void* data);
+
+// One command in flight. The issuer may cancel() it (a client that went
+// away): the answer then lands nowhere.
+struct Call {
+    ReplyFn fn = nullptr;
+    void* data = nullptr;
+    Script script = Script::count_;
+    std::vector<std::string> argv;  // kept only for scripts: EVAL after NOSCRIPT
+
+    void cancel() { data = nullptr; }
+};
+
+class Redis {
+public:
+    Redis(RedisSettings settings, ngx_log_t* log);
+    ~Redis();
+
+    Redis(const Redis&) = delete;
+    Redis& operator=(const Redis&) = delete;
+
+    void start();
+
+    // false: Redis is down right now and the caller should answer 503 at once.
+    bool available() const { return state_ != State::down; }
+
+    // nullptr when the command cannot be queued.
+    Call* command(const std::vector<std::string>& argv, ReplyFn fn, void* data);
+    Call* script(Script s, const std::vector<std::string>& keys,
+                 const std::vector<std::string>& args, ReplyFn fn, void* data);
+
+private:
+    enum class State { down, connecting, ready };
+
+    static void on_connect(const redisAsyncContext* ac, int status);
+    static void on_disconnect(const redisAsyncContext* ac, int status);
+    static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);
+    static void on_timer(ngx_event_t* ev);
+    static void on_retry(ngx_event_t* ev);
+
+    void connect();
+    void lost(const char* why);
+    void schedule_retry();
+    bool send(Call* call, const std::vector<std::string>& argv);
+    void arm_timer();
+    void send_handshake();
+
+    RedisSettings settings_;
+    ngx_log_t* log_;
+    redisAsyncContext* ac_ = nullptr;
+    State state_ = State::down;
+    ngx_uint_t pending_ = 0;
+    ngx_msec_t backoff_ = 0;
+    ngx_event_t timer_{};   // connect timeout, then "no answer for too long"
+    ngx_event_t retry_{};   // reconnect backoff
+    std::vector<std::string> shas_;
+    void* adapter_ = nullptr;  // the nginx side of the current connection
+    bool logged_down_ = false;
+};
+
+const char* script_name(Script s);
+
+}  // namespace wa

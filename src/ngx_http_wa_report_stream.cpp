@@ -1,0 +1,326 @@
+// The list endpoints: pages read from Redis one bounded script call at a
+// time and written out as a chunked response. The next page is requested
+// only when the client has taken the previous one, so a million reports
+// never sit in the worker at once.
+
+#include "ngx_http_wa_report_handler.hpp"
+
+#include "core/json.hpp"
+#include "core/report.hpp"
+
+#include <new>
+
+namespace wa {
+
+namespace {
+
+constexpr int64_t max_limit = 10000;
+constexpr size_t min_buffer = 16384;
+
+struct StreamState {
+    Ctx* ctx = nullptr;
+    bool detail = false;
+    std::string index;
+    std::string customer;
+    std::string cursor = "-inf";
+    int64_t limit = 0;        // 0: the whole list
+    bool headers_sent = false;
+    bool first_row = true;
+    bool fetching = false;
+    bool ended = false;
+    ngx_chain_t* free = nullptr;
+    ngx_chain_t* busy = nullptr;
+};
+
+ngx_buf_tag_t tag() {
+    return reinterpret_cast<ngx_buf_tag_t>(&ngx_http_wa_report_module);
+}
+
+bool fetch(StreamState* st);
+void fetch_or_finish(StreamState* st);
+void on_write(ngx_http_request_t* r);
+
+// Writes one piece of the body through a recycled buffer.
+ngx_int_t emit(StreamState* st, const std::string& data, bool last) {
+    ngx_http_request_t* r = st->ctx->r;
+    ngx_chain_t* cl = ngx_chain_get_free_buf(r->pool, &st->free);
+    if (cl == nullptr) {
+        return NGX_ERROR;
+    }
+    ngx_buf_t* b = cl->buf;
+    size_t cap = b->start ? static_cast<size_t>(b->end - b->start) : 0;
+    if (cap < data.size() || b->start == nullptr) {
+        if (b->start != nullptr) {
+            ngx_pfree(r->pool, b->start);
+        }
+        // At least a page, so the memory is a large pool allocation that
+        // ngx_pfree really returns.
+        size_t size = ngx_max(data.size(), min_buffer);
+        b->start = static_cast<u_char*>(ngx_palloc(r->pool, size));
+        if (b->start == nullptr) {
+            return NGX_ERROR;
+        }
+        b->end = b->start + size;
+    }
+    b->pos = b->start;
+    b->last = ngx_cpymem(b->start, data.data(), data.size());
+    b->temporary = 1;
+    b->tag = tag();
+    b->last_buf = last ? 1 : 0;
+    b->last_in_chain = 1;
+    b->flush = last ? 0 : 1;
+    cl->next = nullptr;
+
+    ngx_int_t rc = ngx_http_output_filter(r, cl);
+    ngx_chain_update_chains(r->pool, &st->free, &st->busy, &cl, tag());
+    return rc;
+}
+
+bool client_is_behind(StreamState* st) {
+    return st->busy != nullptr || (st->ctx->r->connection->buffered & NGX_HTTP_WRITE_BUFFERED);
+}
+
+void wait_for_client(ngx_http_request_t* r) {
+    auto* clcf = static_cast<ngx_http_core_loc_conf_t*>(
+        ngx_http_get_module_loc_conf(r, ngx_http_core_module));
+    ngx_event_t* wev = r->connection->write;
+    r->write_event_handler = on_write;
+    if (!wev->delayed) {
+        ngx_add_timer(wev, clcf->send_timeout);
+    }
+    if (ngx_handle_write_event(wev, clcf->send_lowat) != NGX_OK) {
+        finish(r, NGX_ERROR);
+    }
+}
+
+void on_write(ngx_http_request_t* r) {
+    auto* ctx = static_cast<Ctx*>(ngx_http_get_module_ctx(r, ngx_http_wa_report_module));
+    auto* st = static_cast<StreamState*>(ctx->aux);
+    ngx_event_t* wev = r->connection->write;
+    if (wev->timedout) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, NGX_ETIMEDOUT, "client timed out");
+        r->connection->timedout = 1;
+        finish(r, NGX_HTTP_REQUEST_TIME_OUT);
+        return;
+    }
+    if (ngx_http_output_filter(r, nullptr) == NGX_ERROR) {
+        finish(r, NGX_ERROR);
+        return;
+    }
+    ngx_chain_t* none = nullptr;
+    ngx_chain_update_chains(r->pool, &st->free, &st->busy, &none, tag());
+    if (client_is_behind(st)) {
+        wait_for_client(r);
+        return;
+    }
+    if (wev->timer_set) {
+        ngx_del_timer(wev);
+    }
+    r->write_event_handler = ngx_http_request_empty_handler;
+    if (!st->fetching && !st->ended) {
+        fetch_or_finish(st);
+    }
+}
+
+ngx_int_t send_stream_header(StreamState* st, const std::string& next_cursor) {
+    ngx_http_request_t* r = st->ctx->r;
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = -1;
+    ngx_str_set(&r->headers_out.content_type, "application/json");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type_lowcase = nullptr;
+    if (!next_cursor.empty()) {
+        auto* h = static_cast<ngx_table_elt_t*>(ngx_list_push(&r->headers_out.headers));
+        auto* v = static_cast<u_char*>(ngx_pnalloc(r->pool, next_cursor.size()));
+        if (h == nullptr || v == nullptr) {
+            return NGX_ERROR;
+        }
+        ngx_memcpy(v, next_cursor.data(), next_cursor.size());
+        h->hash = 1;
+        ngx_str_set(&h->key, "X-Next-Cursor");
+        h->value.data = v;
+        h->value.len = next_cursor.size();
+    }
+    st->headers_sent = true;
+    return ngx_http_send_header(r);
+}
+
+void render_rows(StreamState* st, const redisReply* reply, std::string& out) {
+    size_t width = st->detail ? 9 : 7;
+    for (size_t i = 2; i + width <= reply->elements; i += width) {
+        redisReply** e = reply->element + i;
+        out += st->first_row ? "" : ",";
+        st->first_row = false;
+        if (st->detail) {
+            ReportDetail d;
+            d.id = reply_str(e[0]);
+            d.customer_name = reply_opt(e[1]);
+            d.customer_phone = reply_opt(e[2]);
+            d.vehicle_model = reply_opt(e[3]);
+            d.vehicle_nopol = reply_opt(e[4]);
+            d.last_message_date = reply_opt(e[5]);
+            d.frequency = reply_int(e[6]);
+            d.created_at = reply_str(e[7]);
+            d.updated_at = reply_str(e[8]);
+            append_report_detail(out, d);
+            continue;
+        }
+        Report rep;
+        rep.id = reply_str(e[0]);
+        rep.id_customer = reply_str(e[1]);
+        rep.id_vehicle = reply_str(e[2]);
+        rep.last_message_date = reply_opt(e[3]);
+        rep.frequency = reply_int(e[4]);
+        rep.created_at = reply_str(e[5]);
+        rep.updated_at = reply_str(e[6]);
+        append_report(out, rep);
+    }
+}
+
+void on_page(redisReply* reply, void* data) {
+    auto* ctx = static_cast<Ctx*>(data);
+    auto* st = static_cast<StreamState*>(ctx->aux);
+    ngx_http_request_t* r = ctx->r;
+    ctx->call = nullptr;
+    st->fetching = false;
+
+    if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) {
+        if (st->headers_sent) {
+            // Too late for a status: cut the chunked body short, so the
+            // client sees an incomplete response rather than a short list.
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "wa_report: redis failed in the middle of a list");
+            finish(r, NGX_ERROR);
+            return;
+        }
+        if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
+            finish(r, send_redis_error(r, reply));
+            return;
+        }
+        finish(r, reply == nullptr ? send_unavailable(r)
+                                   : send_json(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                               detail_error("Internal Server Error")));
+        return;
+    }
+
+    bool more = reply_int(reply->element[0]) != 0;
+    std::string last = reply_str(reply->element[1]);
+    // A page request ends after one page; the cursor names the next one.
+    st->ended = !more || last.empty() || st->limit > 0;
+
+    std::string out;
+    if (!st->headers_sent) {
+        ngx_int_t rc = send_stream_header(st, st->limit > 0 && more ? last : std::string());
+        if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+            finish(r, rc);
+            return;
+        }
+        out += '[';
+    }
+    render_rows(st, reply, out);
+    if (st->ended) {
+        out += ']';
+    }
+    st->cursor = "(" + last;
+
+    ngx_int_t rc = emit(st, out, st->ended);
+    if (rc == NGX_ERROR) {
+        finish(r, NGX_ERROR);
+        return;
+    }
+    if (st->ended) {
+        finish(r, rc);
+        return;
+    }
+    if (client_is_behind(st)) {
+        wait_for_client(r);
+        return;
+    }
+    fetch_or_finish(st);
+}
+
+// false: Redis is down; nothing was answered.
+bool fetch(StreamState* st) {
+    Ctx* ctx = st->ctx;
+    const Keys& k = worker()->config.keys;
+    int64_t count = st->limit > 0 ? st->limit
+                                  : static_cast<int64_t>(loc_conf(ctx->r)->page_size);
+    Call* call = worker()->redis.script(
+        Script::page, {st->index},
+        {k.tag(), st->detail ? "detail" : "list", st->cursor, std::to_string(count), st->customer},
+        on_page, ctx);
+    st->fetching = call != nullptr;
+    return track(ctx, call);
+}
+
+void fetch_or_finish(StreamState* st) {
+    if (!fetch(st)) {
+        // Headers are out: only cutting the body short tells the client.
+        finish(st->ctx->r, NGX_ERROR);
+    }
+}
+
+// limit: 1..10000; cursor: the X-Next-Cursor of the previous page.
+bool parse_paging(ngx_http_request_t* r, StreamState* st, std::vector<FieldError>& errors) {
+    std::string_view args = sv(r->args);
+    if (auto limit = query_arg(args, "limit")) {
+        char* end = nullptr;
+        long long v = std::strtoll(limit->c_str(), &end, 10);
+        if (limit->empty() || end != limit->c_str() + limit->size()) {
+            errors.push_back(int_error("query", "limit"));
+        } else if (v < 1 || v > max_limit) {
+            errors.push_back(FieldError{"query", "limit", "ensure this value is between 1 and 10000",
+                                        "value_error.number.not_in_range", 0});
+        } else {
+            st->limit = v;
+        }
+    }
+    if (auto cursor = query_arg(args, "cursor")) {
+        char* end = nullptr;
+        long long v = std::strtoll(cursor->c_str(), &end, 10);
+        if (cursor->empty() || end != cursor->c_str() + cursor->size() || v < 0) {
+            errors.push_back(FieldError{"query", "cursor", "value is not a valid cursor",
+                                        "value_error.cursor", 0});
+        } else {
+            st->cursor = "(" + std::to_string(v);
+        }
+    }
+    return errors.empty();
+}
+
+void free_stream(void* p) {
+    delete static_cast<StreamState*>(p);
+}
+
+}  // namespace
+
+ngx_int_t start_stream(Ctx* ctx, StreamKind kind) {
+    ngx_http_request_t* r = ctx->r;
+    auto* st = new (std::nothrow) StreamState();
+    if (st == nullptr) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    ctx->aux = st;
+    ctx->aux_free = free_stream;
+    st->ctx = ctx;
+    st->detail = kind == StreamKind::detail;
+    const Keys& k = worker()->config.keys;
+    if (kind == StreamKind::customer) {
+        st->customer = ctx->route.a;
+        st->index = k.customer_reports(st->customer);
+    } else {
+        st->index = k.reports();
+    }
+
+    std::vector<FieldError> errors;
+    if (!parse_paging(r, st, errors)) {
+        return send_json(r, wa::http_unprocessable, validation_errors(errors));
+    }
+    if (!fetch(st)) {
+        return send_unavailable(r);
+    }
+    r->main->count++;
+    return NGX_DONE;
+}
+
+}  // namespace wa

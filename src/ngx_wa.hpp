@@ -1,0 +1,27 @@
+// The one place nginx's C headers enter the C++ code.
+#pragma once
+
+extern "C" {
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_event.h>
+#include <ngx_http.h>
+}
+
+#include <string>
+#include <string_view>
+
+namespace wa {
+
+// FastAPI's status for invalid input; nginx has no name for it.
+constexpr ngx_uint_t http_unprocessable = 422;
+
+inline std::string_view sv(const ngx_str_t& s) {
+    return {reinterpret_cast<const char*>(s.data), s.len};
+}
+
+inline std::string str(const ngx_str_t& s) {
+    return std::string(sv(s));
+}
+
+}  // namespace wa

@@ -1,0 +1,216 @@
+#include <gtest/gtest.h>
+
+#include "core/routes.hpp"
+
+namespace wa {
+namespace {
+
+constexpr const char* kCustomer = "19db3ad0-ddd1-4fb2-bb98-2ef8daf61a26";
+constexpr const char* kVehicle = "451b4cf3-6123-4df7-b656-af7229d4beef";
+
+std::string path(std::string a, std::string b = "", std::string c = "", std::string d = "")
+{
+    return a + b + c + d;
+}
+
+void expect_route(Method m, const std::string& p, Route expected)
+{
+    RouteMatch r = match_route(m, p);
+    EXPECT_EQ(r.route, expected) << p;
+    EXPECT_TRUE(r.errors.empty()) << p;
+}
+
+void expect_405(Method m, const std::string& p, const std::string& allow)
+{
+    RouteMatch r = match_route(m, p);
+    EXPECT_EQ(r.route, Route::MethodNotAllowed) << p;
+    EXPECT_EQ(r.allow, allow) << p;
+}
+
+void expect_redirect(const std::string& p, const std::string& to)
+{
+    RouteMatch r = match_route(Method::Get, p);
+    EXPECT_EQ(r.route, Route::Redirect) << p;
+    EXPECT_EQ(r.redirect, to) << p;
+}
+
+TEST(MatchRoute, FindsFixedRoutes)
+{
+    expect_route(Method::Get, "/", Route::List);
+    expect_route(Method::Get, "/detail", Route::Detail);
+    expect_route(Method::Get, "/statistics", Route::Statistics);
+    expect_route(Method::Post, "/reset-frequency", Route::ResetFrequency);
+    expect_route(Method::Post, "/record", Route::Record);
+    expect_route(Method::Post, "/data/import", Route::Import);
+}
+
+TEST(MatchRoute, CapturesCanonicalIds)
+{
+    RouteMatch r = match_route(Method::Get, path("/customer/", kCustomer));
+    EXPECT_EQ(r.route, Route::Customer);
+    EXPECT_EQ(r.a, kCustomer);
+
+    r = match_route(Method::Get, path("/customer/", "19DB3AD0DDD14FB2BB982EF8DAF61A26", "/vehicle/", kVehicle));
+    EXPECT_EQ(r.route, Route::CustomerVehicle);
+    EXPECT_EQ(r.a, kCustomer);
+    EXPECT_EQ(r.b, kVehicle);
+
+    r = match_route(Method::Delete, path("/", kVehicle));
+    EXPECT_EQ(r.route, Route::DeleteReport);
+    EXPECT_EQ(r.a, kVehicle);
+}
+
+TEST(MatchRoute, FindsDataRoutesForEachMethod)
+{
+    for (Method m : {Method::Get, Method::Put, Method::Delete}) {
+        RouteMatch r = match_route(m, path("/data/customers/", kCustomer));
+        EXPECT_EQ(r.route, Route::CustomerData);
+        EXPECT_EQ(r.a, kCustomer);
+
+        r = match_route(m, path("/data/vehicles/", kVehicle));
+        EXPECT_EQ(r.route, Route::VehicleData);
+        EXPECT_EQ(r.a, kVehicle);
+    }
+    expect_405(Method::Post, path("/data/customers/", kCustomer), "GET, PUT, DELETE");
+    expect_405(Method::Head, path("/data/vehicles/", kVehicle), "GET, PUT, DELETE");
+}
+
+TEST(MatchRoute, ReportsBadPathIdsLikeFastApi)
+{
+    RouteMatch r = match_route(Method::Get, "/customer/not-a-uuid");
+    EXPECT_EQ(r.route, Route::Invalid);
+    EXPECT_EQ(validation_errors(r.errors),
+              R"({"detail":[{"loc":["path","id_customer"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
+
+    r = match_route(Method::Get, path("/customer/", kCustomer, "/vehicle/xyz"));
+    EXPECT_EQ(r.route, Route::Invalid);
+    EXPECT_EQ(validation_errors(r.errors),
+              R"({"detail":[{"loc":["path","id_vehicle"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
+
+    r = match_route(Method::Get, "/customer/a/vehicle/b");
+    ASSERT_EQ(r.errors.size(), 2u);
+    EXPECT_EQ(r.errors[0].field, "id_customer");
+    EXPECT_EQ(r.errors[1].field, "id_vehicle");
+
+    r = match_route(Method::Delete, "/123");
+    EXPECT_EQ(r.route, Route::Invalid);
+    EXPECT_EQ(validation_errors(r.errors),
+              R"({"detail":[{"loc":["path","report_id"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
+
+    r = match_route(Method::Put, "/data/customers/x");
+    EXPECT_EQ(r.route, Route::Invalid);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].field, "id");
+    EXPECT_EQ(r.errors[0].where, "path");
+
+    r = match_route(Method::Get, "/data/vehicles/x");
+    EXPECT_EQ(r.route, Route::Invalid);
+}
+
+TEST(MatchRoute, AnswersWrongMethodsWithTheRoutesAllowList)
+{
+    expect_405(Method::Head, "/statistics", "GET");
+    expect_405(Method::Post, "/statistics", "GET");
+    expect_405(Method::Post, "/", "GET");
+    expect_405(Method::Delete, "/", "GET");
+    expect_405(Method::Put, "/detail", "GET");
+    expect_405(Method::Get, "/record", "POST");
+    expect_405(Method::Get, "/data/import", "POST");
+    expect_405(Method::Other, "/detail", "GET");
+    expect_405(Method::Post, path("/customer/", kCustomer), "GET");
+    expect_405(Method::Delete, path("/customer/", kCustomer, "/vehicle/", kVehicle), "GET");
+}
+
+// The old router declared DELETE "/{report_id}" before POST
+// "/reset-frequency"; these answers were captured from it.
+TEST(MatchRoute, KeepsFastApisOrderQuirks)
+{
+    expect_405(Method::Get, "/reset-frequency", "DELETE");
+    expect_405(Method::Get, "/anything", "DELETE");
+    expect_405(Method::Get, path("/", kCustomer), "DELETE");
+    expect_405(Method::Put, "/reset-frequency", "DELETE");
+    expect_405(Method::Get, "/customer", "DELETE");
+    expect_405(Method::Get, "/data", "DELETE");
+    expect_redirect("/customer/", "/customer");
+
+    // A path parameter is only checked once its route is chosen.
+    RouteMatch r = match_route(Method::Delete, "/reset-frequency");
+    EXPECT_EQ(r.route, Route::Invalid);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].field, "report_id");
+
+    r = match_route(Method::Delete, "/statistics");
+    EXPECT_EQ(r.route, Route::Invalid);
+    EXPECT_EQ(r.errors[0].field, "report_id");
+}
+
+TEST(MatchRoute, RedirectsTrailingSlashes)
+{
+    expect_redirect("", "/");
+    expect_redirect("/detail/", "/detail");
+    expect_redirect("/statistics/", "/statistics");
+    expect_redirect("/reset-frequency/", "/reset-frequency");
+    expect_redirect("/detail///", "/detail");
+    expect_redirect("/anything/", "/anything");
+    expect_redirect(path("/customer/", kCustomer, "/"), path("/customer/", kCustomer));
+    expect_redirect("/data/import/", "/data/import");
+
+    RouteMatch r = match_route(Method::Post, "/reset-frequency/");
+    EXPECT_EQ(r.route, Route::Redirect);
+    EXPECT_EQ(r.redirect, "/reset-frequency");
+}
+
+TEST(MatchRoute, ReturnsNotFoundForUnknownPaths)
+{
+    const char* unknown[] = {"//", "/a/b", "/data/customers",
+                             "/data/customers/", "/customer/x/vehicle", "/customer/x/vehicle/",
+                             "/customer/x/y", "/data/import/x", "detail", "/detail/x"};
+    for (const char* p : unknown) {
+        RouteMatch r = match_route(Method::Get, p);
+        EXPECT_EQ(r.route, Route::NotFound) << p;
+        EXPECT_TRUE(r.allow.empty()) << p;
+        EXPECT_TRUE(r.redirect.empty()) << p;
+    }
+}
+
+TEST(MethodFromName, MapsKnownMethodsOnly)
+{
+    EXPECT_EQ(method_from_name("GET"), Method::Get);
+    EXPECT_EQ(method_from_name("HEAD"), Method::Head);
+    EXPECT_EQ(method_from_name("POST"), Method::Post);
+    EXPECT_EQ(method_from_name("PUT"), Method::Put);
+    EXPECT_EQ(method_from_name("DELETE"), Method::Delete);
+    EXPECT_EQ(method_from_name("get"), Method::Other);
+    EXPECT_EQ(method_from_name("PATCH"), Method::Other);
+    EXPECT_EQ(method_from_name(""), Method::Other);
+}
+
+TEST(QueryArg, ReturnsTheFirstDecodedValue)
+{
+    EXPECT_EQ(query_arg("id_customer=abc", "id_customer"), "abc");
+    EXPECT_EQ(query_arg("a=1&id_customer=x%2Dy&id_customer=z", "id_customer"), "x-y");
+    EXPECT_EQ(query_arg("q=a+b%20c", "q"), "a b c");
+    EXPECT_EQ(query_arg("q=%e2%82%ac", "q"), "\xe2\x82\xac");
+    EXPECT_EQ(query_arg("na%6De=v", "name"), "v");
+    EXPECT_EQ(query_arg("q=1=2", "q"), "1=2");
+}
+
+TEST(QueryArg, HandlesBlankAndMissingValues)
+{
+    EXPECT_EQ(query_arg("", "q"), std::nullopt);
+    EXPECT_EQ(query_arg("qq=1&xq=2", "q"), std::nullopt);
+    EXPECT_EQ(query_arg("q", "q"), "");
+    EXPECT_EQ(query_arg("q=", "q"), "");
+    EXPECT_EQ(query_arg("&&q=1&", "q"), "1");
+}
+
+TEST(QueryArg, KeepsMalformedEscapes)
+{
+    EXPECT_EQ(query_arg("q=100%", "q"), "100%");
+    EXPECT_EQ(query_arg("q=%zz", "q"), "%zz");
+    EXPECT_EQ(query_arg("q=%4", "q"), "%4");
+    EXPECT_EQ(query_arg("q=%41%", "q"), "A%");
+}
+
+}  // namespace
+}  // namespace wa

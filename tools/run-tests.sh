@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with one "N passed, N failed" line.
+set -u
+build=${1:-build}
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+status=0
+
+# GoogleTest binaries: count from their own summary lines.
+run_gtest() {
+    local name=$1; shift
+    echo "=== $name"
+    local log
+    log=$(mktemp)
+    "$@" 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    local p f
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+    p=${p:-0}; f=${f:-0}
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # a crash or sanitizer abort
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$rc" -eq 0 ] || status=1
+    rm -f "$log"
+}
+
+run_plain() {
+    local name=$1; shift
+    echo "=== $name"
+    local log
+    log=$(mktemp)
+    "$@" 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    local line p f
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+    p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p'); p=${p:-0}
+    f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p'); f=${f:-0}
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$rc" -eq 0 ] || status=1
+    rm -f "$log"
+}
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+run_gtest "unit tests (ASan + UBSan)" "$build/unit_tests"
+run_plain "lua scripts" tests/lua/run.sh
+WA_MODULE="$PWD/$build/ngx_http_wa_report_module.so" \
+    run_gtest "integration tests (nginx + redis)" "$build/integration_tests"
+
+echo
+echo "$passed passed, $failed failed"
+exit $status

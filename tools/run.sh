@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# `make run` / `make stop`: a private redis-server and nginx under run/.
+set -eu
+cd "$(dirname "$0")/.."
+top=$PWD
+run=$top/run
+PORT=${PORT:-8000}
+REDIS_PORT=${REDIS_PORT:-6390}
+NGINX=${NGINX:-/usr/sbin/nginx}
+
+stop() {
+    if [ -f "$run/nginx.pid" ] && kill -0 "$(cat "$run/nginx.pid")" 2>/dev/null; then
+        kill -QUIT "$(cat "$run/nginx.pid")"
+        for _ in $(seq 50); do kill -0 "$(cat "$run/nginx.pid" 2>/dev/null)" 2>/dev/null || break; sleep 0.1; done
+        echo "nginx stopped"
+    fi
+    if [ -f "$run/redis.pid" ] && kill -0 "$(cat "$run/redis.pid")" 2>/dev/null; then
+        kill "$(cat "$run/redis.pid")"
+        for _ in $(seq 50); do kill -0 "$(cat "$run/redis.pid" 2>/dev/null)" 2>/dev/null || break; sleep 0.1; done
+        echo "redis-server stopped"
+    fi
+}
+
+wait_for() {
+    for _ in $(seq 100); do
+        if "$@" >/dev/null 2>&1; then return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+start() {
+    stop
+    mkdir -p "$run/logs" "$run/redis" "$run/tmp"
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$run/redis" \
+        --appendonly yes --save '' --daemonize yes \
+        --pidfile "$run/redis.pid" --logfile "$run/logs/redis.log"
+    wait_for redis-cli -p "$REDIS_PORT" ping \
+        || { echo "redis-server did not start: see $run/logs/redis.log"; exit 1; }
+
+    # Workers of a root master would run as nobody, which cannot write here.
+    user=""
+    [ "$(id -u)" -eq 0 ] && user="user root;"
+    sed -e "s|@MODULE@|$top/build/ngx_http_wa_report_module.so|" \
+        -e "s|@PORT@|$PORT|" -e "s|@REDIS_PORT@|$REDIS_PORT|" -e "s|@USER@|$user|" \
+        conf.d/demo.conf.in > "$run/nginx.conf"
+    "$NGINX" -p "$run/" -c nginx.conf -e logs/error.log -t -q
+    "$NGINX" -p "$run/" -c nginx.conf -e logs/error.log
+    wait_for curl -sf "http://127.0.0.1:$PORT/healthz" \
+        || { echo "nginx did not start: see $run/logs/error.log"; exit 1; }
+
+    tools/demo-data.sh "http://127.0.0.1:$PORT/whatsapp-report"
+
+    base="http://127.0.0.1:$PORT/whatsapp-report"
+    cat <<MSG
+
+wa-report is running: nginx on 127.0.0.1:$PORT, redis-server on 127.0.0.1:$REDIS_PORT
+(data and logs in run/; stop both with: make stop). Try:
+
+  curl -s $base/statistics
+  curl -s $base/
+  curl -s $base/detail
+  curl -s $base/customer/00000000-0000-4000-8000-000000000001
+  curl -s $base/customer/00000000-0000-4000-8000-000000000001/vehicle/00000000-0000-4000-8001-000000000001
+  curl -s -X POST $base/record -H 'Content-Type: application/json' \\
+       -d '{"id_customer":"00000000-0000-4000-8000-000000000001","id_vehicle":"00000000-0000-4000-8001-000000000001","message_id":"try-1"}'
+  curl -s -X POST "$base/reset-frequency?id_customer=00000000-0000-4000-8000-000000000001"
+  redis-cli -p $REDIS_PORT HGETALL '{wa}:stats'
+MSG
+}
+
+case "${1:-start}" in
+    start) start ;;
+    stop) stop ;;
+    *) echo "usage: $0 start|stop"; exit 2 ;;
+esac
