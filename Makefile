@@ -25,7 +25,7 @@ INT_SRCS  := $(wildcard tests/integration/*.cpp tests/integration/*.hpp)
 DEB_PKGS  := g++ make nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev \
              libhiredis-dev libjansson-dev libcctz-dev tzdata libgtest-dev \
              libcpp-httplib-dev libcurl4-openssl-dev redis-server redis-tools \
-             curl wrk procps
+             curl wrk procps openssl
 
 .PHONY: all module deps unit integration lua-test test run stop bench clean
 
@@ -60,10 +60,17 @@ $(MODULE): $(NGX_DIR)/Makefile $(MOD_SRCS)
 	$(MAKE) -s -C $(NGX_DIR) -f objs/Makefile modules
 	cp $(NGX_DIR)/objs/ngx_http_wa_report_module.so $@
 
-$(BUILD)/unit_tests: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard src/core/*.hpp)
-	@mkdir -p $(BUILD)
-	$(CXX) $(CXXFLAGS) $(SANITIZE) -Isrc $(CORE_SRCS) $(UNIT_SRCS) \
-	    -ljansson -lcctz -lcrypto -lgtest -lgtest_main -pthread -o $@
+# Unit tests: the pure core and its tests, one object per file (ASan+UBSan).
+UNIT_OBJS := $(patsubst %.cpp,$(BUILD)/unit/%.o,$(CORE_SRCS) $(UNIT_SRCS))
+
+$(BUILD)/unit/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(SANITIZE) -Isrc -MMD -MP -c $< -o $@
+
+$(BUILD)/unit_tests: $(UNIT_OBJS)
+	$(CXX) $(SANITIZE) $^ -ljansson -lcctz -lcrypto -lgtest -lgtest_main -pthread -o $@
+
+-include $(UNIT_OBJS:.o=.d)
 
 $(BUILD)/integration_tests: $(INT_SRCS) $(wildcard src/core/*.hpp)
 	@mkdir -p $(BUILD)
@@ -74,7 +81,7 @@ unit: $(BUILD)/unit_tests
 integration: $(BUILD)/integration_tests $(MODULE)
 
 test: deps
-	@$(MAKE) --no-print-directory module unit integration
+	@$(MAKE) --no-print-directory -j2 module unit integration
 	@tools/run-tests.sh $(BUILD)
 
 run: deps
@@ -87,6 +94,7 @@ stop:
 bench: deps
 	@$(MAKE) --no-print-directory module
 	@tools/bench.sh
+	@tools/bench-reminder.sh
 
 clean:
 	rm -rf $(BUILD)

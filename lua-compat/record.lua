@@ -4,13 +4,26 @@
 --       8 T:msg:<message id>  9 T:customer:<cust>  10 T:vehicle:<veh>
 -- ARGV: 1 id_customer  2 id_vehicle  3 new report id (used only on create)
 --       4 now (local ISO "2026-01-05T10:30:00")  5 mark TTL seconds (>= 1)
+-- Optional reminder part, used when there are 12 KEYS (a reminder send):
+-- KEYS: 11 T:attempt:<veh>  12 T:deliveries (stream)
+-- ARGV: 6 cycle (the next_visit_date reminded for)  7 today (YYYY-MM-DD)
+--       8 provider name  9 run id  10 provider message id (may be "")
 -- Returns {"no_customer"} | {"no_vehicle"} | {"vehicle_mismatch"}
 --   | {"duplicate"} (mark exists, pair has no report; nothing changed)
 --   | {"duplicate"|"counted", id, id_customer, id_vehicle,
 --      last_message_date (nil if absent), frequency (int), created_at, updated_at}
+-- With the reminder part: "counted" also sets the vehicle's reminded_for,
+-- reminded_on, reminded_run, deletes the attempt and appends to the stream
+-- (MAXLEN ~ 100000) report, customer, vehicle, message_id, provider, run, at;
+-- "duplicate" (either form) only deletes the attempt.
 local rep, cust, veh, now = KEYS[1], ARGV[1], ARGV[2], ARGV[4]
 local ttl = tonumber(ARGV[5])
 if not ttl or ttl < 1 then return redis.error_reply('ERR record: bad mark ttl') end
+local reminder = #KEYS == 12
+if not reminder and #KEYS ~= 10 then return redis.error_reply('ERR record: need 10 or 12 keys') end
+if reminder and (not ARGV[10] or ARGV[6] == '' or ARGV[7] == '' or ARGV[9] == '') then
+  return redis.error_reply('ERR record: bad reminder arguments')
+end
 if redis.call('EXISTS', KEYS[9]) == 0 then return {'no_customer'} end
 if redis.call('EXISTS', KEYS[10]) == 0 then return {'no_vehicle'} end
 if redis.call('HGET', KEYS[10], 'customer_id') ~= cust then return {'vehicle_mismatch'} end
@@ -22,6 +35,7 @@ local function reply(status)
 end
 
 if redis.call('EXISTS', KEYS[8]) == 1 then
+  if reminder then redis.call('DEL', KEYS[11]) end
   if redis.call('EXISTS', rep) == 0 then return {'duplicate'} end
   return reply('duplicate')
 end
@@ -47,4 +61,12 @@ else
 end
 redis.call('HINCRBY', KEYS[5], 'messages', 1)
 redis.call('SET', KEYS[8], id, 'EX', ttl)
+if reminder then
+  redis.call('HSET', KEYS[10], 'reminded_for', ARGV[6], 'reminded_on', ARGV[7],
+    'reminded_run', ARGV[9])
+  redis.call('DEL', KEYS[11])
+  redis.call('XADD', KEYS[12], 'MAXLEN', '~', 100000, '*', 'report', id,
+    'customer', cust, 'vehicle', veh, 'message_id', ARGV[10], 'provider', ARGV[8],
+    'run', ARGV[9], 'at', now)
+end
 return reply('counted')

@@ -435,7 +435,7 @@ void on_customer_delete(redisReply* reply, void* data) {
 
 Call* customer_put_call(const std::string& id, const CustomerInput& c, const std::string& now,
                         ReplyFn fn, void* data) {
-    return redis().script(Script::customer_put, {keys().customer(id)},
+    return redis().script(Script::customer_put, {keys().customer(id), keys().stats()},
                           {id, c.name, c.phone, c.address, now}, fn, data);
 }
 
@@ -462,7 +462,9 @@ ngx_int_t customer_data(Ctx* ctx) {
     }
     if (r->method == NGX_HTTP_DELETE) {
         return issue(ctx, redis().script(Script::customer_delete,
-                                         {keys().customer(id), keys().customer_vehicles(id)}, {},
+                                         {keys().customer(id), keys().customer_vehicles(id),
+                                          keys().stats()},
+                                         {},
                                          on_customer_delete, ctx));
     }
     std::vector<std::string> argv = customer_fields;
@@ -531,7 +533,8 @@ Call* vehicle_put_call(const std::string& id, const VehicleInput& v, const std::
                              : add_months(v.last_visit, worker()->config.visit_interval_months);
     return redis().script(Script::vehicle_put,
                           {k.vehicle(id), k.customer(v.customer_id),
-                           k.customer_vehicles(v.customer_id), k.due()},
+                           k.customer_vehicles(v.customer_id), k.due_day(days_from_civil(next)),
+                           k.stats()},
                           {k.tag(), id, v.customer_id, v.model, v.nopol,
                            format_date(v.last_visit), format_date(next),
                            std::to_string(days_from_civil(next)), now},
@@ -560,7 +563,7 @@ ngx_int_t vehicle_data(Ctx* ctx) {
         return read_body(ctx, loc_conf(r)->max_body_size, vehicle_body);
     }
     if (r->method == NGX_HTTP_DELETE) {
-        return issue(ctx, redis().script(Script::vehicle_delete, {keys().vehicle(id), keys().due()},
+        return issue(ctx, redis().script(Script::vehicle_delete, {keys().vehicle(id), keys().stats()},
                                          {keys().tag()}, on_vehicle_delete, ctx));
     }
     std::vector<std::string> argv = vehicle_fields;
@@ -831,10 +834,8 @@ ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_v
     case Route::NotFound:
         return send_json(r, NGX_HTTP_NOT_FOUND, detail_error("Not Found"));
     case Route::MethodNotAllowed:
-        if (!add_header(r, "Allow", m.allow)) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-        return send_json(r, NGX_HTTP_NOT_ALLOWED, detail_error("Method Not Allowed"));
+        return send_json_with(r, NGX_HTTP_NOT_ALLOWED, detail_error("Method Not Allowed"), "Allow",
+                              m.allow);
     case Route::Invalid:
         return send_validation(r, m.errors);
     case Route::Redirect: {
@@ -913,6 +914,14 @@ ngx_int_t send_json(ngx_http_request_t* r, ngx_uint_t status, const std::string&
     b->last_in_chain = 1;
     ngx_chain_t out{b, nullptr};
     return ngx_http_output_filter(r, &out);
+}
+
+ngx_int_t send_json_with(ngx_http_request_t* r, ngx_uint_t status, const std::string& body,
+                         const char* header, std::string_view value) {
+    if (!add_header(r, header, value)) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return send_json(r, status, body);
 }
 
 ngx_int_t send_unavailable(ngx_http_request_t* r) {

@@ -53,6 +53,9 @@ int64_t reply_int(const redisReply* e);
 bool reply_ok(const redisReply* reply, size_t min_elements);
 
 ngx_int_t start_stream(Ctx* ctx, StreamKind kind);
+void stream_run_details(Ctx* ctx, std::string key, std::string head, std::string tail);
+ngx_int_t send_json_with(ngx_http_request_t* r, ngx_uint_t status, const std::string& body,
+                         const char* header, std::string_view value);
 
 const ngx_http_wa_report_loc_conf_t* loc_conf(ngx_http_request_t* r);
 std::string now_local();

@@ -5,7 +5,9 @@
 #include "ngx_http_wa_report_redis.hpp"
 
 #include "core/dates.hpp"
+#include "core/gateway.hpp"
 #include "core/keys.hpp"
+#include "core/reminder.hpp"
 
 #include <memory>
 #include <random>
@@ -16,6 +18,31 @@ extern ngx_module_t ngx_http_wa_report_module;
 
 namespace wa {
 
+enum class Provider { log, starsender, cloud_api };
+
+const char* provider_name(Provider p);
+
+struct ReminderConfig {
+    bool enabled = true;           // this instance's workers take part in runs
+    bool schedule_on = false;      // initial schedule, used when Redis has none
+    int schedule_hour = 7;
+    int schedule_minute = 0;
+    ngx_msec_t tick = 30000;
+    ngx_msec_t lease = 30000;
+    int lead_days = 3;
+    bool daily = false;            // the old behaviour: remind on each day of the window
+    std::optional<Template> message;
+    std::string service_phone;
+    Provider provider = Provider::log;
+    std::string url;
+    std::string key;               // API key or token, from a file
+    CloudTemplate cloud;
+    ngx_msec_t timeout = 10000;
+    size_t concurrency = 16;
+    size_t rate = 20;              // messages per second, 0: unlimited
+    int retries = 3;
+};
+
 // What the C++ side needs from http{}: built once per configuration cycle.
 struct Config {
     RedisSettings redis;
@@ -23,6 +50,7 @@ struct Config {
     Zone zone;
     int visit_interval_months = 4;
     int64_t message_id_ttl = 0;
+    ReminderConfig reminder;
 };
 
 }  // namespace wa
@@ -40,10 +68,33 @@ struct ngx_http_wa_report_main_conf_t {
     time_t message_id_ttl;
     ngx_flag_t used;
     wa::Config* config;
+
+    ngx_flag_t reminder;
+    ngx_int_t schedule_hour;          /* -1 until wa_report_schedule */
+    ngx_int_t schedule_minute;
+    ngx_flag_t schedule_on;
+    ngx_msec_t tick;
+    ngx_msec_t run_lease;
+    ngx_int_t lead_days;
+    ngx_uint_t remind;
+    ngx_str_t message_template;
+    ngx_str_t service_phone;
+    ngx_uint_t gateway;
+    ngx_str_t gateway_url;
+    ngx_str_t gateway_key_file;
+    ngx_str_t gateway_template;
+    ngx_str_t gateway_template_language;
+    ngx_msec_t gateway_timeout;
+    ngx_int_t gateway_concurrency;
+    ngx_int_t gateway_rate;
+    ngx_int_t gateway_retries;
 };
 
 struct ngx_http_wa_report_loc_conf_t {
     ngx_flag_t enable;
+    ngx_flag_t scheduler;
+    ngx_str_t jwt_secret_file;
+    ngx_str_t jwt_secret;
     size_t max_body_size;
     size_t import_max_body_size;
     ngx_uint_t page_size;
@@ -52,13 +103,17 @@ struct ngx_http_wa_report_loc_conf_t {
 
 namespace wa {
 
+class Reminder;
+
 // Everything a worker owns, from init_process to exit_process.
 struct Worker {
-    Worker(const Config& c, ngx_log_t* log) : config(c), redis(c.redis, log) {}
+    Worker(const Config& c, ngx_log_t* log);
+    ~Worker();
 
     const Config& config;
     Redis redis;
     std::mt19937_64 rng{std::random_device{}()};
+    std::unique_ptr<Reminder> reminder;
 };
 
 // nullptr outside worker processes or when no location uses wa_report.
@@ -69,3 +124,4 @@ std::string new_uuid();
 }  // namespace wa
 
 ngx_int_t ngx_http_wa_report_handler(ngx_http_request_t* r);
+ngx_int_t ngx_http_wa_report_scheduler_handler(ngx_http_request_t* r);

@@ -33,6 +33,10 @@ const char* const script_names[] = {
     "record",      "report_delete",   "reset",
     "page",        "stats",           "customer_put",
     "customer_delete", "vehicle_put", "vehicle_delete",
+    "tick",        "run_begin",       "lease_renew",
+    "due_batch",   "attempt_begin",   "attempt_fail",
+    "attempt_clear", "run_progress",  "run_finish",
+    "status",      "run_summary",
 };
 static_assert(sizeof(script_names) / sizeof(script_names[0])
                   == static_cast<size_t>(Script::count_),
@@ -166,6 +170,11 @@ Redis::Redis(RedisSettings settings, ngx_log_t* log)
     : settings_(std::move(settings)), log_(log) {
     for (size_t i = 0; i < static_cast<size_t>(Script::count_); i++) {
         const char* text = script_text(static_cast<Script>(i));
+        if (text == nullptr) {
+            // Only a build from an incomplete lua-compat/ gets here.
+            ngx_log_error(NGX_LOG_ALERT, log, 0, "wa_report: script \"%s\" is not built in",
+                          script_name(static_cast<Script>(i)));
+        }
         shas_.push_back(text ? sha1_hex(text) : std::string());
     }
     timer_.handler = on_timer;
@@ -388,7 +397,7 @@ Call* Redis::command(const std::vector<std::string>& argv, ReplyFn fn, void* dat
 
 Call* Redis::script(Script s, const std::vector<std::string>& keys,
                     const std::vector<std::string>& args, ReplyFn fn, void* data) {
-    if (state_ == State::down) {
+    if (state_ == State::down || shas_[static_cast<size_t>(s)].empty()) {
         return nullptr;
     }
     auto* call = new (std::nothrow) Call();

@@ -22,6 +22,17 @@ enum class Script {
     customer_delete,
     vehicle_put,
     vehicle_delete,
+    tick,
+    run_begin,
+    lease_renew,
+    due_batch,
+    attempt_begin,
+    attempt_fail,
+    attempt_clear,
+    run_progress,
+    run_finish,
+    status,
+    run_summary,
     count_
 };
 

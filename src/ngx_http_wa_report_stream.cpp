@@ -24,6 +24,12 @@ struct StreamState {
     std::string customer;
     std::string cursor = "-inf";
     int64_t limit = 0;        // 0: the whole list
+    // Details of a finished run (run-now): LRANGE pages of ready JSON items,
+    // wrapped in head and tail instead of "[" and "]".
+    bool run_details = false;
+    int64_t position = 0;
+    std::string head = "[";
+    std::string tail = "]";
     bool headers_sent = false;
     bool first_row = true;
     bool fetching = false;
@@ -177,52 +183,46 @@ void render_rows(StreamState* st, const redisReply* reply, std::string& out) {
     }
 }
 
-void on_page(redisReply* reply, void* data) {
-    auto* ctx = static_cast<Ctx*>(data);
-    auto* st = static_cast<StreamState*>(ctx->aux);
-    ngx_http_request_t* r = ctx->r;
-    ctx->call = nullptr;
-    st->fetching = false;
-
-    if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) {
-        if (st->headers_sent) {
-            // Too late for a status: cut the chunked body short, so the
-            // client sees an incomplete response rather than a short list.
-            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                          "wa_report: redis failed in the middle of a list");
-            finish(r, NGX_ERROR);
-            return;
-        }
-        if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
-            finish(r, send_redis_error(r, reply));
-            return;
-        }
+// A reply that is no page: answers the error, or cuts a started body short.
+bool page_failed(StreamState* st, const redisReply* reply) {
+    if (reply != nullptr && reply->type == REDIS_REPLY_ARRAY
+        && (st->run_details || reply->elements >= 2)) {
+        return false;
+    }
+    ngx_http_request_t* r = st->ctx->r;
+    if (st->headers_sent) {
+        // Too late for a status: cut the chunked body short, so the client
+        // sees an incomplete response rather than a short list.
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "wa_report: redis failed in the middle of a list");
+        finish(r, NGX_ERROR);
+    } else if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
+        finish(r, send_redis_error(r, reply));
+    } else {
         finish(r, reply == nullptr ? send_unavailable(r)
                                    : send_json(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
                                                detail_error("Internal Server Error")));
-        return;
     }
+    return true;
+}
 
-    bool more = reply_int(reply->element[0]) != 0;
-    std::string last = reply_str(reply->element[1]);
-    // A page request ends after one page; the cursor names the next one.
-    st->ended = !more || last.empty() || st->limit > 0;
-
+// Writes one page's rows, then asks for the next page once the client has
+// taken this one.
+void deliver(StreamState* st, const std::string& rows, const std::string& next_cursor) {
+    ngx_http_request_t* r = st->ctx->r;
     std::string out;
     if (!st->headers_sent) {
-        ngx_int_t rc = send_stream_header(st, st->limit > 0 && more ? last : std::string());
+        ngx_int_t rc = send_stream_header(st, next_cursor);
         if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
             finish(r, rc);
             return;
         }
-        out += '[';
+        out += st->head;
     }
-    render_rows(st, reply, out);
+    out += rows;
     if (st->ended) {
-        out += ']';
+        out += st->tail;
     }
-    st->cursor = "(" + last;
-
     ngx_int_t rc = emit(st, out, st->ended);
     if (rc == NGX_ERROR) {
         finish(r, NGX_ERROR);
@@ -239,12 +239,57 @@ void on_page(redisReply* reply, void* data) {
     fetch_or_finish(st);
 }
 
+void on_page(redisReply* reply, void* data) {
+    auto* ctx = static_cast<Ctx*>(data);
+    auto* st = static_cast<StreamState*>(ctx->aux);
+    ctx->call = nullptr;
+    st->fetching = false;
+    if (page_failed(st, reply)) {
+        return;
+    }
+    bool more = reply_int(reply->element[0]) != 0;
+    std::string last = reply_str(reply->element[1]);
+    // A page request ends after one page; the cursor names the next one.
+    st->ended = !more || last.empty() || st->limit > 0;
+    std::string rows;
+    render_rows(st, reply, rows);
+    st->cursor = "(" + last;
+    deliver(st, rows, st->limit > 0 && more ? last : std::string());
+}
+
+void on_details(redisReply* reply, void* data) {
+    auto* ctx = static_cast<Ctx*>(data);
+    auto* st = static_cast<StreamState*>(ctx->aux);
+    ctx->call = nullptr;
+    st->fetching = false;
+    if (page_failed(st, reply)) {
+        return;
+    }
+    std::string rows;
+    for (size_t i = 0; i < reply->elements; i++) {
+        rows += st->first_row ? "" : ",";
+        st->first_row = false;
+        rows += reply_str(reply->element[i]);
+    }
+    st->position += static_cast<int64_t>(reply->elements);
+    st->ended = reply->elements < loc_conf(ctx->r)->page_size;
+    deliver(st, rows, std::string());
+}
+
 // false: Redis is down; nothing was answered.
 bool fetch(StreamState* st) {
     Ctx* ctx = st->ctx;
     const Keys& k = worker()->config.keys;
     int64_t count = st->limit > 0 ? st->limit
                                   : static_cast<int64_t>(loc_conf(ctx->r)->page_size);
+    if (st->run_details) {
+        Call* call = worker()->redis.command(
+            {"LRANGE", st->index, std::to_string(st->position),
+             std::to_string(st->position + count - 1)},
+            on_details, ctx);
+        st->fetching = call != nullptr;
+        return track(ctx, call);
+    }
     Call* call = worker()->redis.script(
         Script::page, {st->index},
         {k.tag(), st->detail ? "detail" : "list", st->cursor, std::to_string(count), st->customer},
@@ -321,6 +366,26 @@ ngx_int_t start_stream(Ctx* ctx, StreamKind kind) {
     }
     r->main->count++;
     return NGX_DONE;
+}
+
+// The details of a finished run, from its Redis list; called with the
+// request already held (count incremented), so it always finishes it.
+void stream_run_details(Ctx* ctx, std::string key, std::string head, std::string tail) {
+    auto* st = new (std::nothrow) StreamState();
+    if (st == nullptr) {
+        finish(ctx->r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+    ctx->aux = st;
+    ctx->aux_free = free_stream;
+    st->ctx = ctx;
+    st->run_details = true;
+    st->index = std::move(key);
+    st->head = std::move(head);
+    st->tail = std::move(tail);
+    if (!fetch(st)) {
+        finish(ctx->r, send_unavailable(ctx->r));
+    }
 }
 
 }  // namespace wa

@@ -38,6 +38,10 @@ start() {
     wait_for redis-cli -p "$REDIS_PORT" ping \
         || { echo "redis-server did not start: see $run/logs/redis.log"; exit 1; }
 
+    # The scheduler API's token secret: made once, kept in run/.
+    [ -s "$run/jwt.secret" ] || { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$run/jwt.secret"; }
+    chmod 600 "$run/jwt.secret"
+
     # Workers of a root master would run as nobody, which cannot write here.
     user=""
     [ "$(id -u)" -eq 0 ] && user="user root;"
@@ -66,6 +70,11 @@ wa-report is running: nginx on 127.0.0.1:$PORT, redis-server on 127.0.0.1:$REDIS
        -d '{"id_customer":"00000000-0000-4000-8000-000000000001","id_vehicle":"00000000-0000-4000-8001-000000000001","message_id":"try-1"}'
   curl -s -X POST "$base/reset-frequency?id_customer=00000000-0000-4000-8000-000000000001"
   redis-cli -p $REDIS_PORT HGETALL '{wa}:stats'
+
+The reminder job (dry run: messages go to run/logs/error.log); a token for the scheduler API:
+  T=\$(tools/jwt.sh run/jwt.secret)
+  curl -s -X POST -H "Authorization: Bearer \$T" http://127.0.0.1:$PORT/scheduler/maintenance-reminder/run-now
+  curl -s -H "Authorization: Bearer \$T" http://127.0.0.1:$PORT/scheduler/maintenance-reminder/status
 MSG
 }
 

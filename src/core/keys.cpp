@@ -74,9 +74,49 @@ std::string Keys::vehicle(std::string_view id) const
     return join("vehicle", id);
 }
 
-std::string Keys::due() const
+std::string Keys::due_day(int64_t day) const
 {
-    return join("due");
+    return join("due", std::to_string(day));
+}
+
+std::string Keys::attempt(std::string_view vehicle) const
+{
+    return join("attempt", vehicle);
+}
+
+std::string Keys::deliveries() const
+{
+    return join("deliveries");
+}
+
+std::string Keys::schedule() const
+{
+    return join("schedule");
+}
+
+std::string Keys::run_lease() const
+{
+    return join("run", "lease");
+}
+
+std::string Keys::run_current() const
+{
+    return join("run", "current");
+}
+
+std::string Keys::run_last() const
+{
+    return join("run", "last");
+}
+
+std::string Keys::run_details(std::string_view run_id) const
+{
+    return join("run", run_id, "details");
+}
+
+std::string Keys::run_done(std::string_view run_id) const
+{
+    return join("run", run_id, "done");
 }
 
 std::string Keys::report(std::string_view cust, std::string_view veh) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -20,7 +21,15 @@ public:
     std::string customer_vehicles(std::string_view id) const;
     std::string customer_reports(std::string_view id) const;
     std::string vehicle(std::string_view id) const;
-    std::string due() const;
+    std::string due_day(int64_t day) const;          // {wa}:due:<days since epoch>
+    std::string attempt(std::string_view vehicle) const;
+    std::string deliveries() const;
+    std::string schedule() const;
+    std::string run_lease() const;
+    std::string run_current() const;
+    std::string run_last() const;
+    std::string run_details(std::string_view run_id) const;
+    std::string run_done(std::string_view run_id) const;
     std::string report(std::string_view cust, std::string_view veh) const;
     std::string reports() const;
     std::string report_ids() const;

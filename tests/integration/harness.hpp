@@ -171,6 +171,7 @@ class RedisServer {
 // file is written. Tests append directives with +=.
 struct NginxConfig {
   bool load_module = true;
+  int worker_processes = 1;
   std::string main_extra;    // main context, after load_module
   std::string http_extra;    // inside http {}, after the wa_report_* lines
   std::string server_extra;  // inside server {}, after the report location

@@ -63,13 +63,15 @@ checkp() {
 }
 
 # --- script wrappers (key layout as the C++ glue passes it) ---
-cput() { ev customer_put "$T:customer:$1" , "$1" "$2" "$3" "$4" "$5"; }
-cdel() { ev customer_delete "$T:customer:$1" "$T:customer:$1:vehicles"; }
+cput() { ev customer_put "$T:customer:$1" "$T:stats" , "$1" "$2" "$3" "$4" "$5"; }
+cdel() { ev customer_delete "$T:customer:$1" "$T:customer:$1:vehicles" "$T:stats"; }
 vput() { # id customer model nopol last next daynum now
-    ev vehicle_put "$T:vehicle:$1" "$T:customer:$2" "$T:customer:$2:vehicles" "$T:due" , \
-        "$T" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8"
+    ev vehicle_put "$T:vehicle:$1" "$T:customer:$2" "$T:customer:$2:vehicles" "$T:due:$7" \
+        "$T:stats" , "$T" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8"
 }
-vdel() { ev vehicle_delete "$T:vehicle:$1" "$T:due" , "$T"; }
+vdel() { ev vehicle_delete "$T:vehicle:$1" "$T:stats" , "$T"; }
+# T:stats customers and vehicles.
+counts() { raw hmget "$T:stats" customers vehicles | paste -sd' '; }
 record_keys() { # cust veh msg
     echo "$T:report:$1:$2" "$T:reports" "$T:report-ids" "$T:customer:$1:reports" "$T:stats" \
         "$T:stats:freq" "$T:seq" "$T:msg:$3" "$T:customer:$1" "$T:vehicle:$2"
@@ -151,7 +153,8 @@ check "customer hash" "$(hash "$T:customer:c1")" \
     "address=Jl. B created_at=$N1 id=c1 name=Budi S phone=628112 updated_at=$N2"
 check "customer_put c2" "$(cput c2 'Sari' '628222' 'Jl. C' "$N1")" "created c2 Sari 628222 Jl. C $N1 $N1"
 check "vehicle_put no_customer" "$(vput v9 c9 M N 2026-01-01 2026-04-01 20544 "$N1")" "no_customer"
-check "vehicle_put no_customer writes nothing" "$(cmd exists "$T:vehicle:v9" "$T:customer:c9:vehicles" "$T:due")" ":0"
+check "vehicle_put no_customer writes nothing" "$(cmd exists "$T:vehicle:v9" "$T:customer:c9:vehicles" "$T:due:20544")" ":0"
+check "customers counted, no vehicles yet" "$(counts)" "2 "
 check "vehicle_put create v1" "$(vput v1 c1 Avanza 'B 1 AA' 2026-01-01 2026-04-01 20544 "$N1")" \
     "created v1 c1 Avanza B 1 AA 2026-01-01 2026-04-01 $N1 $N1"
 check "vehicle_put create v2" "$(vput v2 c1 Jazz 'B 2 BB' 2026-01-02 2026-04-02 20545 "$N1")" \
@@ -159,12 +162,21 @@ check "vehicle_put create v2" "$(vput v2 c1 Jazz 'B 2 BB' 2026-01-02 2026-04-02 
 check "vehicle_put create v3" "$(vput v3 c2 Brio 'B 3 CC' 2026-01-03 2026-04-03 20546 "$N1")" \
     "created v3 c2 Brio B 3 CC 2026-01-03 2026-04-03 $N1 $N1"
 check "vehicle hash" "$(hash "$T:vehicle:v1")" \
-    "created_at=$N1 customer_id=c1 id=v1 last_visit_date=2026-01-01 model=Avanza next_visit_date=2026-04-01 nopol=B 1 AA updated_at=$N1"
+    "created_at=$N1 customer_id=c1 id=v1 last_visit_date=2026-01-01 model=Avanza next_visit_date=2026-04-01 next_visit_day=20544 nopol=B 1 AA updated_at=$N1"
+check "vehicles counted on create" "$(counts)" "2 3"
 check "customer vehicles" "$(raw smembers "$T:customer:c1:vehicles" | sort | paste -sd' ')" "v1 v2"
-check "due zset" "$(cmd zrange "$T:due" 0 -1 withscores)" "v1 20544 v2 20545 v3 20546"
+check "due day sets" "$(for d in 20544 20545 20546; do cmd zrange "$T:due:$d" 0 -1 withscores; done | paste -sd' ')" \
+    "v1 0 v2 0 v3 0"
+check "no old single due zset" "$(cmd exists "$T:due")" ":0"
 checkp "vehicle_put bad day number is an error" "$(vput v1 c1 X Y 2026-01-01 2026-04-01 abc "$N2")" \
     "ERR vehicle_put: bad day number"
 check "vehicle_put bad day number writes nothing" "$(raw hget "$T:vehicle:v1" model)" "Avanza"
+checkp "vehicle_put due key not matching the day is an error" \
+    "$(ev vehicle_put "$T:vehicle:v1" "$T:customer:c1" "$T:customer:c1:vehicles" "$T:due:1" "$T:stats" , \
+        "$T" v1 c1 X Y 2026-01-01 2026-04-01 20544 "$N2")" "ERR vehicle_put: due key does not match the day"
+check "due key mismatch writes nothing" "$(raw hget "$T:vehicle:v1" model) $(cmd exists "$T:due:1")" "Avanza :0"
+check "vehicle update counts nothing" "$(vput v1 c1 Avanza 'B 1 AA' 2026-01-01 2026-04-01 20544 "$N1" | cut -c1-7) $(counts)" \
+    "updated 2 3"
 
 # ===== record =====
 check "record no_customer" "$(rec c9 v1 m0 r0 "$N1")" "no_customer"
@@ -172,7 +184,7 @@ check "record no_vehicle" "$(rec c1 v9 m0 r0 "$N1")" "no_vehicle"
 check "record vehicle_mismatch" "$(rec c2 v1 m0 r0 "$N1")" "vehicle_mismatch"
 checkp "record bad ttl is an error" "$(rec c1 v1 m0 r0 "$N1" 0)" "ERR record: bad mark ttl"
 check "rejected records write nothing" \
-    "$(cmd exists "$T:seq" "$T:stats" "$T:stats:freq" "$T:reports" "$T:report-ids" "$T:msg:m0" "$T:report:c1:v1" "$T:report:c2:v1")" ":0"
+    "$(cmd hmget "$T:stats" reports messages) $(cmd exists "$T:seq" "$T:stats:freq" "$T:reports" "$T:report-ids" "$T:msg:m0" "$T:report:c1:v1" "$T:report:c2:v1")" "nil nil :0"
 
 check "record new report" "$(rec c1 v1 m1 r1 "$N1")" "counted r1 c1 v1 $N1 :1 $N1 $N1"
 check "new report hash" "$(hash "$T:report:c1:v1")" \
@@ -315,8 +327,10 @@ check "customer_delete has_vehicles" "$(cdel c1)" "has_vehicles"
 check "has_vehicles deletes nothing" "$(cmd exists "$T:customer:c1" "$T:customer:c1:vehicles" "$T:customer:c1:reports")" ":3"
 check "vehicle_delete not_found" "$(vdel v9)" "not_found"
 for v in v1 v2 v4; do check "vehicle_delete $v" "$(vdel $v)" "deleted"; done
-check "vehicles gone from due" "$(cmd zcard "$T:due")" ":0"
+check "vehicles gone from due" "$(cmd exists "$T:due:20544")" ":0"
+check "vehicles uncounted" "$(counts)" "1 0"
 check "customer_delete after vehicles" "$(cdel c1)" "deleted"
+check "customers uncounted" "$(counts)" "0 0"
 check "customer hash gone" "$(cmd exists "$T:customer:c1" "$T:customer:c1:vehicles")" ":0"
 check "customer reports index stays (history)" "$(cmd zrange "$T:customer:c1:reports" 0 -1)" "v1 v2 v4"
 check "customer_delete again" "$(cdel c1)" "not_found"
@@ -332,21 +346,339 @@ check "move v1 to c2" "$(vput v1 c2 Avanza 'B 1 AB' 2026-02-01 2026-05-01 20574 
     "updated v1 c2 Avanza B 1 AB 2026-02-01 2026-05-01 $N1 $N2"
 check "left the old customer's set" "$(cmd exists "$T:customer:c1:vehicles")" ":0"
 check "in the new customer's set" "$(cmd smembers "$T:customer:c2:vehicles")" "v1"
-check "due moved" "$(cmd zrange "$T:due" 0 -1 withscores)" "v1 20574"
+check "due moved" "$(cmd exists "$T:due:20544") $(cmd zrange "$T:due:20574" 0 -1 withscores)" ":0 v1 0"
 check "moved vehicle hash" "$(hash "$T:vehicle:v1")" \
-    "created_at=$N1 customer_id=c2 id=v1 last_visit_date=2026-02-01 model=Avanza next_visit_date=2026-05-01 nopol=B 1 AB updated_at=$N2"
+    "created_at=$N1 customer_id=c2 id=v1 last_visit_date=2026-02-01 model=Avanza next_visit_date=2026-05-01 next_visit_day=20574 nopol=B 1 AB updated_at=$N2"
 check "old owner's sends mismatch" "$(rec c1 v1 m2 r2 "$N2")" "vehicle_mismatch"
 check "old customer can delete now" "$(cdel c1)" "deleted"
 check "send for new owner" "$(rec c2 v1 m2 r2 "$N2")" "counted r2 c2 v1 $N2 :1 $N2 $N2"
 check "both reports kept" "$(cmd zrange "$T:reports" 0 -1 withscores)" "c1:v1 1 c2:v1 2"
 check "update same customer keeps set" "$(vput v1 c2 Avanza 'B 1 AB' 2026-02-01 '' '' "$N3")" \
     "updated v1 c2 Avanza B 1 AB 2026-02-01 \"\" $N1 $N3"
-check "no next visit leaves due" "$(cmd zcard "$T:due")" ":0"
+check "no next visit leaves due" "$(cmd exists "$T:due:20574") $(raw hexists "$T:vehicle:v1" next_visit_day)" ":0 0"
 check "set unchanged" "$(cmd smembers "$T:customer:c2:vehicles")" "v1"
 check "vehicle_delete moved" "$(vdel v1)" "deleted"
 check "vehicle_delete cleans the set" "$(cmd exists "$T:customer:c2:vehicles" "$T:vehicle:v1")" ":0"
 check "reports stay after vehicle delete" "$(stats)" ":2 :2 :1 :2"
+check "counts after move" "$(counts)" "1 0"
 consistent "move"
+
+# ===== reminder engine =====
+S=$T:schedule
+L=$T:run:lease
+C=$T:run:current
+LAST=$T:run:last
+tick() { ev tick "$S" "$L" "$C" , "$@"; }               # now owner ms en hour minute next
+rbegin() { ev run_begin "$L" "$C" "$S" , "$@"; }        # owner id as_of dry manual started next ms
+renew() { ev lease_renew "$L" , "$@"; }                 # owner ms [release]
+batch() { ev due_batch "$L" "$C" , "$T" "$@"; }         # owner first last cday cmember limit run
+abegin() { ev attempt_begin "$L" "$T:attempt:$1" "$T:vehicle:$1" , "${@:2}"; }  # veh owner run cycle now ttl mode today
+afail() { ev attempt_fail "$T:attempt:$1" "$T:report:$2:$1" "$T:vehicle:$1" "$T:stats" , "${@:3}"; }  # veh cust text code now opted
+aclear() { ev attempt_clear "$T:attempt:$1" , "$2"; }   # veh run
+progress() { ev run_progress "$L" "$C" "$T:run:$1:details" "$T:run:$1:done" , "${@:2}"; }  # run owner day member 6 deltas ttl pairs...
+finish() { ev run_finish "$L" "$C" "$LAST" , "$@"; }    # owner finished_at
+status() { ev status "$S" "$C" "$LAST"; }
+# record with the reminder part: cust veh msg new-id now cycle today provider run provider-msg
+recr() {
+    # shellcheck disable=SC2046
+    ev record $(record_keys "$1" "$2" "$3") "$T:attempt:$2" "$T:deliveries" , \
+        "$1" "$2" "$4" "$5" 3600 "$6" "$7" "$8" "$9" "${10}"
+}
+# The field/value pairs of the newest stream entry.
+lastdelivery() { raw xrevrange "$T:deliveries" + - COUNT 1 | tail -n +2 | paste -sd' '; }
+# Is a key's PTTL within (lo, hi]?
+pttl_in() { local t; t=$(raw pttl "$1"); [ "$t" -gt "$2" ] && [ "$t" -le "$3" ] && echo yes || echo "no ($t)"; }
+ttl_in() { local t; t=$(raw ttl "$1"); [ "$t" -gt "$2" ] && [ "$t" -le "$3" ] && echo yes || echo "no ($t)"; }
+
+# ===== vehicle_put: day sets and reminder cycles =====
+raw flushall >/dev/null
+cput c1 'Budi' '628111' 'Jl. A' "$N1" >/dev/null
+vput v1 c1 Avanza 'B 1 AA' 2026-01-01 2026-04-01 20544 "$N1" >/dev/null
+raw hset "$T:vehicle:v1" reminded_for 2026-04-01 reminded_on 2026-03-25 reminded_run r0 >/dev/null
+check "update, same next visit" "$(vput v1 c1 Avanza2 'B 1 AA' 2026-01-01 2026-04-01 20544 "$N2")" \
+    "updated v1 c1 Avanza2 B 1 AA 2026-01-01 2026-04-01 $N1 $N2"
+check "same next visit keeps the cycle" "$(raw hmget "$T:vehicle:v1" reminded_for reminded_on reminded_run next_visit_day | paste -sd' ')" \
+    "2026-04-01 2026-03-25 r0 20544"
+check "same day stays in its set" "$(cmd zrange "$T:due:20544" 0 -1 withscores)" "v1 0"
+check "update, new next visit" "$(vput v1 c1 Avanza2 'B 1 AA' 2026-04-01 2026-07-01 20635 "$N3")" \
+    "updated v1 c1 Avanza2 B 1 AA 2026-04-01 2026-07-01 $N1 $N3"
+check "new next visit: a new cycle" "$(hash "$T:vehicle:v1")" \
+    "created_at=$N1 customer_id=c1 id=v1 last_visit_date=2026-04-01 model=Avanza2 next_visit_date=2026-07-01 next_visit_day=20635 nopol=B 1 AA reminded_run=r0 updated_at=$N3"
+check "moved between day sets" "$(cmd exists "$T:due:20544") $(cmd zrange "$T:due:20635" 0 -1 withscores)" ":0 v1 0"
+raw hset "$T:vehicle:v1" reminded_for 2026-07-01 reminded_on 2026-06-25 >/dev/null
+check "same day, other date text" "$(vput v1 c1 Avanza2 'B 1 AA' 2026-04-01 2026-7-1 20635 "$N3" | cut -c1-7)" "updated"
+check "changed date text resets the cycle" "$(raw hmget "$T:vehicle:v1" reminded_for reminded_on | paste -sd' ')" " "
+check "same day set" "$(cmd zrange "$T:due:20635" 0 -1 withscores)" "v1 0"
+vput v2 c1 Jazz 'B 2 BB' 2026-01-01 2026-07-01 20635 "$N1" >/dev/null
+vput v0 c1 Brio 'B 0 CC' 2026-01-01 2026-07-01 20635 "$N1" >/dev/null
+check "a day's set is ordered by id" "$(cmd zrange "$T:due:20635" 0 -1)" "v0 v1 v2"
+check "counts" "$(counts)" "1 3"
+check "vehicle_delete v1" "$(vdel v1)" "deleted"
+check "deleted from its day set" "$(cmd zrange "$T:due:20635" 0 -1)" "v0 v2"
+check "deleted from customer set" "$(cmd smembers "$T:customer:c1:vehicles" | tr ' ' '\n' | sort | paste -sd' ')" "v0 v2"
+check "vehicle count after delete" "$(counts)" "1 2"
+
+# ===== tick =====
+raw flushall >/dev/null
+checkp "tick bad default hour" "$(tick 1000 w1 5000 0 24 30 2000)" "ERR tick: bad default schedule"
+checkp "tick bad lease ms" "$(tick 1000 w1 0 0 7 30 2000)" "ERR tick: bad lease ms"
+checkp "tick bad enabled" "$(tick 1000 w1 5000 yes 7 30 2000)" "ERR tick: bad enabled"
+check "bad ticks write nothing" "$(cmd exists "$S" "$L")" ":0"
+check "tick creates the schedule: idle" "$(tick 1000 w1 5000 0 7 30 2000)" "idle 0 7 30 2000"
+check "default schedule" "$(hash "$S")" "enabled=0 hour=7 minute=30 next_run=2000"
+check "tick keeps an existing schedule" "$(tick 1000 w1 5000 1 9 0 9999)" "idle 0 7 30 2000"
+check "idle takes no lease" "$(cmd exists "$L")" ":0"
+check "disabled and past next_run: idle" "$(tick 3000 w1 5000 0 7 30 2000)" "idle 0 7 30 2000"
+raw hset "$S" enabled 1 >/dev/null
+check "enabled, before next_run: idle" "$(tick 1999 w1 5000 0 7 30 2000)" "idle 1 7 30 2000"
+check "enabled, at next_run: due" "$(tick 2000 w1 5000 0 7 30 2000)" "due 7 30 2000"
+check "due takes the lease" "$(raw get "$L") $(pttl_in "$L" 4000 5000)" "w1 yes"
+check "due while leased: busy" "$(tick 2001 w2 5000 0 7 30 2000)" "busy"
+check "busy keeps the lease" "$(raw get "$L")" "w1"
+check "own lease, no run yet: busy" "$(tick 2001 w1 5000 0 7 30 2000)" "busy"
+raw del "$S" >/dev/null
+raw hset "$S" enabled 1 >/dev/null
+check "partial schedule completed from defaults" "$(tick 2001 w2 5000 0 8 15 5000) $(hash "$S")" \
+    "idle 1 8 15 5000 enabled=1 hour=8 minute=15 next_run=5000"
+raw hset "$C" id r0 >/dev/null
+check "run in progress, leased: busy" "$(tick 9000 w2 5000 0 7 30 2000)" "busy"
+raw del "$L" >/dev/null
+check "run in progress, lease expired: resume" "$(tick 9000 w2 7000 0 7 30 2000)" "resume"
+check "resume takes the lease" "$(raw get "$L") $(pttl_in "$L" 6000 7000)" "w2 yes"
+check "resume while leased: busy" "$(tick 9000 w1 7000 0 7 30 2000)" "busy"
+check "resume over a disabled schedule" "$(raw hset "$S" enabled 0 >/dev/null; raw del "$L" >/dev/null; tick 1 w1 100 0 7 30 2000)" "resume"
+
+# ===== run_begin =====
+raw flushall >/dev/null
+tick 1000 w1 5000 1 7 30 1000 >/dev/null   # due: w1 holds the lease
+checkp "run_begin bad dry_run" "$(rbegin w1 r1 2026-04-01 2 0 "$N1" 87400 5000)" "ERR run_begin: bad dry_run or manual"
+checkp "run_begin bad next_run" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" soon 5000)" "ERR run_begin: bad next_run"
+checkp "run_begin bad lease ms" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" 87400 0)" "ERR run_begin: bad lease ms"
+check "bad run_begin writes nothing" "$(cmd exists "$C") $(raw hget "$S" next_run)" ":0 1000"
+check "run_begin, lease of another owner: busy" "$(rbegin w2 r1 2026-04-01 0 0 "$N1" 87400 5000)" "busy"
+check "busy run_begin writes nothing" "$(cmd exists "$C") $(raw get "$L") $(raw hget "$S" next_run)" ":0 w1 1000"
+check "run_begin by the lease owner" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" 87400 8000)" "started"
+check "run:current" "$(hash "$C")" \
+    "as_of=2026-04-01 cursor_day= cursor_member= dry=0 dry_run=0 failed=0 id=r1 manual=0 sent=0 skipped=0 started_at=$N1 total=0 unknown=0"
+check "next_run advanced" "$(hash "$S")" "enabled=1 hour=7 minute=30 next_run=87400"
+check "lease refreshed" "$(raw get "$L") $(pttl_in "$L" 7000 8000)" "w1 yes"
+check "run_begin while a run is in progress: busy" "$(rbegin w1 r2 2026-04-02 0 0 "$N2" 99999 5000)" "busy"
+check "busy keeps the run" "$(raw hget "$C" id) $(raw hget "$S" next_run)" "r1 87400"
+raw del "$C" "$L" >/dev/null
+check "manual run_begin, free lease" "$(rbegin w3 r2 2026-04-02 1 1 "$N2" '' 5000)" "started"
+check "free lease taken" "$(raw get "$L") $(pttl_in "$L" 4000 5000)" "w3 yes"
+check "manual run leaves next_run" "$(raw hget "$S" next_run)" "87400"
+check "manual dry run record" "$(raw hmget "$C" id as_of dry_run manual started_at | paste -sd' ')" "r2 2026-04-02 1 1 $N2"
+
+# ===== lease_renew =====
+raw flushall >/dev/null
+raw set "$L" w1 px 1000 >/dev/null
+check "renew by owner" "$(renew w1 9000)" ":1"
+check "renewed" "$(pttl_in "$L" 8000 9000)" "yes"
+check "renew by another" "$(renew w2 60000)" ":0"
+check "not renewed by another" "$(raw get "$L") $(pttl_in "$L" 8000 9000)" "w1 yes"
+checkp "renew bad ms" "$(renew w1 0)" "ERR lease_renew: bad lease ms"
+checkp "renew bad mode" "$(renew w1 9000 drop)" "ERR lease_renew: bad mode"
+check "release by another" "$(renew w2 9000 release)" ":0"
+check "kept after another's release" "$(raw get "$L")" "w1"
+check "release by owner" "$(renew w1 9000 release)" ":1"
+check "released" "$(cmd exists "$L")" ":0"
+check "renew a free lease" "$(renew w1 9000)" ":0"
+check "renew does not take a free lease" "$(cmd exists "$L")" ":0"
+check "release a free lease" "$(renew w1 9000 release)" ":0"
+
+# ===== due_batch: paging over day sets =====
+raw flushall >/dev/null
+D0=20544; D1=20545; D2=20546; D3=20547; D4=20548
+cput c1 'Budi' '628111' 'Jl. A' "$N1" >/dev/null
+cput c2 'Sari' '628222' 'Jl. C' "$N1" >/dev/null
+vput a1 c1 Avanza 'B 1 AA' 2026-01-01 2026-04-01 $D0 "$N1" >/dev/null
+vput a2 c1 Jazz 'B 2 AA' 2026-01-01 2026-04-01 $D0 "$N1" >/dev/null
+vput a3 c1 Brio '' 2026-01-01 2026-04-01 $D0 "$N1" >/dev/null
+vput b1 c2 Ayla 'B 1 BB' 2026-01-01 2026-04-02 $D1 "$N1" >/dev/null
+raw zadd "$T:due:$D1" 0 bx >/dev/null                          # vanished vehicle
+vput d1 c1 Xenia 'B 1 DD' 2026-01-01 2026-04-04 $D3 "$N1" >/dev/null
+vput e1 c1 Sigra 'B 1 EE' 2026-01-01 2026-04-05 $D4 "$N1" >/dev/null  # after the window
+raw hset "$T:vehicle:a2" reminded_for 2026-04-01 reminded_on 2026-03-30 >/dev/null
+raw hset "$T:vehicle:a3" do_not_contact 1 >/dev/null
+raw hset "$T:attempt:a1" cycle 2026-04-01 run r0 started_at "$N1" >/dev/null
+raw sadd "$T:run:r1:done" a3 >/dev/null
+raw del "$T:customer:c2" >/dev/null                             # b1's customer is gone
+raw set "$L" w1 px 60000 >/dev/null
+A1="a1 c1 Avanza B 1 AA 2026-04-01 nil nil nil Budi 628111 2026-04-01 r0 0"
+A2="a2 c1 Jazz B 2 AA 2026-04-01 2026-04-01 2026-03-30 nil Budi 628111 nil nil 0"
+A3='a3 c1 Brio "" 2026-04-01 nil nil 1 Budi 628111 nil nil 1'
+B1="b1 c2 Ayla B 1 BB 2026-04-02 nil nil nil nil nil nil nil 0"
+DD1="d1 c1 Xenia B 1 DD 2026-04-04 nil nil nil Budi 628111 nil nil 0"
+check "day $D2 is empty" "$(cmd exists "$T:due:$D2")" ":0"
+checkp "due_batch bad limit" "$(batch w1 $D0 $D3 '' '' 0 r1)" "ERR due_batch: bad limit"
+checkp "due_batch bad cursor" "$(batch w1 $D0 $D3 x '' 2 r1)" "ERR due_batch: bad cursor"
+checkp "due_batch bad window" "$(batch w1 $D0 '' '' '' 2 r1)" "ERR due_batch: bad window"
+check "due_batch, lease of another owner: lost" "$(batch w2 $D0 $D3 '' '' 2 r1)" "lost"
+check "due_batch, no lease: lost" "$(raw del "$L" >/dev/null; batch w1 $D0 $D3 '' '' 2 r1; raw set "$L" w1 px 60000 >/dev/null)" "lost"
+check "batch 1 (limit below a day's count)" "$(batch w1 $D0 $D3 '' '' 2 r1)" "ok $D0 a2 0 $A1 $A2"
+check "batch 2 crosses into the next day" "$(batch w1 $D0 $D3 $D0 a2 2 r1)" "ok $D1 b1 0 $A3 $B1"
+check "batch 3: vanished vehicle, empty day, last day" "$(batch w1 $D0 $D3 $D1 b1 2 r1)" "ok $D3 d1 1 $DD1"
+check "vanished vehicle alone advances the cursor" "$(batch w1 $D0 $D3 $D1 b1 1 r1)" "ok $D1 bx 0"
+check "full page ending at the window's last member: done" "$(batch w1 $D0 $D3 $D1 bx 1 r1)" "ok $D3 d1 1 $DD1"
+check "limit ending at a day's end, more days later" "$(batch w1 $D0 $D3 $D0 a1 2 r1)" "ok $D0 a3 0 $A2 $A3"
+check "past the end of the window" "$(batch w1 $D0 $D3 $D3 d1 5 r1)" "ok $D3 d1 1"
+check "cursor day with empty member starts that day" "$(batch w1 $D0 $D3 $D1 '' 1 r1)" "ok $D1 b1 0 $B1"
+check "whole window in one batch" "$(batch w1 $D0 $D3 '' '' 100 r1)" "ok $D3 d1 1 $A1 $A2 $A3 $B1 $DD1"
+check "exact fit: done" "$(batch w1 $D0 $D3 '' '' 6 r1)" "ok $D3 d1 1 $A1 $A2 $A3 $B1 $DD1"
+check "window of a later day" "$(batch w1 $D4 $D4 '' '' 10 r1)" "ok $D4 e1 1 e1 c1 Sigra B 1 EE 2026-04-05 nil nil nil Budi 628111 nil nil 0"
+check "empty window" "$(batch w1 30000 30010 '' '' 10 r1)" 'ok "" "" 1'
+check "another run: nothing handled" "$(batch w1 $D0 $D0 '' '' 10 r2 | grep -o ' [01]$')" " 0"
+check "due_batch writes nothing" "$(cmd exists "$T:run:r2:done" "$T:attempt:a2" "$T:customer:c2")" ":0"
+
+# ===== attempt lifecycle =====
+CY=2026-04-01
+TD=2026-03-25
+checkp "attempt_begin bad mode" "$(abegin a2 w1 r1 $CY "$N1" 604800 weekly $TD)" "ERR attempt_begin: bad mode"
+checkp "attempt_begin bad ttl" "$(abegin a2 w1 r1 $CY "$N1" 0 once $TD)" "ERR attempt_begin: bad ttl"
+check "attempt_begin, lease of another owner: lost" "$(abegin a1 w2 r1 $CY "$N1" 604800 once $TD)" "lost"
+raw del "$T:attempt:a1" >/dev/null
+check "attempt_begin, lost writes nothing" "$(abegin a1 w2 r1 $CY "$N1" 604800 once $TD) $(cmd exists "$T:attempt:a1")" "lost :0"
+check "attempt_begin ok" "$(abegin a1 w1 r1 $CY "$N1" 604800 once $TD)" "ok"
+check "attempt hash" "$(hash "$T:attempt:a1") $(ttl_in "$T:attempt:a1" 604000 604800)" \
+    "cycle=$CY run=r1 started_at=$N1 yes"
+check "attempt_begin again: in_flight" "$(abegin a1 w1 r2 $CY "$N2" 604800 once $TD)" "in_flight r1 $N1"
+check "in_flight keeps the attempt" "$(hash "$T:attempt:a1")" "cycle=$CY run=r1 started_at=$N1"
+check "due_batch shows the attempt" "$(batch w1 $D0 $D0 '' '' 1 r1)" \
+    "ok $D0 a1 0 a1 c1 Avanza B 1 AA 2026-04-01 nil nil nil Budi 628111 $CY r1 0"
+check "attempt_clear, another run" "$(aclear a1 r2)" ":0"
+check "attempt_clear, another run keeps it" "$(cmd exists "$T:attempt:a1")" ":1"
+check "attempt_clear, own run" "$(aclear a1 r1)" ":1"
+check "attempt cleared" "$(cmd exists "$T:attempt:a1")" ":0"
+check "attempt_clear, absent" "$(aclear a1 r1)" ":0"
+check "attempt_begin after clear" "$(abegin a1 w1 r1 $CY "$N2" 604800 once $TD)" "ok"
+# record with the reminder part
+# shellcheck disable=SC2046
+checkp "record with 11 keys" "$(ev record $(record_keys c1 a1 mr1) "$T:attempt:a1" , c1 a1 rr1 "$N2" 3600 $CY $TD cloud r1 wamid.1)" \
+    "ERR record: need 10 or 12 keys"
+# shellcheck disable=SC2046
+checkp "record, reminder part without message id" \
+    "$(ev record $(record_keys c1 a1 mr1) "$T:attempt:a1" "$T:deliveries" , c1 a1 rr1 "$N2" 3600 $CY $TD cloud r1)" \
+    "ERR record: bad reminder arguments"
+check "bad reminder records write nothing" "$(cmd exists "$T:report:c1:a1" "$T:msg:mr1" "$T:deliveries" "$T:seq") $(cmd exists "$T:attempt:a1")" ":0 :1"
+check "reminder record, unknown customer" "$(recr c2x a1 mr1 rr1 "$N2" $CY $TD cloud r1 wamid.1)" "no_customer"
+cput c3 'Rina' '628333' 'Jl. D' "$N1" >/dev/null
+check "reminder record, vehicle of another customer" "$(recr c3 a1 mr1 rr1 "$N2" $CY $TD cloud r1 wamid.1)" "vehicle_mismatch"
+check "rejected reminder record keeps the attempt" "$(cmd exists "$T:attempt:a1" "$T:deliveries")" ":1"
+check "reminder record counted" "$(recr c1 a1 mr1 rr1 "$N2" $CY $TD cloud r1 wamid.1)" \
+    "counted rr1 c1 a1 $N2 :1 $N2 $N2"
+check "counted clears the attempt" "$(cmd exists "$T:attempt:a1")" ":0"
+check "counted sets reminded_*" "$(raw hmget "$T:vehicle:a1" reminded_for reminded_on reminded_run | paste -sd' ')" "$CY $TD r1"
+check "counted appends a delivery" "$(raw xlen "$T:deliveries") $(lastdelivery)" \
+    "1 report rr1 customer c1 vehicle a1 message_id wamid.1 provider cloud run r1 at $N2"
+check "reminded (once)" "$(abegin a1 w1 r2 $CY "$N3" 604800 once 2026-03-26)" "reminded"
+check "reminded (daily, same day)" "$(abegin a1 w1 r2 $CY "$N3" 604800 daily $TD)" "reminded"
+check "reminded writes no attempt" "$(cmd exists "$T:attempt:a1")" ":0"
+check "daily, another day: ok" "$(abegin a1 w1 r2 $CY "$N3" 604800 daily 2026-03-26)" "ok"
+check "once, another cycle: ok" "$(aclear a1 r2) $(abegin a1 w1 r2 2026-07-01 "$N3" 604800 once $TD)" ":1 ok"
+check "duplicate reminder record" "$(recr c1 a1 mr1 rX "$N3" 2026-07-01 2026-03-26 cloud r2 wamid.2)" \
+    "duplicate rr1 c1 a1 $N2 :1 $N2 $N2"
+check "duplicate clears the attempt" "$(cmd exists "$T:attempt:a1")" ":0"
+check "duplicate changes nothing else" "$(raw hmget "$T:vehicle:a1" reminded_for reminded_on reminded_run | paste -sd' ') $(raw xlen "$T:deliveries")" \
+    "$CY $TD r1 1"
+abegin a2 w1 r2 2026-04-01 "$N3" 604800 daily 2026-03-26 >/dev/null
+check "duplicate for a pair without report clears the attempt" \
+    "$(recr c1 a2 mr1 rX "$N3" 2026-04-01 2026-03-26 cloud r2 '') $(cmd exists "$T:attempt:a2" "$T:report:c1:a2")" "duplicate :0"
+check "empty provider message id" "$(recr c1 a2 mr2 rr2 "$N3" 2026-04-01 2026-03-26 log r2 '' | cut -c1-7) $(lastdelivery)" \
+    "counted report rr2 customer c1 vehicle a2 message_id  provider log run r2 at $N3"
+check "reminder record ends in consistent stats" "$(stats)" "$(recount)"
+consistent "reminder records"
+# the fail path
+abegin a1 w1 r2 2026-07-01 "$N3" 604800 once $TD >/dev/null
+checkp "attempt_fail bad opted_out" "$(afail a1 c1 'boom' 500 "$N3" yes)" "ERR attempt_fail: bad opted_out"
+check "bad attempt_fail writes nothing" "$(cmd exists "$T:attempt:a1") $(cmd hget "$T:stats" failures)" ":1 nil"
+check "attempt_fail" "$(afail a1 c1 'rate limited' 130429 "$N4" 0)" ":1"
+check "attempt_fail clears the attempt" "$(cmd exists "$T:attempt:a1")" ":0"
+check "failures counted" "$(raw hget "$T:stats" failures)" "1"
+check "error on the vehicle" "$(raw hmget "$T:vehicle:a1" last_error last_error_code last_error_at do_not_contact | paste -sd'|')" \
+    "rate limited|130429|$N4|"
+check "error on the report" "$(raw hmget "$T:report:c1:a1" last_error last_error_code last_error_at frequency | paste -sd'|')" \
+    "rate limited|130429|$N4|1"
+abegin d1 w1 r2 2026-04-04 "$N3" 604800 once $TD >/dev/null
+check "attempt_fail, opted out, no report" "$(afail d1 c1 'opted out' 131050 "$N4" 1)" ":1"
+check "opted out: do_not_contact" "$(raw hmget "$T:vehicle:d1" do_not_contact last_error_code | paste -sd' ')" "1 131050"
+check "no report hash created" "$(cmd exists "$T:report:c1:d1" "$T:attempt:d1")" ":0"
+check "failures counted twice" "$(raw hget "$T:stats" failures)" "2"
+check "due_batch sees do_not_contact" "$(batch w1 $D3 $D3 '' '' 1 r1)" \
+    "ok $D3 d1 1 d1 c1 Xenia B 1 DD 2026-04-04 nil nil 1 Budi 628111 nil nil 0"
+check "attempt_fail for a vanished vehicle" "$(afail gone c1 'x' 1 "$N4" 1)" ":1"
+check "no vehicle stub created" "$(cmd exists "$T:vehicle:gone" "$T:report:c1:gone")" ":0"
+check "new next visit after a reminder: new cycle" \
+    "$(vput a1 c1 Avanza 'B 1 AA' 2026-04-01 2026-10-01 20727 "$N4" >/dev/null; raw hmget "$T:vehicle:a1" reminded_for reminded_on reminded_run | paste -sd' ')" \
+    "  r1"
+check "attempt for the new cycle" "$(abegin a1 w1 r3 2026-10-01 "$N4" 604800 once 2026-09-25)" "ok"
+
+# ===== run_progress and run_finish =====
+raw flushall >/dev/null
+cput c1 'Budi' '628111' 'Jl. A' "$N1" >/dev/null
+rbegin w1 r1 2026-04-01 0 0 "$N1" '' 60000 >/dev/null
+J1='{"vehicle":"a1","status":"sent"}'
+J2='{"vehicle":"a2","status":"skipped","reason":"x, y"}'
+J3='{"vehicle":"b1","status":"failed"}'
+checkp "run_progress odd pairs" "$(progress r1 w1 $D0 a2 2 1 0 1 0 0 604800 a1 "$J1" a2)" "ERR run_progress: odd detail pairs"
+checkp "run_progress bad counter" "$(progress r1 w1 $D0 a2 2 x 0 1 0 0 604800)" "ERR run_progress: bad counter"
+checkp "run_progress bad ttl" "$(progress r1 w1 $D0 a2 2 1 0 1 0 0 0)" "ERR run_progress: bad ttl"
+check "run_progress, lease of another owner" "$(progress r1 w2 $D0 a2 2 1 0 1 0 0 604800 a1 "$J1" a2 "$J2")" ":0"
+check "rejected progress writes nothing" \
+    "$(raw hmget "$C" cursor_day total | paste -sd'|') $(cmd exists "$T:run:r1:details" "$T:run:r1:done")" "|0 :0"
+check "run_progress" "$(progress r1 w1 $D0 a2 2 1 0 1 0 0 604800 a1 "$J1" a2 "$J2")" ":1"
+check "progress cursor and counters" "$(hash "$C")" \
+    "as_of=2026-04-01 cursor_day=$D0 cursor_member=a2 dry=0 dry_run=0 failed=0 id=r1 manual=0 sent=1 skipped=1 started_at=$N1 total=2 unknown=0"
+check "details appended" "$(raw lrange "$T:run:r1:details" 0 -1 | paste -sd'|')" "$J1|$J2"
+check "done set" "$(raw smembers "$T:run:r1:done" | sort | paste -sd' ')" "a1 a2"
+check "details and done expire" "$(ttl_in "$T:run:r1:details" 604000 604800) $(ttl_in "$T:run:r1:done" 604000 604800)" "yes yes"
+check "run_progress 2" "$(progress r1 w1 $D1 b1 1 0 1 0 0 0 3600 b1 "$J3")" ":1"
+check "progress 2 counters" "$(raw hmget "$C" cursor_day cursor_member total sent failed skipped unknown dry | paste -sd' ')" \
+    "$D1 b1 3 1 1 1 0 0"
+check "details in order" "$(raw lrange "$T:run:r1:details" 0 -1 | paste -sd'|')" "$J1|$J2|$J3"
+check "ttl renewed" "$(ttl_in "$T:run:r1:details" 3500 3600) $(ttl_in "$T:run:r1:done" 3500 3600)" "yes yes"
+check "run_progress without details" "$(progress r1 w1 $D3 '' 2 0 0 0 1 1 3600)" ":1"
+check "progress 3 counters" "$(raw hmget "$C" cursor_day cursor_member total sent failed skipped unknown dry | paste -sd'|')" \
+    "$D3||5|1|1|1|1|1"
+check "no details added" "$(raw llen "$T:run:r1:details") $(raw scard "$T:run:r1:done")" "3 3"
+raw set "$L" w1 px 60000 >/dev/null
+many=()
+for i in $(seq 1200); do many+=("m$i" "{\"i\":$i}"); done
+check "run_progress with 1200 details" "$(progress r1 w1 $D3 '' 1200 0 0 1200 0 0 3600 "${many[@]}")" ":1"
+check "1200 details stored" "$(raw llen "$T:run:r1:details") $(raw lindex "$T:run:r1:details" -1) $(raw scard "$T:run:r1:done")" \
+    "1203 {\"i\":1200} 1203"
+check "run_finish, lease of another owner" "$(finish w2 "$N4")" "lost"
+check "lost finish writes nothing" "$(cmd exists "$C" "$L" "$LAST")" ":2"
+check "run_finish" "$(finish w1 "$N4")" "finished :1205 :1 :1 :1201 :1 :1"
+check "run:last" "$(hash "$LAST")" \
+    "as_of=2026-04-01 cursor_day=$D3 cursor_member= dry=1 dry_run=0 failed=1 finished_at=$N4 id=r1 manual=0 sent=1 skipped=1201 started_at=$N1 total=1205 unknown=1"
+check "current and lease gone, details kept" "$(cmd exists "$C" "$L" "$T:run:r1:details" "$T:run:r1:done")" ":2"
+check "run_finish again: lost" "$(finish w1 "$N4")" "lost"
+check "run_progress after finish" "$(progress r1 w1 $D3 '' 1 0 0 0 0 0 3600)" ":0"
+raw set "$L" w1 px 60000 >/dev/null
+check "run_progress, lease but no run" "$(progress r1 w1 $D3 '' 1 0 0 0 0 0 3600 z1 '{}')" ":0"
+check "no run created by progress" "$(cmd exists "$C") $(raw llen "$T:run:r1:details")" ":0 1203"
+check "run_finish, lease but no run" "$(finish w1 "$N4")" "lost"
+check "no-run finish keeps the last run" "$(raw hget "$LAST" id) $(raw get "$L")" "r1 w1"
+check "run_summary" "$(ev run_summary "$T:stats" "$LAST")" ":1 r1 :1"
+# a second run replaces run:last entirely
+raw del "$L" >/dev/null
+rbegin w2 r2 2026-04-02 1 1 "$N4" '' 60000 >/dev/null
+check "second run finish" "$(finish w2 2026-01-09T00:00:00)" "finished :0 :0 :0 :0 :0 :0"
+check "run:last replaced" "$(hash "$LAST")" \
+    "as_of=2026-04-02 cursor_day= cursor_member= dry=0 dry_run=1 failed=0 finished_at=2026-01-09T00:00:00 id=r2 manual=1 sent=0 skipped=0 started_at=$N4 total=0 unknown=0"
+
+# ===== status =====
+raw flushall >/dev/null
+check "status, nothing yet" "$(status)" "nil nil nil nil :0"
+tick 1000 w1 5000 1 7 30 1000 >/dev/null
+check "status, schedule only" "$(status)" "1 7 30 1000 :0"
+rbegin w1 r1 2026-04-01 0 1 "$N1" 87400 5000 >/dev/null
+check "status, run in progress" "$(status)" "1 7 30 87400 :1"
+progress r1 w1 $D0 a1 1 1 0 0 0 0 3600 a1 '{}' >/dev/null
+finish w1 "$N2" >/dev/null
+check "status after a run" "$(status | tr ' ' '\n' | tail -n +6 | paste -d= - - | sort | paste -sd' ') $(status | cut -d' ' -f1-5)" \
+    "as_of=2026-04-01 cursor_day=$D0 cursor_member=a1 dry=0 dry_run=0 failed=0 finished_at=$N2 id=r1 manual=1 sent=1 skipped=0 started_at=$N1 total=1 unknown=0 1 7 30 87400 :0"
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

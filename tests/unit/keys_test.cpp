@@ -13,7 +13,15 @@ TEST(Keys, NamesEveryKeyUnderOneHashTag)
     EXPECT_EQ(k.customer_vehicles("c1"), "{wa}:customer:c1:vehicles");
     EXPECT_EQ(k.customer_reports("c1"), "{wa}:customer:c1:reports");
     EXPECT_EQ(k.vehicle("v1"), "{wa}:vehicle:v1");
-    EXPECT_EQ(k.due(), "{wa}:due");
+    EXPECT_EQ(k.due_day(20586), "{wa}:due:20586");
+    EXPECT_EQ(k.attempt("v1"), "{wa}:attempt:v1");
+    EXPECT_EQ(k.deliveries(), "{wa}:deliveries");
+    EXPECT_EQ(k.schedule(), "{wa}:schedule");
+    EXPECT_EQ(k.run_lease(), "{wa}:run:lease");
+    EXPECT_EQ(k.run_current(), "{wa}:run:current");
+    EXPECT_EQ(k.run_last(), "{wa}:run:last");
+    EXPECT_EQ(k.run_details("r1"), "{wa}:run:r1:details");
+    EXPECT_EQ(k.run_done("r1"), "{wa}:run:r1:done");
     EXPECT_EQ(k.report("c1", "v1"), "{wa}:report:c1:v1");
     EXPECT_EQ(k.reports(), "{wa}:reports");
     EXPECT_EQ(k.report_ids(), "{wa}:report-ids");

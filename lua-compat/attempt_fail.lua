@@ -1,0 +1,24 @@
+-- attempt_fail.lua: a reminder send the gateway refused or that failed.
+-- KEYS: 1 T:attempt:<vehicle>  2 T:report:<cust>:<vehicle>  3 T:vehicle:<vehicle>
+--       4 T:stats
+-- ARGV: 1 error text  2 error code  3 now  4 opted_out "0"/"1"
+-- Returns 1.
+-- Deletes the attempt, increments T:stats failures, sets last_error,
+-- last_error_code, last_error_at on the vehicle and on the report (each only
+-- if its hash exists), and do_not_contact 1 on the vehicle when opted out.
+if not ARGV[1] or not ARGV[2] or not ARGV[3] then
+  return redis.error_reply('ERR attempt_fail: missing arguments')
+end
+if ARGV[4] ~= '0' and ARGV[4] ~= '1' then return redis.error_reply('ERR attempt_fail: bad opted_out') end
+redis.call('DEL', KEYS[1])
+redis.call('HINCRBY', KEYS[4], 'failures', 1)
+for _, k in ipairs({KEYS[3], KEYS[2]}) do
+  if redis.call('EXISTS', k) == 1 then
+    redis.call('HSET', k, 'last_error', ARGV[1], 'last_error_code', ARGV[2],
+      'last_error_at', ARGV[3])
+  end
+end
+if ARGV[4] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then
+  redis.call('HSET', KEYS[3], 'do_not_contact', 1)
+end
+return 1

@@ -1,0 +1,41 @@
+-- tick.lua: one scheduler tick; decides whether this worker resumes or starts a run.
+-- KEYS: 1 T:schedule  2 T:run:lease  3 T:run:current
+-- ARGV: 1 now (unix seconds)  2 owner token  3 lease ms (>= 1)
+--       4 default enabled "0"/"1"  5 default hour (0-23)  6 default minute (0-59)
+--       7 default next_run (unix seconds)
+-- Returns {"resume"} (a run is in progress and its lease had expired: this
+--           owner now holds the lease and resumes it)
+--   | {"busy"} (another runner holds the lease)
+--   | {"due", hour, minute, next_run} (the schedule is due: this owner holds
+--           the lease and starts a run)
+--   | {"idle", enabled, hour, minute, next_run}
+-- Schedule fields missing from T:schedule (all of them when it does not exist)
+-- are first set from the defaults; values are returned as stored (strings).
+local now, owner, ms = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+local function int(s, lo, hi)
+  local n = tonumber(s)
+  return n and n == math.floor(n) and (not lo or n >= lo) and (not hi or n <= hi)
+end
+if not int(ARGV[1]) then return redis.error_reply('ERR tick: bad now') end
+if not owner or owner == '' then return redis.error_reply('ERR tick: bad owner') end
+if not int(ARGV[3], 1) then return redis.error_reply('ERR tick: bad lease ms') end
+if ARGV[4] ~= '0' and ARGV[4] ~= '1' then return redis.error_reply('ERR tick: bad enabled') end
+if not int(ARGV[5], 0, 23) or not int(ARGV[6], 0, 59) or not int(ARGV[7]) then
+  return redis.error_reply('ERR tick: bad default schedule')
+end
+local defaults = {'enabled', ARGV[4], 'hour', ARGV[5], 'minute', ARGV[6], 'next_run', ARGV[7]}
+for i = 1, #defaults, 2 do redis.call('HSETNX', KEYS[1], defaults[i], defaults[i + 1]) end
+local s = redis.call('HMGET', KEYS[1], 'enabled', 'hour', 'minute', 'next_run')
+local held = redis.call('EXISTS', KEYS[2]) == 1
+if redis.call('EXISTS', KEYS[3]) == 1 then
+  if held then return {'busy'} end
+  redis.call('SET', KEYS[2], owner, 'PX', ms)
+  return {'resume'}
+end
+local next_run = tonumber(s[4])
+if s[1] == '1' and next_run and now >= next_run then
+  if held then return {'busy'} end
+  redis.call('SET', KEYS[2], owner, 'PX', ms)
+  return {'due', s[2], s[3], s[4]}
+end
+return {'idle', s[1], s[2], s[3], s[4]}

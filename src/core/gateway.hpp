@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace wa {
+
+// What to POST to a provider. Header values are complete ("Bearer ..."); the
+// key and token are trimmed of surrounding whitespace (a key file's final
+// newline must not end up in a header).
+struct OutboundRequest {
+    std::string url;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+};
+
+// StarSender: {"messageType":"text","to":"62...","body":"..."} (compact, in
+// that order), the raw API key in Authorization.
+OutboundRequest starsender_request(const std::string& url, const std::string& api_key,
+                                   const std::string& to, const std::string& text);
+
+struct CloudTemplate {
+    std::string name;
+    std::string language = "id";
+};
+
+// Meta's WhatsApp Cloud API: a template message whose body parameters are
+// `body_params` in order. With no parameters "components" is left out (an
+// empty parameter list is refused for templates without variables).
+OutboundRequest cloud_api_request(const std::string& url, const std::string& token,
+                                  const std::string& to, const CloudTemplate& tpl,
+                                  const std::vector<std::string>& body_params);
+
+enum class Outcome { accepted, retry, rate_limited, recipient_rate_limited, failed, opted_out };
+
+const char* outcome_name(Outcome outcome);  // "accepted", "retry", ...
+
+struct SendResult {
+    Outcome outcome = Outcome::failed;
+    std::string message_id;
+    // Short human text for logs and run details, never containing secrets:
+    // the provider's own message, at most ~200 bytes, control characters
+    // replaced by spaces.
+    std::string detail;
+    int error_code = 0;           // Cloud API error.code; 0 otherwise
+    int64_t retry_after_ms = -1;  // from Retry-After, -1 when absent/invalid
+};
+
+// StarSender answers {"success":true,"data":{...},"message":"Pesan berhasil
+// dikirim"}. Accepted only for HTTP 2xx with "success": true (detail: its
+// "message"); the id comes from data.id, data.message_id or data.messageId
+// (string or integer) when present. 2xx with "success" anything but true:
+// failed, detail its "message". 2xx with a body that is not a JSON object:
+// retry. 429: rate_limited. 5xx: retry. Other statuses: failed.
+SendResult parse_starsender(long http_status, std::string_view body, std::string_view retry_after);
+
+// Cloud API: 2xx with messages[0].id: accepted. An "error" object decides by
+// its code: 130429, 80007, 4: rate_limited; 131056: recipient_rate_limited;
+// 131026, 131047: failed; 131050: opted_out; 131000, 1, 2, 131016: retry;
+// other codes by status (429: rate_limited, 5xx: retry, else failed). Without
+// an error object: 429 rate_limited, 5xx retry, 2xx whose body is not JSON
+// retry, 2xx without an id failed, others failed. detail "code <n>: <message>"
+// when there is an error object.
+SendResult parse_cloud_api(long http_status, std::string_view body, std::string_view retry_after);
+
+// Retry-After as delta-seconds or an HTTP-date (IMF-fixdate, RFC 850 or
+// asctime form) -> milliseconds from now, at least 0 (a date in the past is
+// 0); -1 when empty or invalid. Very large values saturate at 10^12 seconds.
+// The two parsers above use the current time for the date form.
+int64_t parse_retry_after(std::string_view header, int64_t now_unix);
+
+// Exponential backoff with full jitter: random % min(cap, base * 2^attempt) + 1,
+// so 1..min(cap, base * 2^attempt) ms. attempt < 0 counts as 0; never overflows.
+// 0 when base_ms or cap_ms is not positive.
+int64_t backoff_ms(int attempt, uint64_t random, int64_t base_ms = 500, int64_t cap_ms = 30000);
+
+}  // namespace wa

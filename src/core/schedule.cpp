@@ -1,0 +1,170 @@
+#include "schedule.hpp"
+
+#include "json.hpp"
+
+namespace wa {
+
+namespace {
+
+void append_two_digits(std::string& out, int v)
+{
+    out.push_back(static_cast<char>('0' + v / 10 % 10));
+    out.push_back(static_cast<char>('0' + v % 10));
+}
+
+void append_string_or_null(std::string& out, const std::string& s)
+{
+    if (s.empty()) {
+        out += "null";
+    } else {
+        append_json_string(out, s);
+    }
+}
+
+void append_key(std::string& out, const char* key)
+{
+    out.push_back(',');
+    out.push_back('"');
+    out += key;
+    out += "\":";
+}
+
+}  // namespace
+
+int64_t next_run(const Zone& zone, int64_t now_unix, int hour, int minute)
+{
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+        return -1;
+    }
+
+    // The wall time of today (or, after a large backwards offset change, of
+    // the next days) lies ahead of now within at most two more days.
+    int64_t today = days_from_civil(zone.local_date(now_unix));
+    for (int64_t day = today - 1; day <= today + 3; day++) {
+        int64_t t = zone.to_unix(civil_from_days(day), hour, minute);
+        if (t > now_unix) {
+            return t;
+        }
+    }
+    return -1;  // not reached for real zones
+}
+
+std::string cron_trigger(int hour, int minute)
+{
+    return "cron[hour='" + std::to_string(hour) + "', minute='" + std::to_string(minute) + "']";
+}
+
+std::string scheduler_success(std::string_view data_json)
+{
+    std::string out;
+    out.reserve(data_json.size() + 48);
+    out += R"({"status":"success","message":"Success","data":)";
+    out += data_json;
+    out += '}';
+    return out;
+}
+
+std::string scheduler_error(std::string_view message)
+{
+    std::string out = R"({"status":"error","message":)";
+    append_json_string(out, message);
+    out += R"(,"data":null})";
+    return out;
+}
+
+std::string start_message_json(int hour, int minute)
+{
+    std::string out = R"({"message":"Scheduler dimulai. Job akan berjalan setiap hari jam )";
+    append_two_digits(out, hour);
+    out.push_back(':');
+    append_two_digits(out, minute);
+    out += "\"}";
+    return out;
+}
+
+std::string stop_message_json()
+{
+    return R"({"message":"Scheduler dihentikan"})";
+}
+
+std::string status_json(bool running, const std::string& next_run_iso_with_offset, int hour,
+                        int minute, const std::optional<LastRun>& last)
+{
+    std::string out = R"({"running":)";
+    out += running ? "true" : "false";
+    out += R"(,"jobs":[)";
+    if (running) {
+        out += R"({"id":"maintenance_reminder_job","name":"Maintenance Reminder WhatsApp","next_run_time":)";
+        append_string_or_null(out, next_run_iso_with_offset);
+        out += R"(,"trigger":)";
+        append_json_string(out, cron_trigger(hour, minute));
+        out += '}';
+    }
+    out += ']';
+
+    if (last) {
+        out += R"(,"last_run":{"started_at":)";
+        append_string_or_null(out, last->started_at);
+        append_key(out, "finished_at");
+        append_string_or_null(out, last->finished_at);
+        append_key(out, "total_customers");
+        append_int(out, last->total);
+        append_key(out, "reminder_sent");
+        append_int(out, last->sent);
+        append_key(out, "failed");
+        append_int(out, last->failed);
+        append_key(out, "skipped");
+        append_int(out, last->skipped);
+        append_key(out, "unknown");
+        append_int(out, last->unknown);
+        append_key(out, "dry_run");
+        out += last->dry_run ? "true" : "false";
+        out += '}';
+    }
+    out += '}';
+    return out;
+}
+
+void append_run_detail(std::string& out, const RunDetail& d)
+{
+    out += R"({"no_pol":)";
+    append_json_string(out, d.no_pol);
+    append_key(out, "customer_nama");
+    append_json_string(out, d.customer_nama);
+    append_key(out, "customer_hp");
+    append_json_string(out, d.customer_hp);
+    append_key(out, "next_visit_date");
+    append_json_string(out, d.next_visit_date);
+    append_key(out, "days_until_visit");
+    append_int(out, d.days_until_visit);
+    append_key(out, "status");
+    append_json_string(out, d.status);
+    if (!d.message.empty()) {
+        append_key(out, "message");
+        append_json_string(out, d.message);
+    }
+    if (!d.api_response.empty()) {
+        append_key(out, "api_response");
+        append_json_string(out, d.api_response);
+    }
+    if (!d.reason.empty()) {
+        append_key(out, "reason");
+        append_json_string(out, d.reason);
+    }
+    out += '}';
+}
+
+std::string run_result_json(int64_t total_customers, int64_t reminder_sent,
+                            const std::string& details_items_json)
+{
+    std::string out = R"({"total_customers":)";
+    append_int(out, total_customers);
+    out += R"(,"reminder_sent":)";
+    append_int(out, reminder_sent);
+    out += R"(,"details":[)";
+    out += details_items_json;
+    out += "]}";
+    return out;
+}
+
+}  // namespace wa

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "dates.hpp"
+
+namespace wa {
+
+// The first instant strictly after now_unix at which the zone's wall clock
+// reads hour:minute. On a day where that wall time is skipped (spring
+// forward) it is the transition instant; on a day where it occurs twice (fall
+// back) it is the earlier one, so the job runs once a day either way.
+// -1 when hour is outside 0-23 or minute outside 0-59.
+int64_t next_run(const Zone& zone, int64_t now_unix, int hour, int minute);
+
+// APScheduler's str(CronTrigger(hour=7, minute=0)): "cron[hour='7', minute='0']".
+std::string cron_trigger(int hour, int minute);
+
+// {"status":"success","message":"Success","data":<data_json>}
+std::string scheduler_success(std::string_view data_json);
+
+// {"status":"error","message":"...","data":null}
+std::string scheduler_error(std::string_view message);
+
+// {"message":"Scheduler dimulai. Job akan berjalan setiap hari jam 07:00"}
+std::string start_message_json(int hour, int minute);
+
+// {"message":"Scheduler dihentikan"}
+std::string stop_message_json();
+
+struct LastRun {
+    std::string started_at, finished_at;
+    int64_t total = 0, sent = 0, failed = 0, skipped = 0, unknown = 0;
+    bool dry_run = false;
+};
+
+// {"running":true,"jobs":[{"id":"maintenance_reminder_job","name":
+// "Maintenance Reminder WhatsApp","next_run_time":"...","trigger":"cron[...]"}],
+// "last_run":{"started_at":...,"finished_at":...,"total_customers":N,
+// "reminder_sent":N,"failed":N,"skipped":N,"unknown":N,"dry_run":false}}.
+// "jobs" is [] when not running; "last_run" is there only when `last` has a
+// value. An empty next_run_time, started_at or finished_at is written as null.
+std::string status_json(bool running, const std::string& next_run_iso_with_offset, int hour,
+                        int minute, const std::optional<LastRun>& last);
+
+struct RunDetail {
+    std::string no_pol, customer_nama, customer_hp, next_visit_date;  // YYYY-MM-DD
+    int days_until_visit = 0;
+    std::string status;  // sent|failed|skipped|dry_run|unknown
+    std::string message, api_response, reason;
+};
+
+// One item of run-now's "details": no_pol, customer_nama, customer_hp,
+// next_visit_date, days_until_visit, status, then message, api_response and
+// reason, each only when non-empty.
+void append_run_detail(std::string& out, const RunDetail& d);
+
+// {"total_customers":N,"reminder_sent":N,"details":[<details_items_json>]}
+std::string run_result_json(int64_t total_customers, int64_t reminder_sent,
+                            const std::string& details_items_json);
+
+}  // namespace wa

@@ -1,0 +1,85 @@
+// The reminder engine: a worker timer that claims scheduled runs through
+// Redis, and the run itself, which reads due vehicles in batches, sends
+// through the gateway and counts each accepted send once.
+#pragma once
+
+#include "ngx_http_wa_report_http.hpp"
+#include "ngx_http_wa_report_module.hpp"
+
+#include "core/schedule.hpp"
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace wa {
+
+class Run;
+
+// Someone waiting for a run's end: the run-now request. cancel() detaches it.
+struct RunWaiter {
+    using DoneFn = void (*)(RunWaiter* waiter, bool ok);
+    DoneFn fn = nullptr;
+    void* data = nullptr;
+    std::string run_id;
+    Run* run = nullptr;
+};
+
+class Reminder {
+public:
+    Reminder(Worker& worker, ngx_log_t* log);
+    ~Reminder();
+
+    Reminder(const Reminder&) = delete;
+    Reminder& operator=(const Reminder&) = delete;
+
+    void start();
+
+    // A manual run (run-now). Answers through waiter->fn: ok=false with
+    // run_id empty when another run is in progress, or when Redis failed.
+    void run_now(Date as_of, bool dry_run, RunWaiter* waiter);
+    void cancel(RunWaiter* waiter);
+
+    bool running() const { return run_ != nullptr; }
+
+    // Used by Run.
+    Worker& worker() { return worker_; }
+    HttpClient& http() { return *http_; }
+    const std::string& owner() const { return owner_; }
+    ngx_log_t* log() const { return log_; }
+    void run_ended(Run* run);
+
+private:
+    static void on_tick(ngx_event_t* ev);
+    static void on_tick_reply(redisReply* reply, void* data);
+    static void on_begin_reply(redisReply* reply, void* data);
+    static void on_resume_reply(redisReply* reply, void* data);
+    static void on_reap(ngx_event_t* ev);
+
+    void arm_tick();
+    void begin(Date as_of, bool dry_run, bool manual, int64_t next_run, RunWaiter* waiter);
+
+    Worker& worker_;
+    ngx_log_t* log_;
+    std::unique_ptr<HttpClient> http_;
+    std::string owner_;
+    ngx_event_t tick_{};
+    ngx_event_t reap_{};
+    Call* call_ = nullptr;              // tick, begin or resume: one at a time
+    Run* run_ = nullptr;
+    std::vector<Run*> draining_;        // ended runs, freed by on_reap
+
+    // A begin in flight: its arguments, kept until Redis answers.
+    struct Pending {
+        std::string id;
+        Date as_of;
+        bool dry_run = false;
+        bool manual = false;
+        RunWaiter* waiter = nullptr;
+    };
+    std::unique_ptr<Pending> pending_;
+};
+
+}  // namespace wa

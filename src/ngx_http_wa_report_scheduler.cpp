@@ -1,0 +1,379 @@
+// The scheduler API (/scheduler/maintenance-reminder/...), wire-compatible
+// with the old system, behind HS256 JWT bearer authentication. The schedule
+// itself lives in Redis, so every worker and instance answers the same.
+
+#include "ngx_http_wa_report_handler.hpp"
+#include "ngx_http_wa_report_reminder.hpp"
+
+#include "core/json.hpp"
+#include "core/jwt.hpp"
+#include "core/schedule.hpp"
+
+#include <cstdlib>
+#include <new>
+
+namespace wa {
+
+namespace {
+
+enum class SchedRoute { start, stop, status, run_now };
+
+struct SchedRouteDef {
+    const char* path;
+    ngx_uint_t method;
+    const char* allow;
+    SchedRoute route;
+};
+
+const SchedRouteDef sched_routes[] = {
+    {"/start", NGX_HTTP_POST, "POST", SchedRoute::start},
+    {"/stop", NGX_HTTP_POST, "POST", SchedRoute::stop},
+    {"/status", NGX_HTTP_GET, "GET", SchedRoute::status},
+    {"/run-now", NGX_HTTP_POST, "POST", SchedRoute::run_now},
+};
+
+const Config& config() {
+    return worker()->config;
+}
+
+ngx_int_t send_auth_error(ngx_http_request_t* r, const char* detail) {
+    return send_json_with(r, NGX_HTTP_UNAUTHORIZED, detail_error(detail), "WWW-Authenticate",
+                          "Bearer");
+}
+
+// The old system accepted any bearer token; here the signature and expiry
+// are checked against the secret of wa_report_jwt_secret_file. NGX_DECLINED:
+// go on; anything else is the 401 already sent.
+ngx_int_t check_auth(ngx_http_request_t* r) {
+    if (r->headers_in.authorization == nullptr) {
+        return send_auth_error(r, "Not authenticated");
+    }
+    auto token = bearer_token(sv(r->headers_in.authorization->value));
+    if (!token) {
+        return send_auth_error(r, "Invalid authentication credentials");
+    }
+    const ngx_str_t& secret = loc_conf(r)->jwt_secret;
+    JwtStatus st = verify_hs256(*token, sv(secret), static_cast<int64_t>(ngx_time()));
+    if (st != JwtStatus::ok) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0, "wa_report: bearer token refused: %s",
+                      jwt_status_name(st));
+        return send_auth_error(r, "Invalid authentication credentials");
+    }
+    return NGX_DECLINED;
+}
+
+// FastAPI's int query parameter: absent -> fallback; not an integer -> 422.
+bool query_int(ngx_http_request_t* r, const char* name, int fallback, int& out,
+               std::vector<FieldError>& errors) {
+    auto v = query_arg(sv(r->args), name);
+    if (!v) {
+        out = fallback;
+        return true;
+    }
+    char* end = nullptr;
+    long n = std::strtol(v->c_str(), &end, 10);
+    if (v->empty() || end != v->c_str() + v->size() || n < -1000000 || n > 1000000) {
+        errors.push_back(int_error("query", name));
+        return false;
+    }
+    out = static_cast<int>(n);
+    return true;
+}
+
+ngx_int_t send_success(ngx_http_request_t* r, const std::string& data) {
+    return send_json(r, NGX_HTTP_OK, scheduler_success(data));
+}
+
+Ctx* take(redisReply* reply, void* data) {
+    auto* ctx = static_cast<Ctx*>(data);
+    ctx->call = nullptr;
+    if (reply == nullptr) {
+        finish(ctx->r, send_unavailable(ctx->r));
+        return nullptr;
+    }
+    if (reply->type == REDIS_REPLY_ERROR) {
+        finish(ctx->r, send_redis_error(ctx->r, reply));
+        return nullptr;
+    }
+    return ctx;
+}
+
+ngx_int_t issue(Ctx* ctx, Call* call) {
+    if (!track(ctx, call)) {
+        return send_unavailable(ctx->r);
+    }
+    ctx->r->main->count++;
+    return NGX_DONE;
+}
+
+// ---- start / stop -----------------------------------------------------------
+
+void on_schedule_set(redisReply* reply, void* data) {
+    Ctx* ctx = take(reply, data);
+    if (ctx == nullptr) {
+        return;
+    }
+    // ctx->now carries the answer prepared before the write.
+    finish(ctx->r, send_success(ctx->r, ctx->now));
+}
+
+ngx_int_t start(Ctx* ctx) {
+    ngx_http_request_t* r = ctx->r;
+    const ReminderConfig& rc = config().reminder;
+    std::vector<FieldError> errors;
+    int hour = 0, minute = 0;
+    query_int(r, "hour", rc.schedule_hour, hour, errors);
+    query_int(r, "minute", rc.schedule_minute, minute, errors);
+    if (!errors.empty()) {
+        return send_json(r, http_unprocessable, validation_errors(errors));
+    }
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+        return send_json(r, NGX_HTTP_BAD_REQUEST,
+                         scheduler_error("Hour harus 0-23 dan minute harus 0-59"));
+    }
+    int64_t next = next_run(config().zone, static_cast<int64_t>(ngx_time()), hour, minute);
+    ctx->now = start_message_json(hour, minute);
+    return issue(ctx, worker()->redis.command(
+                          {"HSET", config().keys.schedule(), "enabled", "1", "hour",
+                           std::to_string(hour), "minute", std::to_string(minute), "next_run",
+                           std::to_string(next)},
+                          on_schedule_set, ctx));
+}
+
+ngx_int_t stop(Ctx* ctx) {
+    ctx->now = stop_message_json();
+    // The time stays, so status and a later start still know it.
+    return issue(ctx, worker()->redis.command({"HSET", config().keys.schedule(), "enabled", "0"},
+                                              on_schedule_set, ctx));
+}
+
+// ---- status -----------------------------------------------------------------
+
+std::string field(const std::vector<std::pair<std::string, std::string>>& kv, const char* name) {
+    for (const auto& [k, v] : kv) {
+        if (k == name) {
+            return v;
+        }
+    }
+    return std::string();
+}
+
+void on_status(redisReply* reply, void* data) {
+    Ctx* ctx = take(reply, data);
+    if (ctx == nullptr) {
+        return;
+    }
+    ngx_http_request_t* r = ctx->r;
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 5) {
+        finish(r, send_json(r, NGX_HTTP_INTERNAL_SERVER_ERROR, detail_error("Internal Server Error")));
+        return;
+    }
+    const Config& c = config();
+    const ReminderConfig& rc = c.reminder;
+    // Before any worker has ticked, the schedule is still the directive's.
+    bool known = reply->element[0]->type != REDIS_REPLY_NIL;
+    bool enabled = known ? reply_str(reply->element[0]) == "1" : rc.schedule_on;
+    int hour = known ? static_cast<int>(reply_int(reply->element[1])) : rc.schedule_hour;
+    int minute = known ? static_cast<int>(reply_int(reply->element[2])) : rc.schedule_minute;
+    int64_t now = static_cast<int64_t>(ngx_time());
+    int64_t next = known && reply->element[3]->type != REDIS_REPLY_NIL
+        ? reply_int(reply->element[3])
+        : next_run(c.zone, now, hour, minute);
+    if (next < now) {
+        next = next_run(c.zone, now, hour, minute);  // a run is due right now
+    }
+
+    std::vector<std::pair<std::string, std::string>> last;
+    for (size_t i = 5; i + 1 < reply->elements; i += 2) {
+        last.emplace_back(reply_str(reply->element[i]), reply_str(reply->element[i + 1]));
+    }
+    std::optional<LastRun> lr;
+    if (!last.empty()) {
+        LastRun l;
+        l.started_at = field(last, "started_at");
+        l.finished_at = field(last, "finished_at");
+        l.total = std::strtoll(field(last, "total").c_str(), nullptr, 10);
+        l.sent = std::strtoll(field(last, "sent").c_str(), nullptr, 10);
+        l.failed = std::strtoll(field(last, "failed").c_str(), nullptr, 10);
+        l.skipped = std::strtoll(field(last, "skipped").c_str(), nullptr, 10);
+        l.unknown = std::strtoll(field(last, "unknown").c_str(), nullptr, 10);
+        l.dry_run = field(last, "dry_run") == "1";
+        lr = l;
+    }
+    finish(r, send_success(r, status_json(enabled, c.zone.iso_with_offset(next), hour, minute, lr)));
+}
+
+ngx_int_t status(Ctx* ctx) {
+    const Keys& k = config().keys;
+    return issue(ctx, worker()->redis.script(Script::status,
+                                             {k.schedule(), k.run_current(), k.run_last()}, {},
+                                             on_status, ctx));
+}
+
+// ---- run-now ----------------------------------------------------------------
+
+struct RunNow {
+    RunWaiter waiter;
+    Ctx* ctx = nullptr;
+    int64_t customers = 0;
+};
+
+void on_run_summary(redisReply* reply, void* data) {
+    Ctx* ctx = take(reply, data);
+    if (ctx == nullptr) {
+        return;
+    }
+    auto* rn = static_cast<RunNow*>(ctx->aux);
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 3) {
+        finish(ctx->r, send_unavailable(ctx->r));
+        return;
+    }
+    std::string id = reply_str(reply->element[1]);
+    int64_t sent = reply_int(reply->element[2]);
+    int64_t customers = reply_int(reply->element[0]);
+    std::string head = "{\"status\":\"success\",\"message\":\"Success\",\"data\":{\"total_customers\":";
+    append_int(head, customers);
+    head += ",\"reminder_sent\":";
+    append_int(head, sent);
+    head += ",\"details\":[";
+    std::string key = config().keys.run_details(rn->waiter.run_id);
+    if (id != rn->waiter.run_id) {
+        ngx_log_error(NGX_LOG_WARN, ctx->r->connection->log, 0,
+                      "wa_report: run %s was followed by another before its answer",
+                      rn->waiter.run_id.c_str());
+    }
+    // The waiter is done with; the stream takes the context's aux over.
+    ctx->aux_free(ctx->aux);
+    ctx->aux = nullptr;
+    ctx->aux_free = nullptr;
+    stream_run_details(ctx, key, head, "]}}");
+}
+
+void on_run_done(RunWaiter* w, bool ok) {
+    auto* rn = static_cast<RunNow*>(w->data);
+    Ctx* ctx = rn->ctx;
+    ngx_http_request_t* r = ctx->r;
+    if (!ok) {
+        if (w->run_id.empty()) {
+            finish(r, send_json(r, NGX_HTTP_CONFLICT, scheduler_error("Job sedang berjalan")));
+        } else {
+            finish(r, send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                scheduler_error("Job berhenti sebelum selesai")));
+        }
+        return;
+    }
+    const Keys& k = config().keys;
+    ctx->call = worker()->redis.script(Script::run_summary, {k.stats(), k.run_last()}, {},
+                                       on_run_summary, ctx);
+    if (ctx->call == nullptr) {
+        finish(r, send_unavailable(r));
+    }
+}
+
+void free_run_now(void* p) {
+    auto* rn = static_cast<RunNow*>(p);
+    if (worker() != nullptr && worker()->reminder) {
+        worker()->reminder->cancel(&rn->waiter);
+    }
+    delete rn;
+}
+
+ngx_int_t run_now(Ctx* ctx) {
+    ngx_http_request_t* r = ctx->r;
+    const Config& c = config();
+    Date as_of = c.zone.local_date(static_cast<int64_t>(ngx_time()));
+    if (auto d = query_arg(sv(r->args), "date")) {
+        auto parsed = parse_date(*d);
+        if (!parsed) {
+            return send_json(r, http_unprocessable,
+                             validation_errors({FieldError{"query", "date", "invalid date format",
+                                                           "value_error.date", 0}}));
+        }
+        as_of = *parsed;
+    }
+    bool dry = false;
+    if (auto d = query_arg(sv(r->args), "dry_run")) {
+        if (*d == "true" || *d == "1" || *d == "yes" || *d == "on") {
+            dry = true;
+        } else if (!(*d == "false" || *d == "0" || *d == "no" || *d == "off")) {
+            return send_json(r, http_unprocessable,
+                             validation_errors({FieldError{"query", "dry_run",
+                                                           "value could not be parsed to a boolean",
+                                                           "type_error.bool", 0}}));
+        }
+    }
+    if (!worker()->reminder) {
+        return send_unavailable(r);
+    }
+    auto* rn = new (std::nothrow) RunNow();
+    if (rn == nullptr) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    rn->ctx = ctx;
+    rn->waiter.fn = on_run_done;
+    rn->waiter.data = rn;
+    ctx->aux = rn;
+    ctx->aux_free = free_run_now;
+    r->main->count++;
+    worker()->reminder->run_now(as_of, dry, &rn->waiter);
+    return NGX_DONE;
+}
+
+}  // namespace
+
+}  // namespace wa
+
+ngx_int_t ngx_http_wa_report_scheduler_handler(ngx_http_request_t* r) {
+    try {
+        wa::Worker* w = wa::worker();
+        if (w == nullptr) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        if (ngx_http_discard_request_body(r) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        std::string_view uri = wa::sv(r->uri);
+        std::string_view base = wa::sv(wa::loc_conf(r)->base);
+        std::string_view path = uri.substr(ngx_min(base.size(), uri.size()));
+
+        const wa::SchedRouteDef* def = nullptr;
+        for (const auto& d : wa::sched_routes) {
+            if (path == d.path) {
+                def = &d;
+            }
+        }
+        if (def == nullptr) {
+            return wa::send_json(r, NGX_HTTP_NOT_FOUND, wa::detail_error("Not Found"));
+        }
+        if (r->method != def->method) {
+            return wa::send_json_with(r, NGX_HTTP_NOT_ALLOWED, wa::detail_error("Method Not Allowed"),
+                                      "Allow", def->allow);
+        }
+        ngx_int_t rc = wa::check_auth(r);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+        wa::Ctx* ctx = nullptr;
+        ngx_pool_cleanup_t* cln = ngx_pool_cleanup_add(r->pool, sizeof(wa::Ctx));
+        if (cln == nullptr) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        ctx = new (cln->data) wa::Ctx();
+        cln->handler = [](void* data) { static_cast<wa::Ctx*>(data)->~Ctx(); };
+        ctx->r = r;
+        ngx_http_set_ctx(r, ctx, ngx_http_wa_report_module);
+        if (!w->redis.available()) {
+            return wa::send_unavailable(r);
+        }
+        switch (def->route) {
+        case wa::SchedRoute::start: return wa::start(ctx);
+        case wa::SchedRoute::stop: return wa::stop(ctx);
+        case wa::SchedRoute::status: return wa::status(ctx);
+        case wa::SchedRoute::run_now: return wa::run_now(ctx);
+        }
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    } catch (const std::exception& e) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: %s", e.what());
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+}

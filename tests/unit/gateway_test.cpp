@@ -1,0 +1,358 @@
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "core/gateway.hpp"
+
+namespace wa {
+namespace {
+
+constexpr int64_t kNow = 1795515921;  // Tue, 24 Nov 2026 10:25:21 GMT
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+TEST(StarsenderRequest, MatchesTheOldWireFormat)
+{
+    OutboundRequest r = starsender_request(
+        "https://api.starsender.online/api/send", "sk-123\n", "6280737416724",
+        "Bapak Agus Nugroho untuk nomor kendaraan N 1212 RW sebentar lagi tiba saat pemeliharaan "
+        "rutin pada tanggal 25-11-2026, daftarkan segera melalui nomor pelayanan kami "
+        "087740659525");
+    EXPECT_EQ(r.url, "https://api.starsender.online/api/send");
+    EXPECT_EQ(r.headers, (Headers{{"Content-Type", "application/json"}, {"Authorization", "sk-123"}}));
+    EXPECT_EQ(r.body,
+              R"({"messageType":"text","to":"6280737416724","body":"Bapak Agus Nugroho untuk nomor )"
+              R"(kendaraan N 1212 RW sebentar lagi tiba saat pemeliharaan rutin pada tanggal )"
+              R"(25-11-2026, daftarkan segera melalui nomor pelayanan kami 087740659525"})");
+}
+
+TEST(StarsenderRequest, EscapesTheText)
+{
+    OutboundRequest r = starsender_request("u", "k", "62812", "a \"b\"\\\nÄ");
+    EXPECT_EQ(r.body, R"({"messageType":"text","to":"62812","body":"a \"b\"\\\nÄ"})");
+}
+
+TEST(CloudApiRequest, TemplateMessageWithBodyParameters)
+{
+    CloudTemplate tpl;
+    tpl.name = "maintenance_reminder";
+    OutboundRequest r = cloud_api_request(
+        "https://graph.facebook.com/v21.0/123456/messages", " EAAG-token ", "6280737416724", tpl,
+        {"Agus Nugroho", "N 1212 RW", "25-11-2026", "087740659525"});
+    EXPECT_EQ(r.url, "https://graph.facebook.com/v21.0/123456/messages");
+    EXPECT_EQ(r.headers, (Headers{{"Content-Type", "application/json"},
+                                  {"Authorization", "Bearer EAAG-token"}}));
+    EXPECT_EQ(r.body,
+              R"({"messaging_product":"whatsapp","recipient_type":"individual","to":"6280737416724",)"
+              R"("type":"template","template":{"name":"maintenance_reminder","language":{"code":"id"},)"
+              R"("components":[{"type":"body","parameters":[{"type":"text","text":"Agus Nugroho"},)"
+              R"({"type":"text","text":"N 1212 RW"},{"type":"text","text":"25-11-2026"},)"
+              R"({"type":"text","text":"087740659525"}]}]}})");
+}
+
+TEST(CloudApiRequest, NoParametersNoComponents)
+{
+    CloudTemplate tpl{"hello_world", "en_US"};
+    OutboundRequest r = cloud_api_request("u", "t", "62812", tpl, {});
+    EXPECT_EQ(r.body,
+              R"({"messaging_product":"whatsapp","recipient_type":"individual","to":"62812",)"
+              R"("type":"template","template":{"name":"hello_world","language":{"code":"en_US"}}})");
+}
+
+TEST(ParseStarsender, Accepted)
+{
+    SendResult r = parse_starsender(
+        200, R"({"success":true,"data":{"id":"3EB0A1","status":"pending"},"message":"Pesan berhasil dikirim"})",
+        "");
+    EXPECT_EQ(r.outcome, Outcome::accepted);
+    EXPECT_EQ(r.message_id, "3EB0A1");
+    EXPECT_EQ(r.detail, "Pesan berhasil dikirim");
+    EXPECT_EQ(r.error_code, 0);
+    EXPECT_EQ(r.retry_after_ms, -1);
+}
+
+TEST(ParseStarsender, MessageIdVariants)
+{
+    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"message_id":"m1"}})", "").message_id, "m1");
+    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"messageId":"m2"}})", "").message_id, "m2");
+    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"id":12345678901}})", "").message_id,
+              "12345678901");
+    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"id":"a","messageId":"b"}})", "").message_id, "a");
+    EXPECT_EQ(parse_starsender(201, R"({"success":true,"data":{"id":null,"messageId":"b"}})", "").message_id, "b");
+
+    SendResult r = parse_starsender(200, R"({"success":true,"message":"ok"})", "");
+    EXPECT_EQ(r.outcome, Outcome::accepted);
+    EXPECT_EQ(r.message_id, "");
+    r = parse_starsender(200, R"({"success":true,"data":[1]})", "");
+    EXPECT_EQ(r.outcome, Outcome::accepted);
+    EXPECT_EQ(r.message_id, "");
+    EXPECT_EQ(r.detail, "");
+}
+
+TEST(ParseStarsender, Http200WithSuccessFalseIsAFailure)
+{
+    SendResult r = parse_starsender(200, R"({"success":false,"message":"Device not connected"})", "");
+    EXPECT_EQ(r.outcome, Outcome::failed);
+    EXPECT_EQ(r.detail, "Device not connected");
+    EXPECT_EQ(r.message_id, "");
+
+    r = parse_starsender(200, R"({"success":"true","message":"x"})", "");
+    EXPECT_EQ(r.outcome, Outcome::failed);
+
+    r = parse_starsender(200, R"({"data":{"id":"x"}})", "");
+    EXPECT_EQ(r.outcome, Outcome::failed);
+    EXPECT_EQ(r.detail, "refused: \"success\" is not true");
+}
+
+TEST(ParseStarsender, Unparseable2xxIsRetried)
+{
+    EXPECT_EQ(parse_starsender(200, "", "").outcome, Outcome::retry);
+    EXPECT_EQ(parse_starsender(200, "<html>", "").outcome, Outcome::retry);
+    EXPECT_EQ(parse_starsender(200, "[true]", "").outcome, Outcome::retry);
+    EXPECT_EQ(parse_starsender(200, "{\"success\":true", "").detail,
+              "HTTP 200: answer is not a JSON object");
+}
+
+TEST(ParseStarsender, HttpStatuses)
+{
+    SendResult r = parse_starsender(429, R"({"success":false,"message":"Too many requests"})", "7");
+    EXPECT_EQ(r.outcome, Outcome::rate_limited);
+    EXPECT_EQ(r.retry_after_ms, 7000);
+    EXPECT_EQ(r.detail, "HTTP 429: Too many requests");
+
+    r = parse_starsender(503, "Service Unavailable", "");
+    EXPECT_EQ(r.outcome, Outcome::retry);
+    EXPECT_EQ(r.detail, "HTTP 503");
+
+    r = parse_starsender(500, R"({"success":true})", "");  // the status wins
+    EXPECT_EQ(r.outcome, Outcome::retry);
+
+    r = parse_starsender(401, R"({"success":false,"message":"Unauthorized"})", "");
+    EXPECT_EQ(r.outcome, Outcome::failed);
+    EXPECT_EQ(r.detail, "HTTP 401: Unauthorized");
+
+    EXPECT_EQ(parse_starsender(400, "", "").outcome, Outcome::failed);
+    EXPECT_EQ(parse_starsender(404, "", "").outcome, Outcome::failed);
+    EXPECT_EQ(parse_starsender(302, "", "").outcome, Outcome::failed);
+}
+
+TEST(ParseStarsender, DetailIsShortAndSingleLine)
+{
+    std::string long_message(500, 'x');
+    SendResult r = parse_starsender(200, R"({"success":false,"message":")" + long_message + "\"}", "");
+    EXPECT_EQ(r.detail, std::string(200, 'x') + "...");
+
+    r = parse_starsender(200, R"({"success":false,"message":"line1\nline2\ttab"})", "");
+    EXPECT_EQ(r.detail, "line1 line2 tab");
+
+    // Cut on a character boundary: 199 ASCII bytes then a 2-byte character.
+    std::string s(199, 'y');
+    r = parse_starsender(200, R"({"success":false,"message":")" + s + "éé\"}", "");
+    EXPECT_EQ(r.detail, s + "...");
+}
+
+std::string cloud_error(int code, const char* message)
+{
+    return R"({"error":{"message":")" + std::string(message) +
+           R"(","type":"OAuthException","code":)" + std::to_string(code) +
+           R"(,"error_data":{"messaging_product":"whatsapp","details":"d"},"error_subcode":2494055,"fbtrace_id":"AbCd"}})";
+}
+
+TEST(ParseCloudApi, Accepted)
+{
+    SendResult r = parse_cloud_api(
+        200,
+        R"({"messaging_product":"whatsapp","contacts":[{"input":"6280737416724","wa_id":"6280737416724"}],)"
+        R"("messages":[{"id":"wamid.HBgLNjI4MDczNzQxNjcyNBUCABEYEjQ2","message_status":"accepted"}]})",
+        "");
+    EXPECT_EQ(r.outcome, Outcome::accepted);
+    EXPECT_EQ(r.message_id, "wamid.HBgLNjI4MDczNzQxNjcyNBUCABEYEjQ2");
+    EXPECT_EQ(r.detail, "accepted");
+    EXPECT_EQ(r.error_code, 0);
+
+    r = parse_cloud_api(200, R"({"messages":[{"id":"wamid.X"}]})", "");
+    EXPECT_EQ(r.outcome, Outcome::accepted);
+    EXPECT_EQ(r.detail, "accepted");
+}
+
+TEST(ParseCloudApi, Malformed2xx)
+{
+    EXPECT_EQ(parse_cloud_api(200, "", "").outcome, Outcome::retry);
+    EXPECT_EQ(parse_cloud_api(200, "not json", "").outcome, Outcome::retry);
+    SendResult r = parse_cloud_api(200, R"({"messages":[]})", "");
+    EXPECT_EQ(r.outcome, Outcome::failed);
+    EXPECT_EQ(r.detail, "HTTP 200: answer without messages[0].id");
+    EXPECT_EQ(parse_cloud_api(200, R"({"messages":[{"id":7}]})", "").outcome, Outcome::failed);
+}
+
+TEST(ParseCloudApi, ErrorCodes)
+{
+    struct Case {
+        int code;
+        long status;
+        Outcome outcome;
+    };
+    const Case cases[] = {
+        {130429, 400, Outcome::rate_limited},
+        {130429, 429, Outcome::rate_limited},
+        {80007, 400, Outcome::rate_limited},
+        {4, 400, Outcome::rate_limited},
+        {131056, 400, Outcome::recipient_rate_limited},
+        {131026, 400, Outcome::failed},
+        {131047, 400, Outcome::failed},
+        {131050, 400, Outcome::opted_out},
+        {131000, 500, Outcome::retry},
+        {131000, 400, Outcome::retry},
+        {1, 400, Outcome::retry},
+        {2, 503, Outcome::retry},
+        {131016, 503, Outcome::retry},
+        // Codes without a rule of their own go by the status.
+        {100, 400, Outcome::failed},
+        {190, 401, Outcome::failed},
+        {132001, 404, Outcome::failed},
+        {99999, 429, Outcome::rate_limited},
+        {99999, 500, Outcome::retry},
+        {99999, 200, Outcome::failed},
+    };
+    for (const Case& c : cases) {
+        SendResult r = parse_cloud_api(c.status, cloud_error(c.code, "(#x) Something"), "");
+        EXPECT_EQ(r.outcome, c.outcome) << c.code << " " << c.status;
+        EXPECT_EQ(r.error_code, c.code);
+        EXPECT_EQ(r.detail, "code " + std::to_string(c.code) + ": (#x) Something");
+        EXPECT_EQ(r.message_id, "");
+    }
+}
+
+TEST(ParseCloudApi, RealisticErrorBodies)
+{
+    SendResult r = parse_cloud_api(
+        400,
+        R"({"error":{"message":"(#131050) Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business","type":"OAuthException","code":131050,"fbtrace_id":"A1"}})",
+        "");
+    EXPECT_EQ(r.outcome, Outcome::opted_out);
+    EXPECT_EQ(r.detail.substr(0, 45), "code 131050: (#131050) Unable to deliver the ");
+
+    r = parse_cloud_api(
+        400,
+        R"({"error":{"message":"(#131056) (Business Account, Consumer Account) pair rate limit hit","type":"OAuthException","code":131056,"fbtrace_id":"A2"}})",
+        "");
+    EXPECT_EQ(r.outcome, Outcome::recipient_rate_limited);
+    EXPECT_EQ(r.detail, "code 131056: (#131056) (Business Account, Consumer Account) pair rate limit hit");
+
+    // A relay passing the code as a string.
+    r = parse_cloud_api(429, R"({"error":{"message":"m","code":"131056"}})", "");
+    EXPECT_EQ(r.outcome, Outcome::recipient_rate_limited);
+    EXPECT_EQ(r.error_code, 131056);
+
+    // An error object without a code or message.
+    r = parse_cloud_api(400, R"({"error":{}})", "");
+    EXPECT_EQ(r.outcome, Outcome::failed);
+    EXPECT_EQ(r.detail, "HTTP 400");
+    EXPECT_EQ(r.error_code, 0);
+}
+
+TEST(ParseCloudApi, StatusesWithoutAnErrorObject)
+{
+    EXPECT_EQ(parse_cloud_api(429, "", "").outcome, Outcome::rate_limited);
+    EXPECT_EQ(parse_cloud_api(500, "", "").outcome, Outcome::retry);
+    EXPECT_EQ(parse_cloud_api(502, "<html>bad gateway</html>", "").outcome, Outcome::retry);
+    EXPECT_EQ(parse_cloud_api(401, "", "").outcome, Outcome::failed);
+    EXPECT_EQ(parse_cloud_api(404, "{}", "").detail, "HTTP 404");
+}
+
+TEST(ParseCloudApi, RetryAfterIsPassedOn)
+{
+    SendResult r = parse_cloud_api(429, cloud_error(130429, "throughput"), "30");
+    EXPECT_EQ(r.outcome, Outcome::rate_limited);
+    EXPECT_EQ(r.retry_after_ms, 30000);
+    EXPECT_EQ(parse_cloud_api(429, "", "soon").retry_after_ms, -1);
+    // A date in the past is "now".
+    EXPECT_EQ(parse_cloud_api(429, "", "Sun, 06 Nov 1994 08:49:37 GMT").retry_after_ms, 0);
+}
+
+TEST(ParseRetryAfter, DeltaSeconds)
+{
+    EXPECT_EQ(parse_retry_after("120", kNow), 120000);
+    EXPECT_EQ(parse_retry_after("0", kNow), 0);
+    EXPECT_EQ(parse_retry_after(" 5 ", kNow), 5000);
+    EXPECT_EQ(parse_retry_after("007", kNow), 7000);
+    EXPECT_EQ(parse_retry_after("99999999999999999999999", kNow), int64_t{1000000000000} * 1000);
+}
+
+TEST(ParseRetryAfter, HttpDates)
+{
+    EXPECT_EQ(parse_retry_after("Tue, 24 Nov 2026 10:27:21 GMT", kNow), 120000);
+    EXPECT_EQ(parse_retry_after("Tue, 24 Nov 2026 10:25:21 GMT", kNow), 0);
+    EXPECT_EQ(parse_retry_after("Tue, 24 Nov 2026 10:25:20 GMT", kNow), 0);
+    EXPECT_EQ(parse_retry_after("Wed, 25 Nov 2026 10:25:21 GMT", kNow), 86400000);
+    // The obsolete forms.
+    EXPECT_EQ(parse_retry_after("Tuesday, 24-Nov-26 10:27:21 GMT", kNow), 120000);
+    EXPECT_EQ(parse_retry_after("Tue Nov 24 10:27:21 2026", kNow), 120000);
+    EXPECT_EQ(parse_retry_after("Tue Dec  1 10:25:21 2026", kNow), 7 * 86400000);
+    // Sunday, 06-Nov-94 is in 1994, not 2094.
+    EXPECT_EQ(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", kNow), 0);
+}
+
+TEST(ParseRetryAfter, Invalid)
+{
+    for (const char* h : {"", "   ", "-1", "1.5", "+5", "5s", "soon", "Tue, 24 Nov 2026 10:27:21",
+                          "Tue, 24 Nov 2026 10:27:21 UTC", "Tue, 31 Nov 2026 10:27:21 GMT",
+                          "Tue, 24 Foo 2026 10:27:21 GMT", "Tue, 24 Nov 2026 24:00:00 GMT",
+                          "Tue, 4 Nov 2026 10:27:21 GMT", "Xyz, 24 Nov 2026 10:27:21 GMT",
+                          "Tue, 24 Nov 2026 10:27:21 GMT extra", "Tue Nov 24 10:27:21 26"}) {
+        EXPECT_EQ(parse_retry_after(h, kNow), -1) << h;
+    }
+}
+
+TEST(BackoffMs, StaysWithinTheExponentialCeiling)
+{
+    for (int attempt = 0; attempt < 10; attempt++) {
+        int64_t ceiling = std::min<int64_t>(30000, int64_t{500} << attempt);
+        EXPECT_EQ(backoff_ms(attempt, 0), 1);
+        EXPECT_EQ(backoff_ms(attempt, static_cast<uint64_t>(ceiling - 1)), ceiling);
+        EXPECT_EQ(backoff_ms(attempt, static_cast<uint64_t>(ceiling)), 1);
+        for (uint64_t r : {uint64_t{12345}, uint64_t{0xdeadbeefcafebabe},
+                           std::numeric_limits<uint64_t>::max()}) {
+            int64_t v = backoff_ms(attempt, r);
+            EXPECT_GE(v, 1);
+            EXPECT_LE(v, ceiling);
+        }
+    }
+    EXPECT_EQ(backoff_ms(0, 499), 500);
+    EXPECT_EQ(backoff_ms(1, 999), 1000);
+    EXPECT_EQ(backoff_ms(5, 15999), 16000);
+    EXPECT_EQ(backoff_ms(6, 31999), 2000);   // ceiling capped at 30000
+    EXPECT_EQ(backoff_ms(6, 29999), 30000);
+}
+
+TEST(BackoffMs, NoOverflowForLargeAttempts)
+{
+    for (int attempt : {40, 61, 62, 63, 64, 100, 1000, std::numeric_limits<int>::max()}) {
+        EXPECT_EQ(backoff_ms(attempt, 29999), 30000) << attempt;
+        EXPECT_LE(backoff_ms(attempt, std::numeric_limits<uint64_t>::max()), 30000);
+    }
+    int64_t big = std::numeric_limits<int64_t>::max();
+    EXPECT_EQ(backoff_ms(70, uint64_t(big) - 1, 1, big), big);
+    EXPECT_EQ(backoff_ms(62, 5, big, big), 6);
+}
+
+TEST(BackoffMs, OddArguments)
+{
+    EXPECT_EQ(backoff_ms(-3, 499), 500);  // counts as attempt 0
+    EXPECT_EQ(backoff_ms(0, 5, 0, 30000), 0);
+    EXPECT_EQ(backoff_ms(0, 5, 500, 0), 0);
+    EXPECT_EQ(backoff_ms(0, 50000, 60000, 30000), 20001);  // base above cap
+}
+
+TEST(OutcomeName, NamesEveryOutcome)
+{
+    EXPECT_STREQ(outcome_name(Outcome::accepted), "accepted");
+    EXPECT_STREQ(outcome_name(Outcome::retry), "retry");
+    EXPECT_STREQ(outcome_name(Outcome::rate_limited), "rate_limited");
+    EXPECT_STREQ(outcome_name(Outcome::recipient_rate_limited), "recipient_rate_limited");
+    EXPECT_STREQ(outcome_name(Outcome::failed), "failed");
+    EXPECT_STREQ(outcome_name(Outcome::opted_out), "opted_out");
+}
+
+}  // namespace
+}  // namespace wa

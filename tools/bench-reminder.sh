@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# make bench, part 2: one reminder run over N due vehicles (default 100k)
+# against a gateway on loopback that accepts at once. Reports messages per
+# second, worker RSS, and the p99 of GET /customer/{id}/vehicle/{id} while the
+# run goes on against the same while idle. Prints a markdown table.
+set -eu
+cd "$(dirname "$0")/.."
+top=$PWD
+N=${N:-100000}
+CONCURRENCY=${CONCURRENCY:-32}
+DURATION=${DURATION:-10s}
+NGINX=${NGINX:-/usr/sbin/nginx}
+AS_OF=2026-12-01
+
+dir=$(mktemp -d /tmp/wa-bench-rem.XXXX)
+mkdir -p "$dir/logs"
+port() { echo $((20000 + RANDOM % 20000)); }
+rport=$(port); hport=$(port); gport=$(port)
+
+cleanup() {
+    [ -f "$dir/nginx.pid" ] && kill -QUIT "$(cat "$dir/nginx.pid")" 2>/dev/null || true
+    [ -n "${gpid:-}" ] && kill "$gpid" 2>/dev/null || true
+    redis-cli -p "$rport" shutdown nosave >/dev/null 2>&1 || true
+    sleep 0.5
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+mkdir -p build
+g++ -O2 -std=c++17 -Wall -Wextra -Werror -o build/bench_gen tests/bench/gen.cpp
+g++ -O2 -std=c++17 -Wall -Wextra -Werror -o build/bench_gateway tests/bench/gateway.cpp \
+    -lcpp-httplib -pthread
+
+redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --dir "$dir" --logfile "$dir/logs/redis.log"
+for _ in $(seq 50); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.1; done
+build/bench_gateway "$gport" & gpid=$!
+
+echo "bench-key" > "$dir/gateway.key"
+echo "bench-secret" > "$dir/jwt.secret"
+user=""
+[ "$(id -u)" -eq 0 ] && user="user root;"
+cat > "$dir/nginx.conf" <<CONF
+load_module $top/build/ngx_http_wa_report_module.so;
+worker_processes 1;
+error_log logs/error.log notice;
+pid nginx.pid;
+$user
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $dir/body;
+    wa_report_redis 127.0.0.1:$rport;
+    wa_report_gateway starsender;
+    wa_report_gateway_url http://127.0.0.1:$gport/api/send;
+    wa_report_gateway_key_file $dir/gateway.key;
+    wa_report_gateway_concurrency $CONCURRENCY;
+    wa_report_gateway_rate 0;
+    wa_report_gateway_retries 0;
+    wa_report_tick 1h;
+    wa_report_service_phone 087740659525;
+    server {
+        listen 127.0.0.1:$hport;
+        location /whatsapp-report/ { wa_report; }
+        location /scheduler/maintenance-reminder/ {
+            wa_report_scheduler;
+            wa_report_jwt_secret_file $dir/jwt.secret;
+        }
+    }
+}
+CONF
+
+echo "loading $N due vehicles..." >&2
+build/bench_gen "$N" wa "$AS_OF" 1 | redis-cli -p "$rport" --pipe >/dev/null
+"$NGINX" -p "$dir/" -c nginx.conf -e logs/error.log
+sleep 0.5
+worker=$(pgrep -P "$(cat "$dir/nginx.pid")" | head -1)
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+
+token=$(tools/jwt.sh "$dir/jwt.secret" bench)
+
+p99() { awk '$1 == "99%" {print $2}' "$1"; }
+WA_N=$N WA_BASE=/whatsapp-report wrk -t1 -c10 -d"$DURATION" --latency -s tests/bench/report.lua \
+    "http://127.0.0.1:$hport" > "$dir/idle.out"
+idle=$(p99 "$dir/idle.out")
+
+rss_before=$(rss_kb "$worker")
+start=$(date +%s.%N)
+curl -s -o "$dir/run.json" -X POST -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$hport/scheduler/maintenance-reminder/run-now?date=$AS_OF" &
+cpid=$!
+sleep 0.5
+WA_N=$N WA_BASE=/whatsapp-report wrk -t1 -c10 -d"$DURATION" --latency -s tests/bench/report.lua \
+    "http://127.0.0.1:$hport" > "$dir/busy.out" &
+wpid=$!
+peak=$rss_before
+while kill -0 "$cpid" 2>/dev/null; do
+    now=$(rss_kb "$worker"); [ "$now" -gt "$peak" ] && peak=$now
+    sleep 0.1
+done
+end=$(date +%s.%N)
+wait "$wpid" || true
+busy=$(p99 "$dir/busy.out")
+sent=$(curl -s "http://127.0.0.1:$gport/count")
+secs=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", e - s }')
+rate=$(awk -v n="$sent" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / (e - s) }')
+counted=$(redis-cli -p "$rport" hget '{wa}:stats' messages)
+head -c 200 "$dir/run.json" >&2; echo >&2
+
+echo
+echo "reminder run: $N due vehicles, gateway_concurrency $CONCURRENCY, rate unlimited, nginx worker_processes 1, $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo "| due vehicles | accepted by gateway | run time | messages/s | worker RSS before | peak RSS growth | GET p99 idle | GET p99 during run | statistics total_messages_sent |"
+echo "|---|---|---|---|---|---|---|---|---|"
+echo "| $N | $sent | $secs s | $rate | $((rss_before / 1024)) MB | $(( (peak - rss_before) / 1024 )) MB | $idle | $busy | $counted |"
