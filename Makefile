@@ -75,7 +75,7 @@ $(BUILD)/unit_tests: $(UNIT_OBJS)
 $(BUILD)/integration_tests: $(INT_SRCS) $(wildcard src/core/*.hpp)
 	@mkdir -p $(BUILD)
 	$(CXX) $(CXXFLAGS) -Isrc $(filter %.cpp,$(INT_SRCS)) \
-	    -lgtest -lhiredis -ljansson -pthread -o $@
+	    -lgtest -lhiredis -ljansson -lcrypto -pthread -o $@
 
 unit: $(BUILD)/unit_tests
 integration: $(BUILD)/integration_tests $(MODULE)

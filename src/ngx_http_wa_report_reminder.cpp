@@ -60,6 +60,7 @@ struct Item {
     bool begun = false;        // the attempt is marked in Redis
     bool slot = false;         // holds one of the gateway concurrency slots
     bool done = false;
+    bool flushed = false;      // its detail is saved in the run's list
     Call* call = nullptr;
     ngx_event_t retry{};
 };
@@ -98,7 +99,7 @@ private:
     const Config& config() const { return rem_.worker().config; }
     const ReminderConfig& rc() const { return config().reminder; }
     const Keys& keys() const { return config().keys; }
-    Redis& redis() { return rem_.worker().redis; }
+    Redis& redis() { return rem_.redis(); }
     bool exiting() const { return ngx_exiting || ngx_quit || ngx_terminate; }
 
     Call* script(Script s, const std::vector<std::string>& k, const std::vector<std::string>& a,
@@ -132,13 +133,13 @@ private:
     bool window_done_ = false;
     bool ended_ = false;
     bool releasing_ = false;
+    bool classifying_ = false;
     size_t outstanding_ = 0;      // callbacks that will still arrive
 
     std::vector<std::unique_ptr<Item>> items_;
     std::deque<Item*> queue_;
     size_t active_ = 0;           // items holding a concurrency slot
     size_t open_items_ = 0;       // items of the batch not yet done
-    std::vector<std::string> handled_;  // vehicle id, detail JSON pairs
     int64_t total_ = 0, sent_ = 0, failed_ = 0, skipped_ = 0, unknown_ = 0, dry_count_ = 0;
 
     double tokens_ = 1;
@@ -170,7 +171,7 @@ Run::Run(Reminder& rem, std::string run_id, Date as_of, bool dry, bool manual)
     rate_ev_.data = this;
     rate_ev_.log = rem.log();
     rate_ev_.cancelable = 1;
-    tokens_ = static_cast<double>(std::max<size_t>(rc().rate, 1));
+    tokens_ = 1;
     refilled_at_ = now_ms();
 }
 
@@ -277,10 +278,14 @@ void Run::on_batch(redisReply* reply, void* data) {
             run->items_.clear();
             run->queue_.clear();
             run->open_items_ = 0;
+            // Items decided right away (skips) must not end the batch while
+            // the rest of it is still being read.
+            run->classifying_ = true;
             constexpr size_t width = 13;
             for (size_t i = 4; i + width <= reply->elements; i += width) {
                 run->classify(reply->element + i);
             }
+            run->classifying_ = false;
             if (run->open_items_ == 0) {
                 run->flush(false);
             } else {
@@ -397,14 +402,15 @@ bool Run::take_token() {
         return true;
     }
     ngx_msec_t now = now_ms();
-    double burst = static_cast<double>(rate);
-    tokens_ = std::min(burst, tokens_ + static_cast<double>(now - refilled_at_) * burst / 1000.0);
+    // No burst: sends are spaced evenly, as the providers count them.
+    double per_ms = static_cast<double>(rate) / 1000.0;
+    tokens_ = std::min(1.0, tokens_ + static_cast<double>(now - refilled_at_) * per_ms);
     refilled_at_ = now;
     if (tokens_ >= 1) {
         tokens_ -= 1;
         return true;
     }
-    auto wait = static_cast<ngx_msec_t>(std::ceil((1 - tokens_) * 1000.0 / burst));
+    auto wait = static_cast<ngx_msec_t>(std::ceil((1 - tokens_) / per_ms));
     if (!rate_ev_.timer_set) {
         ngx_add_timer(&rate_ev_, std::max<ngx_msec_t>(wait, 1));
     }
@@ -654,12 +660,8 @@ void Run::item_done(Item* item) {
     } else {
         skipped_++;
     }
-    std::string json;
-    append_run_detail(json, item->detail);
-    handled_.push_back(item->vehicle);
-    handled_.push_back(std::move(json));
     open_items_--;
-    if (ended_) {
+    if (ended_ || classifying_) {
         return;
     }
     if (open_items_ == 0) {
@@ -687,8 +689,17 @@ void Run::flush(bool last) {
         std::to_string(unknown_),
         std::to_string(dry_count_),
         std::to_string(details_ttl)};
-    args.insert(args.end(), handled_.begin(), handled_.end());
-    handled_.clear();
+    // Details go out in the batch's order (next visit, then vehicle id),
+    // whatever order the sends finished in.
+    for (auto& item : items_) {
+        if (item->done && !item->flushed) {
+            item->flushed = true;
+            args.push_back(item->vehicle);
+            std::string json;
+            append_run_detail(json, item->detail);
+            args.push_back(std::move(json));
+        }
+    }
     total_ = sent_ = failed_ = skipped_ = unknown_ = dry_count_ = 0;
     if (!last) {
         cursor_day_ = next_day_;
@@ -854,7 +865,8 @@ Reminder::Reminder(Worker& worker, ngx_log_t* log)
     : worker_(worker), log_(log),
       http_(std::make_unique<HttpClient>(log, worker.config.reminder.timeout,
                                          worker.config.reminder.concurrency + 4)),
-      owner_(new_uuid()) {
+      owner_(new_uuid()),
+      redis_(worker.config.redis, log) {
     tick_.handler = on_tick;
     tick_.data = this;
     tick_.log = log;
@@ -885,6 +897,7 @@ Reminder::~Reminder() {
 }
 
 void Reminder::start() {
+    redis_.start();
     if (!worker_.config.reminder.enabled) {
         return;
     }
@@ -915,7 +928,7 @@ void Reminder::on_tick(ngx_event_t* ev) {
     const ReminderConfig& rc = c.reminder;
     int64_t now = static_cast<int64_t>(ngx_time());
     int64_t first = next_run(c.zone, now, rc.schedule_hour, rc.schedule_minute);
-    self->call_ = self->worker_.redis.script(
+    self->call_ = self->redis_.script(
         Script::tick, {c.keys.schedule(), c.keys.run_lease(), c.keys.run_current()},
         {std::to_string(now), self->owner_, std::to_string(rc.lease), rc.schedule_on ? "1" : "0",
          std::to_string(rc.schedule_hour), std::to_string(rc.schedule_minute),
@@ -940,7 +953,7 @@ void Reminder::on_tick_reply(redisReply* reply, void* data) {
         return;
     }
     if (status == "resume") {
-        self->call_ = self->worker_.redis.command({"HGETALL", c.keys.run_current()},
+        self->call_ = self->redis_.command({"HGETALL", c.keys.run_current()},
                                                   on_resume_reply, self);
     }
 }
@@ -988,7 +1001,7 @@ void Reminder::begin(Date as_of, bool dry_run, bool manual, int64_t next, RunWai
     pending_->dry_run = dry_run;
     pending_->manual = manual;
     pending_->waiter = waiter;
-    call_ = worker_.redis.script(
+    call_ = redis_.script(
         Script::run_begin, {c.keys.run_lease(), c.keys.run_current(), c.keys.schedule()},
         {owner_, pending_->id, format_date(as_of), dry_run ? "1" : "0", manual ? "1" : "0",
          now_local(), next >= 0 ? std::to_string(next) : "", std::to_string(c.reminder.lease)},

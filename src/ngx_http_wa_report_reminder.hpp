@@ -47,6 +47,7 @@ public:
     // Used by Run.
     Worker& worker() { return worker_; }
     HttpClient& http() { return *http_; }
+    Redis& redis() { return redis_; }
     const std::string& owner() const { return owner_; }
     ngx_log_t* log() const { return log_; }
     void run_ended(Run* run);
@@ -65,6 +66,9 @@ private:
     ngx_log_t* log_;
     std::unique_ptr<HttpClient> http_;
     std::string owner_;
+    // The engine's own Redis connection: its batch scripts never queue in
+    // front of the requests' commands on the requests' connection.
+    Redis redis_;
     ngx_event_t tick_{};
     ngx_event_t reap_{};
     Call* call_ = nullptr;              // tick, begin or resume: one at a time

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 top=$PWD
 N=${N:-100000}
 CONCURRENCY=${CONCURRENCY:-32}
+RATE=${RATE:-0}
 DURATION=${DURATION:-10s}
 NGINX=${NGINX:-/usr/sbin/nginx}
 AS_OF=2026-12-01
@@ -55,13 +56,14 @@ http {
     wa_report_gateway_url http://127.0.0.1:$gport/api/send;
     wa_report_gateway_key_file $dir/gateway.key;
     wa_report_gateway_concurrency $CONCURRENCY;
-    wa_report_gateway_rate 0;
+    wa_report_gateway_rate $RATE;
     wa_report_gateway_retries 0;
     wa_report_tick 1h;
     wa_report_service_phone 087740659525;
     server {
         listen 127.0.0.1:$hport;
         location /whatsapp-report/ { wa_report; }
+        location /fixed/ { default_type application/json; return 200 '{"ok":true}'; }
         location /scheduler/maintenance-reminder/ {
             wa_report_scheduler;
             wa_report_jwt_secret_file $dir/jwt.secret;
@@ -80,9 +82,17 @@ rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 token=$(tools/jwt.sh "$dir/jwt.secret" bench)
 
 p99() { awk '$1 == "99%" {print $2}' "$1"; }
-WA_N=$N WA_BASE=/whatsapp-report wrk -t1 -c10 -d"$DURATION" --latency -s tests/bench/report.lua \
-    "http://127.0.0.1:$hport" > "$dir/idle.out"
-idle=$(p99 "$dir/idle.out")
+# Two probes: a report GET (shares the worker and Redis with the run) and
+# nginx's own `return 200` in the same worker (shows whether the event loop
+# is ever held up by the run).
+probe() {
+    WA_N=$N WA_BASE=$1 wrk -t1 -c10 -d"$DURATION" --latency -s tests/bench/report.lua \
+        "http://127.0.0.1:$hport" > "$dir/$2.out"
+}
+probe /whatsapp-report idle_report
+probe /fixed idle_fixed
+idle=$(p99 "$dir/idle_report.out")
+idle_fixed=$(p99 "$dir/idle_fixed.out")
 
 rss_before=$(rss_kb "$worker")
 start=$(date +%s.%N)
@@ -90,8 +100,7 @@ curl -s -o "$dir/run.json" -X POST -H "Authorization: Bearer $token" \
     "http://127.0.0.1:$hport/scheduler/maintenance-reminder/run-now?date=$AS_OF" &
 cpid=$!
 sleep 0.5
-WA_N=$N WA_BASE=/whatsapp-report wrk -t1 -c10 -d"$DURATION" --latency -s tests/bench/report.lua \
-    "http://127.0.0.1:$hport" > "$dir/busy.out" &
+(probe /whatsapp-report busy_report; probe /fixed busy_fixed) &
 wpid=$!
 peak=$rss_before
 while kill -0 "$cpid" 2>/dev/null; do
@@ -100,7 +109,8 @@ while kill -0 "$cpid" 2>/dev/null; do
 done
 end=$(date +%s.%N)
 wait "$wpid" || true
-busy=$(p99 "$dir/busy.out")
+busy=$(p99 "$dir/busy_report.out")
+busy_fixed=$(p99 "$dir/busy_fixed.out")
 sent=$(curl -s "http://127.0.0.1:$gport/count")
 secs=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", e - s }')
 rate=$(awk -v n="$sent" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / (e - s) }')
@@ -108,7 +118,7 @@ counted=$(redis-cli -p "$rport" hget '{wa}:stats' messages)
 head -c 200 "$dir/run.json" >&2; echo >&2
 
 echo
-echo "reminder run: $N due vehicles, gateway_concurrency $CONCURRENCY, rate unlimited, nginx worker_processes 1, $(nproc) cores, $(date -u +%Y-%m-%d)"
-echo "| due vehicles | accepted by gateway | run time | messages/s | worker RSS before | peak RSS growth | GET p99 idle | GET p99 during run | statistics total_messages_sent |"
+echo "reminder run: $N due vehicles, gateway_concurrency $CONCURRENCY, gateway_rate $RATE (0: unlimited), nginx worker_processes 1, $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo "| due vehicles | accepted by gateway | run time | messages/s | worker RSS before | peak RSS growth | report GET p99 idle / during run | return 200 p99 idle / during run | statistics total_messages_sent |"
 echo "|---|---|---|---|---|---|---|---|---|"
-echo "| $N | $sent | $secs s | $rate | $((rss_before / 1024)) MB | $(( (peak - rss_before) / 1024 )) MB | $idle | $busy | $counted |"
+echo "| $N | $sent | $secs s | $rate | $((rss_before / 1024)) MB | $(( (peak - rss_before) / 1024 )) MB | $idle / $busy | $idle_fixed / $busy_fixed | $counted |"

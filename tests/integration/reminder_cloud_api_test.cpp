@@ -1,0 +1,164 @@
+// The reminder job against the test gateway speaking Meta's WhatsApp Cloud
+// API: template messages with body parameters, the Bearer token, message ids,
+// and the error codes (final, opted out, per-recipient and global rate limits).
+#include <string>
+#include <vector>
+
+#include "reminder_support.hpp"
+
+namespace wa::itest {
+namespace {
+
+const std::string kDay = "2026-11-24";
+
+double ms_between(SteadyTime a, SteadyTime b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+class CloudApiReminderTest : public ReminderTest<CloudApiReminderTest> {
+ public:
+  static StackOptions stack_options() {
+    ReminderSettings s;
+    s.provider = "cloud_api";
+    return reminder_stack(s);
+  }
+
+ protected:
+  static JsonPtr run(const std::string& date = kDay) {
+    JsonPtr data;
+    EXPECT_TRUE(RunNow(http(), "?date=" + date, &data));
+    return data;
+  }
+};
+
+TEST_F(CloudApiReminderTest, SendsATemplateMessage) {
+  Seeded s;
+  ASSERT_TRUE(SeedVehicle(http(), 1, add_days(kDay, 2), &s));
+  JsonPtr data = run();
+  EXPECT_TRUE(DetailIs(detail_for(details_of(data.get()), s.vehicle.nopol), {&s, 2, "sent"}));
+  auto log = gateway().requests();
+  ASSERT_EQ(1u, log.size()) << gateway().dump();
+  const GatewayRequest& r = log[0];
+  EXPECT_EQ("POST", r.method);
+  EXPECT_EQ("/v20.0/123/messages", r.target);
+  EXPECT_EQ("Bearer " + kCloudToken, r.header("Authorization"));
+  // The default template's placeholders in order: name, plate, date, phone.
+  auto param = [](const std::string& text) {
+    return "{\"type\":\"text\",\"text\":" + json_quote(text) + "}";
+  };
+  EXPECT_EQ("{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\",\"to\":\"" +
+                s.to + "\",\"type\":\"template\",\"template\":{\"name\":\"" + kCloudTemplate +
+                "\",\"language\":{\"code\":\"id\"},\"components\":[{\"type\":\"body\","
+                "\"parameters\":[" + param(s.customer.name) + "," + param(s.vehicle.nopol) + "," +
+                param(dmy(s.vehicle.next_visit_date)) + "," + param(kServicePhone) + "]}]}}",
+            r.body);
+  EXPECT_EQ(1, report_frequency(http(), s));
+  RedisReply stream = redis().command({"XRANGE", "{wa}:deliveries", "-", "+"});
+  ASSERT_EQ(1u, stream.elements.size());
+  std::string entry;
+  for (const auto& e : stream.elements[0].elements[1].elements) entry += e.str + " ";
+  EXPECT_NE(std::string::npos, entry.find(r.message_id + " ")) << entry;
+  EXPECT_NE(std::string::npos, entry.find("cloud_api")) << entry;
+}
+
+TEST_F(CloudApiReminderTest, UndeliverableAndOutsideTheWindowAreFinal) {
+  Seeded undeliverable, window, fine;
+  ASSERT_TRUE(SeedVehicle(http(), 1, kDay, &undeliverable));
+  ASSERT_TRUE(SeedVehicle(http(), 2, kDay, &window));
+  ASSERT_TRUE(SeedVehicle(http(), 3, kDay, &fine));
+  gateway().script_recipient(undeliverable.to, {"cloud error 131026", "accept"});
+  gateway().script_recipient(window.to, {"cloud error 131047", "accept"});
+  JsonPtr data = run();
+  json_t* details = details_of(data.get());
+  EXPECT_TRUE(DetailIs(detail_for(details, undeliverable.vehicle.nopol),
+                       {&undeliverable, 0, "failed"}));
+  EXPECT_TRUE(DetailIs(detail_for(details, window.vehicle.nopol), {&window, 0, "failed"}));
+  EXPECT_TRUE(DetailIs(detail_for(details, fine.vehicle.nopol), {&fine, 0, "sent"}));
+  EXPECT_EQ(1, gateway().requests_for(undeliverable.to)) << gateway().dump();
+  EXPECT_EQ(1, gateway().requests_for(window.to)) << gateway().dump();
+  EXPECT_EQ(0, report_frequency(http(), undeliverable));
+  EXPECT_EQ(0, report_frequency(http(), window));
+  EXPECT_EQ(1, report_frequency(http(), fine));
+  EXPECT_EQ("2", redis().command({"HGET", "{wa}:stats", "failures"}).str);
+  auto v = hgetall(redis(), "{wa}:vehicle:" + undeliverable.vehicle.id);
+  EXPECT_EQ("131026", v["last_error_code"]);
+  EXPECT_NE("", v["last_error"]);
+  EXPECT_EQ("131047", hgetall(redis(), "{wa}:vehicle:" + window.vehicle.id)["last_error_code"]);
+}
+
+TEST_F(CloudApiReminderTest, OptedOutCustomerIsNotContactedAgain) {
+  Seeded s, other;
+  ASSERT_TRUE(SeedVehicle(http(), 1, add_days(kDay, 2), &s));
+  ASSERT_TRUE(SeedVehicle(http(), 2, add_days(kDay, 2), &other));
+  gateway().script_recipient(s.to, {"cloud error 131050"});
+  JsonPtr data = run();
+  EXPECT_TRUE(DetailIs(detail_for(details_of(data.get()), s.vehicle.nopol), {&s, 2, "failed"}));
+  EXPECT_EQ(1, gateway().requests_for(s.to));
+  EXPECT_NE("", hgetall(redis(), "{wa}:vehicle:" + s.vehicle.id)["do_not_contact"]);
+  EXPECT_EQ(0, report_frequency(http(), s));
+
+  // Later runs skip it, with a reason, without calling the gateway.
+  data = run(add_days(kDay, 1));
+  EXPECT_TRUE(DetailIs(detail_for(details_of(data.get()), s.vehicle.nopol), {&s, 1, "skipped"}));
+  EXPECT_EQ(1, gateway().requests_for(s.to)) << gateway().dump();
+  EXPECT_EQ(1, gateway().requests_for(other.to)) << "the other vehicle was reminded once";
+}
+
+TEST_F(CloudApiReminderTest, PairRateLimitRetriesThatRecipientOnly) {
+  Seeded limited, b, c;
+  ASSERT_TRUE(SeedVehicle(http(), 1, kDay, &limited));
+  ASSERT_TRUE(SeedVehicle(http(), 2, kDay, &b));
+  ASSERT_TRUE(SeedVehicle(http(), 3, kDay, &c));
+  gateway().script_recipient(limited.to, {"cloud error 131056", "accept"});
+  JsonPtr data = run();
+  json_t* details = details_of(data.get());
+  EXPECT_TRUE(DetailIs(detail_for(details, limited.vehicle.nopol), {&limited, 0, "sent"}));
+  EXPECT_TRUE(DetailIs(detail_for(details, b.vehicle.nopol), {&b, 0, "sent"}));
+  EXPECT_TRUE(DetailIs(detail_for(details, c.vehicle.nopol), {&c, 0, "sent"}));
+  auto first = gateway().requests();
+  ASSERT_EQ(4u, first.size()) << gateway().dump();
+  EXPECT_EQ(2, gateway().requests_for(limited.to));
+  EXPECT_EQ(1, gateway().requests_for(b.to));
+  EXPECT_EQ(1, gateway().requests_for(c.to));
+  // The others were not held back by that recipient's limit.
+  for (const Seeded* other : {&b, &c}) {
+    auto r = gateway().requests_to(other->to);
+    ASSERT_EQ(1u, r.size());
+    EXPECT_LT(ms_between(first[0].received, r[0].received), 500)
+        << "other recipients wait for the pair rate limit\n" << gateway().dump();
+  }
+  EXPECT_EQ(1, report_frequency(http(), limited));
+  EXPECT_EQ(3, total_messages_sent(http()));
+}
+
+TEST_F(CloudApiReminderTest, TooManyRequestsAndRateLimitErrorsHonourRetryAfter) {
+  Seeded http429, code130429;
+  ASSERT_TRUE(SeedVehicle(http(), 1, kDay, &http429));
+  ASSERT_TRUE(SeedVehicle(http(), 2, add_days(kDay, 1), &code130429));
+  gateway().script_recipient(http429.to, {"status 429 Retry-After: 1", "accept"});
+  gateway().script_recipient(code130429.to, {"cloud error 130429 Retry-After: 1", "accept"});
+  JsonPtr data = run();
+  json_t* details = details_of(data.get());
+  EXPECT_TRUE(DetailIs(detail_for(details, http429.vehicle.nopol), {&http429, 0, "sent"}));
+  EXPECT_TRUE(DetailIs(detail_for(details, code130429.vehicle.nopol), {&code130429, 1, "sent"}));
+  for (const Seeded* s : {&http429, &code130429}) {
+    auto r = gateway().requests_to(s->to);
+    ASSERT_EQ(2u, r.size()) << gateway().dump();
+    EXPECT_GE(ms_between(r[0].finished, r[1].received), 950) << gateway().dump();
+    EXPECT_EQ(1, report_frequency(http(), *s));
+  }
+}
+
+TEST_F(CloudApiReminderTest, ServerErrorThenSuccessIsCountedOnce) {
+  Seeded s;
+  ASSERT_TRUE(SeedVehicle(http(), 1, kDay, &s));
+  gateway().script_recipient(s.to, {"status 500", "accept"});
+  JsonPtr data = run();
+  EXPECT_TRUE(DetailIs(detail_for(details_of(data.get()), s.vehicle.nopol), {&s, 0, "sent"}));
+  EXPECT_EQ(2, gateway().requests_for(s.to));
+  EXPECT_EQ(1, report_frequency(http(), s));
+  EXPECT_EQ(1, total_messages_sent(http()));
+}
+
+}  // namespace
+}  // namespace wa::itest
