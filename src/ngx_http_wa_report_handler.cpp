@@ -21,6 +21,7 @@ namespace {
 constexpr int64_t reset_chunk = 1000;
 constexpr size_t import_batch_lines = 200;
 constexpr size_t import_max_errors = 1000;
+constexpr size_t import_batch_bytes = 1024 * 1024;
 
 Method method_of(ngx_http_request_t* r) {
     switch (r->method) {
@@ -358,26 +359,30 @@ void on_record(redisReply* reply, void* data) {
 }
 
 void record_body(ngx_http_request_t* r) {
-    std::string body;
-    Ctx* ctx = body_ctx(r, loc_conf(r)->max_body_size, body);
-    if (ctx == nullptr) {
-        return;
+    if (!guard(r->connection->log, [&] {
+        std::string body;
+        Ctx* ctx = body_ctx(r, loc_conf(r)->max_body_size, body);
+        if (ctx == nullptr) {
+            return;
+        }
+        auto in = parse_record(body);
+        if (!in.value) {
+            finish(r, send_validation(r, in.errors));
+            return;
+        }
+        const RecordInput& v = *in.value;
+        const Keys& k = keys();
+        issue_or_finish(ctx, redis().script(
+            Script::record,
+            {k.report(v.id_customer, v.id_vehicle), k.reports(), k.report_ids(),
+             k.customer_reports(v.id_customer), k.stats(), k.stats_freq(), k.seq(),
+             k.message(v.message_id), k.customer(v.id_customer), k.vehicle(v.id_vehicle)},
+            {v.id_customer, v.id_vehicle, new_uuid(), now_local(),
+             std::to_string(worker()->config.message_id_ttl)},
+            on_record, ctx));
+        })) {
+        finish(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
     }
-    auto in = parse_record(body);
-    if (!in.value) {
-        finish(r, send_validation(r, in.errors));
-        return;
-    }
-    const RecordInput& v = *in.value;
-    const Keys& k = keys();
-    issue_or_finish(ctx, redis().script(
-        Script::record,
-        {k.report(v.id_customer, v.id_vehicle), k.reports(), k.report_ids(),
-         k.customer_reports(v.id_customer), k.stats(), k.stats_freq(), k.seq(),
-         k.message(v.message_id), k.customer(v.id_customer), k.vehicle(v.id_vehicle)},
-        {v.id_customer, v.id_vehicle, new_uuid(), now_local(),
-         std::to_string(worker()->config.message_id_ttl)},
-        on_record, ctx));
 }
 
 // ---- /data/customers/{id} ---------------------------------------------------
@@ -440,18 +445,22 @@ Call* customer_put_call(const std::string& id, const CustomerInput& c, const std
 }
 
 void customer_body(ngx_http_request_t* r) {
-    std::string body;
-    Ctx* ctx = body_ctx(r, loc_conf(r)->max_body_size, body);
-    if (ctx == nullptr) {
-        return;
+    if (!guard(r->connection->log, [&] {
+        std::string body;
+        Ctx* ctx = body_ctx(r, loc_conf(r)->max_body_size, body);
+        if (ctx == nullptr) {
+            return;
+        }
+        auto in = parse_customer(body);
+        if (!in.value) {
+            finish(r, send_validation(r, in.errors));
+            return;
+        }
+        issue_or_finish(ctx, customer_put_call(ctx->route.a, *in.value, now_local(),
+                                               on_customer_put, ctx));
+        })) {
+        finish(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
     }
-    auto in = parse_customer(body);
-    if (!in.value) {
-        finish(r, send_validation(r, in.errors));
-        return;
-    }
-    issue_or_finish(ctx, customer_put_call(ctx->route.a, *in.value, now_local(),
-                                           on_customer_put, ctx));
 }
 
 ngx_int_t customer_data(Ctx* ctx) {
@@ -542,18 +551,22 @@ Call* vehicle_put_call(const std::string& id, const VehicleInput& v, const std::
 }
 
 void vehicle_body(ngx_http_request_t* r) {
-    std::string body;
-    Ctx* ctx = body_ctx(r, loc_conf(r)->max_body_size, body);
-    if (ctx == nullptr) {
-        return;
+    if (!guard(r->connection->log, [&] {
+        std::string body;
+        Ctx* ctx = body_ctx(r, loc_conf(r)->max_body_size, body);
+        if (ctx == nullptr) {
+            return;
+        }
+        auto in = parse_vehicle(body);
+        if (!in.value) {
+            finish(r, send_validation(r, in.errors));
+            return;
+        }
+        issue_or_finish(ctx, vehicle_put_call(ctx->route.a, *in.value, now_local(),
+                                              on_vehicle_put, ctx));
+        })) {
+        finish(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
     }
-    auto in = parse_vehicle(body);
-    if (!in.value) {
-        finish(r, send_validation(r, in.errors));
-        return;
-    }
-    issue_or_finish(ctx, vehicle_put_call(ctx->route.a, *in.value, now_local(),
-                                          on_vehicle_put, ctx));
 }
 
 ngx_int_t vehicle_data(Ctx* ctx) {
@@ -589,6 +602,8 @@ struct ImportState {
     ngx_chain_t* chain;       // next body buffer to read
     off_t file_pos;           // position inside an in-file buffer
     std::string pending;      // a line split across buffers
+    size_t scanned = 0;       // bytes of pending already searched for '\n'
+    bool overlong = false;    // skipping the rest of a line that was too long
     size_t line = 0;
     int64_t imported = 0;
     size_t error_count = 0;
@@ -739,6 +754,43 @@ bool import_read(ImportState* st, std::string& chunk) {
     return false;
 }
 
+// A line longer than wa_report_max_body_size is reported and skipped
+// without being kept whole in memory.
+bool import_take_line(ImportState* st, size_t limit, const std::string& now) {
+    size_t nl = st->pending.find('\n', st->scanned);
+    if (nl == std::string::npos) {
+        st->scanned = st->pending.size();
+        if (st->pending.size() > limit && !st->overlong) {
+            st->overlong = true;
+            import_error(st, ++st->line, "line is longer than " + std::to_string(limit) + " bytes");
+        }
+        if (st->overlong) {
+            st->pending.clear();
+            st->scanned = 0;
+        }
+        return false;
+    }
+    if (st->overlong) {
+        st->overlong = false;
+    } else {
+        import_line(st, std::string_view(st->pending).substr(0, nl), now);
+    }
+    st->pending.erase(0, nl + 1);
+    st->scanned = 0;
+    return true;
+}
+
+// Continues from a posted event, so one call does a bounded amount of work.
+void import_later(ImportState* st) {
+    ngx_http_request_t* r = st->ctx->r;
+    r->write_event_handler = [](ngx_http_request_t* req) {
+        auto* c = static_cast<Ctx*>(ngx_http_get_module_ctx(req, ngx_http_wa_report_module));
+        req->write_event_handler = ngx_http_request_empty_handler;
+        import_next(static_cast<ImportState*>(c->aux));
+    };
+    ngx_post_event(r->connection->write, &ngx_posted_events);
+}
+
 void import_next(ImportState* st) {
     import_flush_errors(st);
     for (auto* lc : st->calls) {
@@ -746,65 +798,67 @@ void import_next(ImportState* st) {
     }
     st->calls.clear();
 
+    size_t limit = loc_conf(st->ctx->r)->max_body_size;
     std::string now = now_local();
     size_t issued_lines = 0;
+    size_t read_bytes = 0;
+    bool more = true;
     std::string chunk;
     while (issued_lines < import_batch_lines && !st->failed) {
-        size_t nl = st->pending.find('\n');
-        if (nl != std::string::npos) {
-            import_line(st, std::string_view(st->pending).substr(0, nl), now);
-            st->pending.erase(0, nl + 1);
+        if (import_take_line(st, limit, now)) {
             issued_lines++;
             continue;
         }
+        if (read_bytes >= import_batch_bytes) {
+            break;  // enough for one call; the rest after Redis answers
+        }
         if (import_read(st, chunk)) {
+            read_bytes += chunk.size();
             st->pending += chunk;
             continue;
         }
-        if (!st->pending.empty()) {
+        more = false;
+        if (!st->pending.empty() && !st->overlong) {
             import_line(st, st->pending, now);
-            st->pending.clear();
         }
+        st->pending.clear();
         break;
     }
-    if (st->in_flight == 0) {
-        if (issued_lines == import_batch_lines && !st->failed) {
-            // A whole batch of invalid lines: go on without waiting on Redis,
-            // but through a posted event so the loop stays bounded per call.
-            ngx_http_request_t* r = st->ctx->r;
-            r->write_event_handler = [](ngx_http_request_t* req) {
-                auto* c = static_cast<Ctx*>(ngx_http_get_module_ctx(req, ngx_http_wa_report_module));
-                req->write_event_handler = ngx_http_request_empty_handler;
-                import_next(static_cast<ImportState*>(c->aux));
-            };
-            ngx_post_event(r->connection->write, &ngx_posted_events);
-            return;
-        }
-        import_done(st);
+    if (st->in_flight > 0) {
+        return;  // on_import_line calls back when the batch is in
     }
+    if (more && !st->failed) {
+        import_later(st);
+        return;
+    }
+    import_done(st);
 }
 
 void import_body(ngx_http_request_t* r) {
-    auto* ctx = static_cast<Ctx*>(ngx_http_get_module_ctx(r, ngx_http_wa_report_module));
-    auto* st = new (std::nothrow) ImportState();
-    if (st == nullptr) {
-        finish(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
-    st->ctx = ctx;
-    st->chain = r->request_body ? r->request_body->bufs : nullptr;
-    ctx->aux = st;
-    ctx->aux_free = [](void* p) {
-        auto* s = static_cast<ImportState*>(p);
-        for (auto* lc : s->calls) {
-            if (lc->call != nullptr) {
-                lc->call->cancel();
-            }
-            delete lc;
+    if (!guard(r->connection->log, [&] {
+        auto* ctx = static_cast<Ctx*>(ngx_http_get_module_ctx(r, ngx_http_wa_report_module));
+        auto* st = new (std::nothrow) ImportState();
+        if (st == nullptr) {
+            finish(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
         }
-        delete s;
-    };
-    import_next(st);
+        st->ctx = ctx;
+        st->chain = r->request_body ? r->request_body->bufs : nullptr;
+        ctx->aux = st;
+        ctx->aux_free = [](void* p) {
+            auto* s = static_cast<ImportState*>(p);
+            for (auto* lc : s->calls) {
+                if (lc->call != nullptr) {
+                    lc->call->cancel();
+                }
+                delete lc;
+            }
+            delete s;
+        };
+        import_next(st);
+        })) {
+        finish(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+    }
 }
 
 // ---- dispatch ---------------------------------------------------------------

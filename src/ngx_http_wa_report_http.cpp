@@ -44,8 +44,8 @@ size_t on_body(char* ptr, size_t size, size_t nmemb, void* userdata) {
     if (t->response.body.size() + n > max_response) {
         return 0;  // a gateway answer this large is not an answer we read
     }
-    t->response.body.append(ptr, n);
-    return n;
+    bool ok = guard(ngx_cycle->log, [&] { t->response.body.append(ptr, n); });
+    return ok ? n : 0;
 }
 
 size_t on_header(char* buffer, size_t size, size_t nitems, void* userdata) {
@@ -61,7 +61,9 @@ size_t on_header(char* buffer, size_t size, size_t nitems, void* userdata) {
         while (!line.empty() && (line.back() == '\r' || line.back() == '\n' || line.back() == ' ')) {
             line.remove_suffix(1);
         }
-        t->response.retry_after.assign(line);
+        if (!guard(ngx_cycle->log, [&] { t->response.retry_after.assign(line); })) {
+            return 0;
+        }
     }
     return n;
 }
@@ -87,9 +89,6 @@ HttpClient::HttpClient(ngx_log_t* log, ngx_msec_t timeout, size_t max_connection
 }
 
 HttpClient::~HttpClient() {
-    if (timer_.timer_set) {
-        ngx_del_timer(&timer_);
-    }
     if (multi_ == nullptr) {
         return;
     }
@@ -101,6 +100,10 @@ HttpClient::~HttpClient() {
     }
     transfers_.clear();
     curl_multi_cleanup(multi_);
+    // Last: the cleanup above may still move curl's timer.
+    if (timer_.timer_set) {
+        ngx_del_timer(&timer_);
+    }
 }
 
 bool HttpClient::post(const OutboundRequest& request, HttpDoneFn fn, void* data) {
@@ -226,14 +229,20 @@ int HttpClient::on_timer(CURLM*, long timeout_ms, void* userp) {
 }
 
 void HttpClient::on_io(ngx_event_t* ev) {
-    auto* c = static_cast<ngx_connection_t*>(ev->data);
-    auto* self = static_cast<HttpClient*>(c->data);
-    self->act(c->fd, ev->write ? CURL_CSELECT_OUT : CURL_CSELECT_IN);
+    if (!guard(ev->log, [&] {
+        auto* c = static_cast<ngx_connection_t*>(ev->data);
+        auto* self = static_cast<HttpClient*>(c->data);
+        self->act(c->fd, ev->write ? CURL_CSELECT_OUT : CURL_CSELECT_IN);
+        })) {
+    }
 }
 
 void HttpClient::on_timeout(ngx_event_t* ev) {
-    auto* self = static_cast<HttpClient*>(ev->data);
-    self->act(CURL_SOCKET_TIMEOUT, 0);
+    if (!guard(ev->log, [&] {
+        auto* self = static_cast<HttpClient*>(ev->data);
+        self->act(CURL_SOCKET_TIMEOUT, 0);
+        })) {
+    }
 }
 
 void HttpClient::act(curl_socket_t s, int action) {

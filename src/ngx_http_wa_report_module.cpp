@@ -404,12 +404,20 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     ngx_conf_init_value(mcf->gateway_rate, 20);
     ngx_conf_init_value(mcf->gateway_retries, 3);
 
+    if (mcf->tick < 10 || mcf->run_lease < 1000 || mcf->gateway_timeout == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "wa_report: \"wa_report_tick\" must be at least 10ms, "
+                           "\"wa_report_run_lease\" at least 1s, "
+                           "\"wa_report_gateway_timeout\" more than 0");
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
+
     rc.enabled = mcf->reminder;
     rc.schedule_on = mcf->schedule_on;
     rc.schedule_hour = static_cast<int>(mcf->schedule_hour);
     rc.schedule_minute = static_cast<int>(mcf->schedule_minute);
-    rc.tick = ngx_max(mcf->tick, 10);
-    rc.lease = ngx_max(mcf->run_lease, 1000);
+    rc.tick = mcf->tick;
+    rc.lease = mcf->run_lease;
     rc.lead_days = static_cast<int>(mcf->lead_days);
     rc.daily = mcf->remind == 1;
     rc.service_phone = str(mcf->service_phone);
@@ -547,6 +555,13 @@ static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf) {
     }
     if (mcf->timezone.data == nullptr) {
         ngx_str_set(&mcf->timezone, "Asia/Jakarta");
+    }
+
+    if (mcf->message_id_ttl < 1 || mcf->redis_timeout == 0 || mcf->redis_connect_timeout == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "wa_report: \"wa_report_message_id_ttl\", \"wa_report_redis_timeout\" "
+                           "and \"wa_report_redis_connect_timeout\" must be more than 0");
+        return static_cast<char*>(NGX_CONF_ERROR);
     }
 
     ngx_pool_cleanup_t* cln = ngx_pool_cleanup_add(cf->pool, sizeof(wa::Config));

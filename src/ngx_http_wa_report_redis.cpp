@@ -177,10 +177,12 @@ Redis::Redis(RedisSettings settings, ngx_log_t* log)
         }
         shas_.push_back(text ? sha1_hex(text) : std::string());
     }
+    // Not cancelable: it runs only while commands wait for Redis, and a
+    // worker that is shutting down must wait for their answers (at most the
+    // timeout) instead of failing the requests behind them.
     timer_.handler = on_timer;
     timer_.data = this;
     timer_.log = log;
-    timer_.cancelable = 1;
     retry_.handler = on_retry;
     retry_.data = this;
     retry_.log = log;
@@ -246,6 +248,29 @@ void Redis::connect() {
 // AUTH and SELECT go first in the pipeline; hiredis keeps replies in order,
 // so every later command runs authenticated on the right database.
 void Redis::send_handshake() {
+    send_auth_and_select();
+    // Load every script up front, so that after a Redis restart no EVALSHA
+    // meets NOSCRIPT: the EVAL fallback would run after commands pipelined
+    // behind it, out of order.
+    for (size_t i = 0; i < static_cast<size_t>(Script::count_); i++) {
+        const char* text = script_text(static_cast<Script>(i));
+        auto* call = text ? new (std::nothrow) Call() : nullptr;
+        if (call == nullptr) {
+            continue;
+        }
+        call->fn = [](redisReply* reply, void* data) {
+            auto* self = static_cast<Redis*>(data);
+            if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
+                ngx_log_error(NGX_LOG_ERR, self->log_, 0, "wa_report: SCRIPT LOAD failed \"%s\"",
+                              reply->str);
+            }
+        };
+        call->data = this;
+        send(call, {"SCRIPT", "LOAD", text});
+    }
+}
+
+void Redis::send_auth_and_select() {
     if (!settings_.password.empty()) {
         std::vector<std::string> auth{"AUTH"};
         if (!settings_.user.empty()) {
@@ -344,9 +369,12 @@ void Redis::schedule_retry() {
 }
 
 void Redis::on_retry(ngx_event_t* ev) {
-    auto* self = static_cast<Redis*>(ev->data);
-    if (self->ac_ == nullptr) {
-        self->connect();
+    if (!guard(ev->log, [&] {
+        auto* self = static_cast<Redis*>(ev->data);
+        if (self->ac_ == nullptr) {
+            self->connect();
+        }
+        })) {
     }
 }
 
@@ -367,16 +395,19 @@ void Redis::arm_timer() {
 }
 
 void Redis::on_timer(ngx_event_t* ev) {
-    auto* self = static_cast<Redis*>(ev->data);
-    redisAsyncContext* ac = self->ac_;
-    if (ac == nullptr) {
-        return;
+    if (!guard(ev->log, [&] {
+        auto* self = static_cast<Redis*>(ev->data);
+        redisAsyncContext* ac = self->ac_;
+        if (ac == nullptr) {
+            return;
+        }
+        const char* why = self->state_ == State::connecting ? "connect timed out"
+                                                             : "command timed out";
+        self->ac_ = nullptr;
+        self->lost(why);
+        redisAsyncFree(ac);
+        })) {
     }
-    const char* why = self->state_ == State::connecting ? "connect timed out"
-                                                         : "command timed out";
-    self->ac_ = nullptr;
-    self->lost(why);
-    redisAsyncFree(ac);
 }
 
 Call* Redis::command(const std::vector<std::string>& argv, ReplyFn fn, void* data) {
@@ -453,6 +484,11 @@ bool Redis::send(Call* call, const std::vector<std::string>& argv) {
 }
 
 void Redis::on_reply(redisAsyncContext* ac, void* r, void* privdata) {
+    auto* self = static_cast<Redis*>(ac->data);
+    guard(self != nullptr ? self->log_ : ngx_cycle->log, [&] { handle_reply(ac, r, privdata); });
+}
+
+void Redis::handle_reply(redisAsyncContext* ac, void* r, void* privdata) {
     auto* call = static_cast<Call*>(privdata);
     auto* reply = static_cast<redisReply*>(r);
     auto* self = static_cast<Redis*>(ac->data);
@@ -484,14 +520,7 @@ void Redis::on_reply(redisAsyncContext* ac, void* r, void* privdata) {
     }
 
     if (call->data != nullptr) {
-        try {
-            call->fn(reply, call->data);
-        } catch (const std::exception& e) {
-            // Only allocation can throw here; never let it unwind into hiredis.
-            if (self != nullptr) {
-                ngx_log_error(NGX_LOG_ALERT, self->log_, 0, "wa_report: %s", e.what());
-            }
-        }
+        call->fn(reply, call->data);
     }
     delete call;
 }

@@ -86,6 +86,7 @@ private:
     static void on_connect(const redisAsyncContext* ac, int status);
     static void on_disconnect(const redisAsyncContext* ac, int status);
     static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);
+    static void handle_reply(redisAsyncContext* ac, void* reply, void* privdata);
     static void on_timer(ngx_event_t* ev);
     static void on_retry(ngx_event_t* ev);
 
@@ -95,6 +96,7 @@ private:
     bool send(Call* call, const std::vector<std::string>& argv);
     void arm_timer();
     void send_handshake();
+    void send_auth_and_select();
 
     RedisSettings settings_;
     ngx_log_t* log_;

@@ -402,9 +402,12 @@ bool Run::take_token() {
         return true;
     }
     ngx_msec_t now = now_ms();
-    // No burst: sends are spaced evenly, as the providers count them.
+    // Sends are spaced evenly, as the providers count them; the bucket holds
+    // at most 10 ms worth (one message at low rates), enough to keep high
+    // rates from being capped by the timer's millisecond resolution.
     double per_ms = static_cast<double>(rate) / 1000.0;
-    tokens_ = std::min(1.0, tokens_ + static_cast<double>(now - refilled_at_) * per_ms);
+    double cap = std::max(1.0, per_ms * 10);
+    tokens_ = std::min(cap, tokens_ + static_cast<double>(now - refilled_at_) * per_ms);
     refilled_at_ = now;
     if (tokens_ >= 1) {
         tokens_ -= 1;
@@ -445,13 +448,16 @@ void Run::pump() {
             begin(item);
         }
     }
-    if (exiting() && active_ == 0 && !releasing_) {
+    if (exiting() && active_ == 0 && !releasing_ && call_ == nullptr) {
         flush(true);
     }
 }
 
 void Run::on_rate(ngx_event_t* ev) {
-    static_cast<Run*>(ev->data)->pump();
+    if (!guard(ev->log, [&] {
+        static_cast<Run*>(ev->data)->pump();
+        })) {
+    }
 }
 
 void Run::begin(Item* item) {
@@ -562,11 +568,14 @@ void Run::retry_later(Item* item, int64_t delay_ms, bool pause_all) {
 }
 
 void Run::on_retry(ngx_event_t* ev) {
-    auto* item = static_cast<Item*>(ev->data);
-    Run* run = item->run;
-    run->queue_.push_front(item);
-    run->pump();
-    run->done_one();
+    if (!guard(ev->log, [&] {
+        auto* item = static_cast<Item*>(ev->data);
+        Run* run = item->run;
+        run->queue_.push_front(item);
+        run->pump();
+        run->done_one();
+        })) {
+    }
 }
 
 void Run::record(Item* item) {
@@ -644,6 +653,9 @@ void Run::item_done(Item* item) {
         return;
     }
     item->done = true;
+    if (!ended_) {
+        arm_hold();  // progress: a slow (rate-limited) batch is not a stall
+    }
     if (item->slot) {
         item->slot = false;
         active_--;
@@ -781,17 +793,23 @@ void Run::on_released(redisReply*, void* data) {
 }
 
 void Run::on_lease_timer(ngx_event_t* ev) {
-    auto* run = static_cast<Run*>(ev->data);
-    if (run->ended_ || run->lease_call_ != nullptr) {
-        return;
+    if (!guard(ev->log, [&] {
+        auto* run = static_cast<Run*>(ev->data);
+        if (run->ended_) {
+            return;
+        }
+        ngx_add_timer(&run->lease_ev_, run->rc().lease / 3);
+        if (run->lease_call_ != nullptr) {
+            return;  // the last renewal is still on its way
+        }
+        if (run->exiting()) {
+            run->pump();  // a quiet run notices the shutdown here at the latest
+        }
+        run->lease_call_ = run->script(Script::lease_renew, {run->keys().run_lease()},
+                                       {run->rem_.owner(), std::to_string(run->rc().lease)}, on_lease,
+                                       run);
+        })) {
     }
-    ngx_add_timer(&run->lease_ev_, run->rc().lease / 3);
-    if (run->exiting()) {
-        run->pump();  // a quiet run notices the shutdown here at the latest
-    }
-    run->lease_call_ = run->script(Script::lease_renew, {run->keys().run_lease()},
-                                   {run->rem_.owner(), std::to_string(run->rc().lease)}, on_lease,
-                                   run);
 }
 
 void Run::on_lease(redisReply* reply, void* data) {
@@ -805,7 +823,10 @@ void Run::on_lease(redisReply* reply, void* data) {
 }
 
 void Run::on_hold(ngx_event_t* ev) {
-    static_cast<Run*>(ev->data)->end(false, "run stalled");
+    if (!guard(ev->log, [&] {
+        static_cast<Run*>(ev->data)->end(false, "run stalled");
+        })) {
+    }
 }
 
 void Run::notify(bool ok) {
@@ -886,8 +907,14 @@ Reminder::~Reminder() {
     if (call_ != nullptr) {
         call_->cancel();
     }
+    if (begin_call_ != nullptr) {
+        begin_call_->cancel();
+    }
     if (pending_ && pending_->waiter != nullptr) {
-        pending_->waiter->run = nullptr;
+        RunWaiter* w = pending_->waiter;
+        pending_->waiter = nullptr;
+        w->error = "worker exiting";
+        w->fn(w, false);
     }
     delete run_;
     for (Run* r : draining_) {
@@ -916,24 +943,27 @@ void Reminder::arm_tick() {
 }
 
 void Reminder::on_tick(ngx_event_t* ev) {
-    auto* self = static_cast<Reminder*>(ev->data);
-    if (ngx_exiting || ngx_quit || ngx_terminate) {
-        return;
+    if (!guard(ev->log, [&] {
+        auto* self = static_cast<Reminder*>(ev->data);
+        if (ngx_exiting || ngx_quit || ngx_terminate) {
+            return;
+        }
+        self->arm_tick();
+        if (self->run_ != nullptr || self->call_ != nullptr) {
+            return;  // the previous tick or a run is still in flight
+        }
+        const Config& c = self->worker_.config;
+        const ReminderConfig& rc = c.reminder;
+        int64_t now = static_cast<int64_t>(ngx_time());
+        int64_t first = next_run(c.zone, now, rc.schedule_hour, rc.schedule_minute);
+        self->call_ = self->redis_.script(
+            Script::tick, {c.keys.schedule(), c.keys.run_lease(), c.keys.run_current()},
+            {std::to_string(now), self->owner_, std::to_string(rc.lease), rc.schedule_on ? "1" : "0",
+             std::to_string(rc.schedule_hour), std::to_string(rc.schedule_minute),
+             std::to_string(first)},
+            on_tick_reply, self);
+        })) {
     }
-    self->arm_tick();
-    if (self->run_ != nullptr || self->call_ != nullptr) {
-        return;  // the previous tick or a run is still in flight
-    }
-    const Config& c = self->worker_.config;
-    const ReminderConfig& rc = c.reminder;
-    int64_t now = static_cast<int64_t>(ngx_time());
-    int64_t first = next_run(c.zone, now, rc.schedule_hour, rc.schedule_minute);
-    self->call_ = self->redis_.script(
-        Script::tick, {c.keys.schedule(), c.keys.run_lease(), c.keys.run_current()},
-        {std::to_string(now), self->owner_, std::to_string(rc.lease), rc.schedule_on ? "1" : "0",
-         std::to_string(rc.schedule_hour), std::to_string(rc.schedule_minute),
-         std::to_string(first)},
-        on_tick_reply, self);
 }
 
 void Reminder::on_tick_reply(redisReply* reply, void* data) {
@@ -945,6 +975,10 @@ void Reminder::on_tick_reply(redisReply* reply, void* data) {
     std::string status = reply_str(reply->element[0]);
     const Config& c = self->worker_.config;
     int64_t now = static_cast<int64_t>(ngx_time());
+    if (self->run_ != nullptr || self->pending_) {
+        // A run-now started meanwhile; it holds this worker's lease now.
+        return;
+    }
     if (status == "due" && reply->elements >= 4) {
         int hour = static_cast<int>(reply_int(reply->element[1]));
         int minute = static_cast<int>(reply_int(reply->element[2]));
@@ -987,6 +1021,7 @@ void Reminder::on_resume_reply(redisReply* reply, void* data) {
 
 void Reminder::run_now(Date as_of, bool dry_run, RunWaiter* waiter) {
     if (run_ != nullptr || pending_) {
+        waiter->error = "busy";
         waiter->fn(waiter, false);
         return;
     }
@@ -1001,14 +1036,15 @@ void Reminder::begin(Date as_of, bool dry_run, bool manual, int64_t next, RunWai
     pending_->dry_run = dry_run;
     pending_->manual = manual;
     pending_->waiter = waiter;
-    call_ = redis_.script(
+    begin_call_ = redis_.script(
         Script::run_begin, {c.keys.run_lease(), c.keys.run_current(), c.keys.schedule()},
         {owner_, pending_->id, format_date(as_of), dry_run ? "1" : "0", manual ? "1" : "0",
          now_local(), next >= 0 ? std::to_string(next) : "", std::to_string(c.reminder.lease)},
         on_begin_reply, this);
-    if (call_ == nullptr) {
+    if (begin_call_ == nullptr) {
         pending_.reset();
         if (waiter != nullptr) {
+            waiter->error = "redis unavailable";
             waiter->fn(waiter, false);
         }
     }
@@ -1016,11 +1052,15 @@ void Reminder::begin(Date as_of, bool dry_run, bool manual, int64_t next, RunWai
 
 void Reminder::on_begin_reply(redisReply* reply, void* data) {
     auto* self = static_cast<Reminder*>(data);
-    self->call_ = nullptr;
+    self->begin_call_ = nullptr;
     std::unique_ptr<Pending> p = std::move(self->pending_);
+    if (!p) {
+        return;
+    }
     bool started = is_array(reply, 1) && reply_str(reply->element[0]) == "started";
     if (!started) {
         if (p->waiter != nullptr) {
+            p->waiter->error = is_array(reply, 1) ? "busy" : "redis unavailable";
             p->waiter->fn(p->waiter, false);
         }
         return;

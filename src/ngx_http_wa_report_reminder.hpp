@@ -24,6 +24,7 @@ struct RunWaiter {
     DoneFn fn = nullptr;
     void* data = nullptr;
     std::string run_id;
+    std::string error;      // why it did not run: "busy", "redis unavailable", ...
     Run* run = nullptr;
 };
 
@@ -71,7 +72,8 @@ private:
     Redis redis_;
     ngx_event_t tick_{};
     ngx_event_t reap_{};
-    Call* call_ = nullptr;              // tick, begin or resume: one at a time
+    Call* call_ = nullptr;              // tick or resume: one at a time
+    Call* begin_call_ = nullptr;        // run_begin, for pending_
     Run* run_ = nullptr;
     std::vector<Run*> draining_;        // ended runs, freed by on_reap
 

@@ -254,8 +254,11 @@ void on_run_done(RunWaiter* w, bool ok) {
     Ctx* ctx = rn->ctx;
     ngx_http_request_t* r = ctx->r;
     if (!ok) {
-        if (w->run_id.empty()) {
+        if (w->error == "busy") {
             finish(r, send_json(r, NGX_HTTP_CONFLICT, scheduler_error("Job sedang berjalan")));
+        } else if (w->run_id.empty()) {
+            finish(r, send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                scheduler_error("Job tidak dapat dimulai: " + w->error)));
         } else {
             finish(r, send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                 scheduler_error("Job berhenti sebelum selesai")));

@@ -100,31 +100,35 @@ void wait_for_client(ngx_http_request_t* r) {
 }
 
 void on_write(ngx_http_request_t* r) {
-    auto* ctx = static_cast<Ctx*>(ngx_http_get_module_ctx(r, ngx_http_wa_report_module));
-    auto* st = static_cast<StreamState*>(ctx->aux);
-    ngx_event_t* wev = r->connection->write;
-    if (wev->timedout) {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, NGX_ETIMEDOUT, "client timed out");
-        r->connection->timedout = 1;
-        finish(r, NGX_HTTP_REQUEST_TIME_OUT);
-        return;
-    }
-    if (ngx_http_output_filter(r, nullptr) == NGX_ERROR) {
+    if (!guard(r->connection->log, [&] {
+        auto* ctx = static_cast<Ctx*>(ngx_http_get_module_ctx(r, ngx_http_wa_report_module));
+        auto* st = static_cast<StreamState*>(ctx->aux);
+        ngx_event_t* wev = r->connection->write;
+        if (wev->timedout) {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, NGX_ETIMEDOUT, "client timed out");
+            r->connection->timedout = 1;
+            finish(r, NGX_HTTP_REQUEST_TIME_OUT);
+            return;
+        }
+        if (ngx_http_output_filter(r, nullptr) == NGX_ERROR) {
+            finish(r, NGX_ERROR);
+            return;
+        }
+        ngx_chain_t* none = nullptr;
+        ngx_chain_update_chains(r->pool, &st->free, &st->busy, &none, tag());
+        if (client_is_behind(st)) {
+            wait_for_client(r);
+            return;
+        }
+        if (wev->timer_set) {
+            ngx_del_timer(wev);
+        }
+        r->write_event_handler = ngx_http_request_empty_handler;
+        if (!st->fetching && !st->ended) {
+            fetch_or_finish(st);
+        }
+        })) {
         finish(r, NGX_ERROR);
-        return;
-    }
-    ngx_chain_t* none = nullptr;
-    ngx_chain_update_chains(r->pool, &st->free, &st->busy, &none, tag());
-    if (client_is_behind(st)) {
-        wait_for_client(r);
-        return;
-    }
-    if (wev->timer_set) {
-        ngx_del_timer(wev);
-    }
-    r->write_event_handler = ngx_http_request_empty_handler;
-    if (!st->fetching && !st->ended) {
-        fetch_or_finish(st);
     }
 }
 

@@ -16,6 +16,21 @@ namespace wa {
 // FastAPI's status for invalid input; nginx has no name for it.
 constexpr ngx_uint_t http_unprocessable = 422;
 
+// No exception may unwind into nginx, hiredis or curl: every entry point
+// they call runs its body through guard(). false: it threw (logged).
+template <class F>
+bool guard(ngx_log_t* log, F&& f) noexcept {
+    try {
+        f();
+        return true;
+    } catch (const std::exception& e) {
+        ngx_log_error(NGX_LOG_ALERT, log, 0, "wa_report: exception \"%s\"", e.what());
+    } catch (...) {
+        ngx_log_error(NGX_LOG_ALERT, log, 0, "wa_report: unknown exception");
+    }
+    return false;
+}
+
 inline std::string_view sv(const ngx_str_t& s) {
     return {reinterpret_cast<const char*>(s.data), s.len};
 }

@@ -440,5 +440,23 @@ TEST_F(DataApiTest, ImportUpdatesExistingAndReadsALastLineWithoutNewline) {
   EXPECT_TRUE(IsJsonLike(http().get(other.path()), 200, customer_pattern(other)));
 }
 
+TEST_F(DataApiTest, ImportSkipsALineLongerThanTheBodyLimitAndGoesOn) {
+  Customer first = make_customer(25);
+  Customer last = make_customer(26);
+  auto line = [](const Customer& c) {
+    return "{\"kind\":\"customer\",\"id\":\"" + c.id + "\",\"name\":" + json_quote(c.name) +
+           ",\"phone\":\"" + c.phone + "\",\"address\":" + json_quote(c.address) + "}\n";
+  };
+  // 100 KB on one line, far over wa_report_max_body_size (4k here).
+  std::string overlong = "{\"kind\":\"customer\",\"name\":\"" + std::string(100 * 1024, 'x') + "\"}\n";
+  std::string ndjson = line(first) + overlong + line(last);
+
+  EXPECT_TRUE(IsJsonBody(import(ndjson), 200,
+                         "{\"imported\":2,\"errors\":[{\"line\":2,\"detail\":"
+                         "\"line is longer than 4096 bytes\"}]}"));
+  EXPECT_TRUE(IsJsonLike(http().get(first.path()), 200, customer_pattern(first)));
+  EXPECT_TRUE(IsJsonLike(http().get(last.path()), 200, customer_pattern(last)));
+}
+
 }  // namespace
 }  // namespace wa::itest
