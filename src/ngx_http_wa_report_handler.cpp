@@ -34,40 +34,6 @@ Method method_of(ngx_http_request_t* r) {
     }
 }
 
-bool add_header(ngx_http_request_t* r, const char* key, std::string_view value) {
-    ngx_table_elt_t* h = static_cast<ngx_table_elt_t*>(ngx_list_push(&r->headers_out.headers));
-    if (h == nullptr) {
-        return false;
-    }
-    auto* v = static_cast<u_char*>(ngx_pnalloc(r->pool, value.size()));
-    if (v == nullptr && !value.empty()) {
-        return false;
-    }
-    ngx_memcpy(v, value.data(), value.size());
-    h->hash = 1;
-    h->key.data = reinterpret_cast<u_char*>(const_cast<char*>(key));
-    h->key.len = std::strlen(key);
-    h->value.data = v;
-    h->value.len = value.size();
-    return true;
-}
-
-void destroy_ctx(void* data) {
-    static_cast<Ctx*>(data)->~Ctx();
-}
-
-Ctx* create_ctx(ngx_http_request_t* r) {
-    ngx_pool_cleanup_t* cln = ngx_pool_cleanup_add(r->pool, sizeof(Ctx));
-    if (cln == nullptr) {
-        return nullptr;
-    }
-    auto* ctx = new (cln->data) Ctx();
-    cln->handler = destroy_ctx;
-    ctx->r = r;
-    ngx_http_set_ctx(r, ctx, ngx_http_wa_report_module);
-    return ctx;
-}
-
 const Keys& keys() {
     return worker()->config.keys;
 }
@@ -76,35 +42,12 @@ Redis& redis() {
     return worker()->redis;
 }
 
-// The async step every handler shares: take the reply off the context and
-// turn a failed call into its error answer. nullptr when already answered.
 Ctx* take(redisReply* reply, void* data, size_t min_elements) {
-    auto* ctx = static_cast<Ctx*>(data);
-    ctx->call = nullptr;
-    if (reply == nullptr) {
-        finish(ctx->r, send_unavailable(ctx->r));
-        return nullptr;
-    }
-    if (reply->type == REDIS_REPLY_ERROR) {
-        finish(ctx->r, send_redis_error(ctx->r, reply));
-        return nullptr;
-    }
-    if (!reply_ok(reply, min_elements)) {
-        ngx_log_error(NGX_LOG_ERR, ctx->r->connection->log, 0,
-                      "wa_report: unexpected redis reply type %d", reply->type);
-        finish(ctx->r, send_json(ctx->r, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                 detail_error("Internal Server Error")));
-        return nullptr;
-    }
-    return ctx;
+    return take_reply(reply, data, min_elements);
 }
 
 ngx_int_t issue(Ctx* ctx, Call* call) {
-    if (!track(ctx, call)) {
-        return send_unavailable(ctx->r);
-    }
-    ctx->r->main->count++;
-    return NGX_DONE;
+    return issue_call(ctx, call);
 }
 
 // Used from body handlers and callbacks, where the request is already held.
@@ -128,21 +71,9 @@ const std::vector<std::string> report_fields = {
     "HMGET", "", "id", "id_customer", "id_vehicle", "last_message_date",
     "frequency", "created_at", "updated_at"};
 
-Report report_from(redisReply** e) {
-    Report rep;
-    rep.id = reply_str(e[0]);
-    rep.id_customer = reply_str(e[1]);
-    rep.id_vehicle = reply_str(e[2]);
-    rep.last_message_date = reply_opt(e[3]);
-    rep.frequency = reply_int(e[4]);
-    rep.created_at = reply_str(e[5]);
-    rep.updated_at = reply_str(e[6]);
-    return rep;
-}
-
 std::string report_json(redisReply** e) {
     std::string out;
-    append_report(out, report_from(e));
+    append_report(out, report_from_reply(e));
     return out;
 }
 
@@ -898,16 +829,10 @@ ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_v
             to += '?';
             to += sv(r->args);
         }
-        auto* loc = static_cast<ngx_table_elt_t*>(ngx_list_push(&r->headers_out.headers));
-        auto* v = static_cast<u_char*>(ngx_pnalloc(r->pool, to.size()));
-        if (loc == nullptr || v == nullptr) {
+        ngx_table_elt_t* loc = push_header(r, "Location", to);
+        if (loc == nullptr) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-        ngx_memcpy(v, to.data(), to.size());
-        loc->hash = 1;
-        ngx_str_set(&loc->key, "Location");
-        loc->value.data = v;
-        loc->value.len = to.size();
         r->headers_out.location = loc;
         r->headers_out.status = NGX_HTTP_TEMPORARY_REDIRECT;
         r->headers_out.content_length_n = 0;
@@ -922,6 +847,77 @@ ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_v
 }  // namespace
 
 // ---- shared helpers -------------------------------------------------------------
+
+ngx_table_elt_t* push_header(ngx_http_request_t* r, const char* key, std::string_view value) {
+    auto* h = static_cast<ngx_table_elt_t*>(ngx_list_push(&r->headers_out.headers));
+    if (h == nullptr) {
+        return nullptr;
+    }
+    auto* v = static_cast<u_char*>(ngx_pnalloc(r->pool, value.size() ? value.size() : 1));
+    if (v == nullptr) {
+        return nullptr;
+    }
+    ngx_memcpy(v, value.data(), value.size());
+    h->hash = 1;
+    h->key.data = reinterpret_cast<u_char*>(const_cast<char*>(key));
+    h->key.len = std::strlen(key);
+    h->value.data = v;
+    h->value.len = value.size();
+    return h;
+}
+
+Ctx* create_ctx(ngx_http_request_t* r) {
+    ngx_pool_cleanup_t* cln = ngx_pool_cleanup_add(r->pool, sizeof(Ctx));
+    if (cln == nullptr) {
+        return nullptr;
+    }
+    auto* ctx = new (cln->data) Ctx();
+    cln->handler = [](void* data) { static_cast<Ctx*>(data)->~Ctx(); };
+    ctx->r = r;
+    ngx_http_set_ctx(r, ctx, ngx_http_wa_report_module);
+    return ctx;
+}
+
+Ctx* take_reply(redisReply* reply, void* data, size_t min_elements) {
+    auto* ctx = static_cast<Ctx*>(data);
+    ctx->call = nullptr;
+    if (reply == nullptr) {
+        finish(ctx->r, send_unavailable(ctx->r));
+        return nullptr;
+    }
+    if (reply->type == REDIS_REPLY_ERROR) {
+        finish(ctx->r, send_redis_error(ctx->r, reply));
+        return nullptr;
+    }
+    if (!reply_ok(reply, min_elements)) {
+        ngx_log_error(NGX_LOG_ERR, ctx->r->connection->log, 0,
+                      "wa_report: unexpected redis reply type \"%d\"", reply->type);
+        finish(ctx->r, send_json(ctx->r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                 detail_error("Internal Server Error")));
+        return nullptr;
+    }
+    return ctx;
+}
+
+ngx_int_t issue_call(Ctx* ctx, Call* call) {
+    if (!track(ctx, call)) {
+        return send_unavailable(ctx->r);
+    }
+    ctx->r->main->count++;
+    return NGX_DONE;
+}
+
+Report report_from_reply(redisReply** e) {
+    Report rep;
+    rep.id = reply_str(e[0]);
+    rep.id_customer = reply_str(e[1]);
+    rep.id_vehicle = reply_str(e[2]);
+    rep.last_message_date = reply_opt(e[3]);
+    rep.frequency = reply_int(e[4]);
+    rep.created_at = reply_str(e[5]);
+    rep.updated_at = reply_str(e[6]);
+    return rep;
+}
 
 Ctx::~Ctx() {
     if (call != nullptr) {
@@ -972,7 +968,7 @@ ngx_int_t send_json(ngx_http_request_t* r, ngx_uint_t status, const std::string&
 
 ngx_int_t send_json_with(ngx_http_request_t* r, ngx_uint_t status, const std::string& body,
                          const char* header, std::string_view value) {
-    if (!add_header(r, header, value)) {
+    if (push_header(r, header, value) == nullptr) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
     return send_json(r, status, body);

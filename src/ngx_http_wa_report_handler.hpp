@@ -3,6 +3,7 @@
 
 #include "ngx_http_wa_report_module.hpp"
 
+#include "core/report.hpp"
 #include "core/routes.hpp"
 
 #include <optional>
@@ -41,6 +42,22 @@ ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply);
 // Ends a request whose handler returned NGX_DONE, from an event that is not
 // the client's (a Redis reply).
 void finish(ngx_http_request_t* r, ngx_int_t rc);
+
+ngx_table_elt_t* push_header(ngx_http_request_t* r, const char* key, std::string_view value);
+
+// The request's context, destroyed with its pool.
+Ctx* create_ctx(ngx_http_request_t* r);
+
+// The async step every handler shares: takes the reply off the context and
+// turns a failed call into its error answer. nullptr when already answered.
+Ctx* take_reply(redisReply* reply, void* data, size_t min_elements);
+
+// Holds the request for a call just issued (NGX_DONE), or answers 503.
+ngx_int_t issue_call(Ctx* ctx, Call* call);
+
+// A report from the 7 fields id, id_customer, id_vehicle, last_message_date,
+// frequency, created_at, updated_at.
+Report report_from_reply(redisReply** e);
 
 // Remembers the call so an early client close can detach it. false: Redis is
 // down, the caller answers 503.

@@ -359,7 +359,7 @@ void Redis::lost(const char* why) {
 }
 
 void Redis::schedule_retry() {
-    if (ngx_exiting || ngx_terminate || ngx_quit) {
+    if (worker_exiting()) {
         return;
     }
     backoff_ = backoff_ == 0 ? backoff_min : ngx_min(backoff_ * 2, backoff_max);

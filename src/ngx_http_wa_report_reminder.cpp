@@ -30,7 +30,7 @@ namespace wa {
 
 namespace {
 
-constexpr size_t batch_size = 200;
+constexpr size_t batch_size = 50;
 constexpr int64_t attempt_ttl = 7 * 86400;
 constexpr int64_t details_ttl = 7 * 86400;
 
@@ -100,7 +100,7 @@ private:
     const ReminderConfig& rc() const { return config().reminder; }
     const Keys& keys() const { return config().keys; }
     Redis& redis() { return rem_.redis(); }
-    bool exiting() const { return ngx_exiting || ngx_quit || ngx_terminate; }
+    bool exiting() const { return worker_exiting(); }
 
     Call* script(Script s, const std::vector<std::string>& k, const std::vector<std::string>& a,
                  ReplyFn fn, void* data);
@@ -945,7 +945,7 @@ void Reminder::arm_tick() {
 void Reminder::on_tick(ngx_event_t* ev) {
     if (!guard(ev->log, [&] {
         auto* self = static_cast<Reminder*>(ev->data);
-        if (ngx_exiting || ngx_quit || ngx_terminate) {
+        if (worker_exiting()) {
             return;
         }
         self->arm_tick();

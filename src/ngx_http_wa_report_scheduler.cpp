@@ -85,25 +85,11 @@ ngx_int_t send_success(ngx_http_request_t* r, const std::string& data) {
 }
 
 Ctx* take(redisReply* reply, void* data) {
-    auto* ctx = static_cast<Ctx*>(data);
-    ctx->call = nullptr;
-    if (reply == nullptr) {
-        finish(ctx->r, send_unavailable(ctx->r));
-        return nullptr;
-    }
-    if (reply->type == REDIS_REPLY_ERROR) {
-        finish(ctx->r, send_redis_error(ctx->r, reply));
-        return nullptr;
-    }
-    return ctx;
+    return take_reply(reply, data, 0);
 }
 
 ngx_int_t issue(Ctx* ctx, Call* call) {
-    if (!track(ctx, call)) {
-        return send_unavailable(ctx->r);
-    }
-    ctx->r->main->count++;
-    return NGX_DONE;
+    return issue_call(ctx, call);
 }
 
 // ---- start / stop -----------------------------------------------------------
@@ -356,15 +342,10 @@ ngx_int_t ngx_http_wa_report_scheduler_handler(ngx_http_request_t* r) {
         if (rc != NGX_DECLINED) {
             return rc;
         }
-        wa::Ctx* ctx = nullptr;
-        ngx_pool_cleanup_t* cln = ngx_pool_cleanup_add(r->pool, sizeof(wa::Ctx));
-        if (cln == nullptr) {
+        wa::Ctx* ctx = wa::create_ctx(r);
+        if (ctx == nullptr) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-        ctx = new (cln->data) wa::Ctx();
-        cln->handler = [](void* data) { static_cast<wa::Ctx*>(data)->~Ctx(); };
-        ctx->r = r;
-        ngx_http_set_ctx(r, ctx, ngx_http_wa_report_module);
         if (!w->redis.available()) {
             return wa::send_unavailable(r);
         }

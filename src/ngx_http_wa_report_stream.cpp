@@ -105,7 +105,8 @@ void on_write(ngx_http_request_t* r) {
         auto* st = static_cast<StreamState*>(ctx->aux);
         ngx_event_t* wev = r->connection->write;
         if (wev->timedout) {
-            ngx_log_error(NGX_LOG_INFO, r->connection->log, NGX_ETIMEDOUT, "client timed out");
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, NGX_ETIMEDOUT,
+                      "wa_report: client timed out");
             r->connection->timedout = 1;
             finish(r, NGX_HTTP_REQUEST_TIME_OUT);
             return;
@@ -139,17 +140,8 @@ ngx_int_t send_stream_header(StreamState* st, const std::string& next_cursor) {
     ngx_str_set(&r->headers_out.content_type, "application/json");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
     r->headers_out.content_type_lowcase = nullptr;
-    if (!next_cursor.empty()) {
-        auto* h = static_cast<ngx_table_elt_t*>(ngx_list_push(&r->headers_out.headers));
-        auto* v = static_cast<u_char*>(ngx_pnalloc(r->pool, next_cursor.size()));
-        if (h == nullptr || v == nullptr) {
-            return NGX_ERROR;
-        }
-        ngx_memcpy(v, next_cursor.data(), next_cursor.size());
-        h->hash = 1;
-        ngx_str_set(&h->key, "X-Next-Cursor");
-        h->value.data = v;
-        h->value.len = next_cursor.size();
+    if (!next_cursor.empty() && push_header(r, "X-Next-Cursor", next_cursor) == nullptr) {
+        return NGX_ERROR;
     }
     st->headers_sent = true;
     return ngx_http_send_header(r);
@@ -175,15 +167,7 @@ void render_rows(StreamState* st, const redisReply* reply, std::string& out) {
             append_report_detail(out, d);
             continue;
         }
-        Report rep;
-        rep.id = reply_str(e[0]);
-        rep.id_customer = reply_str(e[1]);
-        rep.id_vehicle = reply_str(e[2]);
-        rep.last_message_date = reply_opt(e[3]);
-        rep.frequency = reply_int(e[4]);
-        rep.created_at = reply_str(e[5]);
-        rep.updated_at = reply_str(e[6]);
-        append_report(out, rep);
+        append_report(out, report_from_reply(e));
     }
 }
 

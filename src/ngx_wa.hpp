@@ -31,6 +31,11 @@ bool guard(ngx_log_t* log, F&& f) noexcept {
     return false;
 }
 
+// The worker is shutting down (reload, quit): start nothing new.
+inline bool worker_exiting() {
+    return ngx_exiting || ngx_quit || ngx_terminate;
+}
+
 inline std::string_view sv(const ngx_str_t& s) {
     return {reinterpret_cast<const char*>(s.data), s.len};
 }

@@ -9,7 +9,7 @@ top=$PWD
 N=${N:-100000}
 CONCURRENCY=${CONCURRENCY:-32}
 RATE=${RATE:-0}
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-4s}
 NGINX=${NGINX:-/usr/sbin/nginx}
 AS_OF=2026-12-01
 
@@ -89,9 +89,8 @@ probe() {
     WA_N=$N WA_BASE=$1 wrk -t1 -c10 -d"$DURATION" --latency -s tests/bench/report.lua \
         "http://127.0.0.1:$hport" > "$dir/$2.out"
 }
-probe /whatsapp-report idle_report & ipid=$!
+probe /whatsapp-report idle_report
 probe /fixed idle_fixed
-wait "$ipid"
 idle=$(p99 "$dir/idle_report.out")
 idle_fixed=$(p99 "$dir/idle_fixed.out")
 
@@ -101,15 +100,15 @@ curl -s -o "$dir/run.json" -X POST -H "Authorization: Bearer $token" \
     "http://127.0.0.1:$hport/scheduler/maintenance-reminder/run-now?date=$AS_OF" &
 cpid=$!
 sleep 0.5
-probe /whatsapp-report busy_report & wpid=$!
-probe /fixed busy_fixed & fpid=$!
+(probe /whatsapp-report busy_report; probe /fixed busy_fixed) & wpid=$!
 peak=$rss_before
 while kill -0 "$cpid" 2>/dev/null; do
     now=$(rss_kb "$worker"); [ "$now" -gt "$peak" ] && peak=$now
     sleep 0.1
 done
 end=$(date +%s.%N)
-wait "$wpid" "$fpid" || true
+wait "$wpid" || true
+probes_end=$(date +%s.%N)
 busy=$(p99 "$dir/busy_report.out")
 busy_fixed=$(p99 "$dir/busy_fixed.out")
 sent=$(curl -s "http://127.0.0.1:$gport/count")
