@@ -979,8 +979,14 @@ ngx_int_t send_unavailable(ngx_http_request_t* r) {
 }
 
 ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply) {
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: redis error \"%s\"",
-                  reply->str);
+    // Once a second at most: a Redis that refuses (NOAUTH, OOM) refuses
+    // every request.
+    Worker* w = worker();
+    if (w != nullptr && w->last_error_log != ngx_time()) {
+        w->last_error_log = ngx_time();
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: redis error \"%s\"",
+                      reply->str);
+    }
     // Redis states that pass by themselves are 503; anything else is a bug.
     static const char* const transient[] = {"LOADING", "BUSY", "OOM", "READONLY", "MASTERDOWN",
                                             "TRYAGAIN", "NOAUTH", "CLUSTERDOWN", "MISCONF"};

@@ -600,16 +600,10 @@ static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf) {
             return static_cast<char*>(NGX_CONF_ERROR);
         }
 
-        if (mcf->redis_password_file.len > 0) {
-            if (ngx_conf_full_name(cf->cycle, &mcf->redis_password_file, 1) != NGX_OK) {
-                return static_cast<char*>(NGX_CONF_ERROR);
-            }
-            if (!wa::read_secret(wa::str(mcf->redis_password_file), rs.password)) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                                   "wa_report: cannot read redis password file \"%V\"",
-                                   &mcf->redis_password_file);
-                return static_cast<char*>(NGX_CONF_ERROR);
-            }
+        if (mcf->redis_password_file.len > 0
+            && wa::load_secret(cf, mcf->redis_password_file, "redis password file", rs.password)
+                   != NGX_CONF_OK) {
+            return static_cast<char*>(NGX_CONF_ERROR);
         }
     } catch (const std::exception& e) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: %s", e.what());

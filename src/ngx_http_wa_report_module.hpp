@@ -114,6 +114,7 @@ struct Worker {
     Redis redis;
     std::mt19937_64 rng{std::random_device{}()};
     std::unique_ptr<Reminder> reminder;
+    time_t last_error_log = 0;
 };
 
 // nullptr outside worker processes or when no location uses wa_report.

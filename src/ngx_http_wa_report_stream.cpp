@@ -227,12 +227,19 @@ void deliver(StreamState* st, const std::string& rows, const std::string& next_c
     fetch_or_finish(st);
 }
 
-void on_page(redisReply* reply, void* data) {
+// The start every page callback shares; nullptr when the reply was no page
+// (already answered).
+StreamState* take_page(redisReply* reply, void* data) {
     auto* ctx = static_cast<Ctx*>(data);
     auto* st = static_cast<StreamState*>(ctx->aux);
     ctx->call = nullptr;
     st->fetching = false;
-    if (page_failed(st, reply)) {
+    return page_failed(st, reply) ? nullptr : st;
+}
+
+void on_page(redisReply* reply, void* data) {
+    StreamState* st = take_page(reply, data);
+    if (st == nullptr) {
         return;
     }
     bool more = reply_int(reply->element[0]) != 0;
@@ -246,13 +253,11 @@ void on_page(redisReply* reply, void* data) {
 }
 
 void on_details(redisReply* reply, void* data) {
-    auto* ctx = static_cast<Ctx*>(data);
-    auto* st = static_cast<StreamState*>(ctx->aux);
-    ctx->call = nullptr;
-    st->fetching = false;
-    if (page_failed(st, reply)) {
+    StreamState* st = take_page(reply, data);
+    if (st == nullptr) {
         return;
     }
+    Ctx* ctx = st->ctx;
     std::string rows;
     for (size_t i = 0; i < reply->elements; i++) {
         rows += st->first_row ? "" : ",";
