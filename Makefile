@@ -95,6 +95,7 @@ bench: deps
 	@$(MAKE) --no-print-directory module
 	@tools/bench.sh
 	@tools/bench-reminder.sh
+	@RATE=2000 N=40000 tools/bench-reminder.sh
 
 clean:
 	rm -rf $(BUILD)

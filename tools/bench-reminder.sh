@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make bench, part 2: one reminder run over N due vehicles (default 100k)
+# make bench, part 2: one reminder run over N due vehicles (default 100k,
+# RATE=0: unlimited; make bench also runs RATE=2000 N=40000)
 # against a gateway on loopback that accepts at once. Reports messages per
 # second, worker RSS, and the p99 of GET /customer/{id}/vehicle/{id} while the
 # run goes on against the same while idle. Prints a markdown table.
@@ -84,9 +85,11 @@ token=$(tools/jwt.sh "$dir/jwt.secret" bench)
 p99() { awk '$1 == "99%" {print $2}' "$1"; }
 # Two probes: a report GET (shares the worker and Redis with the run) and
 # nginx's own `return 200` in the same worker (shows whether the event loop
-# is ever held up by the run).
+# is ever held up by the run). Each connection pauses PROBE_DELAY_MS (10)
+# between requests: a steady ~1k requests/s, so the probe measures latency
+# rather than saturating the two cores itself (PROBE_DELAY_MS=0 does that).
 probe() {
-    WA_N=$N WA_BASE=$1 wrk -t1 -c10 -d"$DURATION" --latency -s tests/bench/report.lua \
+    WA_N=$N WA_BASE=$1 WA_DELAY_MS=${PROBE_DELAY_MS:-10} wrk -t1 -c10 -d"$DURATION" --latency -s tests/bench/report.lua \
         "http://127.0.0.1:$hport" > "$dir/$2.out"
 }
 probe /whatsapp-report idle_report

@@ -15,3 +15,12 @@ function request()
         "%s/customer/00000000-0000-4000-8000-%012x/vehicle/00000000-0000-4000-8001-%012x",
         base, c, i))
 end
+
+-- WA_DELAY_MS: pause per connection between requests, for a probe that
+-- measures latency at a steady, moderate load instead of saturating the box.
+local delay_ms = tonumber(os.getenv("WA_DELAY_MS") or "0")
+if delay_ms > 0 then
+    function delay()
+        return delay_ms
+    end
+end
