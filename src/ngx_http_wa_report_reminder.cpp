@@ -239,7 +239,7 @@ void Run::arm_hold() {
 void Run::start(std::string cursor_day, std::string cursor_member) {
     cursor_day_ = std::move(cursor_day);
     cursor_member_ = std::move(cursor_member);
-    ngx_log_error(NGX_LOG_NOTICE, rem_.log(), 0, "wa_report: run %s for %s started%s",
+    ngx_log_error(NGX_LOG_NOTICE, rem_.log(), 0, "wa_report: run \"%s\" for %s started%s",
                   id.c_str(), date_string(as_of_).c_str(), dry_ ? " (dry run)" : "");
     ngx_add_timer(&lease_ev_, rc().lease / 3);
     arm_hold();
@@ -598,7 +598,7 @@ void Run::record(Item* item) {
         // Sent but not counted: the attempt mark stays and the next run
         // reports it as unknown.
         ngx_log_error(NGX_LOG_ERR, rem_.log(), 0,
-                      "wa_report: message for vehicle %s accepted but not counted: redis down",
+                      "wa_report: message for vehicle \"%s\" accepted but not counted: redis down",
                       item->vehicle.c_str());
         skip(item, "unknown", "terkirim, tetapi tidak tercatat (redis tidak tersedia)");
     }
@@ -615,7 +615,7 @@ void Run::on_recorded(redisReply* reply, void* data) {
         run->item_done(item);
     } else {
         ngx_log_error(NGX_LOG_ERR, run->rem_.log(), 0,
-                      "wa_report: message for vehicle %s accepted but not counted: \"%s\"",
+                      "wa_report: message for vehicle \"%s\" accepted but not counted: \"%s\"",
                       item->vehicle.c_str(), status.empty() ? "redis failed" : status.c_str());
         run->skip(item, "unknown", "terkirim, tetapi tidak tercatat");
     }
@@ -760,7 +760,7 @@ void Run::on_finished(redisReply* reply, void* data) {
             run->end(false, "lost the run's lease");
         } else {
             ngx_log_error(NGX_LOG_NOTICE, run->rem_.log(), 0,
-                          "wa_report: run %s finished: %L vehicles, %L sent, %L failed, "
+                          "wa_report: run \"%s\" finished: %L vehicles, %L sent, %L failed, "
                           "%L skipped, %L unknown",
                           run->id.c_str(), reply_int(reply->element[1]),
                           reply_int(reply->element[2]), reply_int(reply->element[3]),
@@ -786,7 +786,7 @@ void Run::on_released(redisReply*, void* data) {
     run->call_ = nullptr;
     if (!run->ended_) {
         ngx_log_error(NGX_LOG_NOTICE, run->rem_.log(), 0,
-                      "wa_report: run %s handed over: worker is exiting", run->id.c_str());
+                      "wa_report: run \"%s\" handed over: worker is exiting", run->id.c_str());
         run->end(false, nullptr);
     }
     run->done_one();
@@ -846,7 +846,7 @@ void Run::end(bool ok, const char* why) {
     }
     ended_ = true;
     if (why != nullptr) {
-        ngx_log_error(NGX_LOG_ERR, rem_.log(), 0, "wa_report: run %s stopped: %s", id.c_str(),
+        ngx_log_error(NGX_LOG_ERR, rem_.log(), 0, "wa_report: run \"%s\" stopped: %s", id.c_str(),
                       why);
     }
     for (ngx_event_t* ev : {&lease_ev_, &rate_ev_}) {
@@ -929,7 +929,7 @@ void Reminder::start() {
         return;
     }
     if (!http_->ok()) {
-        ngx_log_error(NGX_LOG_ALERT, log_, 0, "wa_report: cannot start the gateway client");
+        ngx_log_error(NGX_LOG_ERR, log_, 0, "wa_report: cannot start the gateway client");
         return;
     }
     arm_tick();
@@ -1014,7 +1014,7 @@ void Reminder::on_resume_reply(redisReply* reply, void* data) {
         ngx_log_error(NGX_LOG_ERR, self->log_, 0, "wa_report: cannot resume a damaged run record");
         return;
     }
-    ngx_log_error(NGX_LOG_NOTICE, self->log_, 0, "wa_report: resuming run %s", id.c_str());
+    ngx_log_error(NGX_LOG_NOTICE, self->log_, 0, "wa_report: resuming run \"%s\"", id.c_str());
     self->run_ = new Run(*self, id, *date, dry == "1", manual == "1");
     self->run_->start(day, member);
 }

@@ -14,40 +14,22 @@ DURATION=${DURATION:-4s}
 NGINX=${NGINX:-/usr/sbin/nginx}
 AS_OF=2026-12-01
 
-dir=$(mktemp -d /tmp/wa-bench-rem.XXXX)
-mkdir -p "$dir/logs"
-port() { echo $((20000 + RANDOM % 20000)); }
-rport=$(port); hport=$(port); gport=$(port)
+. tools/bench-common.sh
+gport=$(port)
 
-cleanup() {
-    [ -f "$dir/nginx.pid" ] && kill -QUIT "$(cat "$dir/nginx.pid")" 2>/dev/null || true
-    [ -n "${gpid:-}" ] && kill "$gpid" 2>/dev/null || true
-    redis-cli -p "$rport" shutdown nosave >/dev/null 2>&1 || true
-    sleep 0.5
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-
-mkdir -p build
-g++ -O2 -std=c++17 -Wall -Wextra -Werror -o build/bench_gen tests/bench/gen.cpp
 g++ -O2 -std=c++17 -Wall -Wextra -Werror -o build/bench_gateway tests/bench/gateway.cpp \
     -lcpp-httplib -pthread
 
-redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-    --dir "$dir" --logfile "$dir/logs/redis.log"
-for _ in $(seq 50); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.1; done
 build/bench_gateway "$gport" & gpid=$!
 
 echo "bench-key" > "$dir/gateway.key"
 echo "bench-secret" > "$dir/jwt.secret"
-user=""
-[ "$(id -u)" -eq 0 ] && user="user root;"
 cat > "$dir/nginx.conf" <<CONF
 load_module $top/build/ngx_http_wa_report_module.so;
 worker_processes 1;
 error_log logs/error.log notice;
 pid nginx.pid;
-$user
+$nginx_user
 events { worker_connections 4096; }
 http {
     access_log off;

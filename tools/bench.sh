@@ -11,37 +11,16 @@ DURATION=${DURATION:-10s}
 CONNS=${CONNS:-50}
 NGINX=${NGINX:-/usr/sbin/nginx}
 
-dir=$(mktemp -d /tmp/wa-bench.XXXX)
-mkdir -p "$dir/logs"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
-    || echo $((20000 + RANDOM % 20000)); }
-rport=$(free_port); hport=$(free_port)
-
-cleanup() {
-    [ -f "$dir/nginx.pid" ] && kill -QUIT "$(cat "$dir/nginx.pid")" 2>/dev/null || true
-    redis-cli -p "$rport" shutdown nosave >/dev/null 2>&1 || true
-    sleep 0.5
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-
-mkdir -p build
-g++ -O2 -std=c++17 -Wall -Wextra -Werror -o build/bench_gen tests/bench/gen.cpp
-
-redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-    --dir "$dir" --logfile "$dir/logs/redis.log"
-for _ in $(seq 50); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.1; done
+. tools/bench-common.sh
 
 write_conf() {
     local fixed=$1
-    local user=""
-    [ "$(id -u)" -eq 0 ] && user="user root;"
     cat > "$dir/nginx.conf" <<CONF
 load_module $top/build/ngx_http_wa_report_module.so;
 worker_processes 1;
 error_log logs/error.log notice;
 pid nginx.pid;
-$user
+$nginx_user
 events { worker_connections 4096; }
 http {
     access_log off;
