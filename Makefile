@@ -27,7 +27,7 @@ DEB_PKGS  := g++ make nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev \
              libcpp-httplib-dev libcurl4-openssl-dev redis-server redis-tools \
              curl wrk procps openssl
 
-.PHONY: all module deps unit integration lua-test test run stop bench clean
+.PHONY: all module deps unit integration test run stop bench clean
 
 all: module
 
@@ -36,8 +36,9 @@ deps:
 	    | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    echo "installing:" $$missing; \
-	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	    sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	    $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive \
+	        apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 module: $(MODULE)
