@@ -25,6 +25,7 @@ struct Ctx {
     std::string cursor;
     std::string customer;
     std::string now;
+    std::string answer;   // a body prepared before the call whose reply sends it
 
     // State of a long operation (stream, import), freed with the request.
     void* aux = nullptr;

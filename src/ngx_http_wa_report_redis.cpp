@@ -35,7 +35,7 @@ const char* const script_names[] = {
     "customer_delete", "vehicle_put", "vehicle_delete",
     "tick",        "run_begin",       "lease_renew",
     "due_batch",   "attempt_begin",   "attempt_fail",
-    "attempt_clear", "run_progress",  "run_finish",
+    "run_progress", "run_finish",
     "status",      "run_summary",
 };
 static_assert(sizeof(script_names) / sizeof(script_names[0])

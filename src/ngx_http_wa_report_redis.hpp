@@ -28,7 +28,6 @@ enum class Script {
     due_batch,
     attempt_begin,
     attempt_fail,
-    attempt_clear,
     run_progress,
     run_finish,
     status,

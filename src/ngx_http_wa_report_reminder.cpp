@@ -34,10 +34,6 @@ constexpr size_t batch_size = 50;
 constexpr int64_t attempt_ttl = 7 * 86400;
 constexpr int64_t details_ttl = 7 * 86400;
 
-std::string date_string(Date d) {
-    return format_date(d);
-}
-
 bool is_array(const redisReply* r, size_t n) {
     return r != nullptr && r->type == REDIS_REPLY_ARRAY && r->elements >= n;
 }
@@ -240,7 +236,7 @@ void Run::start(std::string cursor_day, std::string cursor_member) {
     cursor_day_ = std::move(cursor_day);
     cursor_member_ = std::move(cursor_member);
     ngx_log_error(NGX_LOG_NOTICE, rem_.log(), 0, "wa_report: run \"%s\" for %s started%s",
-                  id.c_str(), date_string(as_of_).c_str(), dry_ ? " (dry run)" : "");
+                  id.c_str(), format_date(as_of_).c_str(), dry_ ? " (dry run)" : "");
     ngx_add_timer(&lease_ev_, rc().lease / 3);
     arm_hold();
     fetch();
@@ -360,7 +356,7 @@ void Run::classify(redisReply** row) {
         skip(item, "skipped", "sudah diingatkan untuk kunjungan " + next);
         return;
     }
-    if (rc().daily && reply_str(row[6]) == date_string(as_of_)) {
+    if (rc().daily && reply_str(row[6]) == format_date(as_of_)) {
         skip(item, "skipped", "sudah diingatkan hari ini");
         return;
     }
@@ -465,7 +461,7 @@ void Run::begin(Item* item) {
                         {keys().run_lease(), keys().attempt(item->vehicle),
                          keys().vehicle(item->vehicle)},
                         {rem_.owner(), id, item->cycle, now_local(), std::to_string(attempt_ttl),
-                         rc().daily ? "daily" : "once", date_string(as_of_)},
+                         rc().daily ? "daily" : "once", format_date(as_of_)},
                         on_attempt, item);
     if (item->call == nullptr) {
         end(false, "redis unavailable");
@@ -591,7 +587,7 @@ void Run::record(Item* item) {
          k.customer(item->customer), k.vehicle(item->vehicle), k.attempt(item->vehicle),
          k.deliveries()},
         {item->customer, item->vehicle, new_uuid(), now, std::to_string(config().message_id_ttl),
-         item->cycle, date_string(as_of_), provider_name(rc().provider), id,
+         item->cycle, format_date(as_of_), provider_name(rc().provider), id,
          item->result.message_id},
         on_recorded, item);
     if (item->call == nullptr) {

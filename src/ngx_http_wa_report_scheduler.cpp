@@ -99,8 +99,7 @@ void on_schedule_set(redisReply* reply, void* data) {
     if (ctx == nullptr) {
         return;
     }
-    // ctx->now carries the answer prepared before the write.
-    finish(ctx->r, send_success(ctx->r, ctx->now));
+    finish(ctx->r, send_success(ctx->r, ctx->answer));
 }
 
 ngx_int_t start(Ctx* ctx) {
@@ -118,7 +117,7 @@ ngx_int_t start(Ctx* ctx) {
                          scheduler_error("Hour harus 0-23 dan minute harus 0-59"));
     }
     int64_t next = next_run(config().zone, static_cast<int64_t>(ngx_time()), hour, minute);
-    ctx->now = start_message_json(hour, minute);
+    ctx->answer = start_message_json(hour, minute);
     return issue(ctx, worker()->redis.command(
                           {"HSET", config().keys.schedule(), "enabled", "1", "hour",
                            std::to_string(hour), "minute", std::to_string(minute), "next_run",
@@ -127,7 +126,7 @@ ngx_int_t start(Ctx* ctx) {
 }
 
 ngx_int_t stop(Ctx* ctx) {
-    ctx->now = stop_message_json();
+    ctx->answer = stop_message_json();
     // The time stays, so status and a later start still know it.
     return issue(ctx, worker()->redis.command({"HSET", config().keys.schedule(), "enabled", "0"},
                                               on_schedule_set, ctx));
@@ -201,7 +200,6 @@ ngx_int_t status(Ctx* ctx) {
 struct RunNow {
     RunWaiter waiter;
     Ctx* ctx = nullptr;
-    int64_t customers = 0;
 };
 
 void on_run_summary(redisReply* reply, void* data) {
@@ -217,11 +215,7 @@ void on_run_summary(redisReply* reply, void* data) {
     std::string id = reply_str(reply->element[1]);
     int64_t sent = reply_int(reply->element[2]);
     int64_t customers = reply_int(reply->element[0]);
-    std::string head = "{\"status\":\"success\",\"message\":\"Success\",\"data\":{\"total_customers\":";
-    append_int(head, customers);
-    head += ",\"reminder_sent\":";
-    append_int(head, sent);
-    head += ",\"details\":[";
+    std::string head = scheduler_success_head() + run_result_head(customers, sent);
     std::string key = config().keys.run_details(rn->waiter.run_id);
     if (id != rn->waiter.run_id) {
         ngx_log_error(NGX_LOG_WARN, ctx->r->connection->log, 0,
@@ -232,7 +226,7 @@ void on_run_summary(redisReply* reply, void* data) {
     ctx->aux_free(ctx->aux);
     ctx->aux = nullptr;
     ctx->aux_free = nullptr;
-    stream_run_details(ctx, key, head, "]}}");
+    stream_run_details(ctx, key, head, run_result_tail() + scheduler_success_tail());
 }
 
 void on_run_done(RunWaiter* w, bool ok) {

@@ -54,13 +54,21 @@ std::string cron_trigger(int hour, int minute)
     return "cron[hour='" + std::to_string(hour) + "', minute='" + std::to_string(minute) + "']";
 }
 
+std::string scheduler_success_head()
+{
+    return R"({"status":"success","message":"Success","data":)";
+}
+
+std::string scheduler_success_tail()
+{
+    return "}";
+}
+
 std::string scheduler_success(std::string_view data_json)
 {
-    std::string out;
-    out.reserve(data_json.size() + 48);
-    out += R"({"status":"success","message":"Success","data":)";
+    std::string out = scheduler_success_head();
     out += data_json;
-    out += '}';
+    out += scheduler_success_tail();
     return out;
 }
 
@@ -154,17 +162,26 @@ void append_run_detail(std::string& out, const RunDetail& d)
     out += '}';
 }
 
-std::string run_result_json(int64_t total_customers, int64_t reminder_sent,
-                            const std::string& details_items_json)
+std::string run_result_head(int64_t total_customers, int64_t reminder_sent)
 {
     std::string out = R"({"total_customers":)";
     append_int(out, total_customers);
     out += R"(,"reminder_sent":)";
     append_int(out, reminder_sent);
     out += R"(,"details":[)";
-    out += details_items_json;
-    out += "]}";
     return out;
+}
+
+std::string run_result_tail()
+{
+    return "]}";
+}
+
+std::string run_result_json(int64_t total_customers, int64_t reminder_sent,
+                            const std::string& details_items_json)
+{
+    return run_result_head(total_customers, reminder_sent) + details_items_json
+        + run_result_tail();
 }
 
 }  // namespace wa

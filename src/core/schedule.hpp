@@ -21,6 +21,9 @@ std::string cron_trigger(int hour, int minute);
 
 // {"status":"success","message":"Success","data":<data_json>}
 std::string scheduler_success(std::string_view data_json);
+// The same wrapper in two halves, for an answer that streams its data.
+std::string scheduler_success_head();
+std::string scheduler_success_tail();
 
 // {"status":"error","message":"...","data":null}
 std::string scheduler_error(std::string_view message);
@@ -59,6 +62,9 @@ struct RunDetail {
 void append_run_detail(std::string& out, const RunDetail& d);
 
 // {"total_customers":N,"reminder_sent":N,"details":[<details_items_json>]}
+// Its halves, for run-now's answer, whose details stream from Redis.
+std::string run_result_head(int64_t total_customers, int64_t reminder_sent);
+std::string run_result_tail();
 std::string run_result_json(int64_t total_customers, int64_t reminder_sent,
                             const std::string& details_items_json);
 

@@ -240,5 +240,14 @@ TEST(RunResult, MatchesTheReferenceFile)
     EXPECT_EQ(scheduler_success(run_result_json(10000, 157, "")), expected);
 }
 
+TEST(RunResult, StreamedHalvesWrapTheSameBody)
+{
+    // run-now streams its details between these halves.
+    std::string items = R"({"no_pol":"B 1"},{"no_pol":"B 2"})";
+    EXPECT_EQ(scheduler_success_head() + run_result_head(3, 2) + items + run_result_tail()
+                  + scheduler_success_tail(),
+              scheduler_success(run_result_json(3, 2, items)));
+}
+
 }  // namespace
 }  // namespace wa
