@@ -16,7 +16,7 @@ CXXFLAGS  ?= -std=c++17 -Wall -Wextra -Werror -g -O1
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 CORE_SRCS := $(wildcard src/core/*.cpp)
-MOD_SRCS  := $(wildcard src/*.cpp src/*.hpp) $(CORE_SRCS) $(wildcard src/core/*.hpp)
+MOD_SRCS  := $(wildcard src/*.cpp src/*.hpp src/core/*.cpp src/core/*.hpp)
 LUA_SRCS  := $(wildcard lua-compat/*.lua)
 UNIT_SRCS := $(wildcard tests/unit/*.cpp)
 INT_SRCS  := $(wildcard tests/integration/*.cpp tests/integration/*.hpp)
@@ -43,28 +43,55 @@ deps:
 
 module: $(MODULE)
 
+# A plain `make` on a machine without the build packages says what to do
+# instead of failing deep inside nginx's configure (checked by the first
+# recipes that need them).
+BUILD_NEEDS := $(NGX_SRC)/conf_flags /usr/include/hiredis/async.h /usr/include/jansson.h \
+               /usr/include/cctz/time_zone.h /usr/include/x86_64-linux-gnu/curl/curl.h \
+               /usr/include/gtest/gtest.h
+BUILDCHECK  = @for f in $(BUILD_NEEDS); do [ -e $$f ] || [ -e $${f/x86_64-linux-gnu\//} ] || { \
+	    echo "missing $$f: run 'make deps' first (installs Debian's build and test packages)"; \
+	    exit 1; }; done
+
 # Out of tree: a private copy of Debian's nginx source tree, configured with
 # the flags Debian's nginx binary was built with, so the .so is binary-compatible.
-# configure runs again when the file list changes, not on every edit.
-SRC_LIST  := $(BUILD)/sources.list
-$(shell mkdir -p $(BUILD); echo $(CORE_SRCS) $(LUA_SRCS) | cmp -s - $(SRC_LIST) \
-    || echo $(CORE_SRCS) $(LUA_SRCS) > $(SRC_LIST))
+# configure runs again only when `config` or the list of source files changes;
+# nginx's own objs/Makefile then rebuilds what an edit touched (`config` lists
+# the headers and the embedded scripts as dependencies of every object).
+SRC_LIST   := $(BUILD)/sources.list
+LUA_LIST   := $(BUILD)/scripts.list
+$(shell mkdir -p $(BUILD); \
+    echo $(MOD_SRCS) | cmp -s - $(SRC_LIST) || echo $(MOD_SRCS) > $(SRC_LIST); \
+    echo $(LUA_SRCS) | cmp -s - $(LUA_LIST) || echo $(LUA_SRCS) > $(LUA_LIST))
+NGX_MAKEFILE := $(NGX_DIR)/objs/Makefile
+SCRIPTS_INC  := $(NGX_DIR)/objs/addon/wa_report/wa_report_scripts.inc
 
-$(NGX_DIR)/Makefile: config $(LUA_SRCS) $(SRC_LIST)
+$(NGX_MAKEFILE): config tools/embed-lua.sh $(SRC_LIST)
+	$(BUILDCHECK)
 	rm -rf $(NGX_DIR) && mkdir -p $(BUILD) && cp -a $(NGX_SRC) $(NGX_DIR)
 	cd $(NGX_DIR) && source ./conf_flags && \
 	    ./configure "$${NGX_CONF_FLAGS[@]}" --with-compat \
 	        --add-dynamic-module=$(CURDIR) >configure.log 2>&1 \
-	    || { tail -20 configure.log; exit 1; }
+	    || { tail -20 configure.log; rm -f objs/Makefile; exit 1; }
 
-$(MODULE): $(NGX_DIR)/Makefile $(MOD_SRCS)
-	$(MAKE) -s -C $(NGX_DIR) -f objs/Makefile modules
-	cp $(NGX_DIR)/objs/ngx_http_wa_report_module.so $@
+# A changed script rewrites the embedded copy without a new configure.
+$(SCRIPTS_INC): $(LUA_SRCS) $(LUA_LIST) | $(NGX_MAKEFILE)
+	@tools/embed-lua.sh lua-compat > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; touch $@; else mv $@.tmp $@; fi
+
+# The .so is written beside the old one and renamed over it: a running nginx
+# (`make run`) keeps the file it mapped and serves on; an in-place copy would
+# change the mapped pages under it and crash its workers.
+$(MODULE): $(NGX_MAKEFILE) $(SCRIPTS_INC) $(MOD_SRCS)
+	$(MAKE) -s -j2 -C $(NGX_DIR) -f objs/Makefile modules
+	cp $(NGX_DIR)/objs/ngx_http_wa_report_module.so $@.tmp
+	mv -f $@.tmp $@
 
 # Unit tests: the pure core and its tests, one object per file (ASan+UBSan).
 UNIT_OBJS := $(patsubst %.cpp,$(BUILD)/unit/%.o,$(CORE_SRCS) $(UNIT_SRCS))
 
 $(BUILD)/unit/%.o: %.cpp
+	$(BUILDCHECK)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) $(SANITIZE) -Isrc -MMD -MP -c $< -o $@
 

@@ -48,6 +48,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 run_gtest "unit tests (ASan + UBSan)" "$build/unit_tests"
 run_plain "lua scripts" tests/lua/run.sh
+run_plain "build loop" tests/build/run.sh "$build"
 WA_MODULE="$PWD/$build/ngx_http_wa_report_module.so" \
     run_gtest "integration tests (nginx + redis)" "$build/integration_tests"
 
