@@ -70,6 +70,32 @@ size_t on_header(char* buffer, size_t size, size_t nitems, void* userdata) {
 
 }  // namespace
 
+bool gateway_url_ok(const std::string& url, std::string* why) {
+    CURLU* u = curl_url();
+    if (u == nullptr) {
+        *why = "out of memory";
+        return false;
+    }
+    bool ok = false;
+    char* scheme = nullptr;
+    char* host = nullptr;
+    CURLUcode rc = curl_url_set(u, CURLUPART_URL, url.c_str(), 0);
+    if (rc != CURLUE_OK) {
+        *why = curl_url_strerror(rc);
+    } else if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK
+               || (std::string_view(scheme) != "http" && std::string_view(scheme) != "https")) {
+        *why = "the scheme must be http or https";
+    } else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || *host == '\0') {
+        *why = "no host";
+    } else {
+        ok = true;
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return ok;
+}
+
 HttpClient::HttpClient(ngx_log_t* log, ngx_msec_t timeout, size_t max_connections)
     : log_(log), timeout_(timeout) {
     timer_.handler = on_timeout;

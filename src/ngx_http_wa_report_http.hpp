@@ -25,6 +25,11 @@ struct HttpResponse {
 
 using HttpDoneFn = void (*)(const HttpResponse& response, void* data);
 
+// Whether `url` is one the gateway client can send to: parsed by libcurl's
+// URL API (RFC 3986 as curl reads it), scheme http or https, a host. On
+// false, *why says what is wrong.
+bool gateway_url_ok(const std::string& url, std::string* why);
+
 struct Transfer;
 
 class HttpClient {

@@ -4,8 +4,12 @@
 
 #include "ngx_http_wa_report_reminder.hpp"
 
+#include "core/phone.hpp"
 #include "core/uuid.hpp"
 
+#include <sys/stat.h>
+
+#include <cstdio>
 #include <fstream>
 #include <new>
 #include <sstream>
@@ -18,6 +22,21 @@ static char* ngx_http_wa_report(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 static char* ngx_http_wa_report_scheduler(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 static char* ngx_http_wa_report_schedule(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 static char* ngx_http_wa_report_gateway_template(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+static char* ngx_http_wa_report_set_redis(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+static char* ngx_http_wa_report_set_redis_password_file(ngx_conf_t* cf, ngx_command_t* cmd,
+                                                        void* conf);
+static char* ngx_http_wa_report_set_key_prefix(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+static char* ngx_http_wa_report_set_timezone(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+static char* ngx_http_wa_report_set_jwt_secret_file(ngx_conf_t* cf, ngx_command_t* cmd,
+                                                    void* conf);
+static char* ngx_http_wa_report_set_template(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+static char* ngx_http_wa_report_set_service_phone(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+static char* ngx_http_wa_report_set_gateway(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+static char* ngx_http_wa_report_set_gateway_url(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+static char* ngx_http_wa_report_set_gateway_key_file(ngx_conf_t* cf, ngx_command_t* cmd,
+                                                     void* conf);
+static char* ngx_http_wa_report_check_msec_min(ngx_conf_t* cf, void* post, void* data);
+static char* ngx_http_wa_report_check_sec_min(ngx_conf_t* cf, void* post, void* data);
 static void ngx_http_wa_report_set_base(ngx_conf_t* cf, ngx_http_wa_report_loc_conf_t* lcf,
                                         ngx_http_handler_pt handler);
 static ngx_int_t ngx_http_wa_report_init_process(ngx_cycle_t* cycle);
@@ -47,6 +66,33 @@ static ngx_conf_num_bounds_t ngx_http_wa_report_retries_bounds = {
     ngx_conf_check_num_bounds, 0, 20
 };
 
+static ngx_conf_num_bounds_t ngx_http_wa_report_page_size_bounds = {
+    ngx_conf_check_num_bounds, 1, 10000
+};
+
+/* The smallest value a time directive takes; checked where it is read. */
+struct ngx_http_wa_report_time_min_t {
+    ngx_conf_post_handler_pt post_handler;
+    ngx_msec_t min;
+    const char* text;
+};
+
+static ngx_http_wa_report_time_min_t ngx_http_wa_report_min_1ms = {
+    ngx_http_wa_report_check_msec_min, 1, "1ms"
+};
+
+static ngx_http_wa_report_time_min_t ngx_http_wa_report_min_10ms = {
+    ngx_http_wa_report_check_msec_min, 10, "10ms"
+};
+
+static ngx_http_wa_report_time_min_t ngx_http_wa_report_min_1s = {
+    ngx_http_wa_report_check_msec_min, 1000, "1s"
+};
+
+static ngx_http_wa_report_time_min_t ngx_http_wa_report_min_1sec = {
+    ngx_http_wa_report_check_sec_min, 1, "1s"
+};
+
 static ngx_conf_enum_t ngx_http_wa_report_gateways[] = {
     { ngx_string("log"), static_cast<ngx_uint_t>(wa::Provider::log) },
     { ngx_string("starsender"), static_cast<ngx_uint_t>(wa::Provider::starsender) },
@@ -71,7 +117,7 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
 
     { ngx_string("wa_report_redis"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
+      ngx_http_wa_report_set_redis,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, redis),
       NULL },
@@ -92,7 +138,7 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
 
     { ngx_string("wa_report_redis_password_file"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
+      ngx_http_wa_report_set_redis_password_file,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, redis_password_file),
       NULL },
@@ -102,25 +148,25 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       ngx_conf_set_msec_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, redis_connect_timeout),
-      NULL },
+      &ngx_http_wa_report_min_1ms },
 
     { ngx_string("wa_report_redis_timeout"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_msec_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, redis_timeout),
-      NULL },
+      &ngx_http_wa_report_min_1ms },
 
     { ngx_string("wa_report_key_prefix"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
+      ngx_http_wa_report_set_key_prefix,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, key_prefix),
       NULL },
 
     { ngx_string("wa_report_timezone"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
+      ngx_http_wa_report_set_timezone,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, timezone),
       NULL },
@@ -137,7 +183,7 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       ngx_conf_set_sec_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, message_id_ttl),
-      NULL },
+      &ngx_http_wa_report_min_1sec },
 
     { ngx_string("wa_report_max_body_size"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -158,7 +204,7 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       ngx_conf_set_num_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_wa_report_loc_conf_t, page_size),
-      NULL },
+      &ngx_http_wa_report_page_size_bounds },
 
     { ngx_string("wa_report_scheduler"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
@@ -169,7 +215,7 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
 
     { ngx_string("wa_report_jwt_secret_file"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
+      ngx_http_wa_report_set_jwt_secret_file,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_wa_report_loc_conf_t, jwt_secret_file),
       NULL },
@@ -193,14 +239,14 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       ngx_conf_set_msec_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, tick),
-      NULL },
+      &ngx_http_wa_report_min_10ms },
 
     { ngx_string("wa_report_run_lease"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_msec_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, run_lease),
-      NULL },
+      &ngx_http_wa_report_min_1s },
 
     { ngx_string("wa_report_lead_days"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
@@ -218,35 +264,35 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
 
     { ngx_string("wa_report_template"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
+      ngx_http_wa_report_set_template,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, message_template),
       NULL },
 
     { ngx_string("wa_report_service_phone"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
+      ngx_http_wa_report_set_service_phone,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, service_phone),
       NULL },
 
     { ngx_string("wa_report_gateway"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_enum_slot,
+      ngx_http_wa_report_set_gateway,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, gateway),
       &ngx_http_wa_report_gateways },
 
     { ngx_string("wa_report_gateway_url"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
+      ngx_http_wa_report_set_gateway_url,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, gateway_url),
       NULL },
 
     { ngx_string("wa_report_gateway_key_file"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
+      ngx_http_wa_report_set_gateway_key_file,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, gateway_key_file),
       NULL },
@@ -263,7 +309,7 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       ngx_conf_set_msec_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, gateway_timeout),
-      NULL },
+      &ngx_http_wa_report_min_1ms },
 
     { ngx_string("wa_report_gateway_concurrency"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
@@ -334,6 +380,10 @@ void destroy_config(void* data) {
     static_cast<Config*>(data)->~Config();
 }
 
+// A secret file holds the secret's bytes, any bytes, followed by optional
+// line ends: trailing CR and LF are not part of it (editors add them), every
+// other byte is, NULs and inner newlines included. tools/jwt.sh reads a JWT
+// secret by the same rule.
 bool read_secret(const std::string& path, std::string& out) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -374,19 +424,51 @@ char* parse_redis_address(ngx_conf_t* cf, const ngx_str_t& addr, RedisSettings& 
 }
 
 
-// Reads a secret named by a directive, relative to the prefix; nginx -t
-// fails when it cannot be read. The value itself is never logged.
-char* load_secret(ngx_conf_t* cf, ngx_str_t& file, const char* directive, std::string& out) {
+// Reads a secret named by a directive, relative to the prefix, while the
+// directive is read: nginx -t fails at its line when it cannot be read, and
+// warns when others than its owner may read it (the master reads it before
+// dropping privileges, so 0600 is enough). The value itself is never logged.
+char* load_secret(ngx_conf_t* cf, ngx_str_t& file, const char* what, std::string& out) {
     if (ngx_conf_full_name(cf->cycle, &file, 1) != NGX_OK) {
         return static_cast<char*>(NGX_CONF_ERROR);
     }
-    if (!read_secret(str(file), out) || out.empty()) {
+    if (!read_secret(str(file), out)) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno, "wa_report: cannot read %s \"%V\"",
-                           directive, &file);
+                           what, &file);
         return static_cast<char*>(NGX_CONF_ERROR);
+    }
+    if (out.empty()) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: %s \"%V\" is empty", what, &file);
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
+    struct stat st;
+    if (stat(str(file).c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof(mode), "%03o", static_cast<unsigned>(st.st_mode & 0777));
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "wa_report: %s \"%V\" is accessible by group or others "
+                           "(mode %s); chmod 600 it", what, &file, mode);
     }
     return NGX_CONF_OK;
 }
+
+void remember_where(ngx_conf_t* cf, ngx_http_wa_report_where_t& where) {
+    where.file = cf->conf_file->file.name;
+    where.line = cf->conf_file->line;
+}
+
+// An [emerg] for a check made once the block is read, at the line of the
+// directive that asked for what is missing (nginx's own "in file:line" form).
+char* emerg_at(ngx_conf_t* cf, const ngx_http_wa_report_where_t& where, const std::string& what) {
+    if (where.file.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", what.c_str());
+    } else {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "%s in %V:%ui", what.c_str(), &where.file,
+                      where.line);
+    }
+    return static_cast<char*>(NGX_CONF_ERROR);
+}
+
 
 char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
                          ReminderConfig& rc) {
@@ -404,14 +486,6 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     ngx_conf_init_value(mcf->gateway_rate, 20);
     ngx_conf_init_value(mcf->gateway_retries, 3);
 
-    if (mcf->tick < 10 || mcf->run_lease < 1000 || mcf->gateway_timeout == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "wa_report: \"wa_report_tick\" must be at least 10ms, "
-                           "\"wa_report_run_lease\" at least 1s, "
-                           "\"wa_report_gateway_timeout\" more than 0");
-        return static_cast<char*>(NGX_CONF_ERROR);
-    }
-
     rc.enabled = mcf->reminder;
     rc.schedule_on = mcf->schedule_on;
     rc.schedule_hour = static_cast<int>(mcf->schedule_hour);
@@ -427,13 +501,8 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     rc.rate = static_cast<size_t>(mcf->gateway_rate);
     rc.retries = static_cast<int>(mcf->gateway_retries);
 
-    std::string error;
-    std::string text = mcf->message_template.data ? str(mcf->message_template) : default_template;
-    rc.message = Template::parse(text, &error);
     if (!rc.message) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: invalid wa_report_template: %s",
-                           error.c_str());
-        return static_cast<char*>(NGX_CONF_ERROR);
+        rc.message = Template::parse(default_template, nullptr);
     }
 
     rc.url = str(mcf->gateway_url);
@@ -447,23 +516,18 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     if (rc.provider == Provider::starsender && rc.url.empty()) {
         rc.url = "https://api.starsender.online/api/send";
     }
+    std::string needs = std::string("wa_report: \"wa_report_gateway ") + provider_name(rc.provider)
+        + "\" needs ";
     if (rc.url.empty()) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "wa_report: \"wa_report_gateway cloud_api\" needs \"wa_report_gateway_url\"");
-        return static_cast<char*>(NGX_CONF_ERROR);
+        return emerg_at(cf, mcf->gateway_where, needs + "\"wa_report_gateway_url\"");
     }
     if (rc.provider == Provider::cloud_api && rc.cloud.name.empty()) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "wa_report: \"wa_report_gateway cloud_api\" needs \"wa_report_gateway_template\"");
-        return static_cast<char*>(NGX_CONF_ERROR);
+        return emerg_at(cf, mcf->gateway_where, needs + "\"wa_report_gateway_template\"");
     }
     if (mcf->gateway_key_file.len == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "wa_report: \"wa_report_gateway %s\" needs \"wa_report_gateway_key_file\"",
-                           provider_name(rc.provider));
-        return static_cast<char*>(NGX_CONF_ERROR);
+        return emerg_at(cf, mcf->gateway_where, needs + "\"wa_report_gateway_key_file\"");
     }
-    return load_secret(cf, mcf->gateway_key_file, "gateway key file", rc.key);
+    return NGX_CONF_OK;
 }
 
 }  // namespace
@@ -509,7 +573,7 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
      *     mcf->key_prefix = { 0, NULL };
      *     mcf->timezone = { 0, NULL };
      *     mcf->used = 0;
-     *     mcf->config = NULL;
+     *     mcf->gateway_where = { { 0, NULL }, 0 };
      *     mcf->message_template = { 0, NULL };
      *     mcf->service_phone = { 0, NULL };
      *     mcf->gateway_url = { 0, NULL };
@@ -536,80 +600,65 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
     mcf->gateway_concurrency = NGX_CONF_UNSET;
     mcf->gateway_rate = NGX_CONF_UNSET;
     mcf->gateway_retries = NGX_CONF_UNSET;
+
+    // The C++ side of the configuration, filled by the directives as they
+    // are read and destroyed with the cycle's pool.
+    ngx_pool_cleanup_t* cln = ngx_pool_cleanup_add(cf->pool, sizeof(wa::Config));
+    if (cln == nullptr) {
+        return nullptr;
+    }
+    try {
+        mcf->config = new (cln->data) wa::Config();
+        cln->handler = wa::destroy_config;
+    } catch (const std::exception& e) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: %s", e.what());
+        return nullptr;
+    }
     return mcf;
 }
 
+
 static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf) {
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
+    wa::Config* config = mcf->config;
 
     ngx_conf_init_value(mcf->redis_db, 0);
     ngx_conf_init_msec_value(mcf->redis_connect_timeout, 1000);
     ngx_conf_init_msec_value(mcf->redis_timeout, 2000);
     ngx_conf_init_value(mcf->visit_interval, 4);
     ngx_conf_init_value(mcf->message_id_ttl, 30 * 86400);
-    if (mcf->redis.data == nullptr) {
-        ngx_str_set(&mcf->redis, "127.0.0.1:6379");
-    }
-    if (mcf->key_prefix.data == nullptr) {
-        ngx_str_set(&mcf->key_prefix, "wa");
-    }
-    if (mcf->timezone.data == nullptr) {
-        ngx_str_set(&mcf->timezone, "Asia/Jakarta");
-    }
 
-    if (mcf->message_id_ttl < 1 || mcf->redis_timeout == 0 || mcf->redis_connect_timeout == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "wa_report: \"wa_report_message_id_ttl\", \"wa_report_redis_timeout\" "
-                           "and \"wa_report_redis_connect_timeout\" must be more than 0");
-        return static_cast<char*>(NGX_CONF_ERROR);
-    }
-
-    ngx_pool_cleanup_t* cln = ngx_pool_cleanup_add(cf->pool, sizeof(wa::Config));
-    if (cln == nullptr) {
-        return static_cast<char*>(NGX_CONF_ERROR);
-    }
+    // Values the directives did not set; every value a directive sets was
+    // checked where it was read, so that nginx -t names its file and line.
     try {
-        auto* config = new (cln->data) wa::Config();
-        cln->handler = wa::destroy_config;
-        mcf->config = config;
-
-        if (!wa::valid_key_prefix(wa::sv(mcf->key_prefix))) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: invalid key prefix \"%V\"",
-                               &mcf->key_prefix);
-            return static_cast<char*>(NGX_CONF_ERROR);
+        if (mcf->redis.data == nullptr) {
+            ngx_str_set(&mcf->redis, "127.0.0.1:6379");
+            if (wa::parse_redis_address(cf, mcf->redis, config->redis) != NGX_CONF_OK) {
+                return static_cast<char*>(NGX_CONF_ERROR);
+            }
         }
-        config->keys = wa::Keys(wa::str(mcf->key_prefix));
-
-        if (!config->zone.load(wa::str(mcf->timezone))) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: unknown time zone \"%V\"",
-                               &mcf->timezone);
-            return static_cast<char*>(NGX_CONF_ERROR);
+        if (mcf->timezone.data == nullptr) {
+            ngx_str_set(&mcf->timezone, "Asia/Jakarta");
+            if (!config->zone.load(wa::str(mcf->timezone))) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "wa_report: unknown time zone \"%V\" (is tzdata installed?)",
+                                   &mcf->timezone);
+                return static_cast<char*>(NGX_CONF_ERROR);
+            }
         }
         config->visit_interval_months = static_cast<int>(mcf->visit_interval);
         config->message_id_ttl = mcf->message_id_ttl;
 
         wa::RedisSettings& rs = config->redis;
-        if (wa::parse_redis_address(cf, mcf->redis, rs) != NGX_CONF_OK) {
-            return static_cast<char*>(NGX_CONF_ERROR);
-        }
         rs.db = static_cast<int>(mcf->redis_db);
         rs.user = wa::str(mcf->redis_user);
         rs.connect_timeout = mcf->redis_connect_timeout;
         rs.command_timeout = mcf->redis_timeout;
-        if (wa::init_reminder_conf(cf, mcf, config->reminder) != NGX_CONF_OK) {
-            return static_cast<char*>(NGX_CONF_ERROR);
-        }
-
-        if (mcf->redis_password_file.len > 0
-            && wa::load_secret(cf, mcf->redis_password_file, "redis password file", rs.password)
-                   != NGX_CONF_OK) {
-            return static_cast<char*>(NGX_CONF_ERROR);
-        }
+        return wa::init_reminder_conf(cf, mcf, config->reminder);
     } catch (const std::exception& e) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: %s", e.what());
         return static_cast<char*>(NGX_CONF_ERROR);
     }
-    return NGX_CONF_OK;
 }
 
 static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf) {
@@ -625,6 +674,7 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf) {
      *     lcf->base = { 0, NULL };
      *     lcf->jwt_secret_file = { 0, NULL };
      *     lcf->jwt_secret = { 0, NULL };
+     *     lcf->scheduler_where = { { 0, NULL }, 0 };
      */
 
     lcf->enable = NGX_CONF_UNSET;
@@ -641,34 +691,16 @@ static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, voi
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_value(conf->scheduler, prev->scheduler, 0);
-    ngx_conf_merge_str_value(conf->jwt_secret_file, prev->jwt_secret_file, "");
     ngx_conf_merge_size_value(conf->max_body_size, prev->max_body_size, 64 * 1024);
     ngx_conf_merge_size_value(conf->import_max_body_size, prev->import_max_body_size,
                               64 * 1024 * 1024);
     ngx_conf_merge_uint_value(conf->page_size, prev->page_size, 500);
 
-    if (conf->scheduler && conf->jwt_secret.data == nullptr) {
-        if (conf->jwt_secret_file.len == 0) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "wa_report: \"wa_report_scheduler\" needs \"wa_report_jwt_secret_file\"");
-            return static_cast<char*>(NGX_CONF_ERROR);
-        }
-        std::string secret;
-        if (wa::load_secret(cf, conf->jwt_secret_file, "JWT secret file", secret) != NGX_CONF_OK) {
-            return static_cast<char*>(NGX_CONF_ERROR);
-        }
-        conf->jwt_secret.len = secret.size();
-        conf->jwt_secret.data = static_cast<u_char*>(ngx_pnalloc(cf->pool, secret.size()));
-        if (conf->jwt_secret.data == nullptr) {
-            return static_cast<char*>(NGX_CONF_ERROR);
-        }
-        ngx_memcpy(conf->jwt_secret.data, secret.data(), secret.size());
-    }
+    ngx_conf_merge_str_value(conf->jwt_secret, prev->jwt_secret, "");
 
-    if (conf->page_size < 1 || conf->page_size > 10000) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "wa_report: \"wa_report_page_size\" must be between 1 and 10000");
-        return static_cast<char*>(NGX_CONF_ERROR);
+    if (conf->scheduler && conf->jwt_secret.len == 0) {
+        return wa::emerg_at(cf, conf->scheduler_where,
+                            "wa_report: \"wa_report_scheduler\" needs \"wa_report_jwt_secret_file\"");
     }
     return NGX_CONF_OK;
 }
@@ -710,6 +742,7 @@ static char* ngx_http_wa_report_scheduler(ngx_conf_t* cf, ngx_command_t* cmd, vo
         return const_cast<char*>("conflicts with \"wa_report\"");
     }
     lcf->scheduler = 1;
+    wa::remember_where(cf, lcf->scheduler_where);
     ngx_http_wa_report_set_base(cf, lcf, ngx_http_wa_report_scheduler_handler);
     return NGX_CONF_OK;
 }
@@ -763,6 +796,199 @@ static char* ngx_http_wa_report_gateway_template(ngx_conf_t* cf, ngx_command_t* 
         mcf->gateway_template_language = value[2];
     }
     return NGX_CONF_OK;
+}
+
+// ---- directives checked where they are read ------------------------------
+// Each setter stores the value with nginx's own slot, then checks it at once,
+// so that nginx -t reports the directive's own file and line.
+
+template <class F>
+static char* ngx_http_wa_report_conf_try(ngx_conf_t* cf, F&& f) noexcept {
+    try {
+        return f();
+    } catch (const std::exception& e) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: %s", e.what());
+    } catch (...) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: unknown exception");
+    }
+    return static_cast<char*>(NGX_CONF_ERROR);
+}
+
+static char* ngx_http_wa_report_set_redis(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
+    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
+    return ngx_http_wa_report_conf_try(cf, [&] {
+        return wa::parse_redis_address(cf, mcf->redis, mcf->config->redis);
+    });
+}
+
+static char* ngx_http_wa_report_set_redis_password_file(ngx_conf_t* cf, ngx_command_t* cmd,
+                                                        void* conf) {
+    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
+    return ngx_http_wa_report_conf_try(cf, [&] {
+        return wa::load_secret(cf, mcf->redis_password_file, "redis password file",
+                               mcf->config->redis.password);
+    });
+}
+
+static char* ngx_http_wa_report_set_key_prefix(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
+    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
+    if (!wa::valid_key_prefix(wa::sv(mcf->key_prefix))) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "wa_report: invalid key prefix \"%V\", want 1 to 64 of "
+                           "A-Z a-z 0-9 _ . : -", &mcf->key_prefix);
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
+    return ngx_http_wa_report_conf_try(cf, [&] {
+        mcf->config->keys = wa::Keys(wa::str(mcf->key_prefix));
+        return static_cast<char*>(NGX_CONF_OK);
+    });
+}
+
+static char* ngx_http_wa_report_set_timezone(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
+    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
+    return ngx_http_wa_report_conf_try(cf, [&] {
+        if (!mcf->config->zone.load(wa::str(mcf->timezone))) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: unknown time zone \"%V\"",
+                               &mcf->timezone);
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
+        return static_cast<char*>(NGX_CONF_OK);
+    });
+}
+
+static char* ngx_http_wa_report_set_jwt_secret_file(ngx_conf_t* cf, ngx_command_t* cmd,
+                                                    void* conf) {
+    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+    auto* lcf = static_cast<ngx_http_wa_report_loc_conf_t*>(conf);
+    return ngx_http_wa_report_conf_try(cf, [&] {
+        std::string secret;
+        if (wa::load_secret(cf, lcf->jwt_secret_file, "JWT secret file", secret) != NGX_CONF_OK) {
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
+        lcf->jwt_secret.data = static_cast<u_char*>(ngx_pnalloc(cf->pool, secret.size()));
+        if (lcf->jwt_secret.data == nullptr) {
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
+        lcf->jwt_secret.len = secret.size();
+        ngx_memcpy(lcf->jwt_secret.data, secret.data(), secret.size());
+        return static_cast<char*>(NGX_CONF_OK);
+    });
+}
+
+static char* ngx_http_wa_report_set_template(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
+    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
+    return ngx_http_wa_report_conf_try(cf, [&] {
+        std::string error;
+        mcf->config->reminder.message = wa::Template::parse(wa::sv(mcf->message_template), &error);
+        if (!mcf->config->reminder.message) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: invalid template: %s",
+                               error.c_str());
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
+        return static_cast<char*>(NGX_CONF_OK);
+    });
+}
+
+static char* ngx_http_wa_report_set_service_phone(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
+    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
+    return ngx_http_wa_report_conf_try(cf, [&] {
+        if (!wa::normalize_phone(wa::sv(mcf->service_phone))) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "wa_report: invalid service phone \"%V\", want a number such as "
+                               "0812-3456-7890 or +62 812 3456 7890", &mcf->service_phone);
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
+        return static_cast<char*>(NGX_CONF_OK);
+    });
+}
+
+static char* ngx_http_wa_report_set_gateway(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
+    char* rv = ngx_conf_set_enum_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
+    wa::remember_where(cf, mcf->gateway_where);
+    return NGX_CONF_OK;
+}
+
+static char* ngx_http_wa_report_set_gateway_url(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
+    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
+    return ngx_http_wa_report_conf_try(cf, [&] {
+        std::string why;
+        if (!wa::gateway_url_ok(wa::str(mcf->gateway_url), &why)) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: invalid gateway url \"%V\": %s",
+                               &mcf->gateway_url, why.c_str());
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
+        return static_cast<char*>(NGX_CONF_OK);
+    });
+}
+
+static char* ngx_http_wa_report_set_gateway_key_file(ngx_conf_t* cf, ngx_command_t* cmd,
+                                                     void* conf) {
+    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
+    return ngx_http_wa_report_conf_try(cf, [&] {
+        return wa::load_secret(cf, mcf->gateway_key_file, "gateway key file",
+                               mcf->config->reminder.key);
+    });
+}
+
+static char* ngx_http_wa_report_check_msec_min(ngx_conf_t* cf, void* post, void* data) {
+    auto* min = static_cast<ngx_http_wa_report_time_min_t*>(post);
+    if (*static_cast<ngx_msec_t*>(data) >= min->min) {
+        return NGX_CONF_OK;
+    }
+    auto* value = static_cast<ngx_str_t*>(cf->args->elts);
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: \"%V\" must be at least %s", &value[0],
+                       min->text);
+    return static_cast<char*>(NGX_CONF_ERROR);
+}
+
+static char* ngx_http_wa_report_check_sec_min(ngx_conf_t* cf, void* post, void* data) {
+    auto* min = static_cast<ngx_http_wa_report_time_min_t*>(post);
+    if (*static_cast<time_t*>(data) >= static_cast<time_t>(min->min)) {
+        return NGX_CONF_OK;
+    }
+    auto* value = static_cast<ngx_str_t*>(cf->args->elts);
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: \"%V\" must be at least %s", &value[0],
+                       min->text);
+    return static_cast<char*>(NGX_CONF_ERROR);
 }
 
 static ngx_int_t ngx_http_wa_report_init_process(ngx_cycle_t* cycle) {

@@ -55,6 +55,13 @@ struct Config {
 
 }  // namespace wa
 
+/* Where a directive was read: checks that need the whole block (a provider
+ * that needs its URL) report the line that asked for it. */
+struct ngx_http_wa_report_where_t {
+    ngx_str_t file;
+    ngx_uint_t line;
+};
+
 struct ngx_http_wa_report_main_conf_t {
     ngx_str_t redis;
     ngx_int_t redis_db;
@@ -80,6 +87,7 @@ struct ngx_http_wa_report_main_conf_t {
     ngx_str_t message_template;
     ngx_str_t service_phone;
     ngx_uint_t gateway;
+    ngx_http_wa_report_where_t gateway_where;
     ngx_str_t gateway_url;
     ngx_str_t gateway_key_file;
     ngx_str_t gateway_template;
@@ -93,6 +101,7 @@ struct ngx_http_wa_report_main_conf_t {
 struct ngx_http_wa_report_loc_conf_t {
     ngx_flag_t enable;
     ngx_flag_t scheduler;
+    ngx_http_wa_report_where_t scheduler_where;
     ngx_str_t jwt_secret_file;
     ngx_str_t jwt_secret;
     size_t max_body_size;

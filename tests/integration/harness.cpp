@@ -450,6 +450,18 @@ bool RedisServer::stop() {
 
 // ---------------------------------------------------------------- nginx
 
+namespace {
+
+std::string fill(std::string text, const std::string& prefix, int port, int redis_port) {
+  text = replace_all(text, "{prefix}", prefix);
+  text = replace_all(text, "{port}", std::to_string(port));
+  text = replace_all(text, "{redis_port}", std::to_string(redis_port));
+  text = replace_all(text, "{redis}", "127.0.0.1:" + std::to_string(redis_port));
+  return text;
+}
+
+}  // namespace
+
 std::string NginxConfig::render(const std::string& prefix, int port, int redis_port,
                                 const std::string& module) const {
   std::string text;
@@ -482,11 +494,23 @@ std::string NginxConfig::render(const std::string& prefix, int port, int redis_p
   text += "    }\n";
   text += "}\n";
 
-  text = replace_all(text, "{prefix}", prefix);
-  text = replace_all(text, "{port}", std::to_string(port));
-  text = replace_all(text, "{redis_port}", std::to_string(redis_port));
-  text = replace_all(text, "{redis}", "127.0.0.1:" + std::to_string(redis_port));
-  return text;
+  return fill(text, prefix, port, redis_port);
+}
+
+bool NginxConfig::write(const std::string& prefix, int port, int redis_port,
+                        const std::string& module, std::string* error) const {
+  std::string conf_path = prefix + "/nginx.conf";
+  if (!write_file(conf_path, render(prefix, port, redis_port, module))) {
+    *error = "cannot write " + conf_path;
+    return false;
+  }
+  for (const auto& [name, text] : files) {
+    if (!write_file(prefix + "/" + name, fill(text, prefix, port, redis_port))) {
+      *error = "cannot write " + prefix + "/" + name;
+      return false;
+    }
+  }
+  return true;
 }
 
 bool NginxServer::start(const std::string& prefix, const NginxConfig& config, int port,
@@ -500,10 +524,7 @@ bool NginxServer::start(const std::string& prefix, const NginxConfig& config, in
     return false;
   }
   std::string conf_path = prefix + "/nginx.conf";
-  if (!write_file(conf_path, config.render(prefix, port, redis_port, module))) {
-    *error = "cannot write " + conf_path;
-    return false;
-  }
+  if (!config.write(prefix, port, redis_port, module, error)) return false;
   std::error_code ec;
   fs::create_directories(prefix + "/logs", ec);  // nginx -p insists on it
 
@@ -527,8 +548,7 @@ ConfigCheck nginx_check_config(const NginxConfig& config, int redis_port) {
   std::error_code ec;
   fs::create_directories(tmp.file("logs"), ec);
   const std::string conf_path = tmp.file("nginx.conf");
-  if (!write_file(conf_path, config.render(tmp.path(), free_port(), redis_port, module_path()))) {
-    check.output = "cannot write " + conf_path;
+  if (!config.write(tmp.path(), free_port(), redis_port, module_path(), &check.output)) {
     return check;
   }
   Child nginx;

@@ -189,8 +189,17 @@ struct NginxConfig {
       "wa_report;\n"
       "wa_report_max_body_size 4k;\n";
 
+  // Further files written into the prefix before nginx reads its
+  // configuration (name -> text; {prefix} and the others are replaced as in
+  // nginx.conf), e.g. a file the configuration includes.
+  std::map<std::string, std::string> files;
+
   std::string render(const std::string& prefix, int port, int redis_port,
                      const std::string& module) const;
+
+  // Writes nginx.conf and `files` into prefix; false when one cannot be written.
+  bool write(const std::string& prefix, int port, int redis_port,
+             const std::string& module, std::string* error) const;
 };
 
 class NginxServer {

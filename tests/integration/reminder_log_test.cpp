@@ -2,6 +2,7 @@
 // written to error.log and to the details, nothing leaves the machine and
 // nothing is counted. Also a custom template, and a JWT secret file that ends
 // with a newline (as editors write it; tools/jwt.sh trims it).
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <string>
@@ -97,6 +98,52 @@ class JwtSecretNewlineTest : public ReminderTest<JwtSecretNewlineTest> {
 TEST_F(JwtSecretNewlineTest, TrailingNewlineIsNotPartOfTheSecret) {
   HttpResponse r = sched(http(), "GET", "/status", make_token(3600, kJwtSecret));
   EXPECT_EQ(200, r.status) << "a token made by tools/jwt.sh from this file\n" << describe(r);
+}
+
+// ---------------------------------------------------------------- tools/jwt.sh
+
+// Any bytes but trailing line ends are the secret, NUL and inner newline
+// included; tools/jwt.sh must sign with exactly the bytes the module uses.
+const std::string kOddSecret = std::string("odd\0secret\nwith bytes\x01\xff", 24);
+
+std::string odd_secret_file() {
+  static const std::string path = secret_file("jwt-odd.secret", kOddSecret + "\r\n");
+  return path;
+}
+
+class JwtToolTest : public ReminderTest<JwtToolTest> {
+ public:
+  static StackOptions stack_options() {
+    ReminderSettings s;
+    s.provider = "log";
+    s.jwt_file = odd_secret_file();
+    return reminder_stack(s);
+  }
+};
+
+std::string command_output(const std::string& command) {
+  std::string out;
+  FILE* p = ::popen(command.c_str(), "r");
+  if (p == nullptr) return out;
+  char buf[512];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  ::pclose(p);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+TEST_F(JwtToolTest, SignsWithTheBytesTheModuleReads) {
+  ASSERT_EQ(24u, kOddSecret.size());
+  std::string token = command_output("tools/jwt.sh " + odd_secret_file() + " operator");
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(make_token(3600, kOddSecret).substr(0, 36), token.substr(0, 36));
+  HttpResponse r = sched(http(), "GET", "/status", token);
+  EXPECT_EQ(200, r.status) << token << "\n" << describe(r);
+  // A token signed without the NUL's tail (what a shell variable would hold)
+  // is refused: the secret really is all 24 bytes.
+  r = sched(http(), "GET", "/status", make_token(3600, "odd"));
+  EXPECT_EQ(401, r.status) << describe(r);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "reminder_support.hpp"
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <unistd.h>
@@ -58,6 +59,7 @@ const char* const kSecretNames[] = {"StarSender key", "Cloud API token", "JWT se
 std::string secret_file(const std::string& name, const std::string& content) {
   std::string path = secrets_dir().file(name);
   write_file(path, content);
+  ::chmod(path.c_str(), 0600);  // as an admin keeps them; nginx warns otherwise
   return path;
 }
 
