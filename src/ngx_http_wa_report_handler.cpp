@@ -4,6 +4,7 @@
 
 #include "ngx_http_wa_report_handler.hpp"
 
+#include "core/escape.hpp"
 #include "core/input.hpp"
 #include "core/json.hpp"
 #include "core/report.hpp"
@@ -824,7 +825,8 @@ ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_v
     case Route::Invalid:
         return send_validation(r, m.errors);
     case Route::Redirect: {
-        std::string to = std::string(base) + m.redirect;
+        // The prefix is the location's name, decoded like the path.
+        std::string to = uri_escape_path(base) + m.redirect;
         if (r->args.len > 0) {
             to += '?';
             to += sv(r->args);
@@ -849,6 +851,14 @@ ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_v
 // ---- shared helpers -------------------------------------------------------------
 
 ngx_table_elt_t* push_header(ngx_http_request_t* r, const char* key, std::string_view value) {
+    // Every header the module sets passes here: a CR or LF in a value would
+    // end this header and start one of the sender's choosing.
+    if (!header_name_ok(key) || !header_value_ok(value)) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "wa_report: refused to send header \"%s\" with a control character",
+                      log_escape(key).c_str());
+        return nullptr;
+    }
     auto* h = static_cast<ngx_table_elt_t*>(ngx_list_push(&r->headers_out.headers));
     if (h == nullptr) {
         return nullptr;
