@@ -603,7 +603,8 @@ void on_import_line(redisReply* reply, void* data) {
         st->failed = true;
     } else if (reply->type == REDIS_REPLY_ERROR) {
         ngx_log_error(NGX_LOG_ERR, st->ctx->r->connection->log, 0,
-                      "wa_report: import line %uz: redis error \"%s\"", lc->line, reply->str);
+                      "wa_report: import line %uz: redis error \"%s\"", lc->line,
+                      redis().error_text(reply).c_str());
         st->failed = true;
         st->redis_error = true;
     } else if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0
@@ -856,7 +857,7 @@ ngx_table_elt_t* push_header(ngx_http_request_t* r, const char* key, std::string
     if (!header_name_ok(key) || !header_value_ok(value)) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "wa_report: refused to send header \"%s\" with a control character",
-                      log_escape(key).c_str());
+                      log_value(key).c_str());
         return nullptr;
     }
     auto* h = static_cast<ngx_table_elt_t*>(ngx_list_push(&r->headers_out.headers));
@@ -995,7 +996,7 @@ ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply) {
     if (w != nullptr && w->last_error_log != ngx_time()) {
         w->last_error_log = ngx_time();
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: redis error \"%s\"",
-                      reply->str);
+                      w->redis.error_text(reply).c_str());
     }
     // Redis states that pass by themselves are 503; anything else is a bug.
     static const char* const transient[] = {"LOADING", "BUSY", "OOM", "READONLY", "MASTERDOWN",
@@ -1097,7 +1098,8 @@ ngx_int_t ngx_http_wa_report_handler(ngx_http_request_t* r) {
         }
         return wa::dispatch(ctx);
     } catch (const std::exception& e) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: %s", e.what());
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: exception \"%s\"",
+                      wa::log_value(e.what()).c_str());
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 }

@@ -780,8 +780,8 @@ static ngx_int_t ngx_http_wa_report_init_process(ngx_cycle_t* cycle) {
         wa::the_worker->reminder = std::make_unique<wa::Reminder>(*wa::the_worker, cycle->log);
         wa::the_worker->reminder->start();
     } catch (const std::exception& e) {
-        ngx_log_error(NGX_LOG_ALERT, cycle->log, 0, "wa_report: worker init failed: %s",
-                      e.what());
+        ngx_log_error(NGX_LOG_ALERT, cycle->log, 0, "wa_report: worker init failed \"%s\"",
+                      wa::log_value(e.what()).c_str());
         return NGX_ERROR;
     }
     return NGX_OK;

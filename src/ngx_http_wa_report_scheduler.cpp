@@ -55,7 +55,7 @@ ngx_int_t check_auth(ngx_http_request_t* r) {
     const ngx_str_t& secret = loc_conf(r)->jwt_secret;
     JwtStatus st = verify_hs256(*token, sv(secret), static_cast<int64_t>(ngx_time()));
     if (st != JwtStatus::ok) {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0, "wa_report: bearer token refused: %s",
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0, "wa_report: bearer token refused \"%s\"",
                       jwt_status_name(st));
         return send_auth_error(r, "Invalid authentication credentials");
     }
@@ -219,8 +219,8 @@ void on_run_summary(redisReply* reply, void* data) {
     std::string key = config().keys.run_details(rn->waiter.run_id);
     if (id != rn->waiter.run_id) {
         ngx_log_error(NGX_LOG_WARN, ctx->r->connection->log, 0,
-                      "wa_report: run %s was followed by another before its answer",
-                      rn->waiter.run_id.c_str());
+                      "wa_report: run \"%s\" was followed by another before its answer",
+                      log_value(rn->waiter.run_id).c_str());
     }
     // The waiter is done with; the stream takes the context's aux over.
     ctx->aux_free(ctx->aux);
@@ -351,7 +351,8 @@ ngx_int_t ngx_http_wa_report_scheduler_handler(ngx_http_request_t* r) {
         }
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     } catch (const std::exception& e) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: %s", e.what());
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: exception \"%s\"",
+                      wa::log_value(e.what()).c_str());
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 }
