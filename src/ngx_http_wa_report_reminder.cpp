@@ -512,12 +512,11 @@ void Run::on_sent(const HttpResponse& response, void* data) {
 
     SendResult res;
     if (response.status == 0) {
-        res.outcome = Outcome::retry;
-        res.detail = response.timed_out ? "gateway timed out" : "gateway unreachable: " + response.error;
+        res = transport_failure(response.timed_out, response.error, c.key);
     } else if (c.provider == Provider::cloud_api) {
-        res = parse_cloud_api(response.status, response.body, response.retry_after);
+        res = parse_cloud_api(response.status, response.body, response.retry_after, c.key);
     } else {
-        res = parse_starsender(response.status, response.body, response.retry_after);
+        res = parse_starsender(response.status, response.body, response.retry_after, c.key);
     }
     item->result = res;
 
