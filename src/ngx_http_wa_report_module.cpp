@@ -174,6 +174,13 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       offsetof(ngx_http_wa_report_loc_conf_t, jwt_secret_file),
       NULL },
 
+    { ngx_string("wa_report_jwt_max_lifetime"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_wa_report_loc_conf_t, jwt_max_lifetime),
+      NULL },
+
     { ngx_string("wa_report_reminder"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
       ngx_conf_set_flag_slot,
@@ -629,6 +636,7 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf) {
 
     lcf->enable = NGX_CONF_UNSET;
     lcf->scheduler = NGX_CONF_UNSET;
+    lcf->jwt_max_lifetime = NGX_CONF_UNSET;
     lcf->max_body_size = NGX_CONF_UNSET_SIZE;
     lcf->import_max_body_size = NGX_CONF_UNSET_SIZE;
     lcf->page_size = NGX_CONF_UNSET_UINT;
@@ -642,6 +650,7 @@ static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, voi
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_value(conf->scheduler, prev->scheduler, 0);
     ngx_conf_merge_str_value(conf->jwt_secret_file, prev->jwt_secret_file, "");
+    ngx_conf_merge_sec_value(conf->jwt_max_lifetime, prev->jwt_max_lifetime, 86400);
     ngx_conf_merge_size_value(conf->max_body_size, prev->max_body_size, 64 * 1024);
     ngx_conf_merge_size_value(conf->import_max_body_size, prev->import_max_body_size,
                               64 * 1024 * 1024);
@@ -663,6 +672,12 @@ static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, voi
             return static_cast<char*>(NGX_CONF_ERROR);
         }
         ngx_memcpy(conf->jwt_secret.data, secret.data(), secret.size());
+    }
+
+    if (conf->jwt_max_lifetime < 1) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "wa_report: \"wa_report_jwt_max_lifetime\" must be at least 1s");
+        return static_cast<char*>(NGX_CONF_ERROR);
     }
 
     if (conf->page_size < 1 || conf->page_size > 10000) {

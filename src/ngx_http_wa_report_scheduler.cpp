@@ -41,9 +41,10 @@ ngx_int_t send_auth_error(ngx_http_request_t* r, const char* detail) {
                           "Bearer");
 }
 
-// The old system accepted any bearer token; here the signature and expiry
-// are checked against the secret of wa_report_jwt_secret_file. NGX_DECLINED:
-// go on; anything else is the 401 already sent.
+// The old system accepted any bearer token; here the signature is checked
+// against the secret of wa_report_jwt_secret_file, and the token must expire
+// within wa_report_jwt_max_lifetime. NGX_DECLINED: go on; anything else is
+// the 401 already sent.
 ngx_int_t check_auth(ngx_http_request_t* r) {
     if (r->headers_in.authorization == nullptr) {
         return send_auth_error(r, "Not authenticated");
@@ -52,8 +53,9 @@ ngx_int_t check_auth(ngx_http_request_t* r) {
     if (!token) {
         return send_auth_error(r, "Invalid authentication credentials");
     }
-    const ngx_str_t& secret = loc_conf(r)->jwt_secret;
-    JwtStatus st = verify_hs256(*token, sv(secret), static_cast<int64_t>(ngx_time()));
+    const ngx_http_wa_report_loc_conf_t* lcf = loc_conf(r);
+    JwtStatus st = verify_hs256(*token, sv(lcf->jwt_secret), static_cast<int64_t>(ngx_time()),
+                                static_cast<int64_t>(lcf->jwt_max_lifetime));
     if (st != JwtStatus::ok) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0, "wa_report: bearer token refused \"%s\"",
                       jwt_status_name(st));
