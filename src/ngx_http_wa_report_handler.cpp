@@ -4,6 +4,7 @@
 
 #include "ngx_http_wa_report_handler.hpp"
 
+#include "core/escape.hpp"
 #include "core/input.hpp"
 #include "core/json.hpp"
 #include "core/report.hpp"
@@ -602,7 +603,8 @@ void on_import_line(redisReply* reply, void* data) {
         st->failed = true;
     } else if (reply->type == REDIS_REPLY_ERROR) {
         ngx_log_error(NGX_LOG_ERR, st->ctx->r->connection->log, 0,
-                      "wa_report: import line %uz: redis error \"%s\"", lc->line, reply->str);
+                      "wa_report: import line %uz: redis error \"%s\"", lc->line,
+                      redis().error_text(reply).c_str());
         st->failed = true;
         st->redis_error = true;
     } else if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0
@@ -824,7 +826,8 @@ ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_v
     case Route::Invalid:
         return send_validation(r, m.errors);
     case Route::Redirect: {
-        std::string to = std::string(base) + m.redirect;
+        // The prefix is the location's name, decoded like the path.
+        std::string to = uri_escape_path(base) + m.redirect;
         if (r->args.len > 0) {
             to += '?';
             to += sv(r->args);
@@ -849,6 +852,14 @@ ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_v
 // ---- shared helpers -------------------------------------------------------------
 
 ngx_table_elt_t* push_header(ngx_http_request_t* r, const char* key, std::string_view value) {
+    // Every header the module sets passes here: a CR or LF in a value would
+    // end this header and start one of the sender's choosing.
+    if (!header_name_ok(key) || !header_value_ok(value)) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "wa_report: refused to send header \"%s\" with a control character",
+                      log_value(key).c_str());
+        return nullptr;
+    }
     auto* h = static_cast<ngx_table_elt_t*>(ngx_list_push(&r->headers_out.headers));
     if (h == nullptr) {
         return nullptr;
@@ -985,7 +996,7 @@ ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply) {
     if (w != nullptr && w->last_error_log != ngx_time()) {
         w->last_error_log = ngx_time();
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: redis error \"%s\"",
-                      reply->str);
+                      w->redis.error_text(reply).c_str());
     }
     // Redis states that pass by themselves are 503; anything else is a bug.
     static const char* const transient[] = {"LOADING", "BUSY", "OOM", "READONLY", "MASTERDOWN",
@@ -1087,7 +1098,8 @@ ngx_int_t ngx_http_wa_report_handler(ngx_http_request_t* r) {
         }
         return wa::dispatch(ctx);
     } catch (const std::exception& e) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: %s", e.what());
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: exception \"%s\"",
+                      wa::log_value(e.what()).c_str());
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 }

@@ -44,6 +44,9 @@ ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply);
 // the client's (a Redis reply).
 void finish(ngx_http_request_t* r, ngx_int_t rc);
 
+// Adds a response header; nullptr (logged) when out of memory, or when the
+// name is not a token or the value holds a control character other than HTAB
+// (the caller answers 500 rather than send it).
 ngx_table_elt_t* push_header(ngx_http_request_t* r, const char* key, std::string_view value);
 
 // The request's context, destroyed with its pool.

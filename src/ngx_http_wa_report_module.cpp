@@ -220,6 +220,13 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       offsetof(ngx_http_wa_report_loc_conf_t, jwt_secret_file),
       NULL },
 
+    { ngx_string("wa_report_jwt_max_lifetime"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_wa_report_loc_conf_t, jwt_max_lifetime),
+      &ngx_http_wa_report_min_1sec },
+
     { ngx_string("wa_report_reminder"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
       ngx_conf_set_flag_slot,
@@ -679,6 +686,7 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf) {
 
     lcf->enable = NGX_CONF_UNSET;
     lcf->scheduler = NGX_CONF_UNSET;
+    lcf->jwt_max_lifetime = NGX_CONF_UNSET;
     lcf->max_body_size = NGX_CONF_UNSET_SIZE;
     lcf->import_max_body_size = NGX_CONF_UNSET_SIZE;
     lcf->page_size = NGX_CONF_UNSET_UINT;
@@ -691,6 +699,7 @@ static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, voi
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_value(conf->scheduler, prev->scheduler, 0);
+    ngx_conf_merge_sec_value(conf->jwt_max_lifetime, prev->jwt_max_lifetime, 86400);
     ngx_conf_merge_size_value(conf->max_body_size, prev->max_body_size, 64 * 1024);
     ngx_conf_merge_size_value(conf->import_max_body_size, prev->import_max_body_size,
                               64 * 1024 * 1024);
@@ -1006,8 +1015,8 @@ static ngx_int_t ngx_http_wa_report_init_process(ngx_cycle_t* cycle) {
         wa::the_worker->reminder = std::make_unique<wa::Reminder>(*wa::the_worker, cycle->log);
         wa::the_worker->reminder->start();
     } catch (const std::exception& e) {
-        ngx_log_error(NGX_LOG_ALERT, cycle->log, 0, "wa_report: worker init failed: %s",
-                      e.what());
+        ngx_log_error(NGX_LOG_ALERT, cycle->log, 0, "wa_report: worker init failed \"%s\"",
+                      wa::log_value(e.what()).c_str());
         return NGX_ERROR;
     }
     return NGX_OK;

@@ -104,6 +104,7 @@ struct ngx_http_wa_report_loc_conf_t {
     ngx_http_wa_report_where_t scheduler_where;
     ngx_str_t jwt_secret_file;
     ngx_str_t jwt_secret;
+    time_t jwt_max_lifetime;       /* seconds */
     size_t max_body_size;
     size_t import_max_body_size;
     ngx_uint_t page_size;

@@ -9,6 +9,7 @@
 
 #include "ngx_http_wa_report_redis.hpp"
 
+#include "core/escape.hpp"
 #include "core/sha1.hpp"
 
 #include <cstring>
@@ -221,7 +222,7 @@ void Redis::connect() {
     if (ac->err) {
         if (!logged_down_) {
             ngx_log_error(NGX_LOG_ERR, log_, 0, "wa_report: redis connect failed \"%s\"",
-                          ac->errstr);
+                          log_text(ac->errstr).c_str());
         }
         redisAsyncFree(ac);
         lost(nullptr);
@@ -262,7 +263,7 @@ void Redis::send_handshake() {
             auto* self = static_cast<Redis*>(data);
             if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
                 ngx_log_error(NGX_LOG_ERR, self->log_, 0, "wa_report: SCRIPT LOAD failed \"%s\"",
-                              reply->str);
+                              self->error_text(reply).c_str());
             }
         };
         call->data = this;
@@ -282,9 +283,9 @@ void Redis::send_auth_and_select() {
             call->fn = [](redisReply* reply, void* data) {
                 auto* self = static_cast<Redis*>(data);
                 if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
-                    // The reply text never contains the password.
                     ngx_log_error(NGX_LOG_ERR, self->log_, 0,
-                                  "wa_report: redis AUTH failed \"%s\"", reply->str);
+                                  "wa_report: redis AUTH failed \"%s\"",
+                                  self->error_text(reply).c_str());
                 }
             };
             call->data = this;
@@ -298,7 +299,8 @@ void Redis::send_auth_and_select() {
                 auto* self = static_cast<Redis*>(data);
                 if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
                     ngx_log_error(NGX_LOG_ERR, self->log_, 0,
-                                  "wa_report: redis SELECT failed \"%s\"", reply->str);
+                                  "wa_report: redis SELECT failed \"%s\"",
+                                  self->error_text(reply).c_str());
                 }
             };
             call->data = this;
@@ -316,7 +318,7 @@ void Redis::on_connect(const redisAsyncContext* ac, int status) {
         // hiredis frees the context after this callback.
         if (!self->logged_down_) {
             ngx_log_error(NGX_LOG_ERR, self->log_, 0, "wa_report: redis connect failed \"%s\"",
-                          ac->errstr);
+                          self->log_text(ac->errstr).c_str());
         }
         self->ac_ = nullptr;
         self->lost(nullptr);
@@ -352,7 +354,8 @@ void Redis::lost(const char* why) {
         ngx_del_timer(&timer_);
     }
     if (why != nullptr && !logged_down_) {
-        ngx_log_error(NGX_LOG_ERR, log_, 0, "wa_report: redis unavailable \"%s\"", why);
+        ngx_log_error(NGX_LOG_ERR, log_, 0, "wa_report: redis unavailable \"%s\"",
+                      log_text(why).c_str());
     }
     logged_down_ = true;
     schedule_retry();
@@ -408,6 +411,21 @@ void Redis::on_timer(ngx_event_t* ev) {
         redisAsyncFree(ac);
         })) {
     }
+}
+
+std::string Redis::log_text(std::string_view text) const noexcept {
+    try {
+        return log_escape(redact(text, settings_.password));
+    } catch (...) {
+        return std::string();
+    }
+}
+
+std::string Redis::error_text(const redisReply* reply) const noexcept {
+    if (reply == nullptr || reply->str == nullptr) {
+        return std::string();
+    }
+    return log_text(std::string_view(reply->str, reply->len));
 }
 
 Call* Redis::command(const std::vector<std::string>& argv, ReplyFn fn, void* data) {

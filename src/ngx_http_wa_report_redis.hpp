@@ -79,6 +79,12 @@ public:
     Call* script(Script s, const std::vector<std::string>& keys,
                  const std::vector<std::string>& args, ReplyFn fn, void* data);
 
+    // A text Redis or hiredis produced (an error reply, a connection error),
+    // ready for the quoted part of a log line: escaped, and with the
+    // password removed should a server or proxy ever repeat it.
+    std::string log_text(std::string_view text) const noexcept;
+    std::string error_text(const redisReply* reply) const noexcept;
+
 private:
     enum class State { down, connecting, ready };
 

@@ -236,7 +236,7 @@ void Run::start(std::string cursor_day, std::string cursor_member) {
     cursor_day_ = std::move(cursor_day);
     cursor_member_ = std::move(cursor_member);
     ngx_log_error(NGX_LOG_NOTICE, rem_.log(), 0, "wa_report: run \"%s\" for %s started%s",
-                  id.c_str(), format_date(as_of_).c_str(), dry_ ? " (dry run)" : "");
+                  log_value(id).c_str(), format_date(as_of_).c_str(), dry_ ? " (dry run)" : "");
     ngx_add_timer(&lease_ev_, rc().lease / 3);
     arm_hold();
     fetch();
@@ -378,8 +378,9 @@ void Run::classify(redisReply** row) {
 
     if (dry_) {
         ngx_log_error(NGX_LOG_NOTICE, rem_.log(), 0,
-                      "wa_report: dry run: message to %s for \"%s\": \"%s\"", item->phone.c_str(),
-                      d.no_pol.c_str(), item->text.c_str());
+                      "wa_report: dry run: message to \"%s\" for \"%s\": \"%s\"",
+                      log_value(item->phone).c_str(), log_value(d.no_pol).c_str(),
+                      log_value(item->text).c_str());
         skip(item, "dry_run", "");
         return;
     }
@@ -511,12 +512,11 @@ void Run::on_sent(const HttpResponse& response, void* data) {
 
     SendResult res;
     if (response.status == 0) {
-        res.outcome = Outcome::retry;
-        res.detail = response.timed_out ? "gateway timed out" : "gateway unreachable: " + response.error;
+        res = transport_failure(response.timed_out, response.error, c.key);
     } else if (c.provider == Provider::cloud_api) {
-        res = parse_cloud_api(response.status, response.body, response.retry_after);
+        res = parse_cloud_api(response.status, response.body, response.retry_after, c.key);
     } else {
-        res = parse_starsender(response.status, response.body, response.retry_after);
+        res = parse_starsender(response.status, response.body, response.retry_after, c.key);
     }
     item->result = res;
 
@@ -595,7 +595,7 @@ void Run::record(Item* item) {
         // reports it as unknown.
         ngx_log_error(NGX_LOG_ERR, rem_.log(), 0,
                       "wa_report: message for vehicle \"%s\" accepted but not counted: redis down",
-                      item->vehicle.c_str());
+                      log_value(item->vehicle).c_str());
         skip(item, "unknown", "terkirim, tetapi tidak tercatat (redis tidak tersedia)");
     }
 }
@@ -612,7 +612,8 @@ void Run::on_recorded(redisReply* reply, void* data) {
     } else {
         ngx_log_error(NGX_LOG_ERR, run->rem_.log(), 0,
                       "wa_report: message for vehicle \"%s\" accepted but not counted: \"%s\"",
-                      item->vehicle.c_str(), status.empty() ? "redis failed" : status.c_str());
+                      log_value(item->vehicle).c_str(),
+                      log_value(status.empty() ? "redis failed" : status).c_str());
         run->skip(item, "unknown", "terkirim, tetapi tidak tercatat");
     }
     run->done_one();
@@ -758,7 +759,7 @@ void Run::on_finished(redisReply* reply, void* data) {
             ngx_log_error(NGX_LOG_NOTICE, run->rem_.log(), 0,
                           "wa_report: run \"%s\" finished: %L vehicles, %L sent, %L failed, "
                           "%L skipped, %L unknown",
-                          run->id.c_str(), reply_int(reply->element[1]),
+                          log_value(run->id).c_str(), reply_int(reply->element[1]),
                           reply_int(reply->element[2]), reply_int(reply->element[3]),
                           reply_int(reply->element[4]), reply_int(reply->element[5]));
             run->end(true, nullptr);
@@ -782,7 +783,8 @@ void Run::on_released(redisReply*, void* data) {
     run->call_ = nullptr;
     if (!run->ended_) {
         ngx_log_error(NGX_LOG_NOTICE, run->rem_.log(), 0,
-                      "wa_report: run \"%s\" handed over: worker is exiting", run->id.c_str());
+                      "wa_report: run \"%s\" handed over: worker is exiting",
+                      log_value(run->id).c_str());
         run->end(false, nullptr);
     }
     run->done_one();
@@ -842,8 +844,8 @@ void Run::end(bool ok, const char* why) {
     }
     ended_ = true;
     if (why != nullptr) {
-        ngx_log_error(NGX_LOG_ERR, rem_.log(), 0, "wa_report: run \"%s\" stopped: %s", id.c_str(),
-                      why);
+        ngx_log_error(NGX_LOG_ERR, rem_.log(), 0, "wa_report: run \"%s\" stopped: %s",
+                      log_value(id).c_str(), why);
     }
     for (ngx_event_t* ev : {&lease_ev_, &rate_ev_}) {
         if (ev->timer_set) {
@@ -1010,7 +1012,8 @@ void Reminder::on_resume_reply(redisReply* reply, void* data) {
         ngx_log_error(NGX_LOG_ERR, self->log_, 0, "wa_report: cannot resume a damaged run record");
         return;
     }
-    ngx_log_error(NGX_LOG_NOTICE, self->log_, 0, "wa_report: resuming run \"%s\"", id.c_str());
+    ngx_log_error(NGX_LOG_NOTICE, self->log_, 0, "wa_report: resuming run \"%s\"",
+                  log_value(id).c_str());
     self->run_ = new Run(*self, id, *date, dry == "1", manual == "1");
     self->run_->start(day, member);
 }

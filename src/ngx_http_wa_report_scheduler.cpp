@@ -41,9 +41,10 @@ ngx_int_t send_auth_error(ngx_http_request_t* r, const char* detail) {
                           "Bearer");
 }
 
-// The old system accepted any bearer token; here the signature and expiry
-// are checked against the secret of wa_report_jwt_secret_file. NGX_DECLINED:
-// go on; anything else is the 401 already sent.
+// The old system accepted any bearer token; here the signature is checked
+// against the secret of wa_report_jwt_secret_file, and the token must expire
+// within wa_report_jwt_max_lifetime. NGX_DECLINED: go on; anything else is
+// the 401 already sent.
 ngx_int_t check_auth(ngx_http_request_t* r) {
     if (r->headers_in.authorization == nullptr) {
         return send_auth_error(r, "Not authenticated");
@@ -52,10 +53,11 @@ ngx_int_t check_auth(ngx_http_request_t* r) {
     if (!token) {
         return send_auth_error(r, "Invalid authentication credentials");
     }
-    const ngx_str_t& secret = loc_conf(r)->jwt_secret;
-    JwtStatus st = verify_hs256(*token, sv(secret), static_cast<int64_t>(ngx_time()));
+    const ngx_http_wa_report_loc_conf_t* lcf = loc_conf(r);
+    JwtStatus st = verify_hs256(*token, sv(lcf->jwt_secret), static_cast<int64_t>(ngx_time()),
+                                static_cast<int64_t>(lcf->jwt_max_lifetime));
     if (st != JwtStatus::ok) {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0, "wa_report: bearer token refused: %s",
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0, "wa_report: bearer token refused \"%s\"",
                       jwt_status_name(st));
         return send_auth_error(r, "Invalid authentication credentials");
     }
@@ -219,8 +221,8 @@ void on_run_summary(redisReply* reply, void* data) {
     std::string key = config().keys.run_details(rn->waiter.run_id);
     if (id != rn->waiter.run_id) {
         ngx_log_error(NGX_LOG_WARN, ctx->r->connection->log, 0,
-                      "wa_report: run %s was followed by another before its answer",
-                      rn->waiter.run_id.c_str());
+                      "wa_report: run \"%s\" was followed by another before its answer",
+                      log_value(rn->waiter.run_id).c_str());
     }
     // The waiter is done with; the stream takes the context's aux over.
     ctx->aux_free(ctx->aux);
@@ -351,7 +353,8 @@ ngx_int_t ngx_http_wa_report_scheduler_handler(ngx_http_request_t* r) {
         }
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     } catch (const std::exception& e) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: %s", e.what());
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: exception \"%s\"",
+                      wa::log_value(e.what()).c_str());
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 }

@@ -133,16 +133,13 @@ void on_write(ngx_http_request_t* r) {
     }
 }
 
-ngx_int_t send_stream_header(StreamState* st, const std::string& next_cursor) {
+ngx_int_t send_stream_header(StreamState* st) {
     ngx_http_request_t* r = st->ctx->r;
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_length_n = -1;
     ngx_str_set(&r->headers_out.content_type, "application/json");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
     r->headers_out.content_type_lowcase = nullptr;
-    if (!next_cursor.empty() && push_header(r, "X-Next-Cursor", next_cursor) == nullptr) {
-        return NGX_ERROR;
-    }
     st->headers_sent = true;
     return ngx_http_send_header(r);
 }
@@ -200,7 +197,14 @@ void deliver(StreamState* st, const std::string& rows, const std::string& next_c
     ngx_http_request_t* r = st->ctx->r;
     std::string out;
     if (!st->headers_sent) {
-        ngx_int_t rc = send_stream_header(st, next_cursor);
+        // The cursor is a score as Redis wrote it; push_header still refuses
+        // anything that could end the header.
+        if (!next_cursor.empty() && push_header(r, "X-Next-Cursor", next_cursor) == nullptr) {
+            finish(r, send_json(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                detail_error("Internal Server Error")));
+            return;
+        }
+        ngx_int_t rc = send_stream_header(st);
         if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
             finish(r, rc);
             return;

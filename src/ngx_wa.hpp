@@ -8,10 +8,23 @@ extern "C" {
 #include <ngx_http.h>
 }
 
+#include "core/escape.hpp"
+
 #include <string>
 #include <string_view>
 
 namespace wa {
+
+// A value from a request, Redis or a gateway, made safe for the quoted part
+// of a log line (log_escape); noexcept, so it may be used in a catch block
+// ("" when even that fails for want of memory).
+inline std::string log_value(std::string_view value) noexcept {
+    try {
+        return log_escape(value);
+    } catch (...) {
+        return std::string();
+    }
+}
 
 // FastAPI's status for invalid input; nginx has no name for it.
 constexpr ngx_uint_t http_unprocessable = 422;
@@ -24,7 +37,8 @@ bool guard(ngx_log_t* log, F&& f) noexcept {
         f();
         return true;
     } catch (const std::exception& e) {
-        ngx_log_error(NGX_LOG_ALERT, log, 0, "wa_report: exception \"%s\"", e.what());
+        ngx_log_error(NGX_LOG_ALERT, log, 0, "wa_report: exception \"%s\"",
+                      log_value(e.what()).c_str());
     } catch (...) {
         ngx_log_error(NGX_LOG_ALERT, log, 0, "wa_report: unknown exception");
     }

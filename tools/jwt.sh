@@ -7,13 +7,20 @@
 # included. The HMAC is computed here, from bash builtins and a key-less
 # `openssl dgst`, so the secret never appears on a command line (ps shows
 # command lines to every user).
+# The module refuses tokens that live longer than wa_report_jwt_max_lifetime
+# (default 24h), so TTL is 1..86400 unless MAX_TTL says the server allows more.
 set -eu
 file=${1:?usage: jwt.sh SECRET_FILE [subject]}
 sub=${2:-operator}
 ttl=${TTL:-3600}
+max=${MAX_TTL:-86400}
 [[ $sub =~ ^[A-Za-z0-9_.@-]{1,64}$ ]] || { echo "jwt.sh: subject must be 1-64 of A-Z a-z 0-9 _ . @ -" >&2; exit 2; }
-[[ $ttl =~ ^[0-9]{1,6}$ ]] && [ "$ttl" -ge 1 ] || { echo "jwt.sh: TTL must be 1-999999 seconds" >&2; exit 2; }
+if ! [[ $ttl =~ ^[0-9]{1,9}$ && $max =~ ^[0-9]{1,9}$ ]] || (( ttl < 1 || ttl > max )); then
+    echo "jwt.sh: TTL must be 1..$max seconds (wa_report_jwt_max_lifetime); got \"$ttl\"" >&2
+    exit 2
+fi
 [ -r "$file" ] || { echo "jwt.sh: cannot read $file" >&2; exit 2; }
+now=$(date +%s)
 
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 # Hex pairs -> the bytes, through printf's escapes (a builtin: no argv).
@@ -34,7 +41,7 @@ for ((i = 0; i < 64; i++)); do
 done
 
 header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
-payload=$(printf '{"sub":"%s","exp":%d}' "$sub" $(( $(date +%s) + ttl )) | b64url)
+payload=$(printf '{"sub":"%s","iat":%d,"exp":%d}' "$sub" "$now" $(( now + ttl )) | b64url)
 inner=$({ unhex "$ipad"; printf '%s.%s' "$header" "$payload"; } | sha256_hex)
 sig=$({ unhex "$opad"; unhex "$inner"; } | openssl dgst -sha256 -binary | b64url)
 echo "$header.$payload.$sig"

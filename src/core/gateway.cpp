@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "dates.hpp"
+#include "escape.hpp"
 #include "json.hpp"
 
 namespace wa {
@@ -43,10 +44,13 @@ std::string_view trim_ows(std::string_view s)
     return s;
 }
 
-// Control characters become spaces; the text is cut at a UTF-8 character
-// boundary.
-void append_detail(std::string& out, std::string_view text)
+// The secret goes first: cut first, a key straddling the limit would leave
+// its beginning behind. Control characters become spaces; the text is cut at
+// a UTF-8 character boundary.
+void append_detail(std::string& out, std::string_view raw, std::string_view secret)
 {
+    std::string redacted = redact(raw, secret);
+    std::string_view text = redacted;
     size_t room = out.size() < kMaxDetailBytes ? kMaxDetailBytes - out.size() : 0;
     bool cut = text.size() > room;
     if (cut) {
@@ -109,14 +113,25 @@ bool is_5xx(long status)
     return status >= 500 && status <= 599;
 }
 
-std::string http_detail(long status, std::optional<std::string_view> message)
+std::string http_detail(long status, std::optional<std::string_view> message,
+                        std::string_view secret)
 {
     std::string out = "HTTP " + std::to_string(status);
     if (message && !message->empty()) {
         out += ": ";
-        append_detail(out, *message);
+        append_detail(out, *message, secret);
     }
     return out;
+}
+
+// The last word on what leaves the parsers.
+SendResult without_secret(SendResult r, std::string_view secret)
+{
+    r.detail = redact(r.detail, secret);
+    if (redact(r.message_id, secret) != r.message_id) {
+        r.message_id.clear();
+    }
+    return r;
 }
 
 Outcome outcome_for_status(long status)
@@ -440,7 +455,10 @@ const char* outcome_name(Outcome outcome)
     return "unknown";
 }
 
-SendResult parse_starsender(long http_status, std::string_view body, std::string_view retry_after)
+namespace {
+
+SendResult starsender_result(long http_status, std::string_view body,
+                             std::string_view retry_after, std::string_view secret)
 {
     SendResult r;
     r.retry_after_ms = parse_retry_after(retry_after, now_seconds());
@@ -453,7 +471,7 @@ SendResult parse_starsender(long http_status, std::string_view body, std::string
 
     if (!is_2xx(http_status)) {
         r.outcome = outcome_for_status(http_status);
-        r.detail = http_detail(http_status, message);
+        r.detail = http_detail(http_status, message, secret);
         return r;
     }
 
@@ -468,7 +486,7 @@ SendResult parse_starsender(long http_status, std::string_view body, std::string
     if (!json_is_true(json_object_get(root.get(), "success"))) {
         r.outcome = Outcome::failed;
         if (message && !message->empty()) {
-            append_detail(r.detail, *message);
+            append_detail(r.detail, *message, secret);
         } else {
             r.detail = "refused: \"success\" is not true";
         }
@@ -477,7 +495,7 @@ SendResult parse_starsender(long http_status, std::string_view body, std::string
 
     r.outcome = Outcome::accepted;
     if (message) {
-        append_detail(r.detail, *message);
+        append_detail(r.detail, *message, secret);
     }
     const json_t* data = json_object_get(root.get(), "data");
     if (json_is_object(data)) {
@@ -491,7 +509,8 @@ SendResult parse_starsender(long http_status, std::string_view body, std::string
     return r;
 }
 
-SendResult parse_cloud_api(long http_status, std::string_view body, std::string_view retry_after)
+SendResult cloud_api_result(long http_status, std::string_view body,
+                            std::string_view retry_after, std::string_view secret)
 {
     SendResult r;
     r.retry_after_ms = parse_retry_after(retry_after, now_seconds());
@@ -512,7 +531,7 @@ SendResult parse_cloud_api(long http_status, std::string_view body, std::string_
         r.detail = code ? "code " + std::to_string(*code) : "HTTP " + std::to_string(http_status);
         if (message && !message->empty()) {
             r.detail += ": ";
-            append_detail(r.detail, *message);
+            append_detail(r.detail, *message, secret);
         }
         return r;
     }
@@ -541,8 +560,36 @@ SendResult parse_cloud_api(long http_status, std::string_view body, std::string_
     r.outcome = Outcome::accepted;
     r.message_id = std::string(*id);
     auto status = string_member(first, "message_status");
-    append_detail(r.detail, status && !status->empty() ? *status : std::string_view("accepted"));
+    append_detail(r.detail, status && !status->empty() ? *status : std::string_view("accepted"),
+                  secret);
     return r;
+}
+
+}  // namespace
+
+SendResult parse_starsender(long http_status, std::string_view body, std::string_view retry_after,
+                            std::string_view secret)
+{
+    return without_secret(starsender_result(http_status, body, retry_after, secret), secret);
+}
+
+SendResult parse_cloud_api(long http_status, std::string_view body, std::string_view retry_after,
+                           std::string_view secret)
+{
+    return without_secret(cloud_api_result(http_status, body, retry_after, secret), secret);
+}
+
+SendResult transport_failure(bool timed_out, std::string_view error, std::string_view secret)
+{
+    SendResult r;
+    r.outcome = Outcome::retry;
+    if (timed_out) {
+        r.detail = "gateway timed out";
+    } else {
+        r.detail = "gateway unreachable: ";
+        append_detail(r.detail, error, secret);
+    }
+    return without_secret(std::move(r), secret);
 }
 
 int64_t parse_retry_after(std::string_view header, int64_t now_unix)

@@ -40,22 +40,32 @@ const char* outcome_name(Outcome outcome);  // "accepted", "retry", ...
 
 struct SendResult {
     Outcome outcome = Outcome::failed;
+    // The provider's id for the message; "" when it gave none, or when it
+    // contained the key or token (an id that would store the secret).
     std::string message_id;
     // Short human text for logs and run details, never containing secrets:
-    // the provider's own message, at most ~200 bytes, control characters
-    // replaced by spaces.
+    // the provider's own message, with every occurrence of the key or token
+    // replaced by "[redacted]" before it is cut to at most ~200 bytes, control
+    // characters replaced by spaces.
     std::string detail;
     int error_code = 0;           // Cloud API error.code; 0 otherwise
     int64_t retry_after_ms = -1;  // from Retry-After, -1 when absent/invalid
 };
 
+// The parsers below are the one way a provider's answer enters the module:
+// `secret` is the configured key or token (as read from its file; it is
+// trimmed like the Authorization value built from it), and no string of the
+// result contains it, whole or cut, also when the answer repeats it (e.g. as
+// "Bearer <token>" in an error message).
+//
 // StarSender answers {"success":true,"data":{...},"message":"Pesan berhasil
 // dikirim"}. Accepted only for HTTP 2xx with "success": true (detail: its
 // "message"); the id comes from data.id, data.message_id or data.messageId
 // (string or integer) when present. 2xx with "success" anything but true:
 // failed, detail its "message". 2xx with a body that is not a JSON object:
 // retry. 429: rate_limited. 5xx: retry. Other statuses: failed.
-SendResult parse_starsender(long http_status, std::string_view body, std::string_view retry_after);
+SendResult parse_starsender(long http_status, std::string_view body, std::string_view retry_after,
+                            std::string_view secret);
 
 // Cloud API: 2xx with messages[0].id: accepted. An "error" object decides by
 // its code: 130429, 80007, 4: rate_limited; 131056: recipient_rate_limited;
@@ -64,7 +74,13 @@ SendResult parse_starsender(long http_status, std::string_view body, std::string
 // an error object: 429 rate_limited, 5xx retry, 2xx whose body is not JSON
 // retry, 2xx without an id failed, others failed. detail "code <n>: <message>"
 // when there is an error object.
-SendResult parse_cloud_api(long http_status, std::string_view body, std::string_view retry_after);
+SendResult parse_cloud_api(long http_status, std::string_view body, std::string_view retry_after,
+                           std::string_view secret);
+
+// No answer: the transfer failed (`error`: the client's reason, which may
+// name the URL) or timed out. Outcome retry; detail "gateway timed out" or
+// "gateway unreachable: <error>", redacted of `secret` like the parsers'.
+SendResult transport_failure(bool timed_out, std::string_view error, std::string_view secret);
 
 // Retry-After as delta-seconds or an HTTP-date (IMF-fixdate, RFC 850 or
 // asctime form) -> milliseconds from now, at least 0 (a date in the past is

@@ -79,16 +79,20 @@ JsonPtr load_object(const std::string& text)
     return root;
 }
 
-// -1 before, 0 same, 1 after: how now compares with a numeric claim.
-int compare_now(int64_t now, const json_t* claim)
+// A time claim: absent, or a JSON integer >= 0 (seconds since the epoch).
+// false: present but of another type or negative.
+bool time_claim(const json_t* payload, const char* name, std::optional<int64_t>& out)
 {
-    if (json_is_integer(claim)) {
-        json_int_t v = json_integer_value(claim);
-        return now < v ? -1 : (now == v ? 0 : 1);
+    const json_t* claim = json_object_get(payload, name);
+    if (claim == nullptr) {
+        out.reset();
+        return true;
     }
-    double v = json_real_value(claim);
-    double n = static_cast<double>(now);
-    return n < v ? -1 : (n == v ? 0 : 1);
+    if (!json_is_integer(claim) || json_integer_value(claim) < 0) {
+        return false;
+    }
+    out = static_cast<int64_t>(json_integer_value(claim));
+    return true;
 }
 
 }  // namespace
@@ -150,6 +154,10 @@ const char* jwt_status_name(JwtStatus status)
         return "expired";
     case JwtStatus::not_yet_valid:
         return "not_yet_valid";
+    case JwtStatus::no_expiry:
+        return "no_expiry";
+    case JwtStatus::lifetime_too_long:
+        return "lifetime_too_long";
     }
     return "unknown";
 }
@@ -187,17 +195,7 @@ std::string base64url_encode(std::string_view data)
 
 std::optional<std::string> base64url_decode(std::string_view text)
 {
-    size_t padding = 0;
-    while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') {
-        padding++;
-    }
-    if (padding > 0 && text.size() % 4 != 0) {
-        return std::nullopt;
-    }
-    text.remove_suffix(padding);
-
-    size_t rest = text.size() % 4;
-    if (rest == 1 || (padding > 0 && padding != 4 - rest)) {
+    if (text.size() % 4 == 1) {
         return std::nullopt;
     }
 
@@ -240,7 +238,8 @@ std::string sign_hs256(std::string_view payload_json, std::string_view secret)
     return token;
 }
 
-JwtStatus verify_hs256(std::string_view token, std::string_view secret, int64_t now_unix)
+JwtStatus verify_hs256(std::string_view token, std::string_view secret, int64_t now_unix,
+                       int64_t max_lifetime_seconds)
 {
     if (token.size() > kMaxTokenBytes) {
         return JwtStatus::malformed;
@@ -295,15 +294,22 @@ JwtStatus verify_hs256(std::string_view token, std::string_view secret, int64_t 
         return JwtStatus::malformed;
     }
 
-    const json_t* exp = json_object_get(payload.get(), "exp");
-    const json_t* nbf = json_object_get(payload.get(), "nbf");
-    if ((exp != nullptr && !json_is_number(exp)) || (nbf != nullptr && !json_is_number(nbf))) {
+    std::optional<int64_t> exp, nbf, iat;
+    if (!time_claim(payload.get(), "exp", exp) || !time_claim(payload.get(), "nbf", nbf) ||
+        !time_claim(payload.get(), "iat", iat)) {
         return JwtStatus::malformed;
     }
-    if (exp != nullptr && compare_now(now_unix, exp) >= 0) {
+    // A token without an end would be good for ever, also once it leaked.
+    if (!exp) {
+        return JwtStatus::no_expiry;
+    }
+    if (now_unix >= *exp) {
         return JwtStatus::expired;
     }
-    if (nbf != nullptr && compare_now(now_unix, nbf) < 0) {
+    if (*exp - now_unix > max_lifetime_seconds) {
+        return JwtStatus::lifetime_too_long;
+    }
+    if ((nbf && *nbf > now_unix) || (iat && *iat > now_unix)) {
         return JwtStatus::not_yet_valid;
     }
     return JwtStatus::ok;

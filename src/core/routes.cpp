@@ -153,17 +153,27 @@ std::string slash_variant(std::string_view path)
     return std::string(path.substr(0, end == std::string_view::npos ? 0 : end + 1));
 }
 
+bool has_control_character(std::string_view s)
+{
+    for (char c : s) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+            return true;
+        }
+    }
+    return false;
+}
+
 RouteMatch redirect_or_not_found(std::string_view path)
 {
     RouteMatch result;
-    if (path == "/") {
+    if (path == "/" || has_control_character(path)) {
         return result;
     }
 
     std::string variant = slash_variant(path);
     if (matches_any_route(variant)) {
         result.route = Route::Redirect;
-        result.redirect = std::move(variant);
+        result.redirect = uri_escape_path(variant);
     }
     return result;
 }
@@ -256,6 +266,28 @@ RouteMatch match_route(Method m, std::string_view path)
     }
 
     return redirect_or_not_found(path);
+}
+
+std::string uri_escape_path(std::string_view path)
+{
+    constexpr std::string_view kept = "-._~!$&'()*+,;=:@/";
+    constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(path.size());
+
+    for (char c : path) {
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (alnum || kept.find(c) != std::string_view::npos) {
+            out.push_back(c);
+            continue;
+        }
+        auto u = static_cast<unsigned char>(c);
+        out.push_back('%');
+        out.push_back(hex[u >> 4]);
+        out.push_back(hex[u & 15]);
+    }
+
+    return out;
 }
 
 std::optional<std::string> query_arg(std::string_view query, std::string_view name)

@@ -33,7 +33,8 @@ struct RouteMatch {
     Route route = Route::NotFound;
     std::string a, b;               // canonical uuids captured from the path
     std::string allow;              // for MethodNotAllowed, e.g. "GET, PUT, DELETE"
-    std::string redirect;           // for Redirect, relative to the prefix, e.g. "/detail"
+    std::string redirect;           // for Redirect, relative to the prefix, e.g. "/detail";
+                                    // percent-encoded (uri_escape_path), fit for Location
     std::vector<FieldError> errors; // for Invalid (422)
 };
 
@@ -43,7 +44,15 @@ Method method_from_name(std::string_view name);
 // prefix without its slash. Starlette's rules apply: the first route matching
 // path and method wins; otherwise the first route matching the path alone
 // gives 405; otherwise a trailing-slash variant that matches gives a redirect.
+// `path` is percent-decoded: one holding a control character (0x00-0x1f,
+// 0x7f) gets no redirect (NotFound), so it can never reach a header.
 RouteMatch match_route(Method m, std::string_view path);
+
+// A decoded path written for a URI (RFC 3986 path): unreserved characters,
+// sub-delims, ":", "@" and "/" as they are, every other byte as %XX
+// (upper-case hex), so the result holds no space, "?", "#", "%" of its own,
+// nor any control character.
+std::string uri_escape_path(std::string_view path);
 
 // The percent-decoded value of the first `name=` in a query string ("+" is a
 // space); a bare `name` gives "".

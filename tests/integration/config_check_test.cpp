@@ -85,6 +85,8 @@ TEST(ConfigCheckTest, EveryMistakeIsReportedAtItsOwnLine) {
       {"", "wa_report_jwt_secret_file /nonexistent/jwt.secret;", "loc.conf:3",
        "cannot read JWT secret file"},
       {"", "wa_report_import_max_body_size 1x;", "loc.conf:3", "invalid value"},
+      {"", "wa_report_jwt_max_lifetime 0;", "loc.conf:3",
+       "\"wa_report_jwt_max_lifetime\" must be at least 1s"},
   };
   for (const Case& c : cases) {
     ConfigCheck check = nginx_check_config(with_includes(c.http_line, c.loc_line));

@@ -234,6 +234,16 @@ std::optional<GatewayBehaviour> GatewayBehaviour::parse(const std::string& text,
     b.kind = Kind::accept;
   } else if (verb == "hang" && i + 1 == words.size()) {
     b.kind = Kind::hang;
+  } else if (verb == "echo" && i + 1 < words.size() && words[i + 1] == "key") {
+    b.kind = Kind::echo_key;
+    size_t at = i + 2;
+    if (at + 1 == words.size() && words[at] == "accepted") {
+      b.echo_accepted = true;
+    } else if (at + 2 == words.size() && words[at] == "after") {
+      if (!parse_int(words[at + 1], &b.filler)) return fail("echo key after <n>");
+    } else if (at != words.size()) {
+      return fail("want \"echo key [after <n> | accepted]\"");
+    }
   } else if (verb == "refuse") {
     b.kind = Kind::refuse;
     for (size_t k = i + 1; k < words.size(); ++k) b.message += (k > i + 1 ? " " : "") + words[k];
@@ -262,6 +272,11 @@ std::string GatewayBehaviour::describe() const {
   switch (kind) {
     case Kind::accept: text += "accept"; break;
     case Kind::hang: text += "hang"; break;
+    case Kind::echo_key:
+      text += "echo key";
+      if (echo_accepted) text += " accepted";
+      if (filler > 0) text += " after " + std::to_string(filler);
+      break;
     case Kind::refuse: text += "refuse" + (message.empty() ? "" : " " + message); break;
     case Kind::status: text += "status " + std::to_string(status); break;
     case Kind::cloud_error:
@@ -694,12 +709,13 @@ void TestGateway::serve(Connection* connection) {
     uint64_t generation = 0;
     std::string api;
     const size_t index = admit(std::move(request), &behaviour, &generation);
-    std::string problem, to;
+    std::string problem, to, authorization;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       api = log_[index].api;
       problem = log_[index].problem;
       to = log_[index].to;
+      authorization = log_[index].header("Authorization");
     }
 
     int status = 200;
@@ -785,6 +801,33 @@ void TestGateway::serve(Connection* connection) {
           status = behaviour.status;
           body = cloud_error_body(behaviour.code);
           break;
+        case GatewayBehaviour::Kind::echo_key: {
+          std::string echoed = std::string(static_cast<size_t>(behaviour.filler), 'x') +
+                               (behaviour.filler > 0 ? " " : "") + authorization;
+          if (behaviour.echo_accepted) {
+            accepted = true;
+            message_id = authorization;
+            if (api == "starsender") {
+              body = "{\"success\":true,\"data\":{\"id\":" + json_quote(authorization) +
+                     "},\"message\":" + json_quote("Pesan terkirim dengan " + echoed) + "}";
+            } else {
+              body = "{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":" +
+                     json_quote(authorization) + ",\"message_status\":" +
+                     json_quote("accepted for " + echoed) + "}]}";
+            }
+          } else if (api == "starsender") {
+            status = 401;
+            body = "{\"success\":false,\"message\":" + json_quote("Invalid API key: " + echoed) +
+                   "}";
+          } else {
+            status = 401;
+            body = "{\"error\":{\"message\":" +
+                   json_quote("Invalid OAuth access token - Cannot parse access token: " +
+                              echoed) +
+                   ",\"type\":\"OAuthException\",\"code\":190,\"fbtrace_id\":\"x\"}}";
+          }
+          break;
+        }
         case GatewayBehaviour::Kind::hang:
           break;
       }

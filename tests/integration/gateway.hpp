@@ -26,6 +26,14 @@
 //   "status <n> [Retry-After: <v>]" HTTP <n> with the provider's error shape
 //   "cloud error <code> [status <n>] [Retry-After: <v>]"
 //                                  Cloud API error object (HTTP 400 unless given)
+//   "echo key [after <n>]"         an error answer that repeats the request's
+//                                  Authorization value in its message (after n
+//                                  filler characters): StarSender 401
+//                                  success:false; Cloud API 401 error 190
+//   "echo key accepted"            an accepted answer whose message id and text
+//                                  (StarSender data.id and "message", Cloud API
+//                                  messages[0].id and message_status) repeat the
+//                                  Authorization value
 //   "hang"                         never answers; the connection stays open until
 //                                  the client gives up (or reset()/stop())
 //   "delay <ms>ms then <behaviour>" waits, then behaves (the wait does not notice
@@ -51,13 +59,15 @@
 namespace wa::itest {
 
 struct GatewayBehaviour {
-  enum class Kind { accept, refuse, status, cloud_error, hang };
+  enum class Kind { accept, refuse, status, cloud_error, hang, echo_key };
   Kind kind = Kind::accept;
   int delay_ms = 0;
   int status = 200;         // Kind::status: the status; Kind::cloud_error: HTTP status (400)
   int code = 0;             // Kind::cloud_error: error.code
   std::string retry_after;  // Retry-After header value; empty: none
   std::string message;      // Kind::refuse: StarSender's message
+  int filler = 0;           // Kind::echo_key: characters before the echoed value
+  bool echo_accepted = false;  // Kind::echo_key: an accepted answer
 
   // Parses the text forms above; nullopt (and *error) for anything else.
   static std::optional<GatewayBehaviour> parse(const std::string& text,

@@ -626,8 +626,11 @@ std::string NginxServer::take_log_problems() {
   std::istringstream in(fresh);
   std::string line;
   while (std::getline(in, line)) {
-    if (line.find("[alert]") != std::string::npos || line.find("[crit]") != std::string::npos ||
-        line.find("[emerg]") != std::string::npos) {
+    // The level is the line's first bracketed word ("2026/11/24 10:00:00
+    // [alert] ..."); a "[alert]" further on is part of a logged value.
+    size_t open = line.find('[');
+    std::string level = open == std::string::npos ? "" : line.substr(open, 7);
+    if (level == "[alert]" || level.rfind("[crit]", 0) == 0 || level == "[emerg]") {
       problems += line + "\n";
     }
   }

@@ -219,7 +219,8 @@ class NginxServer {
   std::string error_log_path() const { return prefix_ + "/error.log"; }
   std::string error_log() const { return read_file(error_log_path()); }
 
-  // [alert], [crit] and [emerg] lines logged since the previous call.
+  // Lines logged since the previous call whose level (their first bracketed
+  // word) is [alert], [crit] or [emerg].
   std::string take_log_problems();
 
  private:

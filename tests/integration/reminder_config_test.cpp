@@ -21,6 +21,7 @@ TEST(ReminderConfigTest, ProviderConfigsPass) {
       "Info {service_phone} {{ok}}";
   custom.remind = "daily";
   custom.schedule = "23:59 on";
+  custom.extra_http = "wa_report_jwt_max_lifetime 2h;\n";
   ConfigCheck check = nginx_check_config(reminder_config(custom));
   EXPECT_TRUE(check.ok) << check.output;
 }
@@ -95,6 +96,16 @@ TEST(ReminderConfigTest, MistakesFailNginxT) {
     ReminderSettings s;
     s.schedule = "24:00 off";
     cases.push_back({"schedule hour 24", s, ""});
+  }
+  {
+    ReminderSettings s;
+    s.extra_http = "wa_report_jwt_max_lifetime 0;\n";
+    cases.push_back({"JWT max lifetime 0", s, "wa_report_jwt_max_lifetime"});
+  }
+  {
+    ReminderSettings s;
+    s.extra_http = "wa_report_jwt_max_lifetime forever;\n";
+    cases.push_back({"JWT max lifetime not a time", s, ""});
   }
   for (const auto& c : cases) {
     ConfigCheck check = nginx_check_config(reminder_config(c.settings));

@@ -491,6 +491,35 @@ TEST_F(ReportApiTest, TrailingSlashRedirects307) {
   EXPECT_EQ(before, redis().digest()) << "the redirect itself must not reset anything";
 }
 
+// The path reaches the module percent-decoded: none of it may become a
+// header line of its own (issue 6, item 4).
+TEST_F(ReportApiTest, TrailingSlashRedirectCannotInjectHeaders) {
+  const std::string not_found = "{\"detail\":\"Not Found\"}";
+  for (const std::string& path : {
+           std::string("/x%0d%0aSet-Cookie:%20evil=1/"),
+           std::string("/x%0aSet-Cookie:%20evil=1/"),
+           std::string("/x%0dSet-Cookie:%20evil=1/"),
+           "/customer/" + new_uuid() + "%0d%0aSet-Cookie:%20evil=1/",
+           std::string("/data/vehicles/x%0aX-Evil:%201/"),
+       }) {
+    HttpResponse r = http().get(kBase + path);
+    EXPECT_TRUE(IsJsonBody(r, 404, not_found)) << path;
+    EXPECT_EQ(0u, r.header_count("Set-Cookie")) << path << "\n" << describe(r);
+    EXPECT_EQ(0u, r.header_count("X-Evil")) << path << "\n" << describe(r);
+    EXPECT_EQ(0u, r.header_count("Location")) << path << "\n" << describe(r);
+  }
+}
+
+// A decoded "?" or space in the path stays part of the path in Location.
+TEST_F(ReportApiTest, TrailingSlashRedirectIsPercentEncoded) {
+  HttpResponse r = http().get(kBase + "/customer/ab%20cd%3Fe%25f/?limit=2");
+  EXPECT_EQ(307, r.status) << describe(r);
+  EXPECT_TRUE(EndsWith(r.header("Location"), "/whatsapp-report/customer/ab%20cd%3Fe%25f?limit=2"))
+      << r.header("Location");
+  HttpResponse followed = http().get(kBase + "/customer/ab%20cd%3Fe%25f?limit=2");
+  EXPECT_TRUE(IsValidationError(followed, {"path", "id_customer"}, true)) << describe(followed);
+}
+
 // ---------------------------------------------------------------- paging
 
 TEST_F(ReportApiTest, ListPagesWithLimitAndCursor) {

@@ -2,6 +2,9 @@
 // start/stop/status/run-now wire-compatible with the old system, the schedule
 // kept in Redis across nginx restarts and shared by two nginx instances, and
 // 409 for a run already in progress.
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <future>
 #include <string>
 #include <thread>
@@ -30,6 +33,15 @@ std::string running_status(int hour, int minute) {
          "[{\"id\":\"maintenance_reminder_job\",\"name\":\"Maintenance Reminder WhatsApp\","
          "\"next_run_time\":\"" + next_run_time(hour, minute) + "\",\"trigger\":\"cron[hour='" +
          std::to_string(hour) + "', minute='" + std::to_string(minute) + "']\"}]}}";
+}
+
+// base64url(HMAC-SHA256(secret, input)) over any signing input.
+std::string hmac_base64url(const std::string& input, const std::string& secret) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len);
+  return base64url(std::string(reinterpret_cast<char*>(mac), len));
 }
 
 class SchedulerApiTest : public ReminderTest<SchedulerApiTest> {
@@ -103,6 +115,81 @@ TEST_F(SchedulerApiTest, BadTokensAreInvalidCredentials) {
   }
   EXPECT_NE("1", redis().command({"HGET", "{wa}:schedule", "enabled"}).str)
       << "a start with a bad token changed the schedule";
+}
+
+// Token rules (issue 6, item 7): a correctly signed token must carry an
+// integer exp no further ahead than wa_report_jwt_max_lifetime (24 h here),
+// and every part must be canonical base64url.
+TEST_F(SchedulerApiTest, TokensMustExpireAndBeCanonical) {
+  const long long now = static_cast<long long>(std::time(nullptr));
+  const std::string hs256 = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+  auto signed_payload = [&](const std::string& payload) {
+    return sign_jwt(hs256, payload, kJwtSecret);
+  };
+  auto with_exp = [&](const std::string& exp) {
+    return signed_payload("{\"sub\":\"operator\",\"exp\":" + exp + "}");
+  };
+  // The same token with its signature written differently.
+  std::string valid = make_token();
+  std::string input = valid.substr(0, valid.rfind('.'));
+  std::string sig = valid.substr(valid.rfind('.') + 1);
+  std::string standard_alphabet = sig;
+  for (char& c : standard_alphabet) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  // 32 bytes are 43 characters whose last carries 2 unused bits.
+  std::string loose_bits = sig;
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  loose_bits.back() = alphabet[alphabet.find(sig.back()) | 1];
+  // The payload padded before signing: the signature is right, the encoding is not.
+  std::string padded_input = base64url(hs256) + "." +
+                             base64url("{\"sub\":\"operator\",\"exp\":" +
+                                       std::to_string(now + 3600) + "}");
+  while ((padded_input.size() - padded_input.find('.') - 1) % 4 != 0) padded_input += "=";
+  std::string padded = padded_input + "." + hmac_base64url(padded_input, kJwtSecret);
+  ASSERT_NE(std::string::npos, padded_input.find('=')) << "the payload needs no padding";
+
+  struct Case {
+    std::string what;
+    std::string token;
+  };
+  std::vector<Case> cases = {
+      {"no exp", signed_payload("{\"sub\":\"operator\"}")},
+      {"no claims at all", signed_payload("{}")},
+      {"exp 1e308", with_exp("1e308")},
+      {"exp beyond the 24 h lifetime", with_exp(std::to_string(now + 24 * 3600 + 120))},
+      {"exp a year ahead", with_exp(std::to_string(now + 366 * 86400))},
+      {"fractional exp", with_exp(std::to_string(now + 3600) + ".5")},
+      {"exp written as a real", with_exp(std::to_string(now + 3600) + ".0")},
+      {"negative exp", with_exp("-1")},
+      {"exp as a string", with_exp("\"" + std::to_string(now + 3600) + "\"")},
+      {"iat in the future", signed_payload("{\"exp\":" + std::to_string(now + 3600) +
+                                           ",\"iat\":" + std::to_string(now + 600) + "}")},
+      {"iat not a number", signed_payload("{\"exp\":" + std::to_string(now + 3600) +
+                                          ",\"iat\":\"yesterday\"}")},
+      {"nbf fractional", signed_payload("{\"exp\":" + std::to_string(now + 3600) +
+                                        ",\"nbf\":" + std::to_string(now - 60) + ".5}")},
+      {"payload with padding, signed as sent", padded},
+      {"signature with = appended", valid + "="},
+      {"signature with == appended", valid + "=="},
+      {"signature in the standard alphabet", input + "." + standard_alphabet},
+      {"signature with non-zero unused bits", input + "." + loose_bits},
+  };
+  for (const auto& c : cases) {
+    ASSERT_NE(std::string::npos, c.token.find('.')) << c.what;
+    HttpResponse r = http().request("GET", kSched + "/status", "",
+                                    {{"Authorization", "Bearer " + c.token}});
+    EXPECT_TRUE(IsJsonBody(r, 401, kInvalidCredentials)) << c.what << "\n" << describe(r);
+    EXPECT_EQ("Bearer", r.header("WWW-Authenticate")) << c.what;
+  }
+
+  // Still accepted: a day's token (within the limit), issued and valid now.
+  EXPECT_TRUE(IsJsonBody(sched(http(), "GET", "/status", make_token(24 * 3600 - 120)), 200,
+                         kInitialStatus));
+  EXPECT_TRUE(IsJsonBody(
+      sched(http(), "GET", "/status",
+            signed_payload("{\"sub\":\"operator\",\"iat\":" + std::to_string(now - 60) +
+                           ",\"nbf\":" + std::to_string(now - 60) + ",\"exp\":" +
+                           std::to_string(now + 600) + "}")),
+      200, kInitialStatus));
 }
 
 TEST_F(SchedulerApiTest, ValidTokenIsAccepted) {
@@ -278,6 +365,28 @@ TEST_F(SchedulerApiTest, TwoInstancesOnOneRedisAgree) {
   EXPECT_TRUE(IsJsonBody(sched(http(), "GET", "/status"), 200, kInitialStatus));
   EXPECT_TRUE(NoSecrets(other.nginx().error_log(), "the second nginx's error.log"));
   EXPECT_EQ("", other.stop());
+}
+
+// ---------------------------------------------------------------- max lifetime
+
+class JwtLifetimeTest : public ReminderTest<JwtLifetimeTest> {
+ public:
+  static StackOptions stack_options() {
+    ReminderSettings s;
+    s.provider = "log";
+    s.extra_http = "wa_report_jwt_max_lifetime 10m;\n";
+    return reminder_stack(s);
+  }
+};
+
+TEST_F(JwtLifetimeTest, MaxLifetimeIsConfigurable) {
+  EXPECT_TRUE(IsJsonBody(sched(http(), "GET", "/status", make_token(3600)), 401,
+                         kInvalidCredentials))
+      << "an hour is more than the configured 10 minutes";
+  EXPECT_TRUE(IsJsonBody(sched(http(), "GET", "/status", make_token(11 * 60)), 401,
+                         kInvalidCredentials));
+  EXPECT_TRUE(IsJsonBody(sched(http(), "GET", "/status", make_token(9 * 60)), 200,
+                         kInitialStatus));
 }
 
 }  // namespace

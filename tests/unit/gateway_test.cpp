@@ -63,7 +63,7 @@ TEST(ParseStarsender, Accepted)
 {
     SendResult r = parse_starsender(
         200, R"({"success":true,"data":{"id":"3EB0A1","status":"pending"},"message":"Pesan berhasil dikirim"})",
-        "");
+        "", "");
     EXPECT_EQ(r.outcome, Outcome::accepted);
     EXPECT_EQ(r.message_id, "3EB0A1");
     EXPECT_EQ(r.detail, "Pesan berhasil dikirim");
@@ -73,17 +73,17 @@ TEST(ParseStarsender, Accepted)
 
 TEST(ParseStarsender, MessageIdVariants)
 {
-    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"message_id":"m1"}})", "").message_id, "m1");
-    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"messageId":"m2"}})", "").message_id, "m2");
-    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"id":12345678901}})", "").message_id,
+    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"message_id":"m1"}})", "", "").message_id, "m1");
+    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"messageId":"m2"}})", "", "").message_id, "m2");
+    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"id":12345678901}})", "", "").message_id,
               "12345678901");
-    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"id":"a","messageId":"b"}})", "").message_id, "a");
-    EXPECT_EQ(parse_starsender(201, R"({"success":true,"data":{"id":null,"messageId":"b"}})", "").message_id, "b");
+    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"id":"a","messageId":"b"}})", "", "").message_id, "a");
+    EXPECT_EQ(parse_starsender(201, R"({"success":true,"data":{"id":null,"messageId":"b"}})", "", "").message_id, "b");
 
-    SendResult r = parse_starsender(200, R"({"success":true,"message":"ok"})", "");
+    SendResult r = parse_starsender(200, R"({"success":true,"message":"ok"})", "", "");
     EXPECT_EQ(r.outcome, Outcome::accepted);
     EXPECT_EQ(r.message_id, "");
-    r = parse_starsender(200, R"({"success":true,"data":[1]})", "");
+    r = parse_starsender(200, R"({"success":true,"data":[1]})", "", "");
     EXPECT_EQ(r.outcome, Outcome::accepted);
     EXPECT_EQ(r.message_id, "");
     EXPECT_EQ(r.detail, "");
@@ -91,63 +91,63 @@ TEST(ParseStarsender, MessageIdVariants)
 
 TEST(ParseStarsender, Http200WithSuccessFalseIsAFailure)
 {
-    SendResult r = parse_starsender(200, R"({"success":false,"message":"Device not connected"})", "");
+    SendResult r = parse_starsender(200, R"({"success":false,"message":"Device not connected"})", "", "");
     EXPECT_EQ(r.outcome, Outcome::failed);
     EXPECT_EQ(r.detail, "Device not connected");
     EXPECT_EQ(r.message_id, "");
 
-    r = parse_starsender(200, R"({"success":"true","message":"x"})", "");
+    r = parse_starsender(200, R"({"success":"true","message":"x"})", "", "");
     EXPECT_EQ(r.outcome, Outcome::failed);
 
-    r = parse_starsender(200, R"({"data":{"id":"x"}})", "");
+    r = parse_starsender(200, R"({"data":{"id":"x"}})", "", "");
     EXPECT_EQ(r.outcome, Outcome::failed);
     EXPECT_EQ(r.detail, "refused: \"success\" is not true");
 }
 
 TEST(ParseStarsender, Unparseable2xxIsRetried)
 {
-    EXPECT_EQ(parse_starsender(200, "", "").outcome, Outcome::retry);
-    EXPECT_EQ(parse_starsender(200, "<html>", "").outcome, Outcome::retry);
-    EXPECT_EQ(parse_starsender(200, "[true]", "").outcome, Outcome::retry);
-    EXPECT_EQ(parse_starsender(200, "{\"success\":true", "").detail,
+    EXPECT_EQ(parse_starsender(200, "", "", "").outcome, Outcome::retry);
+    EXPECT_EQ(parse_starsender(200, "<html>", "", "").outcome, Outcome::retry);
+    EXPECT_EQ(parse_starsender(200, "[true]", "", "").outcome, Outcome::retry);
+    EXPECT_EQ(parse_starsender(200, "{\"success\":true", "", "").detail,
               "HTTP 200: answer is not a JSON object");
 }
 
 TEST(ParseStarsender, HttpStatuses)
 {
-    SendResult r = parse_starsender(429, R"({"success":false,"message":"Too many requests"})", "7");
+    SendResult r = parse_starsender(429, R"({"success":false,"message":"Too many requests"})", "7", "");
     EXPECT_EQ(r.outcome, Outcome::rate_limited);
     EXPECT_EQ(r.retry_after_ms, 7000);
     EXPECT_EQ(r.detail, "HTTP 429: Too many requests");
 
-    r = parse_starsender(503, "Service Unavailable", "");
+    r = parse_starsender(503, "Service Unavailable", "", "");
     EXPECT_EQ(r.outcome, Outcome::retry);
     EXPECT_EQ(r.detail, "HTTP 503");
 
-    r = parse_starsender(500, R"({"success":true})", "");  // the status wins
+    r = parse_starsender(500, R"({"success":true})", "", "");  // the status wins
     EXPECT_EQ(r.outcome, Outcome::retry);
 
-    r = parse_starsender(401, R"({"success":false,"message":"Unauthorized"})", "");
+    r = parse_starsender(401, R"({"success":false,"message":"Unauthorized"})", "", "");
     EXPECT_EQ(r.outcome, Outcome::failed);
     EXPECT_EQ(r.detail, "HTTP 401: Unauthorized");
 
-    EXPECT_EQ(parse_starsender(400, "", "").outcome, Outcome::failed);
-    EXPECT_EQ(parse_starsender(404, "", "").outcome, Outcome::failed);
-    EXPECT_EQ(parse_starsender(302, "", "").outcome, Outcome::failed);
+    EXPECT_EQ(parse_starsender(400, "", "", "").outcome, Outcome::failed);
+    EXPECT_EQ(parse_starsender(404, "", "", "").outcome, Outcome::failed);
+    EXPECT_EQ(parse_starsender(302, "", "", "").outcome, Outcome::failed);
 }
 
 TEST(ParseStarsender, DetailIsShortAndSingleLine)
 {
     std::string long_message(500, 'x');
-    SendResult r = parse_starsender(200, R"({"success":false,"message":")" + long_message + "\"}", "");
+    SendResult r = parse_starsender(200, R"({"success":false,"message":")" + long_message + "\"}", "", "");
     EXPECT_EQ(r.detail, std::string(200, 'x') + "...");
 
-    r = parse_starsender(200, R"({"success":false,"message":"line1\nline2\ttab"})", "");
+    r = parse_starsender(200, R"({"success":false,"message":"line1\nline2\ttab"})", "", "");
     EXPECT_EQ(r.detail, "line1 line2 tab");
 
     // Cut on a character boundary: 199 ASCII bytes then a 2-byte character.
     std::string s(199, 'y');
-    r = parse_starsender(200, R"({"success":false,"message":")" + s + "éé\"}", "");
+    r = parse_starsender(200, R"({"success":false,"message":")" + s + "éé\"}", "", "");
     EXPECT_EQ(r.detail, s + "...");
 }
 
@@ -164,25 +164,25 @@ TEST(ParseCloudApi, Accepted)
         200,
         R"({"messaging_product":"whatsapp","contacts":[{"input":"6280737416724","wa_id":"6280737416724"}],)"
         R"("messages":[{"id":"wamid.HBgLNjI4MDczNzQxNjcyNBUCABEYEjQ2","message_status":"accepted"}]})",
-        "");
+        "", "");
     EXPECT_EQ(r.outcome, Outcome::accepted);
     EXPECT_EQ(r.message_id, "wamid.HBgLNjI4MDczNzQxNjcyNBUCABEYEjQ2");
     EXPECT_EQ(r.detail, "accepted");
     EXPECT_EQ(r.error_code, 0);
 
-    r = parse_cloud_api(200, R"({"messages":[{"id":"wamid.X"}]})", "");
+    r = parse_cloud_api(200, R"({"messages":[{"id":"wamid.X"}]})", "", "");
     EXPECT_EQ(r.outcome, Outcome::accepted);
     EXPECT_EQ(r.detail, "accepted");
 }
 
 TEST(ParseCloudApi, Malformed2xx)
 {
-    EXPECT_EQ(parse_cloud_api(200, "", "").outcome, Outcome::retry);
-    EXPECT_EQ(parse_cloud_api(200, "not json", "").outcome, Outcome::retry);
-    SendResult r = parse_cloud_api(200, R"({"messages":[]})", "");
+    EXPECT_EQ(parse_cloud_api(200, "", "", "").outcome, Outcome::retry);
+    EXPECT_EQ(parse_cloud_api(200, "not json", "", "").outcome, Outcome::retry);
+    SendResult r = parse_cloud_api(200, R"({"messages":[]})", "", "");
     EXPECT_EQ(r.outcome, Outcome::failed);
     EXPECT_EQ(r.detail, "HTTP 200: answer without messages[0].id");
-    EXPECT_EQ(parse_cloud_api(200, R"({"messages":[{"id":7}]})", "").outcome, Outcome::failed);
+    EXPECT_EQ(parse_cloud_api(200, R"({"messages":[{"id":7}]})", "", "").outcome, Outcome::failed);
 }
 
 TEST(ParseCloudApi, ErrorCodes)
@@ -215,7 +215,7 @@ TEST(ParseCloudApi, ErrorCodes)
         {99999, 200, Outcome::failed},
     };
     for (const Case& c : cases) {
-        SendResult r = parse_cloud_api(c.status, cloud_error(c.code, "(#x) Something"), "");
+        SendResult r = parse_cloud_api(c.status, cloud_error(c.code, "(#x) Something"), "", "");
         EXPECT_EQ(r.outcome, c.outcome) << c.code << " " << c.status;
         EXPECT_EQ(r.error_code, c.code);
         EXPECT_EQ(r.detail, "code " + std::to_string(c.code) + ": (#x) Something");
@@ -228,24 +228,24 @@ TEST(ParseCloudApi, RealisticErrorBodies)
     SendResult r = parse_cloud_api(
         400,
         R"({"error":{"message":"(#131050) Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business","type":"OAuthException","code":131050,"fbtrace_id":"A1"}})",
-        "");
+        "", "");
     EXPECT_EQ(r.outcome, Outcome::opted_out);
     EXPECT_EQ(r.detail.substr(0, 45), "code 131050: (#131050) Unable to deliver the ");
 
     r = parse_cloud_api(
         400,
         R"({"error":{"message":"(#131056) (Business Account, Consumer Account) pair rate limit hit","type":"OAuthException","code":131056,"fbtrace_id":"A2"}})",
-        "");
+        "", "");
     EXPECT_EQ(r.outcome, Outcome::recipient_rate_limited);
     EXPECT_EQ(r.detail, "code 131056: (#131056) (Business Account, Consumer Account) pair rate limit hit");
 
     // A relay passing the code as a string.
-    r = parse_cloud_api(429, R"({"error":{"message":"m","code":"131056"}})", "");
+    r = parse_cloud_api(429, R"({"error":{"message":"m","code":"131056"}})", "", "");
     EXPECT_EQ(r.outcome, Outcome::recipient_rate_limited);
     EXPECT_EQ(r.error_code, 131056);
 
     // An error object without a code or message.
-    r = parse_cloud_api(400, R"({"error":{}})", "");
+    r = parse_cloud_api(400, R"({"error":{}})", "", "");
     EXPECT_EQ(r.outcome, Outcome::failed);
     EXPECT_EQ(r.detail, "HTTP 400");
     EXPECT_EQ(r.error_code, 0);
@@ -253,21 +253,118 @@ TEST(ParseCloudApi, RealisticErrorBodies)
 
 TEST(ParseCloudApi, StatusesWithoutAnErrorObject)
 {
-    EXPECT_EQ(parse_cloud_api(429, "", "").outcome, Outcome::rate_limited);
-    EXPECT_EQ(parse_cloud_api(500, "", "").outcome, Outcome::retry);
-    EXPECT_EQ(parse_cloud_api(502, "<html>bad gateway</html>", "").outcome, Outcome::retry);
-    EXPECT_EQ(parse_cloud_api(401, "", "").outcome, Outcome::failed);
-    EXPECT_EQ(parse_cloud_api(404, "{}", "").detail, "HTTP 404");
+    EXPECT_EQ(parse_cloud_api(429, "", "", "").outcome, Outcome::rate_limited);
+    EXPECT_EQ(parse_cloud_api(500, "", "", "").outcome, Outcome::retry);
+    EXPECT_EQ(parse_cloud_api(502, "<html>bad gateway</html>", "", "").outcome, Outcome::retry);
+    EXPECT_EQ(parse_cloud_api(401, "", "", "").outcome, Outcome::failed);
+    EXPECT_EQ(parse_cloud_api(404, "{}", "", "").detail, "HTTP 404");
 }
 
 TEST(ParseCloudApi, RetryAfterIsPassedOn)
 {
-    SendResult r = parse_cloud_api(429, cloud_error(130429, "throughput"), "30");
+    SendResult r = parse_cloud_api(429, cloud_error(130429, "throughput"), "30", "");
     EXPECT_EQ(r.outcome, Outcome::rate_limited);
     EXPECT_EQ(r.retry_after_ms, 30000);
-    EXPECT_EQ(parse_cloud_api(429, "", "soon").retry_after_ms, -1);
+    EXPECT_EQ(parse_cloud_api(429, "", "soon", "").retry_after_ms, -1);
     // A date in the past is "now".
-    EXPECT_EQ(parse_cloud_api(429, "", "Sun, 06 Nov 1994 08:49:37 GMT").retry_after_ms, 0);
+    EXPECT_EQ(parse_cloud_api(429, "", "Sun, 06 Nov 1994 08:49:37 GMT", "").retry_after_ms, 0);
+}
+
+// ---- the configured key or token never leaves the parsers ------------------
+
+constexpr const char* kKey = "ss-live-key-5c1e9a7f3b20d4e8a1";
+constexpr const char* kKeyFile = "ss-live-key-5c1e9a7f3b20d4e8a1\n";  // as read from its file
+constexpr const char* kToken = "EAAGtesttoken91f0c2d8b7a6e5d4c3";
+
+TEST(ParseStarsender, EchoedKeyIsRedacted)
+{
+    std::string body = std::string(R"({"success":false,"message":"Invalid API key: )") + kKey + "\"}";
+    SendResult r = parse_starsender(401, body, "", kKeyFile);
+    EXPECT_EQ(r.outcome, Outcome::failed);
+    EXPECT_EQ(r.detail, "HTTP 401: Invalid API key: [redacted]");
+
+    r = parse_starsender(200, body, "", kKeyFile);
+    EXPECT_EQ(r.outcome, Outcome::failed);
+    EXPECT_EQ(r.detail, "Invalid API key: [redacted]");
+}
+
+TEST(ParseStarsender, EscapedEchoIsRedactedToo)
+{
+    // The answer's JSON escapes the key's "/"; the decoded text is redacted.
+    SendResult r = parse_starsender(401, R"({"success":false,"message":"key a\/b+c= is wrong"})", "",
+                                    "a/b+c=");
+    EXPECT_EQ(r.detail, "HTTP 401: key [redacted] is wrong");
+}
+
+TEST(ParseStarsender, EchoAtTheDetailLimitLeavesNoPiece)
+{
+    // Cut first, the limit would fall inside the key and keep its start.
+    std::string filler(160, 'x');
+    std::string body =
+        R"({"success":false,"message":"Invalid API key: )" + filler + " " + kKey + "\"}";
+    SendResult r = parse_starsender(401, body, "", kKey);
+    EXPECT_EQ(r.detail, "HTTP 401: Invalid API key: " + filler + " [redacted]");
+
+    // Redacted and then cut: the cut falls inside "[redacted]".
+    filler.assign(185, 'x');
+    body = R"({"success":false,"message":")" + filler + " " + kKey + "\"}";
+    r = parse_starsender(401, body, "", kKey);
+    EXPECT_EQ(r.detail, "HTTP 401: " + filler + " [red...");
+}
+
+TEST(ParseStarsender, MessageIdHoldingTheKeyIsDropped)
+{
+    std::string body = std::string(R"({"success":true,"data":{"id":"id-)") + kKey +
+                       R"("},"message":"sent with )" + kKey + "\"}";
+    SendResult r = parse_starsender(200, body, "", kKeyFile);
+    EXPECT_EQ(r.outcome, Outcome::accepted);
+    EXPECT_EQ(r.message_id, "");
+    EXPECT_EQ(r.detail, "sent with [redacted]");
+}
+
+TEST(ParseCloudApi, EchoedTokenIsRedacted)
+{
+    std::string body = std::string(R"({"error":{"message":"Malformed access token Bearer )") +
+                       kToken + R"(","type":"OAuthException","code":190,"fbtrace_id":"x"}})";
+    SendResult r = parse_cloud_api(401, body, "", kToken);
+    EXPECT_EQ(r.outcome, Outcome::failed);
+    EXPECT_EQ(r.error_code, 190);
+    EXPECT_EQ(r.detail, "code 190: Malformed access token Bearer [redacted]");
+
+    body = std::string(R"({"messages":[{"id":")") + kToken + R"(","message_status":"ok )" + kToken +
+           "\"}]}";
+    r = parse_cloud_api(200, body, "", kToken);
+    EXPECT_EQ(r.outcome, Outcome::accepted);
+    EXPECT_EQ(r.message_id, "");
+    EXPECT_EQ(r.detail, "ok [redacted]");
+}
+
+TEST(ParseCloudApi, EchoAtTheDetailLimitLeavesNoPiece)
+{
+    std::string filler(170, 'x');
+    std::string body = R"({"error":{"message":")" + filler + " Bearer " + kToken + R"(","code":190}})";
+    SendResult r = parse_cloud_api(401, body, "", kToken);
+    EXPECT_EQ(r.detail, "code 190: " + filler + " Bearer [redacted]");
+    EXPECT_EQ(r.detail.find("EAAG"), std::string::npos);
+}
+
+TEST(TransportFailure, ReasonIsRedacted)
+{
+    SendResult r = transport_failure(false, std::string("Could not resolve host: gw?key=") + kKey,
+                                     kKeyFile);
+    EXPECT_EQ(r.outcome, Outcome::retry);
+    EXPECT_EQ(r.detail, "gateway unreachable: Could not resolve host: gw?key=[redacted]");
+    EXPECT_EQ(r.message_id, "");
+
+    r = transport_failure(true, "Operation timed out after 1000 milliseconds", kKey);
+    EXPECT_EQ(r.outcome, Outcome::retry);
+    EXPECT_EQ(r.detail, "gateway timed out");
+}
+
+TEST(ParseStarsender, BlankSecretRedactsNothing)
+{
+    SendResult r = parse_starsender(401, R"({"success":false,"message":"Device  offline"})", "", " \n");
+    EXPECT_EQ(r.detail, "HTTP 401: Device  offline");
 }
 
 TEST(ParseRetryAfter, DeltaSeconds)

@@ -160,6 +160,50 @@ TEST(MatchRoute, RedirectsTrailingSlashes)
     EXPECT_EQ(r.redirect, "/reset-frequency");
 }
 
+// The path is percent-decoded: a CR or LF in it must never reach the
+// Location header, so such paths get no redirect at all.
+TEST(MatchRoute, NoRedirectForControlCharacters)
+{
+    const std::string paths[] = {
+        "/x\r\nSet-Cookie: evil=1/",
+        "/x\nSet-Cookie: evil=1/",
+        "/x\rSet-Cookie: evil=1/",
+        path("/customer/", "a\nSet-Cookie: evil=1", "/"),
+        "/data/vehicles/a\r\nX-Evil: 1/",
+        std::string("/x\0y/", 5),
+        "/x\ty/",
+        "/x\x7f/",
+        "/x\x1b[2J/",
+    };
+    for (const std::string& p : paths) {
+        RouteMatch r = match_route(Method::Get, p);
+        EXPECT_EQ(r.route, Route::NotFound) << p;
+        EXPECT_TRUE(r.redirect.empty()) << p;
+    }
+}
+
+TEST(MatchRoute, RedirectIsPercentEncoded)
+{
+    expect_redirect("/ab cd/", "/ab%20cd");
+    expect_redirect("/a?b/", "/a%3Fb");
+    expect_redirect("/a#b/", "/a%23b");
+    expect_redirect("/100%/", "/100%25");
+    expect_redirect("/caf\xc3\xa9/", "/caf%C3%A9");
+    expect_redirect("/a\"b/", "/a%22b");
+    expect_redirect(path("/customer/", "a<b>", "/"), "/customer/a%3Cb%3E");
+    expect_redirect("/a:b@c!$&'()*+,;=~._-/", "/a:b@c!$&'()*+,;=~._-");
+}
+
+TEST(UriEscapePath, KeepsWhatAPathMayHoldAndEncodesTheRest)
+{
+    EXPECT_EQ(uri_escape_path(""), "");
+    EXPECT_EQ(uri_escape_path("/whatsapp-report/detail"), "/whatsapp-report/detail");
+    EXPECT_EQ(uri_escape_path("/A-Z_a.z~0:9@!$&'()*+,;="), "/A-Z_a.z~0:9@!$&'()*+,;=");
+    EXPECT_EQ(uri_escape_path("/x\r\nSet-Cookie: evil=1"), "/x%0D%0ASet-Cookie:%20evil=1");
+    EXPECT_EQ(uri_escape_path(std::string("\0\x7f\xff", 3)), "%00%7F%FF");
+    EXPECT_EQ(uri_escape_path("?#%[]\\^`{|}\" <>"), "%3F%23%25%5B%5D%5C%5E%60%7B%7C%7D%22%20%3C%3E");
+}
+
 TEST(MatchRoute, ReturnsNotFoundForUnknownPaths)
 {
     const char* unknown[] = {"//", "/a/b", "/data/customers",

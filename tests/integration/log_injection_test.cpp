@@ -1,0 +1,110 @@
+// Log injection (issue 6, item 5): values from requests and from Redis are
+// written into error.log escaped, inside their quotes, so none of them can
+// start a line of its own (a forged "[alert]") or end its quoted value.
+#include <string>
+#include <vector>
+
+#include "reminder_support.hpp"
+
+namespace wa::itest {
+namespace {
+
+// A line as nginx writes it, for the forged part of the values below.
+const std::string kForged =
+    "2026/11/24 10:00:00 [alert] 4242#4242: worker process 4243 exited on signal 11";
+
+class LogInjectionTest : public ReminderTest<LogInjectionTest> {
+ public:
+  static StackOptions stack_options() {
+    ReminderSettings s;
+    s.provider = "log";  // every message is a dry run, written to error.log
+    return reminder_stack(s);
+  }
+
+ protected:
+  // The error log lines (since the suite started) that begin with `text`.
+  static int lines_starting_with(const std::string& text) {
+    std::string log = stack().nginx().error_log();
+    int n = 0;
+    for (size_t at = log.find("\n" + text); at != std::string::npos;
+         at = log.find("\n" + text, at + 1)) {
+      ++n;
+    }
+    return n;
+  }
+};
+
+// The issue's example: a customer name with a newline and a fake alert, on a
+// vehicle due today, then run-now?dry_run=true (the log provider writes each
+// message to error.log).
+TEST_F(LogInjectionTest, CustomerNameCannotForgeALogLine) {
+  Customer c = make_customer(1);
+  c.name = "Budi\n" + kForged;
+  Vehicle v = make_vehicle(c.id, 1);
+  v.last_visit_date = "2026-01-15";
+  v.next_visit_date = jakarta_today();
+  ASSERT_TRUE(PutCustomer(http(), c));
+  ASSERT_TRUE(PutVehicle(http(), v));
+
+  JsonPtr data;
+  ASSERT_TRUE(RunNow(http(), "?dry_run=true", &data));
+  json_t* details = details_of(data.get());
+  ASSERT_EQ(1u, json_array_size(details)) << dump_json(data.get());
+  EXPECT_EQ("dry_run", json_member(dump_json(json_array_get(details, 0)), "status"));
+
+  EXPECT_EQ(0, lines_starting_with(kForged)) << stack().nginx().error_log();
+  std::string log = stack().nginx().error_log();
+  EXPECT_NE(std::string::npos, log.find("\"Bapak Budi\\x0A" + kForged + " untuk nomor kendaraan"))
+      << "the message is logged, escaped, inside its quotes\n" << log;
+  EXPECT_EQ("", stack().nginx().take_log_problems());
+}
+
+// Data written to Redis by anyone (the old system, redis-cli): a quote that
+// would end the value early, a carriage return, an escape sequence, in the
+// name and the plate (both logged).
+TEST_F(LogInjectionTest, ValuesFromRedisAreEscaped) {
+  Seeded s;
+  ASSERT_TRUE(SeedVehicle(http(), 2, jakarta_today(), &s));
+  const std::string name = "Sari\" injected=\"1\r" + kForged + "\x1b[2J";
+  const std::string nopol = "B 1\n" + kForged;
+  ASSERT_TRUE(redis().command({"HSET", "{wa}:customer:" + s.customer.id, "name", name}).ok);
+  ASSERT_TRUE(redis().command({"HSET", "{wa}:vehicle:" + s.vehicle.id, "nopol", nopol}).ok);
+
+  JsonPtr data;
+  ASSERT_TRUE(RunNow(http(), "?dry_run=true", &data));
+  ASSERT_EQ(1u, json_array_size(details_of(data.get()))) << dump_json(data.get());
+
+  std::string log = stack().nginx().error_log();
+  EXPECT_EQ(0, lines_starting_with(kForged)) << log;
+  EXPECT_EQ(std::string::npos, log.find('\r')) << log;
+  EXPECT_EQ(std::string::npos, log.find('\x1b')) << log;
+  EXPECT_EQ(std::string::npos, log.find("injected=\"1")) << "a quote ended the value\n" << log;
+  EXPECT_NE(std::string::npos,
+            log.find("for \"B 1\\x0A" + kForged + "\": \"Bapak Sari\\\" injected=\\\"1\\x0D" +
+                     kForged + "\\x1B[2J untuk nomor kendaraan B 1\\x0A" + kForged))
+      << log;
+  EXPECT_EQ("", stack().nginx().take_log_problems());
+}
+
+// A value from Redis in another line: the id of a run found in Redis whose
+// runner died, logged when a worker resumes it.
+TEST_F(LogInjectionTest, ResumedRunIdIsEscaped) {
+  const std::string id = "run-1\n" + kForged;
+  ASSERT_TRUE(redis()
+                  .command({"HSET", "{wa}:run:current", "id", id, "as_of", jakarta_today(),
+                            "dry_run", "1", "manual", "0", "started_at", local_iso_now(7),
+                            "cursor_day", "", "cursor_member", "", "total", "0", "sent", "0",
+                            "failed", "0", "skipped", "0", "unknown", "0", "dry", "0"})
+                  .ok);
+  std::string last_run;
+  ASSERT_TRUE(WaitLastRun(http(), Millis(15000), &last_run));
+  EXPECT_EQ(id, redis().command({"HGET", "{wa}:run:last", "id"}).str);
+
+  std::string log = stack().nginx().error_log();
+  EXPECT_EQ(0, lines_starting_with(kForged)) << log;
+  EXPECT_NE(std::string::npos, log.find("resuming run \"run-1\\x0A" + kForged + "\"")) << log;
+  EXPECT_EQ("", stack().nginx().take_log_problems());
+}
+
+}  // namespace
+}  // namespace wa::itest
