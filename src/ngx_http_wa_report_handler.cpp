@@ -466,11 +466,9 @@ void on_vehicle_delete(redisReply* reply, void* data) {
     finish(r, send_json(r, NGX_HTTP_OK, R"({"message":"Vehicle berhasil dihapus"})"));
 }
 
-Call* vehicle_put_call(const std::string& id, const VehicleInput& v, const std::string& now,
-                       ReplyFn fn, void* data) {
+Call* vehicle_put_call(const std::string& id, const VehicleInput& v, Date next,
+                       const std::string& now, ReplyFn fn, void* data) {
     const Keys& k = keys();
-    Date next = v.next_visit ? *v.next_visit
-                             : add_months(v.last_visit, worker()->config.visit_interval_months);
     return redis().script(Script::vehicle_put,
                           {k.vehicle(id), k.customer(v.customer_id),
                            k.customer_vehicles(v.customer_id), k.due_day(days_from_civil(next)),
@@ -493,7 +491,12 @@ void vehicle_body(ngx_http_request_t* r) {
             finish(r, send_validation(r, in.errors));
             return;
         }
-        issue_or_finish(ctx, vehicle_put_call(ctx->route.a, *in.value, now_local(),
+        auto next = next_visit_of(*in.value, worker()->config.visit_interval_months);
+        if (!next.value) {
+            finish(r, send_validation(r, next.errors));
+            return;
+        }
+        issue_or_finish(ctx, vehicle_put_call(ctx->route.a, *in.value, *next.value, now_local(),
                                               on_vehicle_put, ctx));
         })) {
         finish(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
@@ -634,16 +637,25 @@ void import_line(ImportState* st, std::string_view text, const std::string& now)
         import_error(st, line, errors_text(in.errors));
         return;
     }
+    const ImportLine& il = *in.value;
+    Date next;
+    if (il.kind == ImportLine::Vehicle) {
+        auto derived = next_visit_of(il.vehicle, worker()->config.visit_interval_months);
+        if (!derived.value) {
+            import_error(st, line, errors_text(derived.errors));
+            return;
+        }
+        next = *derived.value;
+    }
     auto* lc = new (std::nothrow) ImportLineCall{st, line, nullptr};
     if (lc == nullptr) {
         st->failed = true;
         return;
     }
     st->calls.push_back(lc);
-    const ImportLine& il = *in.value;
     lc->call = il.kind == ImportLine::Customer
         ? customer_put_call(il.id, il.customer, now, on_import_line, lc)
-        : vehicle_put_call(il.id, il.vehicle, now, on_import_line, lc);
+        : vehicle_put_call(il.id, il.vehicle, next, now, on_import_line, lc);
     if (lc->call == nullptr) {
         st->failed = true;
         return;

@@ -5,6 +5,7 @@
 #include "ngx_http_wa_report_handler.hpp"
 #include "ngx_http_wa_report_reminder.hpp"
 
+#include "core/input.hpp"
 #include "core/json.hpp"
 #include "core/jwt.hpp"
 #include "core/schedule.hpp"
@@ -266,13 +267,11 @@ ngx_int_t run_now(Ctx* ctx) {
     const Config& c = config();
     Date as_of = c.zone.local_date(static_cast<int64_t>(ngx_time()));
     if (auto d = query_arg(sv(r->args), "date")) {
-        auto parsed = parse_date(*d);
-        if (!parsed) {
-            return send_json(r, http_unprocessable,
-                             validation_errors({FieldError{"query", "date", "invalid date format",
-                                                           "value_error.date", 0}}));
+        auto parsed = parse_query_date(*d, "date");
+        if (!parsed.value) {
+            return send_json(r, http_unprocessable, validation_errors(parsed.errors));
         }
-        as_of = *parsed;
+        as_of = *parsed.value;
     }
     bool dry = false;
     if (auto d = query_arg(sv(r->args), "dry_run")) {
