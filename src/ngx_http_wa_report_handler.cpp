@@ -23,17 +23,6 @@ constexpr size_t import_batch_lines = 200;
 constexpr size_t import_max_errors = 1000;
 constexpr size_t import_batch_bytes = 1024 * 1024;
 
-Method method_of(ngx_http_request_t* r) {
-    switch (r->method) {
-    case NGX_HTTP_GET: return Method::Get;
-    case NGX_HTTP_HEAD: return Method::Head;
-    case NGX_HTTP_POST: return Method::Post;
-    case NGX_HTTP_PUT: return Method::Put;
-    case NGX_HTTP_DELETE: return Method::Delete;
-    default: return Method::Other;
-    }
-}
-
 const Keys& keys() {
     return worker()->config.keys;
 }
@@ -860,6 +849,17 @@ ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_v
 
 // ---- shared helpers -------------------------------------------------------------
 
+Method method_of(ngx_http_request_t* r) {
+    switch (r->method) {
+    case NGX_HTTP_GET: return Method::Get;
+    case NGX_HTTP_HEAD: return Method::Head;
+    case NGX_HTTP_POST: return Method::Post;
+    case NGX_HTTP_PUT: return Method::Put;
+    case NGX_HTTP_DELETE: return Method::Delete;
+    default: return Method::Other;
+    }
+}
+
 ngx_table_elt_t* push_header(ngx_http_request_t* r, const char* key, std::string_view value) {
     auto* h = static_cast<ngx_table_elt_t*>(ngx_list_push(&r->headers_out.headers));
     if (h == nullptr) {
@@ -1074,7 +1074,7 @@ ngx_int_t ngx_http_wa_report_handler(ngx_http_request_t* r) {
         std::string_view base = wa::sv(lcf->base);
         std::string_view path = uri.substr(ngx_min(base.size(), uri.size()));
 
-        wa::RouteMatch m = wa::match_route(wa::method_of(r), path);
+        wa::RouteMatch m = wa::match_request(wa::method_of(r), path, wa::sv(r->args));
         bool has_body = m.route == wa::Route::Record || m.route == wa::Route::Import
             || ((m.route == wa::Route::CustomerData || m.route == wa::Route::VehicleData)
                 && r->method == NGX_HTTP_PUT);
