@@ -563,6 +563,13 @@ static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf) {
                            "and \"wa_report_redis_connect_timeout\" must be more than 0");
         return static_cast<char*>(NGX_CONF_ERROR);
     }
+    // record.lua refuses a mark TTL of more than 12 digits; a longer one
+    // here would make every count fail.
+    if (mcf->message_id_ttl > time_t{100} * 365 * 86400) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "wa_report: \"wa_report_message_id_ttl\" must be at most 100y");
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
 
     ngx_pool_cleanup_t* cln = ngx_pool_cleanup_add(cf->pool, sizeof(wa::Config));
     if (cln == nullptr) {

@@ -130,5 +130,21 @@ TEST_F(ScriptIntegrityTest, DeleteAfterFullResetAndAfterCountingAgain) {
   EXPECT_TRUE(IsJsonBody(http().get(kBase + "/statistics"), 200, statistics(1, 1, "1.0", "\"1\":1")));
 }
 
+// record.lua takes a mark TTL of at most 12 digits; nginx -t catches a
+// configuration that would make every count fail.
+TEST(ScriptIntegrityConfig, MessageIdTtlBeyondWhatTheScriptTakesFailsNginxT) {
+  NginxConfig config;
+  config.http_extra = "wa_report_message_id_ttl 100y;\n";
+  ConfigCheck check = nginx_check_config(config);
+  EXPECT_TRUE(check.ok) << check.output;
+
+  config.http_extra = "wa_report_message_id_ttl 101y;\n";
+  check = nginx_check_config(config);
+  EXPECT_FALSE(check.ok) << "nginx -t accepted it\n" << check.output;
+  EXPECT_NE(std::string::npos,
+            check.output.find("\"wa_report_message_id_ttl\" must be at most 100y"))
+      << check.output;
+}
+
 }  // namespace
 }  // namespace wa::itest
