@@ -411,6 +411,13 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
                            "\"wa_report_gateway_timeout\" more than 0");
         return static_cast<char*>(NGX_CONF_ERROR);
     }
+    // The scripts take a lease of at most 12 digits of milliseconds; a longer
+    // one would make every run fail to start.
+    if (mcf->run_lease > ngx_msec_t{365} * 86400 * 1000) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "wa_report: \"wa_report_run_lease\" must be at most 365d");
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
 
     rc.enabled = mcf->reminder;
     rc.schedule_on = mcf->schedule_on;

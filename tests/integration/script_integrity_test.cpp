@@ -146,5 +146,18 @@ TEST(ScriptIntegrityConfig, MessageIdTtlBeyondWhatTheScriptTakesFailsNginxT) {
       << check.output;
 }
 
+TEST(ScriptIntegrityConfig, RunLeaseBeyondWhatTheScriptsTakeFailsNginxT) {
+  NginxConfig config;
+  config.http_extra = "wa_report_run_lease 365d;\n";
+  ConfigCheck check = nginx_check_config(config);
+  EXPECT_TRUE(check.ok) << check.output;
+
+  config.http_extra = "wa_report_run_lease 366d;\n";
+  check = nginx_check_config(config);
+  EXPECT_FALSE(check.ok) << "nginx -t accepted it\n" << check.output;
+  EXPECT_NE(std::string::npos, check.output.find("\"wa_report_run_lease\" must be at most 365d"))
+      << check.output;
+}
+
 }  // namespace
 }  // namespace wa::itest
