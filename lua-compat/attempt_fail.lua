@@ -6,7 +6,7 @@
 -- Deletes the attempt, increments T:stats failures, sets last_error,
 -- last_error_code, last_error_at on the vehicle and on the report (each only
 -- if its hash exists), and do_not_contact 1 on the vehicle when opted out.
--- Errors, with nothing written: missing arguments, KEYS 2, 3 or 4 not a
+-- Errors, with nothing written: bad arguments, KEYS 2, 3 or 4 not a
 -- hash, T:stats failures not an integer.
 -- Redis keeps what a script wrote before an error, so every check that can
 -- fail runs before the first write.
