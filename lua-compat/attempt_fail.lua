@@ -6,10 +6,30 @@
 -- Deletes the attempt, increments T:stats failures, sets last_error,
 -- last_error_code, last_error_at on the vehicle and on the report (each only
 -- if its hash exists), and do_not_contact 1 on the vehicle when opted out.
+-- Errors, with nothing written: bad arguments, KEYS 2, 3 or 4 not a
+-- hash, T:stats failures not an integer.
+-- Redis keeps what a script wrote before an error, so every check that can
+-- fail runs before the first write.
+local function typed(key, want)
+  local t = redis.call('TYPE', key).ok
+  return t == 'none' or t == want
+end
+-- Absent, or an integer HINCRBY takes (15 digits).
+local function counter(v)
+  if not v then return true end
+  local digits = string.match(v, '^-?([1-9]%d*)$')
+  return v == '0' or (digits ~= nil and #digits <= 15)
+end
 if not ARGV[1] or not ARGV[2] or not ARGV[3] then
   return redis.error_reply('ERR attempt_fail: missing arguments')
 end
 if ARGV[4] ~= '0' and ARGV[4] ~= '1' then return redis.error_reply('ERR attempt_fail: bad opted_out') end
+if not typed(KEYS[2], 'hash') or not typed(KEYS[3], 'hash') or not typed(KEYS[4], 'hash') then
+  return redis.error_reply('ERR attempt_fail: a key holds another type')
+end
+if not counter(redis.call('HGET', KEYS[4], 'failures')) then
+  return redis.error_reply('ERR attempt_fail: failures is not an integer')
+end
 redis.call('DEL', KEYS[1])
 redis.call('HINCRBY', KEYS[4], 'failures', 1)
 for _, k in ipairs({KEYS[3], KEYS[2]}) do

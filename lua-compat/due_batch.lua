@@ -3,6 +3,7 @@
 -- ARGV: 1 tag T  2 owner token  3 first day  4 last day (inclusive; days since
 --       1970-01-01)  5 cursor day ("" = start at the first day)  6 cursor
 --       member ("" = start of the cursor day; else exclusive)  7 limit (>= 1)
+--       Numbers are integers of at most 9 digits.
 --       8 run id
 -- Returns {"lost"} (the lease is not this owner's)
 --   | {"ok", cursor_day, cursor_member, done, rows...}: the position of the
@@ -15,10 +16,11 @@
 -- every score 0) and T:vehicle:<id>, T:customer:<id>, T:attempt:<id>,
 -- T:run:<run id>:done, all built from T. At most limit members are read; a
 -- member whose vehicle hash is gone yields no row but advances the cursor.
--- KEYS 2 is not read (declared for the lease's run).
+-- KEYS 2 is not read (declared for the lease's run). Writes nothing.
 local T, owner, run = ARGV[1], ARGV[2], ARGV[8]
+-- Day numbers go into key names, so they must print back as given.
 local function int(s)
-  return s and string.match(s, '^-?%d+$') and tonumber(s)
+  return s and (s == '0' or string.match(s, '^-?[1-9]%d?%d?%d?%d?%d?%d?%d?%d?$')) and tonumber(s)
 end
 local first, last, limit = int(ARGV[3]), int(ARGV[4]), int(ARGV[7])
 if not owner or owner == '' then return redis.error_reply('ERR due_batch: bad owner') end

@@ -2,18 +2,23 @@
 -- KEYS: 1 index zset: T:reports (members "<cust>:<veh>") or
 --         T:customer:<id>:reports (members vehicle ids)
 -- ARGV: 1 tag T  2 mode "list"|"detail"  3 exclusive start score ("-inf" or
---       "(<score>")  4 limit (>= 1)  5 customer id ("" for T:reports)
+--       "(<score>")  4 limit (a positive integer of at most 9 digits)
+--       5 customer id ("" for T:reports)
 -- Returns {more (0/1), last score of the page or "", row fields...}, flat:
 --   list:   id, id_customer, id_vehicle, last_message_date, frequency (int),
 --           created_at, updated_at
 --   detail: id, customer_name, customer_phone, vehicle_model, vehicle_nopol,
 --           last_message_date, frequency (int), created_at, updated_at
 -- Absent values are nil; index members without a report hash are skipped.
-local T, mode, limit = ARGV[1], ARGV[2], tonumber(ARGV[4])
+-- Writes nothing.
+local T, mode, limit = ARGV[1], ARGV[2], ARGV[4]
 if mode ~= 'list' and mode ~= 'detail' then return redis.error_reply('ERR page: bad mode') end
-if not limit or limit < 1 then return redis.error_reply('ERR page: bad limit') end
+if not limit or not string.match(limit, '^[1-9]%d*$') or #limit > 9 then
+  return redis.error_reply('ERR page: bad limit')
+end
+limit = tonumber(limit)
 local m = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[3], '+inf',
-  'WITHSCORES', 'LIMIT', 0, limit + 1)
+  'WITHSCORES', 'LIMIT', 0, string.format('%d', limit + 1))
 local prefix = T .. ':report:' .. (ARGV[5] == '' and '' or ARGV[5] .. ':')
 local out = {#m > 2 * limit and 1 or 0, ''}
 for i = 1, math.min(#m, 2 * limit), 2 do

@@ -2,12 +2,21 @@
 -- KEYS: 1 T:run:lease  2 T:run:current  3 T:schedule
 -- ARGV: 1 owner token  2 run id  3 as_of (YYYY-MM-DD)  4 dry_run "0"/"1"
 --       5 manual "0"/"1"  6 started_at (local ISO)  7 new next_run (unix
---       seconds; "" = leave the schedule alone)  8 lease ms (>= 1)
+--       seconds; "" = leave the schedule alone)  8 lease ms (a positive
+--       integer of at most 12 digits)
 -- Returns {"busy"} (a run is in progress, or another owner holds the lease;
 --           nothing written) | {"started"}
 -- Takes (or refreshes) the lease, creates T:run:current with cursor_day and
 -- cursor_member "" and counters total, sent, failed, skipped, unknown, dry 0.
-local owner, ms = ARGV[1], tonumber(ARGV[8])
+-- Errors, with nothing written: bad arguments, KEYS 1 not a string, KEYS 2
+-- or 3 not a hash.
+-- Redis keeps what a script wrote before an error, so every check that can
+-- fail runs before the first write.
+local function typed(key, want)
+  local t = redis.call('TYPE', key).ok
+  return t == 'none' or t == want
+end
+local owner, ms = ARGV[1], ARGV[8]
 if not owner or owner == '' then return redis.error_reply('ERR run_begin: bad owner') end
 if not ARGV[2] or ARGV[2] == '' then return redis.error_reply('ERR run_begin: bad run id') end
 if not ARGV[3] or ARGV[3] == '' then return redis.error_reply('ERR run_begin: bad as_of') end
@@ -18,8 +27,11 @@ if not ARGV[6] then return redis.error_reply('ERR run_begin: bad started_at') en
 if not ARGV[7] or (ARGV[7] ~= '' and not string.match(ARGV[7], '^-?%d+$')) then
   return redis.error_reply('ERR run_begin: bad next_run')
 end
-if not ms or ms < 1 or ms ~= math.floor(ms) then
+if not ms or not string.match(ms, '^[1-9]%d*$') or #ms > 12 then
   return redis.error_reply('ERR run_begin: bad lease ms')
+end
+if not typed(KEYS[1], 'string') or not typed(KEYS[2], 'hash') or not typed(KEYS[3], 'hash') then
+  return redis.error_reply('ERR run_begin: a key holds another type')
 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'busy'} end
 local holder = redis.call('GET', KEYS[1])

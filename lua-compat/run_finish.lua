@@ -6,6 +6,8 @@
 --   | {"finished", total, sent, failed, skipped, unknown, dry} (integers):
 --     T:run:last = T:run:current plus finished_at; run:current and the lease
 --     are deleted.
+-- Errors, with nothing written: bad arguments, KEYS 1 not a string, KEYS 2
+-- not a hash (both found by reads that come before the first write).
 if not ARGV[1] or ARGV[1] == '' then return redis.error_reply('ERR run_finish: bad owner') end
 if not ARGV[2] then return redis.error_reply('ERR run_finish: bad finished_at') end
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'lost'} end

@@ -14,7 +14,24 @@
 -- next_visit_date starts a new reminder cycle: reminded_for and reminded_on
 -- are removed. A vehicle moving from another customer leaves
 -- T:customer:<old>:vehicles. On create T:stats vehicles is incremented.
+-- Errors, with nothing written: bad arguments, a key (declared or built
+-- from T) of another type, T:stats vehicles not an integer.
+-- Redis keeps what a script wrote before an error, so every check that can
+-- fail runs before the first write.
+local function typed(key, want)
+  local t = redis.call('TYPE', key).ok
+  return t == 'none' or t == want
+end
+-- Absent, or an integer HINCRBY takes (15 digits).
+local function counter(v)
+  if not v then return true end
+  local digits = string.match(v, '^-?([1-9]%d*)$')
+  return v == '0' or (digits ~= nil and #digits <= 15)
+end
 local T, id, cust, day, now = ARGV[1], ARGV[2], ARGV[3], ARGV[8], ARGV[9]
+if not now or T == '' or id == '' or cust == '' then
+  return redis.error_reply('ERR vehicle_put: missing arguments')
+end
 if day ~= '' then
   if not string.match(day, '^-?%d+$') then
     return redis.error_reply('ERR vehicle_put: bad day number')
@@ -23,10 +40,21 @@ if day ~= '' then
     return redis.error_reply('ERR vehicle_put: due key does not match the day')
   end
 end
+if not typed(KEYS[1], 'hash') or not typed(KEYS[2], 'hash') or not typed(KEYS[3], 'set')
+    or (day ~= '' and not typed(KEYS[4], 'zset')) or not typed(KEYS[5], 'hash') then
+  return redis.error_reply('ERR vehicle_put: a key holds another type')
+end
 if redis.call('EXISTS', KEYS[2]) == 0 then return {'no_customer'} end
 local status = redis.call('EXISTS', KEYS[1]) == 1 and 'updated' or 'created'
 local old = redis.call('HMGET', KEYS[1], 'customer_id', 'created_at',
   'next_visit_day', 'next_visit_date')
+if (old[1] and old[1] ~= cust and not typed(T .. ':customer:' .. old[1] .. ':vehicles', 'set'))
+    or (old[3] and old[3] ~= day and not typed(T .. ':due:' .. old[3], 'zset')) then
+  return redis.error_reply('ERR vehicle_put: a key holds another type')
+end
+if status == 'created' and not counter(redis.call('HGET', KEYS[5], 'vehicles')) then
+  return redis.error_reply('ERR vehicle_put: vehicles is not an integer')
+end
 if old[1] and old[1] ~= cust then
   redis.call('SREM', T .. ':customer:' .. old[1] .. ':vehicles', id)
 end

@@ -24,17 +24,6 @@ constexpr size_t import_batch_lines = 200;
 constexpr size_t import_max_errors = 1000;
 constexpr size_t import_batch_bytes = 1024 * 1024;
 
-Method method_of(ngx_http_request_t* r) {
-    switch (r->method) {
-    case NGX_HTTP_GET: return Method::Get;
-    case NGX_HTTP_HEAD: return Method::Head;
-    case NGX_HTTP_POST: return Method::Post;
-    case NGX_HTTP_PUT: return Method::Put;
-    case NGX_HTTP_DELETE: return Method::Delete;
-    default: return Method::Other;
-    }
-}
-
 const Keys& keys() {
     return worker()->config.keys;
 }
@@ -467,11 +456,9 @@ void on_vehicle_delete(redisReply* reply, void* data) {
     finish(r, send_json(r, NGX_HTTP_OK, R"({"message":"Vehicle berhasil dihapus"})"));
 }
 
-Call* vehicle_put_call(const std::string& id, const VehicleInput& v, const std::string& now,
-                       ReplyFn fn, void* data) {
+Call* vehicle_put_call(const std::string& id, const VehicleInput& v, Date next,
+                       const std::string& now, ReplyFn fn, void* data) {
     const Keys& k = keys();
-    Date next = v.next_visit ? *v.next_visit
-                             : add_months(v.last_visit, worker()->config.visit_interval_months);
     return redis().script(Script::vehicle_put,
                           {k.vehicle(id), k.customer(v.customer_id),
                            k.customer_vehicles(v.customer_id), k.due_day(days_from_civil(next)),
@@ -494,7 +481,12 @@ void vehicle_body(ngx_http_request_t* r) {
             finish(r, send_validation(r, in.errors));
             return;
         }
-        issue_or_finish(ctx, vehicle_put_call(ctx->route.a, *in.value, now_local(),
+        auto next = next_visit_of(*in.value, worker()->config.visit_interval_months);
+        if (!next.value) {
+            finish(r, send_validation(r, next.errors));
+            return;
+        }
+        issue_or_finish(ctx, vehicle_put_call(ctx->route.a, *in.value, *next.value, now_local(),
                                               on_vehicle_put, ctx));
         })) {
         finish(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
@@ -636,16 +628,25 @@ void import_line(ImportState* st, std::string_view text, const std::string& now)
         import_error(st, line, errors_text(in.errors));
         return;
     }
+    const ImportLine& il = *in.value;
+    Date next;
+    if (il.kind == ImportLine::Vehicle) {
+        auto derived = next_visit_of(il.vehicle, worker()->config.visit_interval_months);
+        if (!derived.value) {
+            import_error(st, line, errors_text(derived.errors));
+            return;
+        }
+        next = *derived.value;
+    }
     auto* lc = new (std::nothrow) ImportLineCall{st, line, nullptr};
     if (lc == nullptr) {
         st->failed = true;
         return;
     }
     st->calls.push_back(lc);
-    const ImportLine& il = *in.value;
     lc->call = il.kind == ImportLine::Customer
         ? customer_put_call(il.id, il.customer, now, on_import_line, lc)
-        : vehicle_put_call(il.id, il.vehicle, now, on_import_line, lc);
+        : vehicle_put_call(il.id, il.vehicle, next, now, on_import_line, lc);
     if (lc->call == nullptr) {
         st->failed = true;
         return;
@@ -850,6 +851,17 @@ ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_v
 }  // namespace
 
 // ---- shared helpers -------------------------------------------------------------
+
+Method method_of(ngx_http_request_t* r) {
+    switch (r->method) {
+    case NGX_HTTP_GET: return Method::Get;
+    case NGX_HTTP_HEAD: return Method::Head;
+    case NGX_HTTP_POST: return Method::Post;
+    case NGX_HTTP_PUT: return Method::Put;
+    case NGX_HTTP_DELETE: return Method::Delete;
+    default: return Method::Other;
+    }
+}
 
 ngx_table_elt_t* push_header(ngx_http_request_t* r, const char* key, std::string_view value) {
     // Every header the module sets passes here: a CR or LF in a value would
@@ -1073,7 +1085,7 @@ ngx_int_t ngx_http_wa_report_handler(ngx_http_request_t* r) {
         std::string_view base = wa::sv(lcf->base);
         std::string_view path = uri.substr(ngx_min(base.size(), uri.size()));
 
-        wa::RouteMatch m = wa::match_route(wa::method_of(r), path);
+        wa::RouteMatch m = wa::match_request(wa::method_of(r), path, wa::sv(r->args));
         bool has_body = m.route == wa::Route::Record || m.route == wa::Route::Import
             || ((m.route == wa::Route::CustomerData || m.route == wa::Route::VehicleData)
                 && r->method == NGX_HTTP_PUT);

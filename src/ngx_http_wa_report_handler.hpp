@@ -49,6 +49,8 @@ void finish(ngx_http_request_t* r, ngx_int_t rc);
 // (the caller answers 500 rather than send it).
 ngx_table_elt_t* push_header(ngx_http_request_t* r, const char* key, std::string_view value);
 
+Method method_of(ngx_http_request_t* r);
+
 // The request's context, destroyed with its pool.
 Ctx* create_ctx(ngx_http_request_t* r);
 

@@ -70,27 +70,35 @@ static ngx_conf_num_bounds_t ngx_http_wa_report_page_size_bounds = {
     ngx_conf_check_num_bounds, 1, 10000
 };
 
-/* The smallest value a time directive takes; checked where it is read. */
+/* The range of a time directive (max 0: none), checked where it is read. */
 struct ngx_http_wa_report_time_min_t {
     ngx_conf_post_handler_pt post_handler;
     ngx_msec_t min;
     const char* text;
+    ngx_msec_t max;
+    const char* max_text;
 };
 
 static ngx_http_wa_report_time_min_t ngx_http_wa_report_min_1ms = {
-    ngx_http_wa_report_check_msec_min, 1, "1ms"
+    ngx_http_wa_report_check_msec_min, 1, "1ms", 0, nullptr
 };
 
 static ngx_http_wa_report_time_min_t ngx_http_wa_report_min_10ms = {
-    ngx_http_wa_report_check_msec_min, 10, "10ms"
-};
-
-static ngx_http_wa_report_time_min_t ngx_http_wa_report_min_1s = {
-    ngx_http_wa_report_check_msec_min, 1000, "1s"
+    ngx_http_wa_report_check_msec_min, 10, "10ms", 0, nullptr
 };
 
 static ngx_http_wa_report_time_min_t ngx_http_wa_report_min_1sec = {
-    ngx_http_wa_report_check_sec_min, 1, "1s"
+    ngx_http_wa_report_check_sec_min, 1, "1s", 0, nullptr
+};
+
+/* The scripts take at most 12 digits for a lease in milliseconds and a
+ * message-id mark in seconds; longer ones would make every run or count fail. */
+static ngx_http_wa_report_time_min_t ngx_http_wa_report_lease_bounds = {
+    ngx_http_wa_report_check_msec_min, 1000, "1s", ngx_msec_t{365} * 86400 * 1000, "365d"
+};
+
+static ngx_http_wa_report_time_min_t ngx_http_wa_report_mark_ttl_bounds = {
+    ngx_http_wa_report_check_sec_min, 1, "1s", ngx_msec_t{100} * 365 * 86400, "100y"
 };
 
 static ngx_conf_enum_t ngx_http_wa_report_gateways[] = {
@@ -183,7 +191,7 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       ngx_conf_set_sec_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, message_id_ttl),
-      &ngx_http_wa_report_min_1sec },
+      &ngx_http_wa_report_mark_ttl_bounds },
 
     { ngx_string("wa_report_max_body_size"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -253,7 +261,7 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       ngx_conf_set_msec_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, run_lease),
-      &ngx_http_wa_report_min_1s },
+      &ngx_http_wa_report_lease_bounds },
 
     { ngx_string("wa_report_lead_days"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
@@ -978,26 +986,31 @@ static char* ngx_http_wa_report_set_gateway_key_file(ngx_conf_t* cf, ngx_command
     });
 }
 
-static char* ngx_http_wa_report_check_msec_min(ngx_conf_t* cf, void* post, void* data) {
-    auto* min = static_cast<ngx_http_wa_report_time_min_t*>(post);
-    if (*static_cast<ngx_msec_t*>(data) >= min->min) {
-        return NGX_CONF_OK;
+static char* ngx_http_wa_report_check_time(ngx_conf_t* cf,
+                                          const ngx_http_wa_report_time_min_t* b,
+                                          ngx_msec_t value) {
+    auto* args = static_cast<ngx_str_t*>(cf->args->elts);
+    if (value < b->min) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: \"%V\" must be at least %s",
+                           &args[0], b->text);
+        return static_cast<char*>(NGX_CONF_ERROR);
     }
-    auto* value = static_cast<ngx_str_t*>(cf->args->elts);
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: \"%V\" must be at least %s", &value[0],
-                       min->text);
-    return static_cast<char*>(NGX_CONF_ERROR);
+    if (b->max != 0 && value > b->max) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: \"%V\" must be at most %s",
+                           &args[0], b->max_text);
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
+    return NGX_CONF_OK;
+}
+
+static char* ngx_http_wa_report_check_msec_min(ngx_conf_t* cf, void* post, void* data) {
+    return ngx_http_wa_report_check_time(cf, static_cast<ngx_http_wa_report_time_min_t*>(post),
+                                         *static_cast<ngx_msec_t*>(data));
 }
 
 static char* ngx_http_wa_report_check_sec_min(ngx_conf_t* cf, void* post, void* data) {
-    auto* min = static_cast<ngx_http_wa_report_time_min_t*>(post);
-    if (*static_cast<time_t*>(data) >= static_cast<time_t>(min->min)) {
-        return NGX_CONF_OK;
-    }
-    auto* value = static_cast<ngx_str_t*>(cf->args->elts);
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: \"%V\" must be at least %s", &value[0],
-                       min->text);
-    return static_cast<char*>(NGX_CONF_ERROR);
+    return ngx_http_wa_report_check_time(cf, static_cast<ngx_http_wa_report_time_min_t*>(post),
+                                         static_cast<ngx_msec_t>(*static_cast<time_t*>(data)));
 }
 
 static ngx_int_t ngx_http_wa_report_init_process(ngx_cycle_t* cycle) {

@@ -5,6 +5,7 @@
 #include "ngx_http_wa_report_handler.hpp"
 #include "ngx_http_wa_report_reminder.hpp"
 
+#include "core/input.hpp"
 #include "core/json.hpp"
 #include "core/jwt.hpp"
 #include "core/schedule.hpp"
@@ -15,22 +16,6 @@
 namespace wa {
 
 namespace {
-
-enum class SchedRoute { start, stop, status, run_now };
-
-struct SchedRouteDef {
-    const char* path;
-    ngx_uint_t method;
-    const char* allow;
-    SchedRoute route;
-};
-
-const SchedRouteDef sched_routes[] = {
-    {"/start", NGX_HTTP_POST, "POST", SchedRoute::start},
-    {"/stop", NGX_HTTP_POST, "POST", SchedRoute::stop},
-    {"/status", NGX_HTTP_GET, "GET", SchedRoute::status},
-    {"/run-now", NGX_HTTP_POST, "POST", SchedRoute::run_now},
-};
 
 const Config& config() {
     return worker()->config;
@@ -268,13 +253,11 @@ ngx_int_t run_now(Ctx* ctx) {
     const Config& c = config();
     Date as_of = c.zone.local_date(static_cast<int64_t>(ngx_time()));
     if (auto d = query_arg(sv(r->args), "date")) {
-        auto parsed = parse_date(*d);
-        if (!parsed) {
-            return send_json(r, http_unprocessable,
-                             validation_errors({FieldError{"query", "date", "invalid date format",
-                                                           "value_error.date", 0}}));
+        auto parsed = parse_query_date(*d, "date");
+        if (!parsed.value) {
+            return send_json(r, http_unprocessable, validation_errors(parsed.errors));
         }
-        as_of = *parsed;
+        as_of = *parsed.value;
     }
     bool dry = false;
     if (auto d = query_arg(sv(r->args), "dry_run")) {
@@ -321,22 +304,23 @@ ngx_int_t ngx_http_wa_report_scheduler_handler(ngx_http_request_t* r) {
         std::string_view base = wa::sv(wa::loc_conf(r)->base);
         std::string_view path = uri.substr(ngx_min(base.size(), uri.size()));
 
-        const wa::SchedRouteDef* def = nullptr;
-        for (const auto& d : wa::sched_routes) {
-            if (path == d.path) {
-                def = &d;
-            }
-        }
+        const wa::SchedulerRouteSpec* def = wa::find_scheduler_route(path);
         if (def == nullptr) {
             return wa::send_json(r, NGX_HTTP_NOT_FOUND, wa::detail_error("Not Found"));
         }
-        if (r->method != def->method) {
+        wa::Method method = wa::method_of(r);
+        if (method != def->method) {
             return wa::send_json_with(r, NGX_HTTP_NOT_ALLOWED, wa::detail_error("Method Not Allowed"),
-                                      "Allow", def->allow);
+                                      "Allow", wa::method_name(def->method));
         }
         ngx_int_t rc = wa::check_auth(r);
         if (rc != NGX_DECLINED) {
             return rc;
+        }
+        // After the token check, so a caller without one learns nothing.
+        std::vector<wa::FieldError> query = wa::query_errors(method, wa::sv(r->args), def->params);
+        if (!query.empty()) {
+            return wa::send_json(r, wa::http_unprocessable, wa::validation_errors(query));
         }
         wa::Ctx* ctx = wa::create_ctx(r);
         if (ctx == nullptr) {
@@ -346,10 +330,10 @@ ngx_int_t ngx_http_wa_report_scheduler_handler(ngx_http_request_t* r) {
             return wa::send_unavailable(r);
         }
         switch (def->route) {
-        case wa::SchedRoute::start: return wa::start(ctx);
-        case wa::SchedRoute::stop: return wa::stop(ctx);
-        case wa::SchedRoute::status: return wa::status(ctx);
-        case wa::SchedRoute::run_now: return wa::run_now(ctx);
+        case wa::SchedulerRoute::Start: return wa::start(ctx);
+        case wa::SchedulerRoute::Stop: return wa::stop(ctx);
+        case wa::SchedulerRoute::Status: return wa::status(ctx);
+        case wa::SchedulerRoute::RunNow: return wa::run_now(ctx);
         }
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     } catch (const std::exception& e) {

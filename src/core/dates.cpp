@@ -150,6 +150,11 @@ std::optional<Date> parse_date(std::string_view s)
     return Date{*y, *m, *d};
 }
 
+bool in_date_range(Date date)
+{
+    return !(date < kFirstDate) && !(kLastDate < date);
+}
+
 std::string format_date(Date date)
 {
     std::string out;

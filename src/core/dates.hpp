@@ -25,6 +25,16 @@ int days_in_month(int y, int m);
 // Strict "YYYY-MM-DD", a real calendar date, year 1..9999.
 std::optional<Date> parse_date(std::string_view s);
 
+// The dates the API accepts. The last one leaves room for what is derived
+// from an input (a run's window of days, a next visit months later), so
+// every date the module stores or shows keeps a 4-digit year; a derived date
+// that would leave the range is refused instead.
+constexpr Date kFirstDate{1900, 1, 1};
+constexpr Date kLastDate{9998, 12, 31};
+
+// kFirstDate <= date <= kLastDate.
+bool in_date_range(Date date);
+
 std::string format_date(Date date);      // "2026-01-05"
 std::string format_date_dmy(Date date);  // "05-01-2026"
 

@@ -230,6 +230,11 @@ private:
         auto date = json_is_string(v) ? parse_date(view(v)) : std::nullopt;
         if (!date) {
             fail(name, "invalid date format", "value_error.date");
+            return date;
+        }
+        if (auto e = date_range_error(*date, "body", name)) {
+            errors_.push_back(std::move(*e));
+            return std::nullopt;
         }
         return date;
     }
@@ -341,6 +346,57 @@ std::string errors_text(const std::vector<FieldError>& errors)
         text.append(e.msg);
     }
     return text;
+}
+
+std::optional<FieldError> date_range_error(Date date, const std::string& where,
+                                           const std::string& field)
+{
+    if (date < kFirstDate) {
+        return FieldError{where, field,
+                          "ensure this value is greater than or equal to " + format_date(kFirstDate),
+                          "value_error.number.not_ge", 0};
+    }
+    if (kLastDate < date) {
+        return FieldError{where, field,
+                          "ensure this value is less than or equal to " + format_date(kLastDate),
+                          "value_error.number.not_le", 0};
+    }
+    return std::nullopt;
+}
+
+Parsed<Date> parse_query_date(std::string_view text, const std::string& name)
+{
+    Parsed<Date> parsed;
+    auto date = parse_date(text);
+    if (!date) {
+        parsed.errors.push_back(FieldError{"query", name, "invalid date format", "value_error.date", 0});
+    } else if (auto e = date_range_error(*date, "query", name)) {
+        parsed.errors.push_back(std::move(*e));
+    } else {
+        parsed.value = *date;
+    }
+    return parsed;
+}
+
+Parsed<Date> next_visit_of(const VehicleInput& vehicle, int interval_months)
+{
+    Parsed<Date> parsed;
+    if (vehicle.next_visit) {
+        parsed.value = *vehicle.next_visit;
+        return parsed;
+    }
+
+    Date next = add_months(vehicle.last_visit, interval_months);
+    if (!in_date_range(next)) {
+        parsed.errors.push_back(FieldError{
+            "body", "last_visit_date",
+            "ensure this value plus " + std::to_string(interval_months)
+                + " months is less than or equal to " + format_date(kLastDate),
+            "value_error.number.not_le", 0});
+        return parsed;
+    }
+    parsed.value = next;
+    return parsed;
 }
 
 }  // namespace wa

@@ -57,4 +57,25 @@ Parsed<ImportLine> parse_import_line(std::string_view line);
 // "phone: value is not a plausible phone number; name: field required"
 std::string errors_text(const std::vector<FieldError>& errors);
 
+// Dates outside kFirstDate..kLastDate get pydantic's errors for a bounded
+// value at where/field ("ensure this value is greater than or equal to
+// 1900-01-01", type value_error.number.not_ge; "... less than or equal to
+// 9998-12-31", value_error.number.not_le); nullopt inside the range. Body
+// dates (last_visit_date, next_visit_date) are checked by parse_vehicle and
+// parse_import_line.
+std::optional<FieldError> date_range_error(Date date, const std::string& where,
+                                           const std::string& field);
+
+// A date query parameter (run-now's ?date=): "YYYY-MM-DD" inside the range.
+// One error at ["query", name]: "invalid date format" (value_error.date) or
+// the range errors above.
+Parsed<Date> parse_query_date(std::string_view text, const std::string& name);
+
+// The next visit a vehicle is stored with: its next_visit_date when given,
+// else last_visit_date plus `interval_months` (1-120), the day clamped to the
+// end of the month. A derived date after kLastDate is one error at
+// ["body","last_visit_date"] ("ensure this value plus N months is less than
+// or equal to 9998-12-31", value_error.number.not_le).
+Parsed<Date> next_visit_of(const VehicleInput& vehicle, int interval_months);
+
 }  // namespace wa

@@ -10,27 +10,37 @@ namespace {
 
 constexpr size_t kMaxParams = 2;
 
+constexpr size_t kMaxQueryErrors = 20;
+
 struct RouteSpec {
     std::string_view pattern;  // "{name}" matches one non-empty segment
     std::initializer_list<Method> methods;
     Route route;
+    std::initializer_list<std::string_view> params;  // the query its POST/PUT/DELETE take
 };
 
 // Order matters and mirrors the old FastAPI router: "/{report_id}" comes
 // before "/reset-frequency", which is why GET /reset-frequency answers 405
 // with "Allow: DELETE" there and here.
 const RouteSpec kRoutes[] = {
-    {"/", {Method::Get}, Route::List},
-    {"/detail", {Method::Get}, Route::Detail},
-    {"/statistics", {Method::Get}, Route::Statistics},
-    {"/record", {Method::Post}, Route::Record},
-    {"/data/import", {Method::Post}, Route::Import},
-    {"/data/customers/{id}", {Method::Get, Method::Put, Method::Delete}, Route::CustomerData},
-    {"/data/vehicles/{id}", {Method::Get, Method::Put, Method::Delete}, Route::VehicleData},
-    {"/customer/{id_customer}", {Method::Get}, Route::Customer},
-    {"/customer/{id_customer}/vehicle/{id_vehicle}", {Method::Get}, Route::CustomerVehicle},
-    {"/{report_id}", {Method::Delete}, Route::DeleteReport},
-    {"/reset-frequency", {Method::Post}, Route::ResetFrequency},
+    {"/", {Method::Get}, Route::List, {}},
+    {"/detail", {Method::Get}, Route::Detail, {}},
+    {"/statistics", {Method::Get}, Route::Statistics, {}},
+    {"/record", {Method::Post}, Route::Record, {}},
+    {"/data/import", {Method::Post}, Route::Import, {}},
+    {"/data/customers/{id}", {Method::Get, Method::Put, Method::Delete}, Route::CustomerData, {}},
+    {"/data/vehicles/{id}", {Method::Get, Method::Put, Method::Delete}, Route::VehicleData, {}},
+    {"/customer/{id_customer}", {Method::Get}, Route::Customer, {}},
+    {"/customer/{id_customer}/vehicle/{id_vehicle}", {Method::Get}, Route::CustomerVehicle, {}},
+    {"/{report_id}", {Method::Delete}, Route::DeleteReport, {}},
+    {"/reset-frequency", {Method::Post}, Route::ResetFrequency, {"id_customer"}},
+};
+
+const SchedulerRouteSpec kSchedulerRoutes[] = {
+    {"/start", Method::Post, SchedulerRoute::Start, {"hour", "minute"}},
+    {"/stop", Method::Post, SchedulerRoute::Stop, {}},
+    {"/status", Method::Get, SchedulerRoute::Status, {}},
+    {"/run-now", Method::Post, SchedulerRoute::RunNow, {"date", "dry_run"}},
 };
 
 struct Param {
@@ -86,19 +96,6 @@ bool allows(const RouteSpec& spec, Method m)
         }
     }
     return false;
-}
-
-const char* method_name(Method m)
-{
-    switch (m) {
-    case Method::Get: return "GET";
-    case Method::Head: return "HEAD";
-    case Method::Post: return "POST";
-    case Method::Put: return "PUT";
-    case Method::Delete: return "DELETE";
-    case Method::Other: break;
-    }
-    return "";
 }
 
 std::string allow_header(const RouteSpec& spec)
@@ -219,7 +216,69 @@ std::string decode_query_component(std::string_view s)
     return out;
 }
 
+// `chosen` is set when a route is chosen, even one whose path ids are bad.
+RouteMatch match_spec(Method m, std::string_view path, const RouteSpec** chosen)
+{
+    const RouteSpec* partial = nullptr;
+
+    for (const RouteSpec& spec : kRoutes) {
+        PathMatch pm = match_pattern(spec.pattern, path);
+        if (!pm.matched) {
+            continue;
+        }
+        if (allows(spec, m)) {
+            *chosen = &spec;
+            return accept(spec, pm);
+        }
+        if (partial == nullptr) {
+            partial = &spec;
+        }
+    }
+
+    if (partial != nullptr) {
+        RouteMatch result;
+        result.route = Route::MethodNotAllowed;
+        result.allow = allow_header(*partial);
+        return result;
+    }
+
+    return redirect_or_not_found(path);
+}
+
+bool mutates(Method m)
+{
+    return m == Method::Post || m == Method::Put || m == Method::Delete;
+}
+
+bool contains(const std::vector<std::string>& names, const std::string& name)
+{
+    for (const std::string& n : names) {
+        if (n == name) {
+            return true;
+        }
+    }
+    return false;
+}
+
+FieldError query_error(std::string name, const char* msg, const char* type)
+{
+    return FieldError{"query", std::move(name), msg, type, 0};
+}
+
 }  // namespace
+
+const char* method_name(Method m)
+{
+    switch (m) {
+    case Method::Get: return "GET";
+    case Method::Head: return "HEAD";
+    case Method::Post: return "POST";
+    case Method::Put: return "PUT";
+    case Method::Delete: return "DELETE";
+    case Method::Other: break;
+    }
+    return "";
+}
 
 Method method_from_name(std::string_view name)
 {
@@ -243,29 +302,73 @@ Method method_from_name(std::string_view name)
 
 RouteMatch match_route(Method m, std::string_view path)
 {
-    const RouteSpec* partial = nullptr;
+    const RouteSpec* chosen = nullptr;
+    return match_spec(m, path, &chosen);
+}
 
-    for (const RouteSpec& spec : kRoutes) {
-        PathMatch pm = match_pattern(spec.pattern, path);
-        if (!pm.matched) {
-            continue;
-        }
-        if (allows(spec, m)) {
-            return accept(spec, pm);
-        }
-        if (partial == nullptr) {
-            partial = &spec;
-        }
-    }
-
-    if (partial != nullptr) {
-        RouteMatch result;
-        result.route = Route::MethodNotAllowed;
-        result.allow = allow_header(*partial);
+RouteMatch match_request(Method m, std::string_view path, std::string_view query)
+{
+    const RouteSpec* chosen = nullptr;
+    RouteMatch result = match_spec(m, path, &chosen);
+    if (chosen == nullptr) {
         return result;
     }
 
-    return redirect_or_not_found(path);
+    std::vector<FieldError> errors = query_errors(m, query, chosen->params);
+    if (!errors.empty()) {
+        result.route = Route::Invalid;
+        result.errors.insert(result.errors.end(), errors.begin(), errors.end());
+    }
+    return result;
+}
+
+std::vector<FieldError> query_errors(Method m, std::string_view query,
+                                     std::initializer_list<std::string_view> allowed)
+{
+    std::vector<FieldError> errors;
+    if (!mutates(m)) {
+        return errors;
+    }
+
+    std::vector<std::string> seen;
+    std::vector<std::string> reported;
+    while (!query.empty() && errors.size() < kMaxQueryErrors) {
+        size_t amp = query.find('&');
+        std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        if (pair.empty()) {
+            continue;
+        }
+
+        std::string name = decode_query_component(pair.substr(0, pair.find('=')));
+        bool known = false;
+        for (std::string_view a : allowed) {
+            known = known || a == name;
+        }
+        bool repeated = contains(seen, name);
+        if (!repeated) {
+            seen.push_back(name);
+        }
+        if (contains(reported, name) || (known && !repeated)) {
+            continue;
+        }
+
+        reported.push_back(name);
+        errors.push_back(known ? query_error(name, "query parameter given more than once",
+                                             "value_error.duplicate")
+                               : query_error(name, "extra fields not permitted", "value_error.extra"));
+    }
+    return errors;
+}
+
+const SchedulerRouteSpec* find_scheduler_route(std::string_view path)
+{
+    for (const SchedulerRouteSpec& spec : kSchedulerRoutes) {
+        if (spec.path == path) {
+            return &spec;
+        }
+    }
+    return nullptr;
 }
 
 std::string uri_escape_path(std::string_view path)

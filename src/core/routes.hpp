@@ -1,5 +1,6 @@
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,9 @@ struct RouteMatch {
 
 Method method_from_name(std::string_view name);
 
+// "GET", "POST", ...; "" for Other.
+const char* method_name(Method m);
+
 // `path` is what follows the location prefix: "/", "/detail", "" for the
 // prefix without its slash. Starlette's rules apply: the first route matching
 // path and method wins; otherwise the first route matching the path alone
@@ -53,6 +57,35 @@ RouteMatch match_route(Method m, std::string_view path);
 // (upper-case hex), so the result holds no space, "?", "#", "%" of its own,
 // nor any control character.
 std::string uri_escape_path(std::string_view path);
+
+// match_route, then the query rule below for the chosen route: a mutating
+// request whose query breaks it is Route::Invalid, its query errors after
+// any path errors. `query` is the raw query string (nginx's $args).
+RouteMatch match_request(Method m, std::string_view path, std::string_view query);
+
+// The query rule of mutating requests (POST, PUT, DELETE): a parameter name
+// not in `allowed`, or an allowed one given more than once, could make the
+// request change more than its caller meant (a misspelt id_customer resets
+// every report), so each is an error at ["query", name]: "extra fields not
+// permitted" (value_error.extra) or "query parameter given more than once"
+// (value_error.duplicate). One error per name, in the order they are found,
+// at most 20. Names are percent-decoded; empty pairs ("a=1&&b=2") are
+// ignored. Reading requests (GET, HEAD) get no errors: they ignore what they
+// do not know.
+std::vector<FieldError> query_errors(Method m, std::string_view query,
+                                     std::initializer_list<std::string_view> allowed);
+
+enum class SchedulerRoute { Start, Stop, Status, RunNow };
+
+struct SchedulerRouteSpec {
+    std::string_view path;  // after the location prefix, e.g. "/run-now"
+    Method method;
+    SchedulerRoute route;
+    std::initializer_list<std::string_view> params;  // the query it takes
+};
+
+// The scheduler API's route for `path`; nullptr when there is none (404).
+const SchedulerRouteSpec* find_scheduler_route(std::string_view path);
 
 // The percent-decoded value of the first `name=` in a query string ("+" is a
 // space); a bare `name` gives "".

@@ -6,6 +6,9 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
+# Under `make test` the makes below would be sub-makes and announce their
+# directory on stdout, which the checks compare.
+unset MAKELEVEL MAKEFLAGS MFLAGS
 BUILD=${1:-build}
 SO=$BUILD/ngx_http_wa_report_module.so
 NGINX=${NGINX:-/usr/sbin/nginx}

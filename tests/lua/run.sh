@@ -26,7 +26,7 @@ trap cleanup EXIT
 
 redis-server --port 0 --unixsocket "$SOCK" --unixsocketperm 700 --save '' \
     --appendonly no --daemonize yes --pidfile "$TMP/redis.pid" --dir "$TMP" \
-    --logfile "$TMP/redis.log" >/dev/null || { echo "redis-server failed to start"; exit 1; }
+    --enable-debug-command local --logfile "$TMP/redis.log" >/dev/null || { echo "redis-server failed to start"; exit 1; }
 for _ in $(seq 50); do
     [ "$(redis-cli -s "$SOCK" ping 2>/dev/null)" = PONG ] && break
     sleep 0.1
@@ -674,6 +674,339 @@ progress r1 w1 $D0 a1 1 1 0 0 0 0 3600 a1 '{}' >/dev/null
 finish w1 "$N2" >/dev/null
 check "status after a run" "$(status | tr ' ' '\n' | tail -n +6 | paste -d= - - | sort | paste -sd' ') $(status | cut -d' ' -f1-5)" \
     "as_of=2026-04-01 cursor_day=$D0 cursor_member=a1 dry=0 dry_run=0 failed=0 finished_at=$N2 id=r1 manual=1 sent=1 skipped=0 started_at=$N1 total=1 unknown=0 1 7 30 87400 :0"
+
+# ===== a report whose frequency is 0 is deleted with exact statistics =====
+# Lua's -0 (negating a frequency of 0) is not an integer to HINCRBY.
+raw flushall >/dev/null
+cput c1 'Budi' '628111' 'Jl. A' "$N1" >/dev/null
+cput c2 'Sari' '628222' 'Jl. C' "$N1" >/dev/null
+vput v1 c1 Avanza 'B 1 AA' 2026-01-01 2026-04-01 20544 "$N1" >/dev/null
+vput v2 c1 Jazz 'B 2 BB' 2026-01-01 2026-04-01 20544 "$N1" >/dev/null
+vput v3 c2 Brio 'B 3 CC' 2026-01-01 2026-04-01 20544 "$N1" >/dev/null
+rec c1 v1 m1 r1 "$N1" >/dev/null
+rec c1 v1 m2 rX "$N1" >/dev/null
+rec c1 v2 m3 r2 "$N1" >/dev/null
+rec c2 v3 m4 r3 "$N1" >/dev/null
+check "customer reset before delete" "$(reset c1 "$N2" -inf 10)" ":2 2 :0"
+check "stats with two reports at 0" "$(stats)" ":3 :1 :0 :2 :1 :1"
+check "delete a report reset to 0" "$(rdel r1)" ":1"
+check "stats after deleting a report at 0" "$(stats)" ":2 :1 :0 :1 :1 :1"
+check "report at 0 gone from every index" \
+    "$(cmd exists "$T:report:c1:v1") $(cmd zrange "$T:customer:c1:reports" 0 -1) $(cmd hexists "$T:report-ids" r1)" ":0 v2 :0"
+consistent "delete at 0"
+check "full reset before delete" "$(reset '' "$N3" -inf 10)" ":2 3 :0"
+check "delete the other report at 0" "$(rdel r3)" ":1"
+check "delete the last report at 0" "$(rdel r2)" ":1"
+check "no statistics left" "$(stats) $(cmd exists "$T:stats:freq")" ":0 :0 :0"
+consistent "delete all at 0"
+
+# ===== every script's error paths write nothing =====
+# Each refused call must leave the data set as it was (DEBUG DIGEST), and
+# once the fault is mended the statistics still equal a full recount.
+raw flushall >/dev/null
+cput c1 'Budi' '628111' 'Jl. A' "$N1" >/dev/null
+cput c2 'Sari' '628222' 'Jl. C' "$N1" >/dev/null
+cput c3 'Rina' '628333' 'Jl. D' "$N1" >/dev/null
+vput v1 c1 Avanza 'B 1 AA' 2026-01-01 2026-04-01 20544 "$N1" >/dev/null
+vput v2 c1 Jazz 'B 2 BB' 2026-01-02 2026-04-02 20545 "$N1" >/dev/null
+vput v3 c2 Brio 'B 3 CC' 2026-01-01 2026-04-01 20544 "$N1" >/dev/null
+vput v4 c2 Ayla 'B 4 DD' 2026-01-03 2026-04-03 20546 "$N1" >/dev/null
+rec c1 v1 m1 r1 "$N1" >/dev/null
+rec c1 v1 m2 rX "$N1" >/dev/null
+reset c1 "$N1" -inf 10 >/dev/null
+rec c2 v3 m3 r2 "$N1" >/dev/null
+for i in 4 5 6; do rec c1 v2 "m$i" r3 "$N1" >/dev/null; done
+raw set "$L" w1 px 600000 >/dev/null
+rbegin w1 r1 2026-04-01 0 0 "$N1" '' 600000 >/dev/null
+progress r1 w1 20544 v1 1 1 0 0 0 0 3600 v1 '{}' >/dev/null
+raw hset "$T:attempt:v1" cycle 2026-04-01 run r1 started_at "$N1" >/dev/null
+check "error-path fixture" "$(stats) $(counts)" ":3 :4 :0 :1 :1 :1 :3 :1 3 4"
+
+# Customers and vehicles in T:stats equal the hashes there are.
+recount_counts() {
+    local c v
+    c=$(raw --scan --pattern "$T:customer:*" | grep -cvE ':(vehicles|reports)$')
+    v=$(raw --scan --pattern "$T:vehicle:*" | grep -c .)
+    echo "$c $v"
+}
+settled() { # label
+    consistent "$1"
+    check "$1: customers and vehicles = recount" "$(counts)" "$(recount_counts)"
+}
+# refused label error-prefix command...: the call fails and writes nothing.
+refused() {
+    local label=$1 want=$2 before got
+    shift 2
+    before=$(raw debug digest)
+    got=$("$@")
+    checkp "$label" "$got" "$want"
+    check "$label: nothing written" "$(raw debug digest)" "$before"
+}
+# A key replaced by a value of another type (a string, or a hash for
+# string keys) until mend_type puts it back.
+break_type() { # key [hash]
+    [ "$(raw exists "$1")" = 1 ] && raw rename "$1" "bak:$1" >/dev/null
+    if [ "${2:-}" = hash ]; then raw hset "$1" corrupt 1 >/dev/null; else raw set "$1" corrupt >/dev/null; fi
+}
+mend_type() {
+    raw del "$1" >/dev/null
+    [ "$(raw exists "bak:$1")" = 1 ] && raw rename "bak:$1" "$1" >/dev/null
+    return 0
+}
+# A hash field set to a value ("" removes it) until mend_field.
+break_field() { # key field value
+    BROKEN=("$1" "$2" "$(raw hexists "$1" "$2")" "$(raw hget "$1" "$2")")
+    if [ -z "$3" ]; then raw hdel "$1" "$2" >/dev/null; else raw hset "$1" "$2" "$3" >/dev/null; fi
+}
+mend_field() {
+    if [ "${BROKEN[2]}" = 1 ]; then raw hset "${BROKEN[0]}" "${BROKEN[1]}" "${BROKEN[3]}" >/dev/null
+    else raw hdel "${BROKEN[0]}" "${BROKEN[1]}" >/dev/null; fi
+}
+ST=$T:stats
+FQ=$T:stats:freq
+
+# customer_put
+refused "customer_put missing now" "ERR customer_put: missing arguments" \
+    ev customer_put "$T:customer:c9" "$ST" , c9 N 628 A
+break_type "$ST"
+refused "customer_put, T:stats a string" "ERR customer_put: a key holds another type" cput c9 N 628999 A "$N2"
+mend_type "$ST"
+break_field "$ST" customers x
+refused "customer_put, customers not an integer" "ERR customer_put: customers is not an integer" cput c9 N 628999 A "$N2"
+mend_field
+break_type "$T:customer:c9"
+refused "customer_put, customer a string" "ERR customer_put: a key holds another type" cput c9 N 628999 A "$N2"
+mend_type "$T:customer:c9"
+settled "customer_put errors"
+
+# customer_delete
+break_field "$ST" customers 1.5
+refused "customer_delete, customers not an integer" "ERR customer_delete: customers is not an integer" cdel c3
+mend_field
+break_type "$T:customer:c3:vehicles" hash
+refused "customer_delete, vehicle set a hash" "ERR customer_delete: a key holds another type" cdel c3
+mend_type "$T:customer:c3:vehicles"
+break_type "$ST"
+refused "customer_delete, T:stats a string" "ERR customer_delete: a key holds another type" cdel c3
+mend_type "$ST"
+settled "customer_delete errors"
+
+# vehicle_put
+refused "vehicle_put missing now" "ERR vehicle_put: missing arguments" \
+    ev vehicle_put "$T:vehicle:v9" "$T:customer:c1" "$T:customer:c1:vehicles" "$T:due:20600" "$ST" , \
+    "$T" v9 c1 M N 2026-01-01 2026-06-01 20600
+break_type "$ST"
+refused "vehicle_put create, T:stats a string" "ERR vehicle_put: a key holds another type" \
+    vput v9 c1 M 'B 9' 2026-01-01 2026-06-01 20600 "$N2"
+mend_type "$ST"
+break_field "$ST" vehicles abc
+refused "vehicle_put create, vehicles not an integer" "ERR vehicle_put: vehicles is not an integer" \
+    vput v9 c1 M 'B 9' 2026-01-01 2026-06-01 20600 "$N2"
+mend_field
+break_type "$T:due:20600"
+refused "vehicle_put, new due set a string" "ERR vehicle_put: a key holds another type" \
+    vput v9 c1 M 'B 9' 2026-01-01 2026-06-01 20600 "$N2"
+mend_type "$T:due:20600"
+break_type "$T:due:20544"
+refused "vehicle_put moving days, old due set a string" "ERR vehicle_put: a key holds another type" \
+    vput v1 c2 Avanza 'B 1 AA' 2026-01-01 2026-04-03 20546 "$N2"
+mend_type "$T:due:20544"
+break_type "$T:customer:c1:vehicles"
+refused "vehicle_put moving customers, old set a string" "ERR vehicle_put: a key holds another type" \
+    vput v1 c2 Avanza 'B 1 AA' 2026-01-01 2026-04-01 20544 "$N2"
+mend_type "$T:customer:c1:vehicles"
+break_type "$T:customer:c2:vehicles"
+refused "vehicle_put, customer's vehicle set a string" "ERR vehicle_put: a key holds another type" \
+    vput v2 c2 Jazz 'B 2 BB' 2026-01-02 2026-04-02 20545 "$N2"
+mend_type "$T:customer:c2:vehicles"
+settled "vehicle_put errors"
+
+# vehicle_delete
+refused "vehicle_delete missing tag" "ERR vehicle_delete: missing tag" ev vehicle_delete "$T:vehicle:v2" "$ST"
+break_type "$T:due:20545"
+refused "vehicle_delete, due set a string" "ERR vehicle_delete: a key holds another type" vdel v2
+mend_type "$T:due:20545"
+break_type "$T:customer:c1:vehicles" hash
+refused "vehicle_delete, vehicle set a hash" "ERR vehicle_delete: a key holds another type" vdel v2
+mend_type "$T:customer:c1:vehicles"
+break_field "$ST" vehicles 2.0
+refused "vehicle_delete, vehicles not an integer" "ERR vehicle_delete: vehicles is not an integer" vdel v2
+mend_field
+settled "vehicle_delete errors"
+
+# record
+refused "record ttl 1.5" "ERR record: bad mark ttl" rec c2 v4 m10 r10 "$N2" 1.5
+refused "record ttl 1e3" "ERR record: bad mark ttl" rec c2 v4 m10 r10 "$N2" 1e3
+refused "record empty now" "ERR record: missing arguments" rec c2 v4 m10 r10 "" 3600
+break_type "$T:reports"
+refused "record create, T:reports a string" "ERR record: KEYS[2] holds another type" rec c2 v4 m10 r10 "$N2"
+mend_type "$T:reports"
+break_type "$T:report-ids"
+refused "record create, T:report-ids a string" "ERR record: KEYS[3] holds another type" rec c2 v4 m10 r10 "$N2"
+mend_type "$T:report-ids"
+break_type "$T:customer:c2:reports"
+refused "record create, customer index a string" "ERR record: KEYS[4] holds another type" rec c2 v4 m10 r10 "$N2"
+mend_type "$T:customer:c2:reports"
+raw set "$T:seq" x >/dev/null
+refused "record create, seq not an integer" "ERR record: a counter is not an integer" rec c2 v4 m10 r10 "$N2"
+raw set "$T:seq" 3 >/dev/null
+break_field "$ST" reports 3.0
+refused "record create, reports not an integer" "ERR record: a counter is not an integer" rec c2 v4 m10 r10 "$N2"
+mend_field
+break_field "$FQ" 1 one
+refused "record create, frequency 1 count not an integer" "ERR record: a counter is not an integer" rec c2 v4 m10 r10 "$N2"
+mend_field
+break_field "$FQ" 3 x
+refused "record update, count of the old frequency not an integer" "ERR record: a counter is not an integer" \
+    rec c1 v2 m10 r10 "$N2"
+mend_field
+break_field "$FQ" 4 1e1
+refused "record update, count of the new frequency not an integer" "ERR record: a counter is not an integer" \
+    rec c1 v2 m10 r10 "$N2"
+mend_field
+break_field "$T:report:c2:v3" frequency abc
+refused "record update, frequency not an integer" "ERR record: a counter is not an integer" rec c2 v3 m10 r10 "$N2"
+mend_field
+break_field "$ST" messages 99999999999999999999
+refused "record update, messages too large" "ERR record: a counter is not an integer" rec c2 v3 m10 r10 "$N2"
+mend_field
+break_field "$T:report:c2:v3" id ""
+refused "record update, report without an id" "ERR record: report without an id" rec c2 v3 m10 r10 "$N2"
+mend_field
+break_type "$T:deliveries"
+refused "reminder record, deliveries a string" "ERR record: KEYS[12] holds another type" \
+    recr c1 v1 m10 r10 "$N2" 2026-04-01 2026-03-30 cloud r1 wamid.10
+mend_type "$T:deliveries"
+break_type "$T:report:c1:v1"
+refused "reminder record, duplicate with the report a string" "ERR record: KEYS[1] holds another type" \
+    recr c1 v1 m1 r10 "$N2" 2026-04-01 2026-03-30 cloud r1 wamid.10
+mend_type "$T:report:c1:v1"
+check "record errors keep the attempt" "$(cmd exists "$T:attempt:v1")" ":1"
+settled "record errors"
+
+# report_delete
+refused "report_delete missing id" "ERR report_delete: missing arguments" \
+    ev report_delete "$T:report-ids" "$T:reports" "$ST" "$FQ" , "$T"
+break_field "$FQ" 1 x
+refused "report_delete, count of its frequency not an integer" "ERR report_delete: a statistics counter is not an integer" rdel r2
+mend_field
+break_field "$ST" messages -0
+refused "report_delete, messages -0" "ERR report_delete: a statistics counter is not an integer" rdel r2
+mend_field
+break_field "$T:report:c2:v3" frequency 2.5
+refused "report_delete, frequency 2.5" "ERR report_delete: frequency is not an integer" rdel r2
+mend_field
+break_type "$T:customer:c2:reports"
+refused "report_delete, customer index a string" "ERR report_delete: customer index is not a zset" rdel r2
+mend_type "$T:customer:c2:reports"
+break_type "$T:reports"
+refused "report_delete, T:reports a string" "ERR report_delete: a key holds another type" rdel r2
+mend_type "$T:reports"
+break_type "$T:report:c2:v3"
+refused "report_delete, report a string" "ERR report_delete: report is not a hash" rdel r2
+mend_type "$T:report:c2:v3"
+settled "report_delete errors"
+
+# reset
+break_type "$T:report:c1:v2"
+refused "reset, second report of the chunk a string" "ERR reset: a report is not a hash" reset c1 "$N4" -inf 10
+mend_type "$T:report:c1:v2"
+break_field "$T:report:c1:v2" frequency 1e3
+refused "reset, second frequency 1e3" "ERR reset: a frequency is not an integer" reset c1 "$N4" -inf 10
+mend_field
+break_field "$FQ" 3 x
+refused "reset, count of a frequency not an integer" "ERR reset: a statistics counter is not an integer" reset '' "$N4" -inf 10
+mend_field
+break_field "$FQ" 0 zero
+refused "reset, count of 0 not an integer" "ERR reset: a statistics counter is not an integer" reset '' "$N4" -inf 10
+mend_field
+break_field "$ST" messages 4.0
+refused "reset, messages not an integer" "ERR reset: a statistics counter is not an integer" reset '' "$N4" -inf 10
+mend_field
+refused "reset missing customer argument" "ERR reset: missing arguments" \
+    ev reset "$T:reports" "$ST" "$FQ" , "$T" "$N4" -inf 10
+refused "reset limit 1.5" "ERR reset: bad limit" reset '' "$N4" -inf 1.5
+settled "reset errors"
+
+# attempt_begin, attempt_fail
+refused "attempt_begin ttl 1e300" "ERR attempt_begin: bad ttl" abegin v2 w1 r1 2026-04-02 "$N2" 1e300 once 2026-03-31
+refused "attempt_begin ttl 0x10" "ERR attempt_begin: bad ttl" abegin v2 w1 r1 2026-04-02 "$N2" 0x10 once 2026-03-31
+break_type "$T:vehicle:v2"
+refused "attempt_begin, vehicle a string" "WRONGTYPE" abegin v2 w1 r1 2026-04-02 "$N2" 60 once 2026-03-31
+mend_type "$T:vehicle:v2"
+break_type "$ST"
+refused "attempt_fail, T:stats a string" "ERR attempt_fail: a key holds another type" afail v1 c1 boom 500 "$N2" 0
+mend_type "$ST"
+break_field "$ST" failures many
+refused "attempt_fail, failures not an integer" "ERR attempt_fail: failures is not an integer" afail v1 c1 boom 500 "$N2" 0
+mend_field
+break_type "$T:report:c1:v1"
+refused "attempt_fail, report a string" "ERR attempt_fail: a key holds another type" afail v1 c1 boom 500 "$N2" 1
+mend_type "$T:report:c1:v1"
+refused "attempt_fail missing arguments" "ERR attempt_fail: missing arguments" afail v1 c1 boom
+check "attempt kept after refused attempt_fail" "$(cmd exists "$T:attempt:v1")" ":1"
+settled "attempt errors"
+
+# lease_renew, run_begin, run_progress, run_finish, tick
+refused "lease_renew ms 1e300" "ERR lease_renew: bad lease ms" renew w1 1e300
+break_type "$L" hash
+refused "lease_renew, lease a hash" "WRONGTYPE" renew w1 9000
+mend_type "$L"
+refused "run_begin ms 1e300" "ERR run_begin: bad lease ms" rbegin w1 r9 2026-04-01 0 0 "$N2" '' 1e300
+raw rename "$C" "bak:$C" >/dev/null
+raw rename "$L" "bak:$L" >/dev/null
+break_type "$S"
+refused "run_begin, schedule a string" "ERR run_begin: a key holds another type" rbegin w1 r9 2026-04-01 0 0 "$N2" 5000 5000
+mend_type "$S"
+raw rename "bak:$C" "$C" >/dev/null
+raw rename "bak:$L" "$L" >/dev/null
+refused "run_progress counter -0" "ERR run_progress: bad counter" progress r1 w1 20545 v2 -0 0 0 0 0 0 3600
+refused "run_progress counter 01" "ERR run_progress: bad counter" progress r1 w1 20545 v2 01 0 0 0 0 0 3600
+refused "run_progress ttl 1e300" "ERR run_progress: bad ttl" progress r1 w1 20545 v2 1 0 0 1 0 0 1e300 v2 '{}'
+break_field "$C" skipped x
+refused "run_progress, run counter not an integer" "ERR run_progress: a run counter is not an integer" \
+    progress r1 w1 20545 v2 1 0 0 1 0 0 3600 v2 '{}'
+mend_field
+break_type "$T:run:r1:details"
+refused "run_progress, details a string" "ERR run_progress: a key holds another type" \
+    progress r1 w1 20545 v2 1 0 0 1 0 0 3600 v2 '{}'
+mend_type "$T:run:r1:details"
+break_type "$T:run:r1:done"
+refused "run_progress, done set a string" "ERR run_progress: a key holds another type" \
+    progress r1 w1 20545 v2 1 0 0 1 0 0 3600 v2 '{}'
+mend_type "$T:run:r1:done"
+break_type "$C"
+refused "run_finish, run a string" "WRONGTYPE" finish w1 "$N2"
+mend_type "$C"
+refused "run_finish missing finished_at" "ERR run_finish: bad finished_at" finish w1
+refused "tick lease ms 1e300" "ERR tick: bad lease ms" tick 1000 w2 1e300 1 7 30 1000
+refused "tick hour 7.0" "ERR tick: bad default schedule" tick 1000 w2 5000 1 7.0 30 1000
+refused "tick next_run 1e9" "ERR tick: bad default schedule" tick 1000 w2 5000 1 7 30 1e9
+break_type "$S"
+refused "tick, schedule a string" "ERR tick: a key holds another type" tick 1000 w2 5000 1 7 30 1000
+mend_type "$S"
+settled "run errors"
+
+# read-only scripts refuse without writing either
+refused "due_batch limit 1.5" "ERR due_batch: bad limit" batch w1 20544 20546 '' '' 1.5 r1
+refused "due_batch day 2e4" "ERR due_batch: bad window" batch w1 2e4 20546 '' '' 10 r1
+break_type "$T:due:20545"
+refused "due_batch, due set a string" "WRONGTYPE" batch w1 20544 20546 '' '' 10 r1
+mend_type "$T:due:20545"
+refused "page limit 1e3" "ERR page: bad limit" page '' list -inf 1e3
+break_type "$T:reports"
+refused "page, T:reports a string" "WRONGTYPE" page '' list -inf 10
+refused "reset, T:reports a string" "ERR reset: a key holds another type" reset '' "$N4" -inf 10
+mend_type "$T:reports"
+break_type "$FQ"
+refused "stats, T:stats:freq a string" "WRONGTYPE" stats
+mend_type "$FQ"
+break_type "$LAST"
+refused "status, run:last a string" "WRONGTYPE" status
+refused "run_summary, run:last a string" "WRONGTYPE" ev run_summary "$ST" "$LAST"
+mend_type "$LAST"
+settled "read-only errors"
+check "error paths leave the fixture's statistics" "$(stats) $(counts)" ":3 :4 :0 :1 :1 :1 :3 :1 3 4"
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
