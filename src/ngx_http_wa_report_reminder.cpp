@@ -373,7 +373,7 @@ void Run::classify(redisReply** row) {
     item->fields.vehicle_model = reply_str(row[2]);
     item->fields.service_phone = rc().service_phone;
     item->fields.next_visit = *next_date;
-    item->text = rc().message->render(item->fields);
+    item->text = message_text(*rc().message, item->fields);
     d.message = item->text;
 
     if (dry_) {
@@ -491,7 +491,7 @@ void Run::send(Item* item) {
     const ReminderConfig& c = rc();
     OutboundRequest req = c.provider == Provider::cloud_api
         ? cloud_api_request(c.url, c.key, item->phone, c.cloud,
-                            template_parameters(*c.message, item->fields))
+                            cloud_parameters(*c.message, item->fields))
         : starsender_request(c.url, c.key, item->phone, item->text);
     if (!rem_.http().post(req, on_sent, item)) {
         item->result = SendResult{};

@@ -81,14 +81,24 @@ std::string cloud_error_text(int code) {
       return "Unable to deliver the message. This recipient has chosen to stop receiving "
              "marketing messages on WhatsApp from your business";
     case 131056: return "(Business Account, Consumer Account) pair rate limit hit";
+    case 132018: return "(#132018) There was an issue with the parameters in your template.";
     default: return "Error";
   }
 }
 
-std::string cloud_error_body(int code) {
-  return "{\"error\":{\"message\":" + json_quote(cloud_error_text(code)) +
-         ",\"type\":\"OAuthException\",\"code\":" + std::to_string(code) +
-         ",\"fbtrace_id\":\"x\"}}";
+// Meta's words for the parameter text it refuses (error 132018).
+const char* const kParamTextRule =
+    "param text can't have new-line/tab characters or more than 4 consecutive spaces";
+const char* const kParamTextEmpty = "Parameter 'text' is mandatory for component parameter type 'text'";
+
+std::string cloud_error_body(int code, const std::string& details = "") {
+  std::string body = "{\"error\":{\"message\":" + json_quote(cloud_error_text(code)) +
+                     ",\"type\":\"OAuthException\",\"code\":" + std::to_string(code);
+  if (!details.empty()) {
+    body += ",\"error_data\":{\"messaging_product\":\"whatsapp\",\"details\":" +
+            json_quote(details) + "}";
+  }
+  return body + ",\"fbtrace_id\":\"x\"}}";
 }
 
 bool all_digits(const std::string& text) {
@@ -134,6 +144,12 @@ std::string check_starsender(GatewayRequest* request, const std::string& key) {
     problems += "\"to\" is not an international number without +: \"" + request->to + "\"; ";
   }
   if (request->text.empty()) problems += "empty \"body\"; ";
+  for (unsigned char c : request->text) {
+    if ((c < 0x20 && c != '\n') || c == 0x7f) {
+      problems += "\"body\" has control characters; ";
+      break;
+    }
+  }
   return problems;
 }
 
@@ -188,6 +204,14 @@ std::string check_cloud(GatewayRequest* request, const std::string& token) {
     problems += "\"to\" is not an international number without +: \"" + request->to + "\"; ";
   }
   if (request->template_name.empty()) problems += "no template name; ";
+  for (const std::string& text : request->parameters) {
+    if (text.find_first_of("\n\t") != std::string::npos ||
+        text.find("     ") != std::string::npos) {
+      problems += std::string(kParamTextRule) + ": " + json_quote(text) + "; ";
+    } else if (text.empty()) {
+      problems += std::string(kParamTextEmpty) + "; ";
+    }
+  }
   return problems;
 }
 
@@ -715,7 +739,15 @@ void TestGateway::serve(Connection* connection) {
                (auth ? "Unauthorized" : "Invalid request") + "\"}";
       } else if (api == "cloud_api") {
         status = auth ? 401 : 400;
-        body = cloud_error_body(auth ? 190 : 100);
+        if (auth) {
+          body = cloud_error_body(190);
+        } else if (problem.find(kParamTextRule) != std::string::npos) {
+          body = cloud_error_body(132018, kParamTextRule);
+        } else if (problem.find(kParamTextEmpty) != std::string::npos) {
+          body = cloud_error_body(100, kParamTextEmpty);
+        } else {
+          body = cloud_error_body(100);
+        }
       } else {
         status = 404;
         body = "{\"detail\":\"Not Found\"}";

@@ -18,6 +18,10 @@
 // Every request is checked against the provider's format (exact JSON member
 // order, headers, credentials); a request that is not what the provider
 // expects is answered 400/401/404, never accepted, and its `problem` says why.
+// Parameter text is checked as Meta does: a body parameter with a new-line or
+// tab character or more than 4 consecutive spaces is refused with error
+// 132018, an empty one with error 100. A StarSender text with a control
+// character other than new-line is refused as an invalid request.
 //
 // Behaviour is scriptable per test, as text:
 //   "accept"                       the provider's success answer
