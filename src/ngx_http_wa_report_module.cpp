@@ -286,6 +286,13 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       offsetof(ngx_http_wa_report_main_conf_t, gateway_retries),
       &ngx_http_wa_report_retries_bounds },
 
+    { ngx_string("wa_report_gateway_retry_after_max"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_wa_report_main_conf_t, gateway_retry_after_max),
+      NULL },
+
       ngx_null_command
 };
 
@@ -403,12 +410,20 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     ngx_conf_init_value(mcf->gateway_concurrency, 16);
     ngx_conf_init_value(mcf->gateway_rate, 20);
     ngx_conf_init_value(mcf->gateway_retries, 3);
+    ngx_conf_init_msec_value(mcf->gateway_retry_after_max, 30000);
 
     if (mcf->tick < 10 || mcf->run_lease < 1000 || mcf->gateway_timeout == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "wa_report: \"wa_report_tick\" must be at least 10ms, "
                            "\"wa_report_run_lease\" at least 1s, "
                            "\"wa_report_gateway_timeout\" more than 0");
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
+    // A run waits this long at most for one answer's Retry-After; a day is
+    // already more than a daily run can afford.
+    if (mcf->gateway_retry_after_max > 86400000) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "wa_report: \"wa_report_gateway_retry_after_max\" must be at most 1d");
         return static_cast<char*>(NGX_CONF_ERROR);
     }
 
@@ -426,6 +441,7 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     rc.concurrency = static_cast<size_t>(mcf->gateway_concurrency);
     rc.rate = static_cast<size_t>(mcf->gateway_rate);
     rc.retries = static_cast<int>(mcf->gateway_retries);
+    rc.retry_after_max = mcf->gateway_retry_after_max;
 
     std::string error;
     std::string text = mcf->message_template.data ? str(mcf->message_template) : default_template;
@@ -536,6 +552,7 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
     mcf->gateway_concurrency = NGX_CONF_UNSET;
     mcf->gateway_rate = NGX_CONF_UNSET;
     mcf->gateway_retries = NGX_CONF_UNSET;
+    mcf->gateway_retry_after_max = NGX_CONF_UNSET_MSEC;
     return mcf;
 }
 

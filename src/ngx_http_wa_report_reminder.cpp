@@ -20,6 +20,7 @@
 
 #include "core/json.hpp"
 #include "core/phone.hpp"
+#include "core/retry.hpp"
 #include "core/uuid.hpp"
 
 #include <algorithm>
@@ -110,8 +111,9 @@ private:
     void begin(Item* item);
     void send(Item* item);
     void record(Item* item);
-    void fail(Item* item, bool opted_out);
+    void fail(Item* item, bool opted_out, std::string reason);
     void retry_later(Item* item, int64_t delay_ms, bool pause_all);
+    RetryPolicy retry_policy() const;
     void item_done(Item* item);
     void flush(bool last);
     void finish();
@@ -227,9 +229,20 @@ void Run::done_one() {
     }
 }
 
+// Longer than one message can take (every attempt timing out, every wait
+// between them as long as allowed), so only a run that makes no progress at
+// all is taken for stalled.
 void Run::arm_hold() {
-    ngx_msec_t hold = rc().timeout * static_cast<ngx_msec_t>(rc().retries + 2) + 60000;
+    ngx_msec_t hold = (rc().timeout + rc().retry_after_max)
+            * static_cast<ngx_msec_t>(rc().retries + 2) + 60000;
     ngx_add_timer(&hold_ev_, hold);
+}
+
+RetryPolicy Run::retry_policy() const {
+    RetryPolicy p;
+    p.retries = rc().retries;
+    p.wait_max_ms = static_cast<int64_t>(rc().retry_after_max);
+    return p;
 }
 
 void Run::start(std::string cursor_day, std::string cursor_member) {
@@ -496,7 +509,7 @@ void Run::send(Item* item) {
     if (!rem_.http().post(req, on_sent, item)) {
         item->result = SendResult{};
         item->result.detail = "cannot start the gateway request";
-        fail(item, false);
+        fail(item, false, item->result.detail);
         return;
     }
     outstanding_++;
@@ -520,27 +533,24 @@ void Run::on_sent(const HttpResponse& response, void* data) {
     }
     item->result = res;
 
-    switch (res.outcome) {
-    case Outcome::accepted:
+    RetryDecision next = decide_after_send(res, item->attempt, run->retry_policy(),
+                                           run->rem_.worker().rng());
+    switch (next.step) {
+    case NextStep::record:
         run->record(item);
         break;
-    case Outcome::retry:
-    case Outcome::rate_limited:
-    case Outcome::recipient_rate_limited:
-        if (item->attempt < c.retries && !run->ended_) {
-            int64_t delay = res.retry_after_ms >= 0
-                ? res.retry_after_ms
-                : backoff_ms(item->attempt, run->rem_.worker().rng());
-            run->retry_later(item, delay, res.outcome == Outcome::rate_limited);
+    case NextStep::retry:
+        if (run->ended_) {
+            run->fail(item, false, next.reason.empty() ? res.detail : next.reason);
         } else {
-            run->fail(item, false);
+            run->retry_later(item, next.delay_ms, next.pause_all);
         }
         break;
-    case Outcome::opted_out:
-        run->fail(item, true);
+    case NextStep::opt_out:
+        run->fail(item, true, next.reason);
         break;
-    default:
-        run->fail(item, false);
+    case NextStep::fail:
+        run->fail(item, false, next.reason);
         break;
     }
     run->done_one();
@@ -618,15 +628,15 @@ void Run::on_recorded(redisReply* reply, void* data) {
     run->done_one();
 }
 
-void Run::fail(Item* item, bool opted_out) {
+void Run::fail(Item* item, bool opted_out, std::string reason) {
     const Keys& k = keys();
     const SendResult& res = item->result;
     item->detail.api_response = res.detail;
-    item->detail.reason = opted_out ? "customer menghentikan pesan seperti ini" : res.detail;
+    item->detail.reason = opted_out ? "customer menghentikan pesan seperti ini" : reason;
     item->call = script(Script::attempt_fail,
                         {k.attempt(item->vehicle), k.report(item->customer, item->vehicle),
                          k.vehicle(item->vehicle), k.stats()},
-                        {res.detail, std::to_string(res.error_code), now_local(),
+                        {reason, std::to_string(res.error_code), now_local(),
                          opted_out ? "1" : "0"},
                         on_failed, item);
     if (item->call == nullptr) {
@@ -864,7 +874,7 @@ void Run::end(bool ok, const char* why) {
     for (Item* item : waiting) {
         if (item->begun && !item->done) {
             item->result.detail = "run stopped before a retry: " + item->result.detail;
-            fail(item, false);
+            fail(item, false, item->result.detail);
         }
     }
     notify(ok);

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <sstream>
 
 namespace wa::itest {
@@ -99,6 +100,16 @@ std::string cloud_error_body(int code, const std::string& details = "") {
             json_quote(details) + "}";
   }
   return body + ",\"fbtrace_id\":\"x\"}}";
+}
+
+// "Sun, 06 Nov 1994 08:49:37 GMT" for now + seconds.
+std::string http_date_in(long long seconds) {
+  time_t t = std::time(nullptr) + static_cast<time_t>(seconds);
+  tm parts{};
+  gmtime_r(&t, &parts);
+  char buf[64];
+  std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &parts);
+  return buf;
 }
 
 bool all_digits(const std::string& text) {
@@ -249,8 +260,10 @@ std::optional<GatewayBehaviour> GatewayBehaviour::parse(const std::string& text,
   }
   auto retry_after = [&](size_t at) -> bool {
     if (at == words.size()) return true;
-    if (lower(words[at]) != "retry-after:" || at + 2 != words.size()) return false;
-    b.retry_after = words[at + 1];
+    if (lower(words[at]) != "retry-after:" || at + 1 >= words.size()) return false;
+    for (size_t k = at + 1; k < words.size(); ++k) {
+      b.retry_after += (k > at + 1 ? " " : "") + words[k];
+    }
     return true;
   };
   const std::string& verb = words[i];
@@ -258,6 +271,8 @@ std::optional<GatewayBehaviour> GatewayBehaviour::parse(const std::string& text,
     b.kind = Kind::accept;
   } else if (verb == "hang" && i + 1 == words.size()) {
     b.kind = Kind::hang;
+  } else if (verb == "trickle" && i + 1 == words.size()) {
+    b.kind = Kind::trickle;
   } else if (verb == "refuse") {
     b.kind = Kind::refuse;
     for (size_t k = i + 1; k < words.size(); ++k) b.message += (k > i + 1 ? " " : "") + words[k];
@@ -286,6 +301,7 @@ std::string GatewayBehaviour::describe() const {
   switch (kind) {
     case Kind::accept: text += "accept"; break;
     case Kind::hang: text += "hang"; break;
+    case Kind::trickle: text += "trickle"; break;
     case Kind::refuse: text += "refuse" + (message.empty() ? "" : " " + message); break;
     case Kind::status: text += "status " + std::to_string(status); break;
     case Kind::cloud_error:
@@ -771,8 +787,22 @@ void TestGateway::serve(Connection* connection) {
         finish(index, 0, "", false, "", false);
         return;
       }
+      if (behaviour.kind == GatewayBehaviour::Kind::trickle) {
+        // Always something on the wire, never the end of the answer.
+        bool written = send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                    "Content-Length: 1000000\r\n\r\n{");
+        while (written && !stopping_ && generation_ == generation) {
+          std::this_thread::sleep_for(Millis(100));
+          written = send_all(fd, " ");
+        }
+        finish(index, 0, "", false, "", false);
+        return;
+      }
       if (!behaviour.retry_after.empty()) {
-        extra_headers += "Retry-After: " + behaviour.retry_after + "\r\n";
+        const std::string& v = behaviour.retry_after;
+        extra_headers += "Retry-After: " +
+                         (v.rfind("date+", 0) == 0 ? http_date_in(std::atoll(v.c_str() + 5)) : v) +
+                         "\r\n";
       }
       switch (behaviour.kind) {
         case GatewayBehaviour::Kind::accept: {
@@ -818,6 +848,7 @@ void TestGateway::serve(Connection* connection) {
           body = cloud_error_body(behaviour.code);
           break;
         case GatewayBehaviour::Kind::hang:
+        case GatewayBehaviour::Kind::trickle:
           break;
       }
     }

@@ -32,6 +32,10 @@
 //                                  Cloud API error object (HTTP 400 unless given)
 //   "hang"                         never answers; the connection stays open until
 //                                  the client gives up (or reset()/stop())
+//   "trickle"                      answers 200 with a large Content-Length, then one
+//                                  body byte every 100 ms until the client gives up
+// Retry-After: <v> takes the rest of the line as the header's value; the value
+// "date+<n>" is written as the IMF-fixdate n seconds after the answer.
 //   "delay <ms>ms then <behaviour>" waits, then behaves (the wait does not notice
 //                                  a client that left: a real gateway delivers anyway)
 // Rules are looked up in this order: the recipient's queue, the request number,
@@ -55,7 +59,7 @@
 namespace wa::itest {
 
 struct GatewayBehaviour {
-  enum class Kind { accept, refuse, status, cloud_error, hang };
+  enum class Kind { accept, refuse, status, cloud_error, hang, trickle };
   Kind kind = Kind::accept;
   int delay_ms = 0;
   int status = 200;         // Kind::status: the status; Kind::cloud_error: HTTP status (400)

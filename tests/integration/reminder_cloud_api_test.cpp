@@ -160,6 +160,38 @@ TEST_F(CloudApiReminderTest, ServerErrorThenSuccessIsCountedOnce) {
   EXPECT_EQ(1, total_messages_sent(http()));
 }
 
+// Throttling codes with a wait beyond wa_report_gateway_retry_after_max (30 s
+// by default): that message fails for this run, the others go on at once.
+TEST_F(CloudApiReminderTest, ThrottlingWithAWaitBeyondTheCapFailsThatMessage) {
+  Seeded account, pair, fine;
+  ASSERT_TRUE(SeedVehicle(http(), 1, kDay, &account));
+  ASSERT_TRUE(SeedVehicle(http(), 2, kDay, &pair));
+  ASSERT_TRUE(SeedVehicle(http(), 3, kDay, &fine));
+  gateway().script_recipient(account.to, {"cloud error 130429 status 429 Retry-After: 3600"});
+  gateway().script_recipient(pair.to, {"cloud error 131056 Retry-After: 86400"});
+  HttpClient client(stack().port());
+  client.set_timeout(Millis(20000));
+  JsonPtr data;
+  ASSERT_TRUE(RunNow(client, "?date=" + kDay, &data));
+  json_t* details = details_of(data.get());
+  json_t* item = detail_for(details, account.vehicle.nopol);
+  EXPECT_TRUE(DetailIs(item, {&account, 0, "failed", "", "code 130429: Rate limit hit"}));
+  EXPECT_EQ("code 130429: Rate limit hit; the gateway asked to wait 3600 s, more than the 30 s "
+            "allowed",
+            json_member(dump_json(item), "reason"));
+  item = detail_for(details, pair.vehicle.nopol);
+  EXPECT_TRUE(DetailIs(item, {&pair, 0, "failed", "",
+                              "code 131056: (Business Account, Consumer Account) pair rate limit hit"}));
+  EXPECT_EQ("code 131056: (Business Account, Consumer Account) pair rate limit hit; the gateway "
+            "asked to wait 86400 s, more than the 30 s allowed",
+            json_member(dump_json(item), "reason"));
+  EXPECT_TRUE(DetailIs(detail_for(details, fine.vehicle.nopol), {&fine, 0, "sent"}));
+  EXPECT_EQ(3u, gateway().request_count()) << gateway().dump();
+  auto v = hgetall(redis(), "{wa}:vehicle:" + account.vehicle.id);
+  EXPECT_EQ("130429", v["last_error_code"]);
+  EXPECT_EQ("131056", hgetall(redis(), "{wa}:vehicle:" + pair.vehicle.id)["last_error_code"]);
+}
+
 // The example: a customer name with a newline, a tab or more than 4
 // spaces in a row, stored before the data API tidied names up (or by another
 // writer), which Meta refuses (132018) on every run. Parameters go out on

@@ -21,6 +21,7 @@ TEST(ReminderConfigTest, ProviderConfigsPass) {
       "Info {service_phone} {{ok}}";
   custom.remind = "daily";
   custom.schedule = "23:59 on";
+  custom.extra_http = "wa_report_gateway_retry_after_max 5s;\n";
   ConfigCheck check = nginx_check_config(reminder_config(custom));
   EXPECT_TRUE(check.ok) << check.output;
 }
@@ -95,6 +96,11 @@ TEST(ReminderConfigTest, MistakesFailNginxT) {
     ReminderSettings s;
     s.schedule = "24:00 off";
     cases.push_back({"schedule hour 24", s, ""});
+  }
+  {
+    ReminderSettings s;
+    s.extra_http = "wa_report_gateway_retry_after_max 2d;\n";
+    cases.push_back({"a Retry-After maximum over a day", s, "wa_report_gateway_retry_after_max"});
   }
   for (const auto& c : cases) {
     ConfigCheck check = nginx_check_config(reminder_config(c.settings));
