@@ -54,7 +54,7 @@ struct Item {
     RunDetail detail;
     SendResult result;
     int attempt = 0;
-    bool begun = false;        // the attempt is marked in Redis
+    bool begun = false;        // the attempt is marked in Redis, by this runner
     bool slot = false;         // holds one of the gateway concurrency slots
     bool done = false;
     bool flushed = false;      // its detail is saved in the run's list
@@ -84,6 +84,7 @@ private:
     static void on_sent(const HttpResponse& response, void* data);
     static void on_recorded(redisReply* reply, void* data);
     static void on_failed(redisReply* reply, void* data);
+    static void on_attempts_released(redisReply* reply, void* data);
     static void on_flushed(redisReply* reply, void* data);
     static void on_finished(redisReply* reply, void* data);
     static void on_released(redisReply* reply, void* data);
@@ -113,6 +114,8 @@ private:
     void record(Item* item);
     void fail(Item* item, bool opted_out, std::string reason);
     void retry_later(Item* item, int64_t delay_ms, bool pause_all);
+    void release_attempts(const std::vector<Item*>& items);
+    void release_unfinished();
     RetryPolicy retry_policy() const;
     void item_done(Item* item);
     void flush(bool last);
@@ -325,7 +328,6 @@ void Run::classify(redisReply** row) {
         return;  // handled earlier in this run, by this or a previous runner
     }
     Item* item = add_item();
-    total_++;
     item->vehicle = reply_str(row[0]);
     item->customer = reply_str(row[1]);
     std::optional<std::string> name = reply_opt(row[8]);
@@ -486,7 +488,13 @@ void Run::on_attempt(redisReply* reply, void* data) {
     Run* run = item->run;
     item->call = nullptr;
     std::string status = is_array(reply, 1) ? reply_str(reply->element[0]) : "";
-    if (status == "ok") {
+    if (status == "ok" && run->ended_) {
+        // Not sent: whoever carries the run on sends it.
+        item->begun = true;
+        item->slot = false;
+        run->active_--;
+        run->release_attempts({item});
+    } else if (status == "ok") {
         item->begun = true;
         run->send(item);
     } else if (status == "reminded") {
@@ -541,7 +549,10 @@ void Run::on_sent(const HttpResponse& response, void* data) {
         break;
     case NextStep::retry:
         if (run->ended_) {
-            run->fail(item, false, next.reason.empty() ? res.detail : next.reason);
+            // Not this runner's to fail: whoever carries the run on sends it.
+            item->slot = false;
+            run->active_--;
+            run->release_attempts({item});
         } else {
             run->retry_later(item, next.delay_ms, next.pause_all);
         }
@@ -666,6 +677,9 @@ void Run::item_done(Item* item) {
         item->slot = false;
         active_--;
     }
+    // Counted when finished, not when read: a batch handed over half-way is
+    // read again by the next runner, which counts what it finishes.
+    total_++;
     const std::string& st = item->detail.status;
     if (st == "sent") {
         sent_++;
@@ -777,9 +791,12 @@ void Run::on_finished(redisReply* reply, void* data) {
     run->done_one();
 }
 
-// Hands the run over: the lease goes, so a new worker's next tick resumes it.
+// Hands the run over: the attempt marks of messages waiting for a retry go
+// first, then the lease, so a new worker's next tick resumes the run and
+// sends them (both on one connection: Redis runs them in that order).
 void Run::release() {
     releasing_ = true;
+    release_unfinished();
     call_ = script(Script::lease_renew, {keys().run_lease()},
                    {rem_.owner(), std::to_string(rc().lease), "release"}, on_released, this);
     if (call_ == nullptr) {
@@ -860,23 +877,7 @@ void Run::end(bool ok, const char* why) {
             ngx_del_timer(ev);
         }
     }
-    // Sends waiting for a retry will not be retried: record them as failed,
-    // which also clears their attempt marks (they never got through).
-    std::vector<Item*> waiting(queue_.begin(), queue_.end());
-    queue_.clear();
-    for (auto& item : items_) {
-        if (item->retry.timer_set) {
-            ngx_del_timer(&item->retry);
-            outstanding_--;
-            waiting.push_back(item.get());
-        }
-    }
-    for (Item* item : waiting) {
-        if (item->begun && !item->done) {
-            item->result.detail = "run stopped before a retry: " + item->result.detail;
-            fail(item, false, item->result.detail);
-        }
-    }
+    release_unfinished();
     notify(ok);
     if (outstanding_ == 0) {
         if (hold_ev_.timer_set) {
@@ -884,6 +885,44 @@ void Run::end(bool ok, const char* why) {
         }
         rem_.run_ended(this);
     }
+}
+
+// Messages this runner began but did not finish (waiting for a retry or for
+// the gateway's pause) are neither counted nor failed when the run ends
+// here: their attempt marks are released, so the runner that carries the run
+// on sends them, and the run's counters, `failures` and the vehicles' errors
+// tell only what happened. A send in flight is not among them: its answer
+// still arrives and is acted on.
+void Run::release_unfinished() {
+    std::vector<Item*> unfinished;
+    queue_.clear();
+    for (auto& item : items_) {
+        if (item->retry.timer_set) {
+            ngx_del_timer(&item->retry);
+            outstanding_--;
+        }
+        if (item->begun && !item->done && !item->slot && item->call == nullptr) {
+            unfinished.push_back(item.get());
+        }
+    }
+    if (!unfinished.empty()) {
+        release_attempts(unfinished);
+    }
+}
+
+void Run::release_attempts(const std::vector<Item*>& items) {
+    std::vector<std::string> k;
+    for (Item* item : items) {
+        item->begun = false;
+        k.push_back(keys().attempt(item->vehicle));
+    }
+    // Without Redis the marks stay, and the next runner reports these
+    // vehicles as unknown, as after a crash.
+    script(Script::attempt_release, k, {id, rem_.owner()}, on_attempts_released, this);
+}
+
+void Run::on_attempts_released(redisReply*, void* data) {
+    static_cast<Run*>(data)->done_one();
 }
 
 // ---- Reminder ---------------------------------------------------------------
