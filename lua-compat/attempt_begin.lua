@@ -7,7 +7,8 @@
 -- Returns {"lost"} (the lease is not this owner's)
 --   | {"reminded"} (once: reminded_for == cycle; daily: reminded_on == today)
 --   | {"in_flight", run, started_at} (an attempt exists; it is kept)
---   | {"ok"} (T:attempt:<vehicle> = cycle, run, started_at, expiring after ttl)
+--   | {"ok"} (T:attempt:<vehicle> = cycle, run, started_at, owner, expiring
+--     after ttl)
 -- Errors, with nothing written: bad arguments, KEYS 1 not a string, KEYS 2
 -- or 3 not a hash.
 local owner, mode, ttl = ARGV[1], ARGV[6], ARGV[5]
@@ -30,6 +31,6 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
   local a = redis.call('HMGET', KEYS[2], 'run', 'started_at')
   return {'in_flight', a[1], a[2]}
 end
-redis.call('HSET', KEYS[2], 'cycle', ARGV[3], 'run', ARGV[2], 'started_at', ARGV[4])
+redis.call('HSET', KEYS[2], 'cycle', ARGV[3], 'run', ARGV[2], 'started_at', ARGV[4], 'owner', owner)
 redis.call('EXPIRE', KEYS[2], ttl)
 return {'ok'}

@@ -97,6 +97,12 @@ static ngx_http_wa_report_time_min_t ngx_http_wa_report_lease_bounds = {
     ngx_http_wa_report_check_msec_min, 1000, "1s", ngx_msec_t{365} * 86400 * 1000, "365d"
 };
 
+/* A run waits this long at most for one answer's Retry-After; a day is
+ * already more than a daily run can afford. */
+static ngx_http_wa_report_time_min_t ngx_http_wa_report_retry_after_bounds = {
+    ngx_http_wa_report_check_msec_min, 0, "0", 86400000, "1d"
+};
+
 static ngx_http_wa_report_time_min_t ngx_http_wa_report_mark_ttl_bounds = {
     ngx_http_wa_report_check_sec_min, 1, "1s", ngx_msec_t{100} * 365 * 86400, "100y"
 };
@@ -347,6 +353,13 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       offsetof(ngx_http_wa_report_main_conf_t, gateway_retries),
       &ngx_http_wa_report_retries_bounds },
 
+    { ngx_string("wa_report_gateway_retry_after_max"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_wa_report_main_conf_t, gateway_retry_after_max),
+      &ngx_http_wa_report_retry_after_bounds },
+
       ngx_null_command
 };
 
@@ -500,6 +513,7 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     ngx_conf_init_value(mcf->gateway_concurrency, 16);
     ngx_conf_init_value(mcf->gateway_rate, 20);
     ngx_conf_init_value(mcf->gateway_retries, 3);
+    ngx_conf_init_msec_value(mcf->gateway_retry_after_max, 30000);
 
     rc.enabled = mcf->reminder;
     rc.schedule_on = mcf->schedule_on;
@@ -515,6 +529,7 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     rc.concurrency = static_cast<size_t>(mcf->gateway_concurrency);
     rc.rate = static_cast<size_t>(mcf->gateway_rate);
     rc.retries = static_cast<int>(mcf->gateway_retries);
+    rc.retry_after_max = mcf->gateway_retry_after_max;
 
     if (!rc.message) {
         rc.message = Template::parse(default_template, nullptr);
@@ -615,6 +630,7 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
     mcf->gateway_concurrency = NGX_CONF_UNSET;
     mcf->gateway_rate = NGX_CONF_UNSET;
     mcf->gateway_retries = NGX_CONF_UNSET;
+    mcf->gateway_retry_after_max = NGX_CONF_UNSET_MSEC;
 
     // The C++ side of the configuration, filled by the directives as they
     // are read and destroyed with the cycle's pool.
@@ -631,7 +647,6 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
     }
     return mcf;
 }
-
 
 static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf) {
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);

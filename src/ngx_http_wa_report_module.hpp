@@ -41,6 +41,7 @@ struct ReminderConfig {
     size_t concurrency = 16;
     size_t rate = 20;              // messages per second, 0: unlimited
     int retries = 3;
+    ngx_msec_t retry_after_max = 30000;  // the longest wait an answer may ask for
 };
 
 // What the C++ side needs from http{}: built once per configuration cycle.
@@ -96,6 +97,7 @@ struct ngx_http_wa_report_main_conf_t {
     ngx_int_t gateway_concurrency;
     ngx_int_t gateway_rate;
     ngx_int_t gateway_retries;
+    ngx_msec_t gateway_retry_after_max;
 };
 
 struct ngx_http_wa_report_loc_conf_t {

@@ -35,7 +35,7 @@ const char* const script_names[] = {
     "page",        "stats",           "customer_put",
     "customer_delete", "vehicle_put", "vehicle_delete",
     "tick",        "run_begin",       "lease_renew",
-    "due_batch",   "attempt_begin",   "attempt_fail",
+    "due_batch",   "attempt_begin",   "attempt_fail",  "attempt_release",
     "run_progress", "run_finish",
     "status",      "run_summary",
 };

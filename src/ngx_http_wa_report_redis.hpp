@@ -28,6 +28,7 @@ enum class Script {
     due_batch,
     attempt_begin,
     attempt_fail,
+    attempt_release,
     run_progress,
     run_finish,
     status,

@@ -20,6 +20,7 @@
 
 #include "core/json.hpp"
 #include "core/phone.hpp"
+#include "core/retry.hpp"
 #include "core/uuid.hpp"
 
 #include <algorithm>
@@ -53,7 +54,7 @@ struct Item {
     RunDetail detail;
     SendResult result;
     int attempt = 0;
-    bool begun = false;        // the attempt is marked in Redis
+    bool begun = false;        // the attempt is marked in Redis, by this runner
     bool slot = false;         // holds one of the gateway concurrency slots
     bool done = false;
     bool flushed = false;      // its detail is saved in the run's list
@@ -83,6 +84,7 @@ private:
     static void on_sent(const HttpResponse& response, void* data);
     static void on_recorded(redisReply* reply, void* data);
     static void on_failed(redisReply* reply, void* data);
+    static void on_attempts_released(redisReply* reply, void* data);
     static void on_flushed(redisReply* reply, void* data);
     static void on_finished(redisReply* reply, void* data);
     static void on_released(redisReply* reply, void* data);
@@ -110,8 +112,11 @@ private:
     void begin(Item* item);
     void send(Item* item);
     void record(Item* item);
-    void fail(Item* item, bool opted_out);
+    void fail(Item* item, bool opted_out, std::string reason);
     void retry_later(Item* item, int64_t delay_ms, bool pause_all);
+    void release_attempts(const std::vector<Item*>& items);
+    void release_unfinished();
+    RetryPolicy retry_policy() const;
     void item_done(Item* item);
     void flush(bool last);
     void finish();
@@ -227,9 +232,20 @@ void Run::done_one() {
     }
 }
 
+// Longer than one message can take (every attempt timing out, every wait
+// between them as long as allowed), so only a run that makes no progress at
+// all is taken for stalled.
 void Run::arm_hold() {
-    ngx_msec_t hold = rc().timeout * static_cast<ngx_msec_t>(rc().retries + 2) + 60000;
+    ngx_msec_t hold = (rc().timeout + rc().retry_after_max)
+            * static_cast<ngx_msec_t>(rc().retries + 2) + 60000;
     ngx_add_timer(&hold_ev_, hold);
+}
+
+RetryPolicy Run::retry_policy() const {
+    RetryPolicy p;
+    p.retries = rc().retries;
+    p.wait_max_ms = static_cast<int64_t>(rc().retry_after_max);
+    return p;
 }
 
 void Run::start(std::string cursor_day, std::string cursor_member) {
@@ -312,7 +328,6 @@ void Run::classify(redisReply** row) {
         return;  // handled earlier in this run, by this or a previous runner
     }
     Item* item = add_item();
-    total_++;
     item->vehicle = reply_str(row[0]);
     item->customer = reply_str(row[1]);
     std::optional<std::string> name = reply_opt(row[8]);
@@ -373,7 +388,7 @@ void Run::classify(redisReply** row) {
     item->fields.vehicle_model = reply_str(row[2]);
     item->fields.service_phone = rc().service_phone;
     item->fields.next_visit = *next_date;
-    item->text = rc().message->render(item->fields);
+    item->text = message_text(*rc().message, item->fields);
     d.message = item->text;
 
     if (dry_) {
@@ -474,7 +489,13 @@ void Run::on_attempt(redisReply* reply, void* data) {
     Run* run = item->run;
     item->call = nullptr;
     std::string status = is_array(reply, 1) ? reply_str(reply->element[0]) : "";
-    if (status == "ok") {
+    if (status == "ok" && run->ended_) {
+        // Not sent: whoever carries the run on sends it.
+        item->begun = true;
+        item->slot = false;
+        run->active_--;
+        run->release_attempts({item});
+    } else if (status == "ok") {
         item->begun = true;
         run->send(item);
     } else if (status == "reminded") {
@@ -492,12 +513,12 @@ void Run::send(Item* item) {
     const ReminderConfig& c = rc();
     OutboundRequest req = c.provider == Provider::cloud_api
         ? cloud_api_request(c.url, c.key, item->phone, c.cloud,
-                            template_parameters(*c.message, item->fields))
+                            cloud_parameters(*c.message, item->fields))
         : starsender_request(c.url, c.key, item->phone, item->text);
     if (!rem_.http().post(req, on_sent, item)) {
         item->result = SendResult{};
         item->result.detail = "cannot start the gateway request";
-        fail(item, false);
+        fail(item, false, item->result.detail);
         return;
     }
     outstanding_++;
@@ -520,27 +541,27 @@ void Run::on_sent(const HttpResponse& response, void* data) {
     }
     item->result = res;
 
-    switch (res.outcome) {
-    case Outcome::accepted:
+    RetryDecision next = decide_after_send(res, item->attempt, run->retry_policy(),
+                                           run->rem_.worker().rng());
+    switch (next.step) {
+    case NextStep::record:
         run->record(item);
         break;
-    case Outcome::retry:
-    case Outcome::rate_limited:
-    case Outcome::recipient_rate_limited:
-        if (item->attempt < c.retries && !run->ended_) {
-            int64_t delay = res.retry_after_ms >= 0
-                ? res.retry_after_ms
-                : backoff_ms(item->attempt, run->rem_.worker().rng());
-            run->retry_later(item, delay, res.outcome == Outcome::rate_limited);
+    case NextStep::retry:
+        if (run->ended_) {
+            // Not this runner's to fail: whoever carries the run on sends it.
+            item->slot = false;
+            run->active_--;
+            run->release_attempts({item});
         } else {
-            run->fail(item, false);
+            run->retry_later(item, next.delay_ms, next.pause_all);
         }
         break;
-    case Outcome::opted_out:
-        run->fail(item, true);
+    case NextStep::opt_out:
+        run->fail(item, true, next.reason);
         break;
-    default:
-        run->fail(item, false);
+    case NextStep::fail:
+        run->fail(item, false, next.reason);
         break;
     }
     run->done_one();
@@ -619,15 +640,15 @@ void Run::on_recorded(redisReply* reply, void* data) {
     run->done_one();
 }
 
-void Run::fail(Item* item, bool opted_out) {
+void Run::fail(Item* item, bool opted_out, std::string reason) {
     const Keys& k = keys();
     const SendResult& res = item->result;
     item->detail.api_response = res.detail;
-    item->detail.reason = opted_out ? "customer menghentikan pesan seperti ini" : res.detail;
+    item->detail.reason = opted_out ? "customer menghentikan pesan seperti ini" : reason;
     item->call = script(Script::attempt_fail,
                         {k.attempt(item->vehicle), k.report(item->customer, item->vehicle),
                          k.vehicle(item->vehicle), k.stats()},
-                        {res.detail, std::to_string(res.error_code), now_local(),
+                        {reason, std::to_string(res.error_code), now_local(),
                          opted_out ? "1" : "0"},
                         on_failed, item);
     if (item->call == nullptr) {
@@ -657,6 +678,9 @@ void Run::item_done(Item* item) {
         item->slot = false;
         active_--;
     }
+    // Counted when finished, not when read: a batch handed over half-way is
+    // read again by the next runner, which counts what it finishes.
+    total_++;
     const std::string& st = item->detail.status;
     if (st == "sent") {
         sent_++;
@@ -768,9 +792,12 @@ void Run::on_finished(redisReply* reply, void* data) {
     run->done_one();
 }
 
-// Hands the run over: the lease goes, so a new worker's next tick resumes it.
+// Hands the run over: the attempt marks of messages waiting for a retry go
+// first, then the lease, so a new worker's next tick resumes the run and
+// sends them (both on one connection: Redis runs them in that order).
 void Run::release() {
     releasing_ = true;
+    release_unfinished();
     call_ = script(Script::lease_renew, {keys().run_lease()},
                    {rem_.owner(), std::to_string(rc().lease), "release"}, on_released, this);
     if (call_ == nullptr) {
@@ -852,23 +879,7 @@ void Run::end(bool ok, const char* why) {
             ngx_del_timer(ev);
         }
     }
-    // Sends waiting for a retry will not be retried: record them as failed,
-    // which also clears their attempt marks (they never got through).
-    std::vector<Item*> waiting(queue_.begin(), queue_.end());
-    queue_.clear();
-    for (auto& item : items_) {
-        if (item->retry.timer_set) {
-            ngx_del_timer(&item->retry);
-            outstanding_--;
-            waiting.push_back(item.get());
-        }
-    }
-    for (Item* item : waiting) {
-        if (item->begun && !item->done) {
-            item->result.detail = "run stopped before a retry: " + item->result.detail;
-            fail(item, false);
-        }
-    }
+    release_unfinished();
     notify(ok);
     if (outstanding_ == 0) {
         if (hold_ev_.timer_set) {
@@ -876,6 +887,44 @@ void Run::end(bool ok, const char* why) {
         }
         rem_.run_ended(this);
     }
+}
+
+// Messages this runner began but did not finish (waiting for a retry or for
+// the gateway's pause) are neither counted nor failed when the run ends
+// here: their attempt marks are released, so the runner that carries the run
+// on sends them, and the run's counters, `failures` and the vehicles' errors
+// tell only what happened. A send in flight is not among them: its answer
+// still arrives and is acted on.
+void Run::release_unfinished() {
+    std::vector<Item*> unfinished;
+    queue_.clear();
+    for (auto& item : items_) {
+        if (item->retry.timer_set) {
+            ngx_del_timer(&item->retry);
+            outstanding_--;
+        }
+        if (item->begun && !item->done && !item->slot && item->call == nullptr) {
+            unfinished.push_back(item.get());
+        }
+    }
+    if (!unfinished.empty()) {
+        release_attempts(unfinished);
+    }
+}
+
+void Run::release_attempts(const std::vector<Item*>& items) {
+    std::vector<std::string> k;
+    for (Item* item : items) {
+        item->begun = false;
+        k.push_back(keys().attempt(item->vehicle));
+    }
+    // Without Redis the marks stay, and the next runner reports these
+    // vehicles as unknown, as after a crash.
+    script(Script::attempt_release, k, {id, rem_.owner()}, on_attempts_released, this);
+}
+
+void Run::on_attempts_released(redisReply*, void* data) {
+    static_cast<Run*>(data)->done_one();
 }
 
 // ---- Reminder ---------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "phone.hpp"
+#include "text.hpp"
 #include "uuid.hpp"
 
 namespace wa {
@@ -20,13 +21,17 @@ using JsonPtr = std::unique_ptr<json_t, JsonDeleter>;
 struct TextRule {
     size_t max_bytes;
     bool non_empty;
+    // Names, plates and models are one line of text, as they are shown and
+    // sent: every whitespace run becomes one space. An address keeps its
+    // lines.
+    bool one_line;
 };
 
-constexpr TextRule kNameRule{200, true};
-constexpr TextRule kAddressRule{std::string::npos, false};
-constexpr TextRule kModelRule{100, false};
-constexpr TextRule kNopolRule{20, true};
-constexpr TextRule kMessageIdRule{256, true};
+constexpr TextRule kNameRule{200, true, true};
+constexpr TextRule kAddressRule{std::string::npos, false, false};
+constexpr TextRule kModelRule{100, false, true};
+constexpr TextRule kNopolRule{20, true, true};
+constexpr TextRule kMessageIdRule{256, true, false};
 
 // Separators make a typed phone longer than its digits, but not this long.
 constexpr size_t kMaxPhoneBytes = 32;
@@ -107,15 +112,15 @@ public:
     {
         const json_t* v = required(name, alias);
         auto raw = v == nullptr ? std::nullopt : string_value(name, v);
-        if (!raw) {
+        if (!raw || !free_of_controls(name, *raw)) {
             return std::string();
         }
 
-        std::string_view typed = trim(*raw);
+        std::string typed = one_line(*raw);
         if (typed.size() > kMaxPhoneBytes || !normalize_phone(typed)) {
             fail(name, "value is not a plausible phone number", "value_error.phone");
         }
-        return std::string(typed);
+        return typed;
     }
 
     std::string uuid(const char* name)
@@ -210,11 +215,11 @@ private:
     std::string checked_text(const char* name, const json_t* v, TextRule rule)
     {
         auto raw = string_value(name, v);
-        if (!raw) {
+        if (!raw || !free_of_controls(name, *raw)) {
             return std::string();
         }
 
-        std::string_view s = trim(*raw);
+        std::string s = rule.one_line ? one_line(*raw) : std::string(trim(*raw));
         if (rule.non_empty && s.empty()) {
             fail(name, "ensure this value has at least 1 characters",
                  "value_error.any_str.min_length");
@@ -222,7 +227,18 @@ private:
             fail(name, "ensure this value has at most " + std::to_string(rule.max_bytes) + " characters",
                  "value_error.any_str.max_length");
         }
-        return std::string(s);
+        return s;
+    }
+
+    // Whitespace is tidied up; other control characters are refused: they
+    // have no place in stored text, and providers refuse messages with them.
+    bool free_of_controls(const char* name, std::string_view raw)
+    {
+        if (find_control(raw)) {
+            fail(name, "value must not contain control characters", "value_error.str.control");
+            return false;
+        }
+        return true;
     }
 
     std::optional<Date> checked_date(const char* name, const json_t* v)

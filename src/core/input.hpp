@@ -13,6 +13,13 @@ namespace wa {
 // Request bodies are checked the way the old pydantic-1 models did: every
 // field is checked and all problems are reported at once, with pydantic's
 // messages and types. Non-empty errors means an empty value.
+//
+// Text fields: a control character other than whitespace (see text.hpp) is
+// refused ("value must not contain control characters",
+// "value_error.str.control"); surrounding whitespace is trimmed; names,
+// plates, models and phones become one line (one_line: every whitespace run
+// one space), an address keeps its inner whitespace. Lengths and emptiness
+// are checked on the result.
 template <class T>
 struct Parsed {
     std::optional<T> value;

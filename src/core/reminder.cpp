@@ -1,5 +1,7 @@
 #include "reminder.hpp"
 
+#include "text.hpp"
+
 namespace wa {
 
 namespace {
@@ -200,6 +202,34 @@ std::vector<std::string> template_parameters(const Template& tpl, const MessageF
     std::vector<std::string> out;
     for (Template::Field f : tpl.fields()) {
         out.push_back(field_value(f, fields));
+    }
+    return out;
+}
+
+std::string message_text(const Template& tpl, const MessageFields& fields)
+{
+    MessageFields single = fields;
+    single.customer_name = one_line(fields.customer_name);
+    single.vehicle_nopol = one_line(fields.vehicle_nopol);
+    single.vehicle_model = one_line(fields.vehicle_model);
+    single.service_phone = one_line(fields.service_phone);
+    std::string text = multi_line(tpl.render(single));
+    std::string_view cut = cut_chars(text, kTextMessageMaxChars);
+    if (cut.size() < text.size()) {
+        // A cut can leave the last line ending in a space.
+        text = multi_line(cut);
+    }
+    return text;
+}
+
+std::vector<std::string> cloud_parameters(const Template& tpl, const MessageFields& fields)
+{
+    std::vector<std::string> out;
+    for (const std::string& value : template_parameters(tpl, fields)) {
+        std::string line = one_line(value);
+        std::string_view cut = cut_chars(line, kCloudParameterMaxChars);
+        std::string param = cut.size() < line.size() ? one_line(cut) : std::move(line);
+        out.push_back(param.empty() ? "-" : std::move(param));
     }
     return out;
 }

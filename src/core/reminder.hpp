@@ -59,7 +59,32 @@ extern const char* const default_template;
 std::string field_value(Template::Field field, const MessageFields& fields);
 
 // The placeholder values in order of appearance, repeats included: the body
-// parameters {{1}}, {{2}}, ... of a Cloud API template message.
+// parameters {{1}}, {{2}}, ... of a Cloud API template message, as stored
+// (see cloud_parameters for what is sent).
 std::vector<std::string> template_parameters(const Template& tpl, const MessageFields& fields);
+
+// What the providers accept as text. Values come from stored data, which may
+// predate the data API's normalisation or come from another writer.
+
+// WhatsApp's limit for a text message body, in characters.
+constexpr size_t kTextMessageMaxChars = 4096;
+
+// Meta's limit for one body parameter of a template message that has other
+// components (header, buttons); 32768 when the body is the only one. The
+// module does not know the template's components, so it keeps to the lower.
+constexpr size_t kCloudParameterMaxChars = 1024;
+
+// The message text: the template rendered with each value on one line
+// (one_line: a newline in a name must not break the message's layout), then
+// multi_line (the template's own line breaks stay; tabs become spaces; other
+// control characters go), cut at kTextMessageMaxChars. What StarSender gets
+// and what run details show as "message".
+std::string message_text(const Template& tpl, const MessageFields& fields);
+
+// The Cloud API body parameters: template_parameters, each one_line (Meta
+// refuses a parameter with a new-line or tab character or more than 4
+// consecutive spaces: error 132018), cut at kCloudParameterMaxChars, and "-"
+// for a value that is empty (Meta refuses an empty text parameter: error 100).
+std::vector<std::string> cloud_parameters(const Template& tpl, const MessageFields& fields);
 
 }  // namespace wa

@@ -458,5 +458,80 @@ TEST_F(DataApiTest, ImportSkipsALineLongerThanTheBodyLimitAndGoesOn) {
   EXPECT_TRUE(IsJsonLike(http().get(last.path()), 200, customer_pattern(last)));
 }
 
+// ---------------------------------------------------------------- text
+
+const std::string kControlError =
+    "\"msg\":\"value must not contain control characters\",\"type\":\"value_error.str.control\"}";
+
+// Names, plates and models are stored as the user meant them, on one line:
+// what a provider refuses (a newline, a tab, more than 4 spaces in a row)
+// never reaches Redis.
+TEST_F(DataApiTest, NamesPlatesAndModelsAreStoredOnOneLine) {
+  Customer customer = make_customer(30);
+  HttpResponse created = http().put_json(
+      customer.path(), "{\"name\":\" Budi \\n\\t Santoso     Putra \",\"phone\":\"0812\\t3456  7890\","
+                       "\"address\":\"Jl. Merdeka 1\\nRT 02 \"}");
+  customer.name = "Budi Santoso Putra";
+  customer.phone = "0812 3456 7890";
+  customer.address = "Jl. Merdeka 1\nRT 02";
+  ASSERT_TRUE(IsJsonLike(created, 201, customer_pattern(customer)));
+  EXPECT_TRUE(IsJsonBody(http().get(customer.path()), 200, created.body));
+  EXPECT_EQ("Budi Santoso Putra", redis().command({"HGET", "{wa}:customer:" + customer.id, "name"}).str);
+
+  Vehicle vehicle = make_vehicle(customer.id, 30);
+  HttpResponse put = http().put_json(
+      vehicle.path(), "{\"customer_id\":\"" + customer.id +
+                          "\",\"model\":\"Honda\\u00a0Vario\\r\\n125\",\"nopol\":\"  B\\t1234     CD\","
+                          "\"last_visit_date\":\"2026-10-31\"}");
+  vehicle.model = "Honda Vario 125";
+  vehicle.nopol = "B 1234 CD";
+  EXPECT_TRUE(HasVehicleFields(put, 201, vehicle, "2027-02-28"));
+  EXPECT_EQ("Honda Vario 125", redis().command({"HGET", "{wa}:vehicle:" + vehicle.id, "model"}).str);
+  EXPECT_EQ("B 1234 CD", redis().command({"HGET", "{wa}:vehicle:" + vehicle.id, "nopol"}).str);
+}
+
+TEST_F(DataApiTest, ControlCharactersGive422NamingTheFieldAndWriteNothing) {
+  Customer customer = make_customer(31);
+  HttpResponse existing;
+  ASSERT_TRUE(PutCustomer(http(), customer, &existing));
+  const std::string before = redis().digest();
+
+  EXPECT_TRUE(IsJsonBody(
+      http().put_json(customer.path(), "{\"name\":\"Budi\\u0007\",\"phone\":\"081234567890\"}"), 422,
+      "{\"detail\":[{\"loc\":[\"body\",\"name\"]," + kControlError + "]}"));
+  EXPECT_TRUE(IsJsonBody(
+      http().put_json(kBase + "/data/customers/" + new_uuid(),
+                      "{\"nama\":\"Budi\\u001b[2J\",\"hp\":\"081234567890\"}"),
+      422, "{\"detail\":[{\"loc\":[\"body\",\"name\"]," + kControlError + "]}"));
+  Vehicle vehicle = make_vehicle(customer.id, 31);
+  EXPECT_TRUE(IsJsonBody(
+      http().put_json(vehicle.path(), "{\"customer_id\":\"" + customer.id +
+                                          "\",\"model\":\"Vario\\u007f\",\"nopol\":\"B 1\\u0008 CD\","
+                                          "\"last_visit_date\":\"2026-10-31\"}"),
+      422,
+      "{\"detail\":[{\"loc\":[\"body\",\"model\"]," + kControlError + ",{\"loc\":[\"body\",\"nopol\"]," +
+          kControlError + "]}"));
+  EXPECT_EQ(before, redis().digest()) << "a rejected PUT changed Redis";
+  EXPECT_TRUE(IsJsonBody(http().get(customer.path()), 200, existing.body));
+  EXPECT_TRUE(IsJsonBody(http().get(vehicle.path()), 404, kVehicleNotFound));
+}
+
+TEST_F(DataApiTest, ImportTidiesTextAndRefusesControlCharacters) {
+  Customer tidy = make_customer(32);
+  Customer bad = make_customer(33);
+  const std::string ndjson =
+      "{\"kind\":\"customer\",\"id\":\"" + tidy.id + "\",\"nama\":\"  Joko\\r\\nHidayat \",\"hp\":\"" +
+      tidy.phone + "\",\"alamat\":\"Surabaya\"}\n" +
+      "{\"kind\":\"customer\",\"id\":\"" + bad.id + "\",\"nama\":\"Joko\\u0008\",\"hp\":\"" + bad.phone +
+      "\",\"alamat\":\"Surabaya\"}\n";
+  EXPECT_TRUE(IsJsonBody(import(ndjson), 200,
+                         "{\"imported\":1,\"errors\":[{\"line\":2,\"detail\":"
+                         "\"name: value must not contain control characters\"}]}"));
+  tidy.name = "Joko Hidayat";
+  tidy.address = "Surabaya";
+  EXPECT_TRUE(IsJsonLike(http().get(tidy.path()), 200, customer_pattern(tidy)));
+  EXPECT_TRUE(IsJsonBody(http().get(bad.path()), 404, kCustomerNotFound));
+}
+
 }  // namespace
 }  // namespace wa::itest

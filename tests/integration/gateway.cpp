@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <sstream>
 
 namespace wa::itest {
@@ -81,14 +82,34 @@ std::string cloud_error_text(int code) {
       return "Unable to deliver the message. This recipient has chosen to stop receiving "
              "marketing messages on WhatsApp from your business";
     case 131056: return "(Business Account, Consumer Account) pair rate limit hit";
+    case 132018: return "(#132018) There was an issue with the parameters in your template.";
     default: return "Error";
   }
 }
 
-std::string cloud_error_body(int code) {
-  return "{\"error\":{\"message\":" + json_quote(cloud_error_text(code)) +
-         ",\"type\":\"OAuthException\",\"code\":" + std::to_string(code) +
-         ",\"fbtrace_id\":\"x\"}}";
+// Meta's words for the parameter text it refuses (error 132018).
+const char* const kParamTextRule =
+    "param text can't have new-line/tab characters or more than 4 consecutive spaces";
+const char* const kParamTextEmpty = "Parameter 'text' is mandatory for component parameter type 'text'";
+
+std::string cloud_error_body(int code, const std::string& details = "") {
+  std::string body = "{\"error\":{\"message\":" + json_quote(cloud_error_text(code)) +
+                     ",\"type\":\"OAuthException\",\"code\":" + std::to_string(code);
+  if (!details.empty()) {
+    body += ",\"error_data\":{\"messaging_product\":\"whatsapp\",\"details\":" +
+            json_quote(details) + "}";
+  }
+  return body + ",\"fbtrace_id\":\"x\"}}";
+}
+
+// "Sun, 06 Nov 1994 08:49:37 GMT" for now + seconds.
+std::string http_date_in(long long seconds) {
+  time_t t = std::time(nullptr) + static_cast<time_t>(seconds);
+  tm parts{};
+  gmtime_r(&t, &parts);
+  char buf[64];
+  std::strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &parts);
+  return buf;
 }
 
 bool all_digits(const std::string& text) {
@@ -134,6 +155,12 @@ std::string check_starsender(GatewayRequest* request, const std::string& key) {
     problems += "\"to\" is not an international number without +: \"" + request->to + "\"; ";
   }
   if (request->text.empty()) problems += "empty \"body\"; ";
+  for (unsigned char c : request->text) {
+    if ((c < 0x20 && c != '\n') || c == 0x7f) {
+      problems += "\"body\" has control characters; ";
+      break;
+    }
+  }
   return problems;
 }
 
@@ -188,6 +215,14 @@ std::string check_cloud(GatewayRequest* request, const std::string& token) {
     problems += "\"to\" is not an international number without +: \"" + request->to + "\"; ";
   }
   if (request->template_name.empty()) problems += "no template name; ";
+  for (const std::string& text : request->parameters) {
+    if (text.find_first_of("\n\t") != std::string::npos ||
+        text.find("     ") != std::string::npos) {
+      problems += std::string(kParamTextRule) + ": " + json_quote(text) + "; ";
+    } else if (text.empty()) {
+      problems += std::string(kParamTextEmpty) + "; ";
+    }
+  }
   return problems;
 }
 
@@ -225,8 +260,10 @@ std::optional<GatewayBehaviour> GatewayBehaviour::parse(const std::string& text,
   }
   auto retry_after = [&](size_t at) -> bool {
     if (at == words.size()) return true;
-    if (lower(words[at]) != "retry-after:" || at + 2 != words.size()) return false;
-    b.retry_after = words[at + 1];
+    if (lower(words[at]) != "retry-after:" || at + 1 >= words.size()) return false;
+    for (size_t k = at + 1; k < words.size(); ++k) {
+      b.retry_after += (k > at + 1 ? " " : "") + words[k];
+    }
     return true;
   };
   const std::string& verb = words[i];
@@ -244,6 +281,8 @@ std::optional<GatewayBehaviour> GatewayBehaviour::parse(const std::string& text,
     } else if (at != words.size()) {
       return fail("want \"echo key [after <n> | accepted]\"");
     }
+  } else if (verb == "trickle" && i + 1 == words.size()) {
+    b.kind = Kind::trickle;
   } else if (verb == "refuse") {
     b.kind = Kind::refuse;
     for (size_t k = i + 1; k < words.size(); ++k) b.message += (k > i + 1 ? " " : "") + words[k];
@@ -277,6 +316,7 @@ std::string GatewayBehaviour::describe() const {
       if (echo_accepted) text += " accepted";
       if (filler > 0) text += " after " + std::to_string(filler);
       break;
+    case Kind::trickle: text += "trickle"; break;
     case Kind::refuse: text += "refuse" + (message.empty() ? "" : " " + message); break;
     case Kind::status: text += "status " + std::to_string(status); break;
     case Kind::cloud_error:
@@ -731,7 +771,15 @@ void TestGateway::serve(Connection* connection) {
                (auth ? "Unauthorized" : "Invalid request") + "\"}";
       } else if (api == "cloud_api") {
         status = auth ? 401 : 400;
-        body = cloud_error_body(auth ? 190 : 100);
+        if (auth) {
+          body = cloud_error_body(190);
+        } else if (problem.find(kParamTextRule) != std::string::npos) {
+          body = cloud_error_body(132018, kParamTextRule);
+        } else if (problem.find(kParamTextEmpty) != std::string::npos) {
+          body = cloud_error_body(100, kParamTextEmpty);
+        } else {
+          body = cloud_error_body(100);
+        }
       } else {
         status = 404;
         body = "{\"detail\":\"Not Found\"}";
@@ -755,8 +803,22 @@ void TestGateway::serve(Connection* connection) {
         finish(index, 0, "", false, "", false);
         return;
       }
+      if (behaviour.kind == GatewayBehaviour::Kind::trickle) {
+        // Always something on the wire, never the end of the answer.
+        bool written = send_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                    "Content-Length: 1000000\r\n\r\n{");
+        while (written && !stopping_ && generation_ == generation) {
+          std::this_thread::sleep_for(Millis(100));
+          written = send_all(fd, " ");
+        }
+        finish(index, 0, "", false, "", false);
+        return;
+      }
       if (!behaviour.retry_after.empty()) {
-        extra_headers += "Retry-After: " + behaviour.retry_after + "\r\n";
+        const std::string& v = behaviour.retry_after;
+        extra_headers += "Retry-After: " +
+                         (v.rfind("date+", 0) == 0 ? http_date_in(std::atoll(v.c_str() + 5)) : v) +
+                         "\r\n";
       }
       switch (behaviour.kind) {
         case GatewayBehaviour::Kind::accept: {
@@ -829,6 +891,7 @@ void TestGateway::serve(Connection* connection) {
           break;
         }
         case GatewayBehaviour::Kind::hang:
+        case GatewayBehaviour::Kind::trickle:
           break;
       }
     }

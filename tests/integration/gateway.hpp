@@ -18,6 +18,10 @@
 // Every request is checked against the provider's format (exact JSON member
 // order, headers, credentials); a request that is not what the provider
 // expects is answered 400/401/404, never accepted, and its `problem` says why.
+// Parameter text is checked as Meta does: a body parameter with a new-line or
+// tab character or more than 4 consecutive spaces is refused with error
+// 132018, an empty one with error 100. A StarSender text with a control
+// character other than new-line is refused as an invalid request.
 //
 // Behaviour is scriptable per test, as text:
 //   "accept"                       the provider's success answer
@@ -36,6 +40,10 @@
 //                                  Authorization value
 //   "hang"                         never answers; the connection stays open until
 //                                  the client gives up (or reset()/stop())
+//   "trickle"                      answers 200 with a large Content-Length, then one
+//                                  body byte every 100 ms until the client gives up
+// Retry-After: <v> takes the rest of the line as the header's value; the value
+// "date+<n>" is written as the IMF-fixdate n seconds after the answer.
 //   "delay <ms>ms then <behaviour>" waits, then behaves (the wait does not notice
 //                                  a client that left: a real gateway delivers anyway)
 // Rules are looked up in this order: the recipient's queue, the request number,
@@ -59,7 +67,7 @@
 namespace wa::itest {
 
 struct GatewayBehaviour {
-  enum class Kind { accept, refuse, status, cloud_error, hang, echo_key };
+  enum class Kind { accept, refuse, status, cloud_error, hang, echo_key, trickle };
   Kind kind = Kind::accept;
   int delay_ms = 0;
   int status = 200;         // Kind::status: the status; Kind::cloud_error: HTTP status (400)

@@ -160,5 +160,122 @@ TEST_F(CloudApiReminderTest, ServerErrorThenSuccessIsCountedOnce) {
   EXPECT_EQ(1, total_messages_sent(http()));
 }
 
+// Throttling codes with a wait beyond wa_report_gateway_retry_after_max (30 s
+// by default): that message fails for this run, the others go on at once.
+TEST_F(CloudApiReminderTest, ThrottlingWithAWaitBeyondTheCapFailsThatMessage) {
+  Seeded account, pair, fine;
+  ASSERT_TRUE(SeedVehicle(http(), 1, kDay, &account));
+  ASSERT_TRUE(SeedVehicle(http(), 2, kDay, &pair));
+  ASSERT_TRUE(SeedVehicle(http(), 3, kDay, &fine));
+  gateway().script_recipient(account.to, {"cloud error 130429 status 429 Retry-After: 3600"});
+  gateway().script_recipient(pair.to, {"cloud error 131056 Retry-After: 86400"});
+  HttpClient client(stack().port());
+  client.set_timeout(Millis(20000));
+  JsonPtr data;
+  ASSERT_TRUE(RunNow(client, "?date=" + kDay, &data));
+  json_t* details = details_of(data.get());
+  json_t* item = detail_for(details, account.vehicle.nopol);
+  EXPECT_TRUE(DetailIs(item, {&account, 0, "failed", "", "code 130429: Rate limit hit"}));
+  EXPECT_EQ("code 130429: Rate limit hit; the gateway asked to wait 3600 s, more than the 30 s "
+            "allowed",
+            json_member(dump_json(item), "reason"));
+  item = detail_for(details, pair.vehicle.nopol);
+  EXPECT_TRUE(DetailIs(item, {&pair, 0, "failed", "",
+                              "code 131056: (Business Account, Consumer Account) pair rate limit hit"}));
+  EXPECT_EQ("code 131056: (Business Account, Consumer Account) pair rate limit hit; the gateway "
+            "asked to wait 86400 s, more than the 30 s allowed",
+            json_member(dump_json(item), "reason"));
+  EXPECT_TRUE(DetailIs(detail_for(details, fine.vehicle.nopol), {&fine, 0, "sent"}));
+  EXPECT_EQ(3u, gateway().request_count()) << gateway().dump();
+  auto v = hgetall(redis(), "{wa}:vehicle:" + account.vehicle.id);
+  EXPECT_EQ("130429", v["last_error_code"]);
+  EXPECT_EQ("131056", hgetall(redis(), "{wa}:vehicle:" + pair.vehicle.id)["last_error_code"]);
+}
+
+// The example: a customer name with a newline, a tab or more than 4
+// spaces in a row, stored before the data API tidied names up (or by another
+// writer), which Meta refuses (132018) on every run. Parameters go out on
+// one line.
+TEST_F(CloudApiReminderTest, ParametersMetaRefusesAreSentOnOneLine) {
+  std::vector<Seeded> s(4);
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(SeedVehicle(http(), i + 1, kDay, &s[i]));
+  const std::vector<std::pair<std::string, std::string>> names = {
+      {"Budi\nSantoso", "Budi Santoso"},
+      {"Siti\tRahayu", "Siti Rahayu"},
+      {"Agus     Nugroho", "Agus Nugroho"},
+      {" Dewi \r\n\t Lestari ", "Dewi Lestari"}};
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(redis().command({"HSET", "{wa}:customer:" + s[i].customer.id, "name",
+                                 names[i].first}).ok);
+  }
+  ASSERT_TRUE(redis().command({"HSET", "{wa}:vehicle:" + s[3].vehicle.id, "nopol",
+                               "B  1234\tXY"}).ok);
+  JsonPtr data = run();
+  json_t* details = details_of(data.get());
+  for (int i = 0; i < 4; ++i) {
+    SCOPED_TRACE(names[i].second);
+    Seeded stored = s[i];
+    stored.customer.name = names[i].first;  // run details show the data as stored
+    std::string nopol = i == 3 ? "B 1234 XY" : s[i].vehicle.nopol;
+    if (i == 3) stored.vehicle.nopol = "B  1234\tXY";
+    EXPECT_TRUE(DetailIs(detail_for(details, stored.vehicle.nopol),
+                         {&stored, 0, "sent",
+                          default_message(names[i].second, nopol, s[i].vehicle.next_visit_date)}));
+    auto r = gateway().requests_to(s[i].to);
+    ASSERT_EQ(1u, r.size()) << gateway().dump();
+    EXPECT_EQ((std::vector<std::string>{names[i].second, nopol, dmy(s[i].vehicle.next_visit_date),
+                                        kServicePhone}),
+              r[0].parameters);
+    EXPECT_TRUE(r[0].accepted);
+    EXPECT_EQ(1, report_frequency(http(), s[i]));
+  }
+  EXPECT_EQ(4, total_messages_sent(http()));
+  EXPECT_EQ("", redis().command({"HGET", "{wa}:stats", "failures"}).str);
+}
+
+// ---------------------------------------------------------------- own template
+
+class CloudApiTemplateTest : public ReminderTest<CloudApiTemplateTest> {
+ public:
+  static StackOptions stack_options() {
+    ReminderSettings s;
+    s.provider = "cloud_api";
+    s.template_text = "Halo {customer_name}, {vehicle_model} {vehicle_nopol} servis {next_visit_date}.";
+    return reminder_stack(s);
+  }
+};
+
+// A value that is empty (a vehicle without a model) is refused by Meta as
+// well (error 100); it goes out as "-".
+TEST_F(CloudApiTemplateTest, EmptyAndMultiLineValuesAreSentAsMetaAcceptsThem) {
+  Seeded empty, tabbed;
+  ASSERT_TRUE(SeedVehicle(http(), 1, kDay, &empty));
+  ASSERT_TRUE(SeedVehicle(http(), 2, kDay, &tabbed));
+  ASSERT_TRUE(redis().command({"HSET", "{wa}:vehicle:" + empty.vehicle.id, "model", ""}).ok);
+  ASSERT_TRUE(redis().command({"HSET", "{wa}:vehicle:" + tabbed.vehicle.id, "model",
+                               "Honda\tVario      125\n"}).ok);
+  JsonPtr data;
+  ASSERT_TRUE(RunNow(http(), "?date=" + kDay, &data));
+  json_t* details = details_of(data.get());
+  EXPECT_TRUE(DetailIs(detail_for(details, empty.vehicle.nopol),
+                       {&empty, 0, "sent",
+                        "Halo " + empty.customer.name + ",  " + empty.vehicle.nopol + " servis " +
+                            dmy(kDay) + "."}));
+  EXPECT_TRUE(DetailIs(detail_for(details, tabbed.vehicle.nopol),
+                       {&tabbed, 0, "sent",
+                        "Halo " + tabbed.customer.name + ", Honda Vario 125 " +
+                            tabbed.vehicle.nopol + " servis " + dmy(kDay) + "."}));
+  auto r = gateway().requests_to(empty.to);
+  ASSERT_EQ(1u, r.size()) << gateway().dump();
+  EXPECT_EQ((std::vector<std::string>{empty.customer.name, "-", empty.vehicle.nopol, dmy(kDay)}),
+            r[0].parameters);
+  r = gateway().requests_to(tabbed.to);
+  ASSERT_EQ(1u, r.size()) << gateway().dump();
+  EXPECT_EQ((std::vector<std::string>{tabbed.customer.name, "Honda Vario 125",
+                                      tabbed.vehicle.nopol, dmy(kDay)}),
+            r[0].parameters);
+  EXPECT_EQ(2, gateway().accepted_total());
+}
+
 }  // namespace
 }  // namespace wa::itest

@@ -21,7 +21,7 @@ TEST(ReminderConfigTest, ProviderConfigsPass) {
       "Info {service_phone} {{ok}}";
   custom.remind = "daily";
   custom.schedule = "23:59 on";
-  custom.extra_http = "wa_report_jwt_max_lifetime 2h;\n";
+  custom.extra_http = "wa_report_jwt_max_lifetime 2h;\nwa_report_gateway_retry_after_max 5s;\n";
   ConfigCheck check = nginx_check_config(reminder_config(custom));
   EXPECT_TRUE(check.ok) << check.output;
 }
@@ -106,6 +106,11 @@ TEST(ReminderConfigTest, MistakesFailNginxT) {
     ReminderSettings s;
     s.extra_http = "wa_report_jwt_max_lifetime forever;\n";
     cases.push_back({"JWT max lifetime not a time", s, ""});
+  }
+  {
+    ReminderSettings s;
+    s.extra_http = "wa_report_gateway_retry_after_max 2d;\n";
+    cases.push_back({"a Retry-After maximum over a day", s, "wa_report_gateway_retry_after_max"});
   }
   for (const auto& c : cases) {
     ConfigCheck check = nginx_check_config(reminder_config(c.settings));

@@ -413,6 +413,31 @@ TEST_F(StarSenderReminderTest, SecretsStayOutOfLogsAnswersAndRedis) {
   EXPECT_EQ(4, count_status(details_of(data.get()), "failed")) << response.body;
 }
 
+// Stored names and plates with line breaks, tabs, runs of spaces or other
+// control characters (kept from before the data API tidied them up, or
+// written by another program): the message keeps one line per value and no
+// control character but the template's own newlines.
+TEST_F(StarSenderReminderTest, MessageTextHasNoControlCharacters) {
+  Seeded s;
+  ASSERT_TRUE(SeedVehicle(http(), 1, kDay, &s));
+  ASSERT_TRUE(redis().command({"HSET", "{wa}:customer:" + s.customer.id, "name",
+                               "Budi\r\nSantoso\x07\x1b[2J"}).ok);
+  ASSERT_TRUE(redis().command({"HSET", "{wa}:vehicle:" + s.vehicle.id, "nopol",
+                               "B\t1234     CD"}).ok);
+  JsonPtr data;
+  ASSERT_TRUE(RunNow(http(), run_query(), &data));
+  const std::string text = default_message("Budi Santoso[2J", "B 1234 CD", kDay);
+  Seeded stored = s;
+  stored.customer.name = "Budi\r\nSantoso\x07\x1b[2J";
+  stored.vehicle.nopol = "B\t1234     CD";
+  EXPECT_TRUE(DetailIs(detail_for(details_of(data.get()), stored.vehicle.nopol),
+                       {&stored, 0, "sent", text, "Pesan berhasil dikirim"}));
+  auto r = gateway().requests_to(s.to);
+  ASSERT_EQ(1u, r.size()) << gateway().dump();
+  EXPECT_EQ(text, r[0].text);
+  EXPECT_TRUE(r[0].accepted);
+}
+
 // ---------------------------------------------------------------- rate limit
 
 class StarSenderRateTest : public ReminderTest<StarSenderRateTest> {
@@ -443,6 +468,36 @@ TEST_F(StarSenderRateTest, TenSendsAtFivePerSecondTakeAtLeastTwoSeconds) {
     }
     EXPECT_LE(in_window, 6) << "from request #" << log[i].number << "\n" << gateway().dump();
   }
+}
+
+// ---------------------------------------------------------------- own template
+
+class StarSenderTemplateTest : public ReminderTest<StarSenderTemplateTest> {
+ public:
+  static StackOptions stack_options() {
+    ReminderSettings s;
+    // nginx reads \r, \n and \t in a quoted string as those characters.
+    s.extra_http = "wa_report_template \"Halo {customer_name},\\r\\n\\tservis {vehicle_model} "
+                   "{vehicle_nopol}\\ntanggal {next_visit_date}.\\n\";\n";
+    return reminder_stack(s);
+  }
+};
+
+// The template's own line breaks stay (as LF); its tabs become spaces.
+TEST_F(StarSenderTemplateTest, TemplateLinesStayAsLineFeeds) {
+  Seeded s;
+  ASSERT_TRUE(SeedVehicle(http(), 1, kDay, &s));
+  ASSERT_TRUE(redis().command({"HSET", "{wa}:vehicle:" + s.vehicle.id, "model",
+                               "Avanza\n1.3 G"}).ok);
+  JsonPtr data;
+  ASSERT_TRUE(RunNow(http(), run_query(), &data));
+  const std::string text = "Halo " + s.customer.name + ",\n servis Avanza 1.3 G " +
+                           s.vehicle.nopol + "\ntanggal " + dmy(kDay) + ".";
+  EXPECT_TRUE(DetailIs(detail_for(details_of(data.get()), s.vehicle.nopol),
+                       {&s, 0, "sent", text, "Pesan berhasil dikirim"}));
+  auto r = gateway().requests_to(s.to);
+  ASSERT_EQ(1u, r.size()) << gateway().dump();
+  EXPECT_EQ(text, r[0].text);
 }
 
 // ---------------------------------------------------------------- daily

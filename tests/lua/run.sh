@@ -373,6 +373,7 @@ rbegin() { ev run_begin "$L" "$C" "$S" , "$@"; }        # owner id as_of dry man
 renew() { ev lease_renew "$L" , "$@"; }                 # owner ms [release]
 batch() { ev due_batch "$L" "$C" , "$T" "$@"; }         # owner first last cday cmember limit run
 abegin() { ev attempt_begin "$L" "$T:attempt:$1" "$T:vehicle:$1" , "${@:2}"; }  # veh owner run cycle now ttl mode today
+arel() { local k=(); for v in "${@:3}"; do k+=("$T:attempt:$v"); done; ev attempt_release "${k[@]}" , "$1" "$2"; }  # run owner veh...
 afail() { ev attempt_fail "$T:attempt:$1" "$T:report:$2:$1" "$T:vehicle:$1" "$T:stats" , "${@:3}"; }  # veh cust text code now opted
 progress() { ev run_progress "$L" "$C" "$T:run:$1:details" "$T:run:$1:done" , "${@:2}"; }  # run owner day member 6 deltas ttl pairs...
 finish() { ev run_finish "$L" "$C" "$LAST" , "$@"; }    # owner finished_at
@@ -540,9 +541,9 @@ raw del "$T:attempt:a1" >/dev/null
 check "attempt_begin, lost writes nothing" "$(abegin a1 w2 r1 $CY "$N1" 604800 once $TD) $(cmd exists "$T:attempt:a1")" "lost :0"
 check "attempt_begin ok" "$(abegin a1 w1 r1 $CY "$N1" 604800 once $TD)" "ok"
 check "attempt hash" "$(hash "$T:attempt:a1") $(ttl_in "$T:attempt:a1" 604000 604800)" \
-    "cycle=$CY run=r1 started_at=$N1 yes"
+    "cycle=$CY owner=w1 run=r1 started_at=$N1 yes"
 check "attempt_begin again: in_flight" "$(abegin a1 w1 r2 $CY "$N2" 604800 once $TD)" "in_flight r1 $N1"
-check "in_flight keeps the attempt" "$(hash "$T:attempt:a1")" "cycle=$CY run=r1 started_at=$N1"
+check "in_flight keeps the attempt" "$(hash "$T:attempt:a1")" "cycle=$CY owner=w1 run=r1 started_at=$N1"
 check "due_batch shows the attempt" "$(batch w1 $D0 $D0 '' '' 1 r1)" \
     "ok $D0 a1 0 a1 c1 Avanza B 1 AA 2026-04-01 nil nil nil Budi 628111 $CY r1 0"
 cmd del "$T:attempt:a1" >/dev/null
@@ -607,6 +608,20 @@ check "new next visit after a reminder: new cycle" \
     "$(vput a1 c1 Avanza 'B 1 AA' 2026-04-01 2026-10-01 20727 "$N4" >/dev/null; raw hmget "$T:vehicle:a1" reminded_for reminded_on reminded_run | paste -sd' ')" \
     "  r1"
 check "attempt for the new cycle" "$(abegin a1 w1 r3 2026-10-01 "$N4" 604800 once 2026-09-25)" "ok"
+# the release path: a runner gives back what it began and will not finish
+checkp "attempt_release bad run id" "$(arel '' w1 a1)" "ERR attempt_release: bad run id"
+checkp "attempt_release bad owner" "$(arel r3 '' a1)" "ERR attempt_release: bad owner"
+check "bad attempt_release writes nothing" "$(cmd exists "$T:attempt:a1")" ":1"
+check "attempt_release, another run's attempt: kept" "$(arel r2 w1 a1) $(cmd exists "$T:attempt:a1")" ":0 :1"
+check "attempt_release, another owner's attempt: kept" "$(arel r3 w2 a1) $(cmd exists "$T:attempt:a1")" ":0 :1"
+abegin b2 w1 r3 2026-10-01 "$N4" 604800 once 2026-09-25 >/dev/null
+raw hset "$T:attempt:c9" cycle 2026-10-01 run r3 started_at "$N1" >/dev/null  # left by a crash, no owner
+before_release="$(hash "$T:stats")|$(hash "$T:vehicle:a1")|$(hash "$T:report:c1:a1")"
+check "attempt_release" "$(arel r3 w1 a1 b2 c9 none)" ":2"
+check "attempt_release deletes only its own" "$(cmd exists "$T:attempt:a1" "$T:attempt:b2" "$T:attempt:c9")" ":1"
+check "attempt_release counts and marks nothing" \
+    "$(hash "$T:stats")|$(hash "$T:vehicle:a1")|$(hash "$T:report:c1:a1")" "$before_release"
+check "attempt_release without keys" "$(arel r3 w1)" ":0"
 
 # ===== run_progress and run_finish =====
 raw flushall >/dev/null
@@ -945,6 +960,13 @@ refused "attempt_fail, report a string" "ERR attempt_fail: a key holds another t
 mend_type "$T:report:c1:v1"
 refused "attempt_fail missing arguments" "ERR attempt_fail: missing arguments" afail v1 c1 boom
 check "attempt kept after refused attempt_fail" "$(cmd exists "$T:attempt:v1")" ":1"
+# attempt_release: its own attempt first, then a key of another type: the
+# call fails before deleting anything.
+raw hset "$T:attempt:own1" cycle 2026-04-02 run r7 started_at "$N2" owner w7 >/dev/null
+raw set "$T:attempt:str1" corrupt >/dev/null
+refused "attempt_release, an attempt a string" "WRONGTYPE" arel r7 w7 own1 str1
+check "attempt_release refused: its own attempt kept" "$(cmd exists "$T:attempt:own1")" ":1"
+raw del "$T:attempt:own1" "$T:attempt:str1" >/dev/null
 settled "attempt errors"
 
 # lease_renew, run_begin, run_progress, run_finish, tick

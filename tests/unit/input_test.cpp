@@ -272,6 +272,63 @@ TEST(ParseImportLine, ReportsTheKindIdAndFields)
     EXPECT_EQ(errors_text(p.errors).rfind("Invalid JSON: ", 0), 0u);
 }
 
+// Names, plates and models are stored as one readable line: what Meta refuses
+// as a template parameter (a newline, a tab, more than 4 spaces in a row)
+// never gets stored.
+TEST(TextFields, NamesPlatesAndModelsBecomeOneLine)
+{
+    auto c = parse_customer(
+        R"({"name":" Budi\n\t Santoso  ","phone":"0812\t3456  7890","address":" Jl. Merdeka 1\nRT 02 "})");
+    ASSERT_TRUE(c.value) << validation_errors(c.errors);
+    EXPECT_EQ(c.value->name, "Budi Santoso");
+    EXPECT_EQ(c.value->phone, "0812 3456 7890");
+    EXPECT_EQ(c.value->address, "Jl. Merdeka 1\nRT 02") << "an address keeps its lines";
+
+    auto v = parse_vehicle(R"({"customer_id":")" + std::string(kCustomer) +
+                           R"(","model":"Honda\u00a0\u00a0Vario     125","nopol":"B\r\n1234\tCD",)"
+                           R"("last_visit_date":"2026-01-05"})");
+    ASSERT_TRUE(v.value) << validation_errors(v.errors);
+    EXPECT_EQ(v.value->model, "Honda Vario 125");
+    EXPECT_EQ(v.value->nopol, "B 1234 CD");
+
+    // Lengths are those of what is stored.
+    v = parse_vehicle(R"({"customer_id":")" + std::string(kCustomer) + R"(","model":"A",)"
+                      R"("nopol":"  B        1234          CD  ","last_visit_date":"2026-01-05"})");
+    ASSERT_TRUE(v.value) << validation_errors(v.errors);
+    EXPECT_EQ(v.value->nopol, "B 1234 CD");
+    c = parse_customer(R"({"name":"\n\t\u3000","phone":"081234567890"})");
+    EXPECT_EQ(body_of_errors(c),
+              R"({"detail":[{"loc":["body","name"],"msg":"ensure this value has at least 1 characters",)"
+              R"("type":"value_error.any_str.min_length"}]})");
+}
+
+TEST(TextFields, ControlCharactersAreRefusedByName)
+{
+    auto c = parse_customer(R"({"name":"Budi\u0007","phone":"0812\u001b3456 7890","address":"Jl.\u0002"})");
+    EXPECT_EQ(body_of_errors(c),
+              R"({"detail":[{"loc":["body","name"],"msg":"value must not contain control characters","type":"value_error.str.control"},)"
+              R"({"loc":["body","phone"],"msg":"value must not contain control characters","type":"value_error.str.control"},)"
+              R"({"loc":["body","address"],"msg":"value must not contain control characters","type":"value_error.str.control"}]})");
+
+    auto v = parse_vehicle(R"({"customer_id":")" + std::string(kCustomer) +
+                           R"(","model":"Vario\u007f","nopol":"B 1\u009b2","last_visit_date":"2026-01-05"})");
+    EXPECT_EQ(body_of_errors(v),
+              R"({"detail":[{"loc":["body","model"],"msg":"value must not contain control characters","type":"value_error.str.control"},)"
+              R"({"loc":["body","nopol"],"msg":"value must not contain control characters","type":"value_error.str.control"}]})");
+
+    auto line = parse_import_line(R"({"kind":"customer","id":")" + std::string(kCustomer) +
+                                  R"(","nama":"Joko\u0008","hp":"087525534192"})");
+    EXPECT_EQ(errors_text(line.errors), "name: value must not contain control characters");
+    line = parse_import_line(R"({"kind":"customer","id":")" + std::string(kCustomer) +
+                             R"(","nama":"  Joko\r\nHidayat ","hp":"087525534192"})");
+    ASSERT_TRUE(line.value) << validation_errors(line.errors);
+    EXPECT_EQ(line.value->customer.name, "Joko Hidayat");
+
+    auto r = parse_record(R"({"id_customer":")" + std::string(kCustomer) + R"(","id_vehicle":")" +
+                          kVehicle + R"(","message_id":"wamid.\u0001"})");
+    EXPECT_EQ(errors_text(r.errors), "message_id: value must not contain control characters");
+}
+
 TEST(ErrorsText, JoinsFieldsAndMessages)
 {
     FieldError body;

@@ -238,5 +238,74 @@ TEST(Template, ParametersInOrderOfAppearance)
     EXPECT_TRUE(template_parameters(*none, agus()).empty());
 }
 
+// The example: a customer name with a newline, a tab or more than 4
+// spaces in a row, which Meta refuses as a template parameter (132018).
+TEST(CloudParameters, OneLineEach)
+{
+    auto def = Template::parse(default_template, nullptr);
+    ASSERT_TRUE(def);
+    MessageFields f = agus();
+    for (const char* name : {"Agus\nNugroho", "Agus\tNugroho", "Agus     Nugroho",
+                             " \r\nAgus \t\n Nugroho\n", "Agus\x07 Nugroho"}) {
+        f.customer_name = name;
+        std::vector<std::string> expected = {"Agus Nugroho", "N 1212 RW", "25-11-2026",
+                                             "087740659525"};
+        EXPECT_EQ(cloud_parameters(*def, f), expected) << name;
+    }
+    f = agus();
+    f.vehicle_nopol = "N  1212\n\nRW";
+    f.service_phone = "0877 4065\t9525";
+    std::vector<std::string> expected = {"Agus Nugroho", "N 1212 RW", "25-11-2026",
+                                         "0877 4065 9525"};
+    EXPECT_EQ(cloud_parameters(*def, f), expected);
+}
+
+TEST(CloudParameters, EmptyBecomesADashAndLongIsCut)
+{
+    auto tpl = Template::parse("{vehicle_model} {customer_name} {service_phone}", nullptr);
+    ASSERT_TRUE(tpl);
+    MessageFields f = agus();
+    f.vehicle_model = "";
+    f.service_phone = " \n ";
+    f.customer_name = std::string(1023, 'x') + "\xc3\xa9" + "yz";
+    std::vector<std::string> params = cloud_parameters(*tpl, f);
+    ASSERT_EQ(params.size(), 3u);
+    EXPECT_EQ(params[0], "-");
+    EXPECT_EQ(params[1], std::string(1023, 'x') + "\xc3\xa9") << "1024 characters, not bytes";
+    EXPECT_EQ(params[2], "-");
+
+    f.customer_name = std::string(1023, 'x') + " yz";
+    EXPECT_EQ(cloud_parameters(*tpl, f)[1], std::string(1023, 'x')) << "no trailing space";
+}
+
+TEST(MessageText, ValuesOnOneLineTemplateLinesKept)
+{
+    auto tpl = Template::parse("Halo {customer_name},\r\n\tservis {vehicle_nopol} ({vehicle_model})"
+                               "\x07 tanggal {next_visit_date}.\n",
+                               nullptr);
+    ASSERT_TRUE(tpl);
+    MessageFields f = agus();
+    f.customer_name = "Agus\n\nNugroho\t";
+    f.vehicle_nopol = "N     1212 RW";
+    f.vehicle_model = "Vario\x1b[2J";
+    EXPECT_EQ(message_text(*tpl, f),
+              "Halo Agus Nugroho,\n servis N 1212 RW (Vario[2J) tanggal 25-11-2026.");
+
+    auto def = Template::parse(default_template, nullptr);
+    ASSERT_TRUE(def);
+    EXPECT_EQ(message_text(*def, agus()), def->render(agus())) << "ordinary data is unchanged";
+}
+
+TEST(MessageText, CutAtWhatsAppsTextLimit)
+{
+    auto tpl = Template::parse("{customer_name}", nullptr);
+    ASSERT_TRUE(tpl);
+    MessageFields f = agus();
+    f.customer_name = std::string(4095, 'x') + " \xc3\xa9\xc3\xa9";
+    EXPECT_EQ(message_text(*tpl, f), std::string(4095, 'x')) << "cut, then trimmed";
+    f.customer_name = std::string(4095, 'x') + "\xc3\xa9\xc3\xa9";
+    EXPECT_EQ(message_text(*tpl, f), std::string(4095, 'x') + "\xc3\xa9");
+}
+
 }  // namespace
 }  // namespace wa
