@@ -3,7 +3,10 @@
 --         T:customer:<id>:reports (members vehicle ids)
 -- ARGV: 1 tag T  2 mode "list"|"detail"  3 exclusive start score ("-inf" or
 --       "(<score>")  4 limit (>= 1)  5 customer id ("" for T:reports)
--- Returns {more (0/1), last score of the page or "", row fields...}, flat:
+--       6 inclusive end score (optional; absent or "": "+inf"), so that a
+--       page the caller reads in several calls stops where it was measured
+-- Returns {more (0/1: index members follow, up to the end score), last score
+-- of the page or "", row fields...}, flat:
 --   list:   id, id_customer, id_vehicle, last_message_date, frequency (int),
 --           created_at, updated_at
 --   detail: id, customer_name, customer_phone, vehicle_model, vehicle_nopol,
@@ -12,7 +15,8 @@
 local T, mode, limit = ARGV[1], ARGV[2], tonumber(ARGV[4])
 if mode ~= 'list' and mode ~= 'detail' then return redis.error_reply('ERR page: bad mode') end
 if not limit or limit < 1 then return redis.error_reply('ERR page: bad limit') end
-local m = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[3], '+inf',
+local stop = (ARGV[6] == nil or ARGV[6] == '') and '+inf' or ARGV[6]
+local m = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[3], stop,
   'WITHSCORES', 'LIMIT', 0, limit + 1)
 local prefix = T .. ':report:' .. (ARGV[5] == '' and '' or ARGV[5] .. ':')
 local out = {#m > 2 * limit and 1 or 0, ''}

@@ -808,7 +808,12 @@ ngx_int_t dispatch(Ctx* ctx) {
     case Route::Record: return read_body(ctx, loc_conf(r)->max_body_size, record_body);
     case Route::CustomerData: return customer_data(ctx);
     case Route::VehicleData: return vehicle_data(ctx);
-    case Route::Import: return read_body(ctx, loc_conf(r)->import_max_body_size, import_body);
+    case Route::Import:
+        if (!take_stream_slot(ctx)) {
+            ngx_int_t rc = ngx_http_discard_request_body(r);
+            return rc != NGX_OK ? rc : send_busy(r);
+        }
+        return read_body(ctx, loc_conf(r)->import_max_body_size, import_body);
     default: break;
     }
     return send_json(r, NGX_HTTP_NOT_FOUND, detail_error("Not Found"));
@@ -923,6 +928,9 @@ Ctx::~Ctx() {
     if (call != nullptr) {
         call->cancel();
     }
+    if (holds_stream && worker() != nullptr && worker()->streams > 0) {
+        worker()->streams--;
+    }
     if (aux != nullptr && aux_free != nullptr) {
         aux_free(aux);
     }
@@ -976,6 +984,33 @@ ngx_int_t send_json_with(ngx_http_request_t* r, ngx_uint_t status, const std::st
 
 ngx_int_t send_unavailable(ngx_http_request_t* r) {
     return send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE, detail_error("Redis unavailable"));
+}
+
+// The slots bound the Redis work that long requests queue on the worker's
+// one connection (each holds at most one bounded call at a time), so that
+// short requests behind them are answered soon. Over the limit the answer is
+// at once, as nginx's limit_conn does, rather than a wait the client cannot
+// see.
+bool take_stream_slot(Ctx* ctx) {
+    Worker* w = worker();
+    if (w->streams >= w->config.max_streams) {
+        if (w->last_busy_log != ngx_time()) {
+            w->last_busy_log = ngx_time();
+            ngx_log_error(NGX_LOG_WARN, ctx->r->connection->log, 0,
+                          "wa_report: lists and imports at the limit \"%uz\"",
+                          w->config.max_streams);
+        }
+        return false;
+    }
+    w->streams++;
+    ctx->holds_stream = true;
+    return true;
+}
+
+ngx_int_t send_busy(ngx_http_request_t* r) {
+    return send_json_with(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                          detail_error("Too many lists and imports in progress"), "Retry-After",
+                          "1");
 }
 
 ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply) {

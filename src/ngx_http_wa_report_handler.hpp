@@ -19,6 +19,7 @@ struct Ctx {
     ngx_http_request_t* r = nullptr;
     RouteMatch route;
     Call* call = nullptr;
+    bool holds_stream = false;  // one of the worker's wa_report_max_streams slots
 
     // Multi-step operations (reset chunks, import batches).
     int64_t count = 0;
@@ -38,6 +39,12 @@ struct Ctx {
 // passed to finish() from an asynchronous callback.
 ngx_int_t send_json(ngx_http_request_t* r, ngx_uint_t status, const std::string& body);
 ngx_int_t send_unavailable(ngx_http_request_t* r);
+
+// A list or an import: takes one of the worker's wa_report_max_streams
+// slots for the request's lifetime. false: all taken, answer send_busy().
+bool take_stream_slot(Ctx* ctx);
+// 503 with Retry-After: 1.
+ngx_int_t send_busy(ngx_http_request_t* r);
 ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply);
 
 // Ends a request whose handler returned NGX_DONE, from an event that is not

@@ -31,6 +31,10 @@ static ngx_conf_num_bounds_t ngx_http_wa_report_interval_bounds = {
     ngx_conf_check_num_bounds, 1, 120
 };
 
+static ngx_conf_num_bounds_t ngx_http_wa_report_streams_bounds = {
+    ngx_conf_check_num_bounds, 1, 100000
+};
+
 static ngx_conf_num_bounds_t ngx_http_wa_report_lead_bounds = {
     ngx_conf_check_num_bounds, 1, 60
 };
@@ -138,6 +142,13 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, message_id_ttl),
       NULL },
+
+    { ngx_string("wa_report_max_streams"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_wa_report_main_conf_t, max_streams),
+      &ngx_http_wa_report_streams_bounds },
 
     { ngx_string("wa_report_max_body_size"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -523,6 +534,7 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
     mcf->redis_timeout = NGX_CONF_UNSET_MSEC;
     mcf->visit_interval = NGX_CONF_UNSET;
     mcf->message_id_ttl = NGX_CONF_UNSET;
+    mcf->max_streams = NGX_CONF_UNSET;
     mcf->reminder = NGX_CONF_UNSET;
     mcf->schedule_hour = NGX_CONF_UNSET;
     mcf->schedule_minute = NGX_CONF_UNSET;
@@ -547,6 +559,7 @@ static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf) {
     ngx_conf_init_msec_value(mcf->redis_timeout, 2000);
     ngx_conf_init_value(mcf->visit_interval, 4);
     ngx_conf_init_value(mcf->message_id_ttl, 30 * 86400);
+    ngx_conf_init_value(mcf->max_streams, 8);
     if (mcf->redis.data == nullptr) {
         ngx_str_set(&mcf->redis, "127.0.0.1:6379");
     }
@@ -587,6 +600,7 @@ static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf) {
         }
         config->visit_interval_months = static_cast<int>(mcf->visit_interval);
         config->message_id_ttl = mcf->message_id_ttl;
+        config->max_streams = static_cast<size_t>(mcf->max_streams);
 
         wa::RedisSettings& rs = config->redis;
         if (wa::parse_redis_address(cf, mcf->redis, rs) != NGX_CONF_OK) {

@@ -50,6 +50,7 @@ struct Config {
     Zone zone;
     int visit_interval_months = 4;
     int64_t message_id_ttl = 0;
+    size_t max_streams = 8;     // lists and imports in progress per worker
     ReminderConfig reminder;
 };
 
@@ -66,6 +67,7 @@ struct ngx_http_wa_report_main_conf_t {
     ngx_str_t timezone;
     ngx_int_t visit_interval;
     time_t message_id_ttl;
+    ngx_int_t max_streams;
     ngx_flag_t used;
     wa::Config* config;
 
@@ -115,6 +117,8 @@ struct Worker {
     std::mt19937_64 rng{std::random_device{}()};
     std::unique_ptr<Reminder> reminder;
     time_t last_error_log = 0;
+    size_t streams = 0;          // lists and imports holding a slot
+    time_t last_busy_log = 0;
 };
 
 // nullptr outside worker processes or when no location uses wa_report.

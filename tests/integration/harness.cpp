@@ -376,6 +376,34 @@ RedisReply RedisClient::command(const std::vector<std::string>& args) {
   return out;
 }
 
+bool RedisClient::pipeline(const std::vector<std::vector<std::string>>& commands) {
+  if ((ctx_ == nullptr || ctx_->err != 0) && (port_ == 0 || !connect(port_, nullptr))) return false;
+  for (const auto& args : commands) {
+    std::vector<const char*> argv;
+    std::vector<size_t> lens;
+    for (const auto& arg : args) {
+      argv.push_back(arg.data());
+      lens.push_back(arg.size());
+    }
+    if (redisAppendCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data()) !=
+        REDIS_OK) {
+      return false;
+    }
+  }
+  bool ok = true;
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(ctx_, &raw) != REDIS_OK || raw == nullptr) {
+      disconnect();
+      return false;
+    }
+    auto* reply = static_cast<redisReply*>(raw);
+    if (reply->type == REDIS_REPLY_ERROR) ok = false;
+    freeReplyObject(reply);
+  }
+  return ok;
+}
+
 bool RedisClient::flushall() {
   RedisReply reply = command({"FLUSHALL"});
   return reply.ok && reply.str == "OK";

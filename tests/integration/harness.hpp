@@ -133,6 +133,9 @@ class RedisClient {
   bool connect(int port, std::string* error);
   void disconnect();
   RedisReply command(const std::vector<std::string>& args);
+  // Sends every command before reading any reply (bulk seeding); false when
+  // one failed or the connection did.
+  bool pipeline(const std::vector<std::vector<std::string>>& commands);
 
   bool flushall();
   long long dbsize();
