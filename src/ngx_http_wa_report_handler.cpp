@@ -4,6 +4,7 @@
 
 #include "ngx_http_wa_report_handler.hpp"
 
+#include "core/http_errors.hpp"
 #include "core/input.hpp"
 #include "core/json.hpp"
 #include "core/report.hpp"
@@ -218,9 +219,7 @@ bool body_string(ngx_http_request_t* r, std::string& out) {
 }
 
 ngx_int_t too_large(ngx_http_request_t* r, size_t limit) {
-    return send_json(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                     detail_error("Request body is larger than " + std::to_string(limit)
-                                  + " bytes"));
+    return send_json(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE, body_too_large_json(limit));
 }
 
 bool over_limit(ngx_http_request_t* r, size_t limit) {
@@ -1101,8 +1100,12 @@ ngx_int_t ngx_http_wa_report_handler(ngx_http_request_t* r) {
         bool has_body = m.route == wa::Route::Record || m.route == wa::Route::Import
             || ((m.route == wa::Route::CustomerData || m.route == wa::Route::VehicleData)
                 && r->method == NGX_HTTP_PUT);
-        if (!has_body && ngx_http_discard_request_body(r) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        if (!has_body) {
+            // A broken chunked body is nginx's 400, not our 500.
+            ngx_int_t rc = ngx_http_discard_request_body(r);
+            if (rc != NGX_OK) {
+                return rc;
+            }
         }
         ngx_int_t rc = wa::route_answer(r, m, base);
         if (rc != NGX_DECLINED) {
@@ -1115,8 +1118,11 @@ ngx_int_t ngx_http_wa_report_handler(ngx_http_request_t* r) {
         ctx->route = std::move(m);
         if (!w->redis.available()) {
             // The unread body must not be taken for the next request.
-            if (has_body && ngx_http_discard_request_body(r) != NGX_OK) {
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            if (has_body) {
+                ngx_int_t rc = ngx_http_discard_request_body(r);
+                if (rc != NGX_OK) {
+                    return rc;
+                }
             }
             return wa::send_unavailable(r);
         }

@@ -32,6 +32,11 @@ struct Ctx {
     void* aux = nullptr;
     void (*aux_free)(void*) = nullptr;
 
+    // An error nginx itself produced in the location, answered as JSON: the
+    // JSON is being sent, then nginx's own page is dropped (filters).
+    enum class NginxError { none, sending, sent };
+    NginxError nginx_error = NginxError::none;
+
     ~Ctx();
 };
 
@@ -78,6 +83,10 @@ int64_t reply_int(const redisReply* e);
 bool reply_ok(const redisReply* reply, size_t min_elements);
 
 ngx_int_t start_stream(Ctx* ctx, StreamKind kind);
+
+// Installs the module's filters (postconfiguration): JSON for the errors
+// nginx produces in the API's locations.
+ngx_int_t install_filters();
 void stream_run_details(Ctx* ctx, std::string key, std::string head, std::string tail);
 ngx_int_t send_json_with(ngx_http_request_t* r, ngx_uint_t status, const std::string& body,
                          const char* header, std::string_view value);

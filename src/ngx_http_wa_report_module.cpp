@@ -2,6 +2,7 @@
 
 #include "ngx_http_wa_report_module.hpp"
 
+#include "ngx_http_wa_report_handler.hpp"
 #include "ngx_http_wa_report_reminder.hpp"
 
 #include "core/uuid.hpp"
@@ -10,6 +11,7 @@
 #include <new>
 #include <sstream>
 
+static ngx_int_t ngx_http_wa_report_postconfiguration(ngx_conf_t* cf);
 static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf);
 static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf);
 static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf);
@@ -18,8 +20,8 @@ static char* ngx_http_wa_report(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 static char* ngx_http_wa_report_scheduler(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 static char* ngx_http_wa_report_schedule(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 static char* ngx_http_wa_report_gateway_template(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
-static void ngx_http_wa_report_set_base(ngx_conf_t* cf, ngx_http_wa_report_loc_conf_t* lcf,
-                                        ngx_http_handler_pt handler);
+static char* ngx_http_wa_report_set_base(ngx_conf_t* cf, ngx_http_wa_report_loc_conf_t* lcf,
+                                         ngx_http_handler_pt handler);
 static ngx_int_t ngx_http_wa_report_init_process(ngx_cycle_t* cycle);
 static void ngx_http_wa_report_exit_process(ngx_cycle_t* cycle);
 
@@ -302,7 +304,7 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
 
 static ngx_http_module_t ngx_http_wa_report_module_ctx = {
     NULL,                                   /* preconfiguration */
-    NULL,                                   /* postconfiguration */
+    ngx_http_wa_report_postconfiguration,   /* postconfiguration */
 
     ngx_http_wa_report_create_main_conf,    /* create main configuration */
     ngx_http_wa_report_init_main_conf,      /* init main configuration */
@@ -504,6 +506,16 @@ std::string new_uuid() {
 
 }  // namespace wa
 
+// The filters serve only configurations that use the module.
+static ngx_int_t ngx_http_wa_report_postconfiguration(ngx_conf_t* cf) {
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_wa_report_module));
+    if (!mcf->used) {
+        return NGX_OK;
+    }
+    return wa::install_filters();
+}
+
 static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(
         ngx_pcalloc(cf->pool, sizeof(ngx_http_wa_report_main_conf_t)));
@@ -520,6 +532,7 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
      *     mcf->key_prefix = { 0, NULL };
      *     mcf->timezone = { 0, NULL };
      *     mcf->used = 0;
+     *     mcf->api_prefixes = NULL;
      *     mcf->config = NULL;
      *     mcf->message_template = { 0, NULL };
      *     mcf->service_phone = { 0, NULL };
@@ -639,6 +652,8 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf) {
      *     lcf->base = { 0, NULL };
      *     lcf->jwt_secret_file = { 0, NULL };
      *     lcf->jwt_secret = { 0, NULL };
+     *     lcf->core_error_pages = NULL;
+     *     lcf->api_error_pages = NULL;
      */
 
     lcf->enable = NGX_CONF_UNSET;
@@ -679,6 +694,21 @@ static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, voi
         ngx_memcpy(conf->jwt_secret.data, secret.data(), secret.size());
     }
 
+    // nginx's merge (the core module merges first) gave this location the
+    // enclosing level's error_page list when it has none of its own. A
+    // server's pages are HTML for a web site; the API answers its errors as
+    // JSON (filters), so an API location keeps only error_page lines written
+    // in it (or in an API location around it).
+    auto* clcf = static_cast<ngx_http_core_loc_conf_t*>(
+        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    conf->core_error_pages = clcf->error_pages;
+    if ((conf->enable == 1 || conf->scheduler == 1) && clcf->error_pages != nullptr
+        && clcf->error_pages == prev->core_error_pages) {
+        bool api_parent = prev->enable == 1 || prev->scheduler == 1;
+        clcf->error_pages = api_parent ? prev->api_error_pages : nullptr;
+    }
+    conf->api_error_pages = clcf->error_pages;
+
     if (conf->page_size < 1 || conf->page_size > 10000) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "wa_report: \"wa_report_page_size\" must be between 1 and 10000");
@@ -696,13 +726,12 @@ static char* ngx_http_wa_report(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) 
         return const_cast<char*>("conflicts with \"wa_report_scheduler\"");
     }
     lcf->enable = 1;
-    ngx_http_wa_report_set_base(cf, lcf, ngx_http_wa_report_handler);
-    return NGX_CONF_OK;
+    return ngx_http_wa_report_set_base(cf, lcf, ngx_http_wa_report_handler);
 }
 
 // The location's routes hang off its prefix, as with wa_report.
-static void ngx_http_wa_report_set_base(ngx_conf_t* cf, ngx_http_wa_report_loc_conf_t* lcf,
-                                        ngx_http_handler_pt handler) {
+static char* ngx_http_wa_report_set_base(ngx_conf_t* cf, ngx_http_wa_report_loc_conf_t* lcf,
+                                         ngx_http_handler_pt handler) {
     auto* clcf = static_cast<ngx_http_core_loc_conf_t*>(
         ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
     clcf->handler = handler;
@@ -713,6 +742,30 @@ static void ngx_http_wa_report_set_base(ngx_conf_t* cf, ngx_http_wa_report_loc_c
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(
         ngx_http_conf_get_module_main_conf(cf, ngx_http_wa_report_module));
     mcf->used = 1;
+
+#if (NGX_PCRE)
+    if (clcf->regex != nullptr) {
+        return NGX_CONF_OK;  // no prefix to recognise its URIs by
+    }
+#endif
+    if (clcf->named) {
+        return NGX_CONF_OK;
+    }
+    if (mcf->api_prefixes == nullptr) {
+        mcf->api_prefixes = ngx_array_create(cf->pool, 4, sizeof(ngx_http_wa_report_api_prefix_t));
+        if (mcf->api_prefixes == nullptr) {
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
+    }
+    auto* p = static_cast<ngx_http_wa_report_api_prefix_t*>(ngx_array_push(mcf->api_prefixes));
+    if (p == nullptr) {
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
+    p->server = static_cast<ngx_http_core_srv_conf_t*>(
+        ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module));
+    p->name = clcf->name;
+    p->exact = clcf->exact_match;
+    return NGX_CONF_OK;
 }
 
 static char* ngx_http_wa_report_scheduler(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
@@ -724,8 +777,7 @@ static char* ngx_http_wa_report_scheduler(ngx_conf_t* cf, ngx_command_t* cmd, vo
         return const_cast<char*>("conflicts with \"wa_report\"");
     }
     lcf->scheduler = 1;
-    ngx_http_wa_report_set_base(cf, lcf, ngx_http_wa_report_scheduler_handler);
-    return NGX_CONF_OK;
+    return ngx_http_wa_report_set_base(cf, lcf, ngx_http_wa_report_scheduler_handler);
 }
 
 // wa_report_schedule HH:MM [on|off];

@@ -56,6 +56,14 @@ struct Config {
 
 }  // namespace wa
 
+// An API location's prefix in its server, for errors nginx answers before it
+// has chosen a location (the request's URI is all there is then).
+struct ngx_http_wa_report_api_prefix_t {
+    ngx_http_core_srv_conf_t* server;
+    ngx_str_t name;
+    ngx_flag_t exact;
+};
+
 struct ngx_http_wa_report_main_conf_t {
     ngx_str_t redis;
     ngx_int_t redis_db;
@@ -69,6 +77,7 @@ struct ngx_http_wa_report_main_conf_t {
     time_t message_id_ttl;
     ngx_int_t max_streams;
     ngx_flag_t used;
+    ngx_array_t* api_prefixes;  // of ngx_http_wa_report_api_prefix_t
     wa::Config* config;
 
     ngx_flag_t reminder;
@@ -101,6 +110,10 @@ struct ngx_http_wa_report_loc_conf_t {
     size_t import_max_body_size;
     ngx_uint_t page_size;
     ngx_str_t base;
+    // This level's error_page list as nginx's merge left it, and as the
+    // module left it (an API location does not take the server's).
+    ngx_array_t* core_error_pages;
+    ngx_array_t* api_error_pages;
 };
 
 namespace wa {

@@ -930,6 +930,14 @@ HttpResponse HttpClient::exchange(const std::string& method, const std::string& 
   return response;
 }
 
+HttpResponse HttpClient::raw_request(const std::string& method, const std::string& wire,
+                                     const RequestOptions& options) {
+  bool nothing_received = false;
+  HttpResponse response = exchange(method, wire, "", options, &nothing_received);
+  last_request_ = method + " (raw)";
+  return response;
+}
+
 HttpResponse HttpClient::request(const std::string& method, const std::string& target,
                                  const std::string& body, const Headers& headers,
                                  const RequestOptions& options) {

@@ -277,6 +277,11 @@ class HttpClient {
                        const Headers& headers = {},
                        const RequestOptions& options = {});
 
+  // Sends `wire` as it is (request line, headers, body: nothing added) and
+  // reads one response; `method` tells whether it has a body (HEAD).
+  HttpResponse raw_request(const std::string& method, const std::string& wire,
+                           const RequestOptions& options = {});
+
   HttpResponse get(const std::string& target) { return request("GET", target); }
   HttpResponse head(const std::string& target) { return request("HEAD", target); }
   HttpResponse del(const std::string& target) { return request("DELETE", target); }
@@ -292,6 +297,7 @@ class HttpClient {
   bool check_idle_connection(std::string* error);
   bool send_all(const std::string& data, std::chrono::steady_clock::time_point deadline,
                 std::string* error);
+
   HttpResponse exchange(const std::string& method, const std::string& wire,
                         const std::string& body, const RequestOptions& options,
                         bool* nothing_received);
