@@ -13,6 +13,12 @@
 // written in the location itself still wins (nginx redirects before any
 // answer is sent); one inherited from the server is not applied there (see
 // the merge in the module).
+//
+// The request body filter counts the body of the endpoints that take one as
+// it arrives, after nginx has removed its framing: a chunked body, or one
+// sent a few bytes at a time, meets the same limit as one with a
+// Content-Length, and is refused as soon as it passes it, not after nginx has
+// buffered it whole.
 
 #include "ngx_http_wa_report_handler.hpp"
 
@@ -24,6 +30,7 @@ namespace {
 
 ngx_http_output_header_filter_pt next_header_filter;
 ngx_http_output_body_filter_pt next_body_filter;
+ngx_http_request_body_filter_pt next_request_body_filter;
 
 // The request's URI as far as nginx has parsed it: only the raw request line
 // is there when the URI was too long to take in.
@@ -76,8 +83,12 @@ Ctx* request_ctx(ngx_http_request_t* r) {
     return static_cast<Ctx*>(ngx_http_get_module_ctx(r, ngx_http_wa_report_module));
 }
 
-// The limit a 413 from nginx names: client_max_body_size.
-uint64_t exceeded_limit(ngx_http_request_t* r, const Ctx*) {
+// The limit a 413 names: the endpoint's, when it was the one exceeded,
+// otherwise nginx's client_max_body_size.
+uint64_t exceeded_limit(ngx_http_request_t* r, const Ctx* ctx) {
+    if (ctx != nullptr && ctx->body_too_large) {
+        return ctx->body_limit;
+    }
     auto* clcf = static_cast<ngx_http_core_loc_conf_t*>(
         ngx_http_get_module_loc_conf(r, ngx_http_core_module));
     return static_cast<uint64_t>(clcf->client_max_body_size);
@@ -162,6 +173,26 @@ ngx_int_t body_filter(ngx_http_request_t* r, ngx_chain_t* in) noexcept {
     return next_body_filter(r, nullptr);
 }
 
+ngx_int_t request_body_filter(ngx_http_request_t* r, ngx_chain_t* in) noexcept {
+    Ctx* ctx = request_ctx(r);
+    if (ctx == nullptr || ctx->body_limit == 0) {
+        return next_request_body_filter(r, in);
+    }
+    for (ngx_chain_t* cl = in; cl != nullptr; cl = cl->next) {
+        ctx->body_received += static_cast<size_t>(ngx_buf_size(cl->buf));
+    }
+    if (ctx->body_received > ctx->body_limit) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "wa_report: request body larger than the limit \"%uz\"", ctx->body_limit);
+        ctx->body_too_large = true;
+        // As nginx does for client_max_body_size: the rest is read and
+        // thrown away after the answer, so the client sees the 413.
+        r->lingering_close = 1;
+        return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+    }
+    return next_request_body_filter(r, in);
+}
+
 }  // namespace
 
 ngx_int_t install_filters() {
@@ -169,6 +200,8 @@ ngx_int_t install_filters() {
     ngx_http_top_header_filter = header_filter;
     next_body_filter = ngx_http_top_body_filter;
     ngx_http_top_body_filter = body_filter;
+    next_request_body_filter = ngx_http_top_request_body_filter;
+    ngx_http_top_request_body_filter = request_body_filter;
     return NGX_OK;
 }
 

@@ -241,6 +241,8 @@ Ctx* body_ctx(ngx_http_request_t* r, size_t limit, std::string& body) {
     return ctx;
 }
 
+// A body without a Content-Length (chunked) is counted as it arrives by the
+// request body filter, which answers 413 as soon as it passes the limit.
 ngx_int_t read_body(Ctx* ctx, size_t limit, ngx_http_client_body_handler_pt handler) {
     ngx_http_request_t* r = ctx->r;
     if (over_limit(r, limit)) {
@@ -249,6 +251,7 @@ ngx_int_t read_body(Ctx* ctx, size_t limit, ngx_http_client_body_handler_pt hand
         r->lingering_close = 1;
         return too_large(r, limit);
     }
+    ctx->body_limit = limit;
     r->request_body_in_single_buf = 1;
     ngx_int_t rc = ngx_http_read_client_request_body(r, handler);
     if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
@@ -684,8 +687,19 @@ bool import_read(ImportState* st, std::string& chunk) {
     return false;
 }
 
+// A complete line: applied, or reported when it is longer than the limit.
+void import_complete_line(ImportState* st, std::string_view text, size_t limit,
+                          const std::string& now) {
+    if (text.size() > limit) {
+        import_error(st, ++st->line, "line is longer than " + std::to_string(limit) + " bytes");
+        return;
+    }
+    import_line(st, text, now);
+}
+
 // A line longer than wa_report_max_body_size is reported and skipped
-// without being kept whole in memory.
+// without being kept whole in memory, wherever the body's pieces end: in the
+// piece that holds its newline as much as in an earlier one.
 bool import_take_line(ImportState* st, size_t limit, const std::string& now) {
     size_t nl = st->pending.find('\n', st->scanned);
     if (nl == std::string::npos) {
@@ -703,7 +717,7 @@ bool import_take_line(ImportState* st, size_t limit, const std::string& now) {
     if (st->overlong) {
         st->overlong = false;
     } else {
-        import_line(st, std::string_view(st->pending).substr(0, nl), now);
+        import_complete_line(st, std::string_view(st->pending).substr(0, nl), limit, now);
     }
     st->pending.erase(0, nl + 1);
     st->scanned = 0;
@@ -749,7 +763,7 @@ void import_next(ImportState* st) {
         }
         more = false;
         if (!st->pending.empty() && !st->overlong) {
-            import_line(st, st->pending, now);
+            import_complete_line(st, st->pending, limit, now);
         }
         st->pending.clear();
         break;

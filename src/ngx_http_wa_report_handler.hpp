@@ -32,6 +32,12 @@ struct Ctx {
     void* aux = nullptr;
     void (*aux_free)(void*) = nullptr;
 
+    // The request body as it arrives, whatever its framing: the endpoint's
+    // limit (0: not counted) and the bytes so far (filters).
+    size_t body_limit = 0;
+    size_t body_received = 0;
+    bool body_too_large = false;
+
     // An error nginx itself produced in the location, answered as JSON: the
     // JSON is being sent, then nginx's own page is dropped (filters).
     enum class NginxError { none, sending, sent };
@@ -85,7 +91,7 @@ bool reply_ok(const redisReply* reply, size_t min_elements);
 ngx_int_t start_stream(Ctx* ctx, StreamKind kind);
 
 // Installs the module's filters (postconfiguration): JSON for the errors
-// nginx produces in the API's locations.
+// nginx produces in the API's locations, and the request body limits.
 ngx_int_t install_filters();
 void stream_run_details(Ctx* ctx, std::string key, std::string head, std::string tail);
 ngx_int_t send_json_with(ngx_http_request_t* r, ngx_uint_t status, const std::string& body,

@@ -726,6 +726,24 @@ bool HttpClient::send_all(const std::string& data, Clock::time_point deadline,
   return true;
 }
 
+bool HttpClient::send_in_pieces(const std::string& data, size_t piece, Clock::time_point deadline,
+                                std::string* error) {
+  for (size_t at = 0; at < data.size(); at += piece) {
+    pollfd answered{fd_, POLLIN, 0};
+    if (::poll(&answered, 1, 0) > 0) return true;  // the server answered early
+    if (!send_all(data.substr(at, piece), deadline, error)) return false;
+    bool read = poll_until(Millis(std::max<long long>(remaining_ms(deadline), 0)), [&] {
+      pollfd pfd{fd_, POLLIN, 0};
+      return tcp_receive_queue(port_) == 0 || ::poll(&pfd, 1, 0) > 0;
+    }, Millis(1));
+    if (!read) {
+      *error = "the server did not read a piece of the request";
+      return false;
+    }
+  }
+  return true;
+}
+
 namespace {
 
 // Reads from fd into buffer until `need` returns true; false on EOF, error or
@@ -816,7 +834,9 @@ HttpResponse HttpClient::exchange(const std::string& method, const std::string& 
   // A server may answer (413) before reading the whole body and close; still
   // read what it said.
   std::string send_error;
-  bool sent = send_all(payload, deadline, &send_error);
+  bool sent = options.write_piece > 0
+                  ? send_in_pieces(payload, options.write_piece, deadline, &send_error)
+                  : send_all(payload, deadline, &send_error);
 
   bool eof = false;
   std::string error;
