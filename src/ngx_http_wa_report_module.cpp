@@ -572,7 +572,7 @@ static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf) {
     ngx_conf_init_msec_value(mcf->redis_timeout, 2000);
     ngx_conf_init_value(mcf->visit_interval, 4);
     ngx_conf_init_value(mcf->message_id_ttl, 30 * 86400);
-    ngx_conf_init_value(mcf->max_streams, 8);
+    ngx_conf_init_value(mcf->max_streams, 4);
     if (mcf->redis.data == nullptr) {
         ngx_str_set(&mcf->redis, "127.0.0.1:6379");
     }

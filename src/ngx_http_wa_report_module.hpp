@@ -50,7 +50,7 @@ struct Config {
     Zone zone;
     int visit_interval_months = 4;
     int64_t message_id_ttl = 0;
-    size_t max_streams = 8;     // lists and imports in progress per worker
+    size_t max_streams = 4;     // lists and imports in progress per worker
     ReminderConfig reminder;
 };
 

@@ -264,6 +264,13 @@ void on_page(redisReply* reply, void* data) {
     bool more = reply_int(reply->element[0]) != 0;
     std::string last = reply_str(reply->element[1]);
     st->ended = !more || last.empty() || single_step(st);
+    // A whole list takes a slot once it turns out to need more than one
+    // step: a customer's few reports are one step, like any short request.
+    if (!st->ended && !st->headers_sent && !st->ctx->holds_stream
+        && !take_stream_slot(st->ctx)) {
+        finish(st->ctx->r, send_busy(st->ctx->r));
+        return;
+    }
     std::string rows;
     render_rows(st, reply, rows);
     st->cursor = "(" + last;
@@ -418,7 +425,7 @@ ngx_int_t start_stream(Ctx* ctx, StreamKind kind) {
     if (!parse_paging(r, st, errors)) {
         return send_json(r, wa::http_unprocessable, validation_errors(errors));
     }
-    if (!single_step(st) && !take_stream_slot(ctx)) {
+    if (st->limit > step_size(st) && !take_stream_slot(ctx)) {
         return send_busy(r);
     }
     if (!fetch(st)) {
