@@ -361,5 +361,67 @@ TEST_F(ListLoadTest, ConcurrentBigListsLeaveStatisticsAndSingleReportsServed) {
   EXPECT_EQ(std::string::npos, log.find("redis unavailable")) << log;
 }
 
+// ---------------------------------------------------------------- silence
+
+// The command timeout counts Redis's silence: a big reply that Redis sends
+// slowly, 64 KB per turn of its event loop while another client's scripts
+// keep it busy in between, keeps the connection alive as long as bytes
+// arrive, even when the whole reply takes longer than the timeout.
+class SlowReplyTest : public StackTest<SlowReplyTest> {
+ public:
+  static StackOptions stack_options() {
+    StackOptions options;
+    options.nginx.report_directives += "wa_report_page_size 10000;\n";
+    options.nginx.http_extra += "wa_report_redis_timeout 1s;\n";
+    options.nginx.http_extra += "wa_report_reminder off;\n";
+    return options;
+  }
+};
+
+TEST_F(SlowReplyTest, ARepliesBytesKeepTheConnectionAlive) {
+  ASSERT_TRUE(SeedReports(redis(), 10000, 2));
+  HttpResponse quiet = http().get(kBase + "/detail?limit=10000");
+  ASSERT_TRUE(IsJson(quiet, 200));
+  ASSERT_GT(quiet.body.size(), 2500000u);
+
+  // Four other clients keep Redis busy, 50 ms per script: each turn of its
+  // event loop runs their scripts and then writes the module 64 KB, so the
+  // 2.9 MB reply takes about 45 turns, several seconds, while its bytes
+  // never stop for long.
+  std::atomic<bool> stop{false};
+  std::atomic<int> scripts{0};
+  const int redis_port = stack().redis_port();
+  std::vector<std::thread> busy;
+  for (int i = 0; i < 4; ++i) {
+    busy.emplace_back([&] {
+      RedisClient client;
+      std::string ignored;
+      if (!client.connect(redis_port, &ignored)) return;
+      const std::string spin =
+          "local t0 = redis.call('TIME') "
+          "repeat local t = redis.call('TIME') "
+          "until (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) > 50000 "
+          "return 1";
+      while (!stop) {
+        client.command({"EVAL", spin, "0"});
+        scripts++;
+      }
+    });
+  }
+  poll_until(Millis(2000), [&] { return scripts > 4; }, Millis(1));
+  const int before = scripts;
+  HttpResponse slow = http().get(kBase + "/detail?limit=10000");
+  const int during = scripts - before;
+  stop = true;
+  for (auto& t : busy) t.join();
+
+  EXPECT_TRUE(IsJsonBody(slow, 200, quiet.body));
+  // The scenario held: Redis spent more than the timeout on other clients'
+  // scripts while this one reply went out.
+  EXPECT_GE(during * 50, 1500) << "Redis was not kept busy while the reply went out";
+  const std::string log = stack().nginx().error_log();
+  EXPECT_EQ(std::string::npos, log.find("command timed out")) << log;
+}
+
 }  // namespace
 }  // namespace wa::itest
