@@ -363,10 +363,12 @@ bool fetch(StreamState* st) {
 }
 
 void fetch_or_finish(StreamState* st) {
-    if (!fetch(st)) {
-        // Headers are out: only cutting the body short tells the client.
-        finish(st->ctx->r, NGX_ERROR);
+    if (fetch(st)) {
+        return;
     }
+    ngx_http_request_t* r = st->ctx->r;
+    // Once headers are out, only cutting the body short tells the client.
+    finish(r, st->headers_sent ? NGX_ERROR : send_unavailable(r));
 }
 
 // limit: 1..10000; cursor: the X-Next-Cursor of the previous page.
