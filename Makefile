@@ -124,6 +124,7 @@ bench: deps
 	@tools/bench.sh
 	@tools/bench-reminder.sh
 	@RATE=2000 N=40000 tools/bench-reminder.sh
+	@tools/bench-lists.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -4,7 +4,10 @@
 -- ARGV: 1 tag T  2 mode "list"|"detail"  3 exclusive start score ("-inf" or
 --       "(<score>")  4 limit (a positive integer of at most 9 digits)
 --       5 customer id ("" for T:reports)
--- Returns {more (0/1), last score of the page or "", row fields...}, flat:
+--       6 inclusive end score (optional; absent or "": "+inf"), so that a
+--       page the caller reads in several calls stops where it was measured
+-- Returns {more (0/1: index members follow, up to the end score), last score
+-- of the page or "", row fields...}, flat:
 --   list:   id, id_customer, id_vehicle, last_message_date, frequency (int),
 --           created_at, updated_at
 --   detail: id, customer_name, customer_phone, vehicle_model, vehicle_nopol,
@@ -17,7 +20,8 @@ if not limit or not string.match(limit, '^[1-9]%d*$') or #limit > 9 then
   return redis.error_reply('ERR page: bad limit')
 end
 limit = tonumber(limit)
-local m = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[3], '+inf',
+local stop = (ARGV[6] == nil or ARGV[6] == '') and '+inf' or ARGV[6]
+local m = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[3], stop,
   'WITHSCORES', 'LIMIT', 0, string.format('%d', limit + 1))
 local prefix = T .. ':report:' .. (ARGV[5] == '' and '' or ARGV[5] .. ':')
 local out = {#m > 2 * limit and 1 or 0, ''}

@@ -5,6 +5,7 @@
 #include "ngx_http_wa_report_handler.hpp"
 
 #include "core/escape.hpp"
+#include "core/http_errors.hpp"
 #include "core/input.hpp"
 #include "core/json.hpp"
 #include "core/report.hpp"
@@ -208,9 +209,7 @@ bool body_string(ngx_http_request_t* r, std::string& out) {
 }
 
 ngx_int_t too_large(ngx_http_request_t* r, size_t limit) {
-    return send_json(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                     detail_error("Request body is larger than " + std::to_string(limit)
-                                  + " bytes"));
+    return send_json(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE, body_too_large_json(limit));
 }
 
 bool over_limit(ngx_http_request_t* r, size_t limit) {
@@ -232,6 +231,8 @@ Ctx* body_ctx(ngx_http_request_t* r, size_t limit, std::string& body) {
     return ctx;
 }
 
+// A body without a Content-Length (chunked) is counted as it arrives by the
+// request body filter, which answers 413 as soon as it passes the limit.
 ngx_int_t read_body(Ctx* ctx, size_t limit, ngx_http_client_body_handler_pt handler) {
     ngx_http_request_t* r = ctx->r;
     if (over_limit(r, limit)) {
@@ -240,6 +241,7 @@ ngx_int_t read_body(Ctx* ctx, size_t limit, ngx_http_client_body_handler_pt hand
         r->lingering_close = 1;
         return too_large(r, limit);
     }
+    ctx->body_limit = limit;
     r->request_body_in_single_buf = 1;
     ngx_int_t rc = ngx_http_read_client_request_body(r, handler);
     if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
@@ -688,8 +690,19 @@ bool import_read(ImportState* st, std::string& chunk) {
     return false;
 }
 
+// A complete line: applied, or reported when it is longer than the limit.
+void import_complete_line(ImportState* st, std::string_view text, size_t limit,
+                          const std::string& now) {
+    if (text.size() > limit) {
+        import_error(st, ++st->line, "line is longer than " + std::to_string(limit) + " bytes");
+        return;
+    }
+    import_line(st, text, now);
+}
+
 // A line longer than wa_report_max_body_size is reported and skipped
-// without being kept whole in memory.
+// without being kept whole in memory, wherever the body's pieces end: in the
+// piece that holds its newline as much as in an earlier one.
 bool import_take_line(ImportState* st, size_t limit, const std::string& now) {
     size_t nl = st->pending.find('\n', st->scanned);
     if (nl == std::string::npos) {
@@ -707,7 +720,7 @@ bool import_take_line(ImportState* st, size_t limit, const std::string& now) {
     if (st->overlong) {
         st->overlong = false;
     } else {
-        import_line(st, std::string_view(st->pending).substr(0, nl), now);
+        import_complete_line(st, std::string_view(st->pending).substr(0, nl), limit, now);
     }
     st->pending.erase(0, nl + 1);
     st->scanned = 0;
@@ -753,7 +766,7 @@ void import_next(ImportState* st) {
         }
         more = false;
         if (!st->pending.empty() && !st->overlong) {
-            import_line(st, st->pending, now);
+            import_complete_line(st, st->pending, limit, now);
         }
         st->pending.clear();
         break;
@@ -811,7 +824,12 @@ ngx_int_t dispatch(Ctx* ctx) {
     case Route::Record: return read_body(ctx, loc_conf(r)->max_body_size, record_body);
     case Route::CustomerData: return customer_data(ctx);
     case Route::VehicleData: return vehicle_data(ctx);
-    case Route::Import: return read_body(ctx, loc_conf(r)->import_max_body_size, import_body);
+    case Route::Import:
+        if (!take_stream_slot(ctx)) {
+            ngx_int_t rc = ngx_http_discard_request_body(r);
+            return rc != NGX_OK ? rc : send_busy(r);
+        }
+        return read_body(ctx, loc_conf(r)->import_max_body_size, import_body);
     default: break;
     }
     return send_json(r, NGX_HTTP_NOT_FOUND, detail_error("Not Found"));
@@ -946,6 +964,9 @@ Ctx::~Ctx() {
     if (call != nullptr) {
         call->cancel();
     }
+    if (holds_stream && worker() != nullptr && worker()->streams > 0) {
+        worker()->streams--;
+    }
     if (aux != nullptr && aux_free != nullptr) {
         aux_free(aux);
     }
@@ -999,6 +1020,33 @@ ngx_int_t send_json_with(ngx_http_request_t* r, ngx_uint_t status, const std::st
 
 ngx_int_t send_unavailable(ngx_http_request_t* r) {
     return send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE, detail_error("Redis unavailable"));
+}
+
+// The slots bound the Redis work that long requests queue on the worker's
+// one connection (each holds at most one bounded call at a time), so that
+// short requests behind them are answered soon. Over the limit the answer is
+// at once, as nginx's limit_conn does, rather than a wait the client cannot
+// see.
+bool take_stream_slot(Ctx* ctx) {
+    Worker* w = worker();
+    if (w->streams >= w->config.max_streams) {
+        if (w->last_busy_log != ngx_time()) {
+            w->last_busy_log = ngx_time();
+            ngx_log_error(NGX_LOG_WARN, ctx->r->connection->log, 0,
+                          "wa_report: lists and imports at the limit \"%uz\"",
+                          w->config.max_streams);
+        }
+        return false;
+    }
+    w->streams++;
+    ctx->holds_stream = true;
+    return true;
+}
+
+ngx_int_t send_busy(ngx_http_request_t* r) {
+    return send_json_with(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                          detail_error("Too many lists and imports in progress"), "Retry-After",
+                          "1");
 }
 
 ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply) {
@@ -1089,8 +1137,12 @@ ngx_int_t ngx_http_wa_report_handler(ngx_http_request_t* r) {
         bool has_body = m.route == wa::Route::Record || m.route == wa::Route::Import
             || ((m.route == wa::Route::CustomerData || m.route == wa::Route::VehicleData)
                 && r->method == NGX_HTTP_PUT);
-        if (!has_body && ngx_http_discard_request_body(r) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        if (!has_body) {
+            // A broken chunked body is nginx's 400, not our 500.
+            ngx_int_t rc = ngx_http_discard_request_body(r);
+            if (rc != NGX_OK) {
+                return rc;
+            }
         }
         ngx_int_t rc = wa::route_answer(r, m, base);
         if (rc != NGX_DECLINED) {
@@ -1103,8 +1155,11 @@ ngx_int_t ngx_http_wa_report_handler(ngx_http_request_t* r) {
         ctx->route = std::move(m);
         if (!w->redis.available()) {
             // The unread body must not be taken for the next request.
-            if (has_body && ngx_http_discard_request_body(r) != NGX_OK) {
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            if (has_body) {
+                ngx_int_t rc = ngx_http_discard_request_body(r);
+                if (rc != NGX_OK) {
+                    return rc;
+                }
             }
             return wa::send_unavailable(r);
         }

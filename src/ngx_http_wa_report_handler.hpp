@@ -19,6 +19,7 @@ struct Ctx {
     ngx_http_request_t* r = nullptr;
     RouteMatch route;
     Call* call = nullptr;
+    bool holds_stream = false;  // one of the worker's wa_report_max_streams slots
 
     // Multi-step operations (reset chunks, import batches).
     int64_t count = 0;
@@ -31,6 +32,17 @@ struct Ctx {
     void* aux = nullptr;
     void (*aux_free)(void*) = nullptr;
 
+    // The request body as it arrives, whatever its framing: the endpoint's
+    // limit (0: not counted) and the bytes so far (filters).
+    size_t body_limit = 0;
+    size_t body_received = 0;
+    bool body_too_large = false;
+
+    // An error nginx itself produced in the location, answered as JSON: the
+    // JSON is being sent, then nginx's own page is dropped (filters).
+    enum class NginxError { none, sending, sent };
+    NginxError nginx_error = NginxError::none;
+
     ~Ctx();
 };
 
@@ -38,6 +50,12 @@ struct Ctx {
 // passed to finish() from an asynchronous callback.
 ngx_int_t send_json(ngx_http_request_t* r, ngx_uint_t status, const std::string& body);
 ngx_int_t send_unavailable(ngx_http_request_t* r);
+
+// A list or an import: takes one of the worker's wa_report_max_streams
+// slots for the request's lifetime. false: all taken, answer send_busy().
+bool take_stream_slot(Ctx* ctx);
+// 503 with Retry-After: 1.
+ngx_int_t send_busy(ngx_http_request_t* r);
 ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply);
 
 // Ends a request whose handler returned NGX_DONE, from an event that is not
@@ -76,6 +94,10 @@ int64_t reply_int(const redisReply* e);
 bool reply_ok(const redisReply* reply, size_t min_elements);
 
 ngx_int_t start_stream(Ctx* ctx, StreamKind kind);
+
+// Installs the module's filters (postconfiguration): JSON for the errors
+// nginx produces in the API's locations, and the request body limits.
+ngx_int_t install_filters();
 void stream_run_details(Ctx* ctx, std::string key, std::string head, std::string tail);
 ngx_int_t send_json_with(ngx_http_request_t* r, ngx_uint_t status, const std::string& body,
                          const char* header, std::string_view value);

@@ -2,6 +2,7 @@
 
 #include "ngx_http_wa_report_module.hpp"
 
+#include "ngx_http_wa_report_handler.hpp"
 #include "ngx_http_wa_report_reminder.hpp"
 
 #include "core/phone.hpp"
@@ -14,6 +15,7 @@
 #include <new>
 #include <sstream>
 
+static ngx_int_t ngx_http_wa_report_postconfiguration(ngx_conf_t* cf);
 static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf);
 static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf);
 static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf);
@@ -37,8 +39,8 @@ static char* ngx_http_wa_report_set_gateway_key_file(ngx_conf_t* cf, ngx_command
                                                      void* conf);
 static char* ngx_http_wa_report_check_msec_min(ngx_conf_t* cf, void* post, void* data);
 static char* ngx_http_wa_report_check_sec_min(ngx_conf_t* cf, void* post, void* data);
-static void ngx_http_wa_report_set_base(ngx_conf_t* cf, ngx_http_wa_report_loc_conf_t* lcf,
-                                        ngx_http_handler_pt handler);
+static char* ngx_http_wa_report_set_base(ngx_conf_t* cf, ngx_http_wa_report_loc_conf_t* lcf,
+                                         ngx_http_handler_pt handler);
 static ngx_int_t ngx_http_wa_report_init_process(ngx_cycle_t* cycle);
 static void ngx_http_wa_report_exit_process(ngx_cycle_t* cycle);
 
@@ -48,6 +50,10 @@ static ngx_conf_num_bounds_t ngx_http_wa_report_db_bounds = {
 
 static ngx_conf_num_bounds_t ngx_http_wa_report_interval_bounds = {
     ngx_conf_check_num_bounds, 1, 120
+};
+
+static ngx_conf_num_bounds_t ngx_http_wa_report_streams_bounds = {
+    ngx_conf_check_num_bounds, 1, 100000
 };
 
 static ngx_conf_num_bounds_t ngx_http_wa_report_lead_bounds = {
@@ -198,6 +204,13 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, message_id_ttl),
       &ngx_http_wa_report_mark_ttl_bounds },
+
+    { ngx_string("wa_report_max_streams"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_wa_report_main_conf_t, max_streams),
+      &ngx_http_wa_report_streams_bounds },
 
     { ngx_string("wa_report_max_body_size"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -365,7 +378,7 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
 
 static ngx_http_module_t ngx_http_wa_report_module_ctx = {
     NULL,                                   /* preconfiguration */
-    NULL,                                   /* postconfiguration */
+    ngx_http_wa_report_postconfiguration,   /* postconfiguration */
 
     ngx_http_wa_report_create_main_conf,    /* create main configuration */
     ngx_http_wa_report_init_main_conf,      /* init main configuration */
@@ -587,6 +600,16 @@ std::string new_uuid() {
 
 }  // namespace wa
 
+// The filters serve only configurations that use the module.
+static ngx_int_t ngx_http_wa_report_postconfiguration(ngx_conf_t* cf) {
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_wa_report_module));
+    if (!mcf->used) {
+        return NGX_OK;
+    }
+    return wa::install_filters();
+}
+
 static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(
         ngx_pcalloc(cf->pool, sizeof(ngx_http_wa_report_main_conf_t)));
@@ -604,6 +627,7 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
      *     mcf->timezone = { 0, NULL };
      *     mcf->used = 0;
      *     mcf->gateway_where = { { 0, NULL }, 0 };
+     *     mcf->api_prefixes = NULL;
      *     mcf->message_template = { 0, NULL };
      *     mcf->service_phone = { 0, NULL };
      *     mcf->gateway_url = { 0, NULL };
@@ -617,6 +641,7 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
     mcf->redis_timeout = NGX_CONF_UNSET_MSEC;
     mcf->visit_interval = NGX_CONF_UNSET;
     mcf->message_id_ttl = NGX_CONF_UNSET;
+    mcf->max_streams = NGX_CONF_UNSET;
     mcf->reminder = NGX_CONF_UNSET;
     mcf->schedule_hour = NGX_CONF_UNSET;
     mcf->schedule_minute = NGX_CONF_UNSET;
@@ -657,6 +682,7 @@ static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf) {
     ngx_conf_init_msec_value(mcf->redis_timeout, 2000);
     ngx_conf_init_value(mcf->visit_interval, 4);
     ngx_conf_init_value(mcf->message_id_ttl, 30 * 86400);
+    ngx_conf_init_value(mcf->max_streams, 4);
 
     // Values the directives did not set; every value a directive sets was
     // checked where it was read, so that nginx -t names its file and line.
@@ -678,6 +704,7 @@ static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf) {
         }
         config->visit_interval_months = static_cast<int>(mcf->visit_interval);
         config->message_id_ttl = mcf->message_id_ttl;
+        config->max_streams = static_cast<size_t>(mcf->max_streams);
 
         wa::RedisSettings& rs = config->redis;
         rs.db = static_cast<int>(mcf->redis_db);
@@ -705,6 +732,8 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf) {
      *     lcf->jwt_secret_file = { 0, NULL };
      *     lcf->jwt_secret = { 0, NULL };
      *     lcf->scheduler_where = { { 0, NULL }, 0 };
+     *     lcf->core_error_pages = NULL;
+     *     lcf->api_error_pages = NULL;
      */
 
     lcf->enable = NGX_CONF_UNSET;
@@ -730,6 +759,21 @@ static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, voi
 
     ngx_conf_merge_str_value(conf->jwt_secret, prev->jwt_secret, "");
 
+    // nginx's merge (the core module merges first) gave this location the
+    // enclosing level's error_page list when it has none of its own. A
+    // server's pages are HTML for a web site; the API answers its errors as
+    // JSON (filters), so an API location keeps only error_page lines written
+    // in it (or in an API location around it).
+    auto* clcf = static_cast<ngx_http_core_loc_conf_t*>(
+        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    conf->core_error_pages = clcf->error_pages;
+    if ((conf->enable == 1 || conf->scheduler == 1) && clcf->error_pages != nullptr
+        && clcf->error_pages == prev->core_error_pages) {
+        bool api_parent = prev->enable == 1 || prev->scheduler == 1;
+        clcf->error_pages = api_parent ? prev->api_error_pages : nullptr;
+    }
+    conf->api_error_pages = clcf->error_pages;
+
     if (conf->scheduler && conf->jwt_secret.len == 0) {
         return wa::emerg_at(cf, conf->scheduler_where,
                             "wa_report: \"wa_report_scheduler\" needs \"wa_report_jwt_secret_file\"");
@@ -746,13 +790,12 @@ static char* ngx_http_wa_report(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) 
         return const_cast<char*>("conflicts with \"wa_report_scheduler\"");
     }
     lcf->enable = 1;
-    ngx_http_wa_report_set_base(cf, lcf, ngx_http_wa_report_handler);
-    return NGX_CONF_OK;
+    return ngx_http_wa_report_set_base(cf, lcf, ngx_http_wa_report_handler);
 }
 
 // The location's routes hang off its prefix, as with wa_report.
-static void ngx_http_wa_report_set_base(ngx_conf_t* cf, ngx_http_wa_report_loc_conf_t* lcf,
-                                        ngx_http_handler_pt handler) {
+static char* ngx_http_wa_report_set_base(ngx_conf_t* cf, ngx_http_wa_report_loc_conf_t* lcf,
+                                         ngx_http_handler_pt handler) {
     auto* clcf = static_cast<ngx_http_core_loc_conf_t*>(
         ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
     clcf->handler = handler;
@@ -763,6 +806,30 @@ static void ngx_http_wa_report_set_base(ngx_conf_t* cf, ngx_http_wa_report_loc_c
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(
         ngx_http_conf_get_module_main_conf(cf, ngx_http_wa_report_module));
     mcf->used = 1;
+
+#if (NGX_PCRE)
+    if (clcf->regex != nullptr) {
+        return NGX_CONF_OK;  // no prefix to recognise its URIs by
+    }
+#endif
+    if (clcf->named) {
+        return NGX_CONF_OK;
+    }
+    if (mcf->api_prefixes == nullptr) {
+        mcf->api_prefixes = ngx_array_create(cf->pool, 4, sizeof(ngx_http_wa_report_api_prefix_t));
+        if (mcf->api_prefixes == nullptr) {
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
+    }
+    auto* p = static_cast<ngx_http_wa_report_api_prefix_t*>(ngx_array_push(mcf->api_prefixes));
+    if (p == nullptr) {
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
+    p->server = static_cast<ngx_http_core_srv_conf_t*>(
+        ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module));
+    p->name = clcf->name;
+    p->exact = clcf->exact_match;
+    return NGX_CONF_OK;
 }
 
 static char* ngx_http_wa_report_scheduler(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
@@ -775,8 +842,7 @@ static char* ngx_http_wa_report_scheduler(ngx_conf_t* cf, ngx_command_t* cmd, vo
     }
     lcf->scheduler = 1;
     wa::remember_where(cf, lcf->scheduler_where);
-    ngx_http_wa_report_set_base(cf, lcf, ngx_http_wa_report_scheduler_handler);
-    return NGX_CONF_OK;
+    return ngx_http_wa_report_set_base(cf, lcf, ngx_http_wa_report_scheduler_handler);
 }
 
 // wa_report_schedule HH:MM [on|off];

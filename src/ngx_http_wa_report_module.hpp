@@ -51,6 +51,7 @@ struct Config {
     Zone zone;
     int visit_interval_months = 4;
     int64_t message_id_ttl = 0;
+    size_t max_streams = 4;     // lists and imports in progress per worker
     ReminderConfig reminder;
 };
 
@@ -61,6 +62,14 @@ struct Config {
 struct ngx_http_wa_report_where_t {
     ngx_str_t file;
     ngx_uint_t line;
+};
+
+// An API location's prefix in its server, for errors nginx answers before it
+// has chosen a location (the request's URI is all there is then).
+struct ngx_http_wa_report_api_prefix_t {
+    ngx_http_core_srv_conf_t* server;
+    ngx_str_t name;
+    ngx_flag_t exact;
 };
 
 struct ngx_http_wa_report_main_conf_t {
@@ -74,7 +83,9 @@ struct ngx_http_wa_report_main_conf_t {
     ngx_str_t timezone;
     ngx_int_t visit_interval;
     time_t message_id_ttl;
+    ngx_int_t max_streams;
     ngx_flag_t used;
+    ngx_array_t* api_prefixes;  // of ngx_http_wa_report_api_prefix_t
     wa::Config* config;
 
     ngx_flag_t reminder;
@@ -111,6 +122,10 @@ struct ngx_http_wa_report_loc_conf_t {
     size_t import_max_body_size;
     ngx_uint_t page_size;
     ngx_str_t base;
+    // This level's error_page list as nginx's merge left it, and as the
+    // module left it (an API location does not take the server's).
+    ngx_array_t* core_error_pages;
+    ngx_array_t* api_error_pages;
 };
 
 namespace wa {
@@ -127,6 +142,8 @@ struct Worker {
     std::mt19937_64 rng{std::random_device{}()};
     std::unique_ptr<Reminder> reminder;
     time_t last_error_log = 0;
+    size_t streams = 0;          // lists and imports holding a slot
+    time_t last_busy_log = 0;
 };
 
 // nullptr outside worker processes or when no location uses wa_report.

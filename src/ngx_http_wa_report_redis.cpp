@@ -52,6 +52,24 @@ const char* script_text(Script s) {
     return nullptr;
 }
 
+// Redis states in which a connection serves nothing until it is set up
+// again: the data set is still loading (each answer comes only when Redis
+// finds time between loading steps), or the connection is not authenticated.
+bool refuses_connection(const redisReply* reply) {
+    return reply != nullptr && reply->type == REDIS_REPLY_ERROR
+        && (std::strncmp(reply->str, "LOADING", 7) == 0
+            || std::strncmp(reply->str, "NOAUTH", 6) == 0);
+}
+
+// A password sent to a Redis whose default user needs none: the connection
+// is the default user's either way, as it was before a password was set, so
+// it serves. Any other refused AUTH must not leave the connection running as
+// someone else.
+bool harmless_auth_error(const Call* call, const redisReply* reply, const std::string& user) {
+    return user.empty() && std::strcmp(call->setup, "AUTH") == 0
+        && std::strstr(reply->str, "without any password configured") != nullptr;
+}
+
 constexpr ngx_msec_t backoff_min = 100;
 constexpr ngx_msec_t backoff_max = 3000;
 
@@ -59,6 +77,7 @@ constexpr ngx_msec_t backoff_max = 3000;
 // hiredis context: hiredis 0.14 may call cleanup twice and closes the fd
 // itself afterwards, so cleanup only detaches.
 struct Adapter {
+    Redis* owner = nullptr;
     redisAsyncContext* ac = nullptr;
     ngx_connection_t* c = nullptr;
     bool writing = false;  // inside redisAsyncHandleWrite
@@ -67,6 +86,7 @@ struct Adapter {
 void adapter_read(ngx_event_t* ev) {
     auto* c = static_cast<ngx_connection_t*>(ev->data);
     auto* a = static_cast<Adapter*>(c->data);
+    a->owner->heard();
     redisAsyncHandleRead(a->ac);
 }
 
@@ -139,11 +159,12 @@ void adapter_cleanup(void* data) {
     a->c = nullptr;
 }
 
-bool adapter_attach(Adapter* a, redisAsyncContext* ac, ngx_log_t* log) {
+bool adapter_attach(Adapter* a, Redis* owner, redisAsyncContext* ac, ngx_log_t* log) {
     ngx_connection_t* c = ngx_get_connection(ac->c.fd, log);
     if (c == nullptr) {
         return false;
     }
+    a->owner = owner;
     a->ac = ac;
     a->c = c;
     c->data = a;
@@ -232,7 +253,7 @@ void Redis::connect() {
     delete static_cast<Adapter*>(adapter_);
     auto* a = new (std::nothrow) Adapter();
     adapter_ = a;
-    if (a == nullptr || !adapter_attach(a, ac, log_)) {
+    if (a == nullptr || !adapter_attach(a, this, ac, log_)) {
         redisAsyncFree(ac);
         lost("no free connection for redis");
         return;
@@ -246,67 +267,80 @@ void Redis::connect() {
     ngx_add_timer(&timer_, settings_.connect_timeout);
 }
 
-// AUTH and SELECT go first in the pipeline; hiredis keeps replies in order,
-// so every later command runs authenticated on the right database.
+// The setup steps go first in the pipeline, and hiredis keeps replies in
+// order, so every later command runs authenticated on the right database.
+// Every script is loaded up front, so that after a Redis restart no EVALSHA
+// meets NOSCRIPT: the EVAL fallback would run after commands pipelined
+// behind it, out of order. The connection is ready only once every step has
+// succeeded; a refused step drops it and the reconnect backoff takes over
+// (a connection left unauthenticated or on the wrong database would answer
+// NOAUTH, or the wrong data, until something outside killed it).
 void Redis::send_handshake() {
-    send_auth_and_select();
-    // Load every script up front, so that after a Redis restart no EVALSHA
-    // meets NOSCRIPT: the EVAL fallback would run after commands pipelined
-    // behind it, out of order.
-    for (size_t i = 0; i < static_cast<size_t>(Script::count_); i++) {
-        const char* text = script_text(static_cast<Script>(i));
-        auto* call = text ? new (std::nothrow) Call() : nullptr;
+    setup_pending_ = 0;
+    auto step = [this](const char* name, const std::vector<std::string>& argv) {
+        auto* call = new (std::nothrow) Call();
         if (call == nullptr) {
-            continue;
+            return;
         }
-        call->fn = [](redisReply* reply, void* data) {
-            auto* self = static_cast<Redis*>(data);
-            if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
-                ngx_log_error(NGX_LOG_ERR, self->log_, 0, "wa_report: SCRIPT LOAD failed \"%s\"",
-                              self->error_text(reply).c_str());
-            }
-        };
-        call->data = this;
-        send(call, {"SCRIPT", "LOAD", text});
-    }
-}
-
-void Redis::send_auth_and_select() {
+        call->setup = name;
+        if (send(call, argv)) {
+            setup_pending_++;
+        }
+    };
     if (!settings_.password.empty()) {
         std::vector<std::string> auth{"AUTH"};
         if (!settings_.user.empty()) {
             auth.push_back(settings_.user);
         }
         auth.push_back(settings_.password);
-        auto* call = new (std::nothrow) Call();
-        if (call != nullptr) {
-            call->fn = [](redisReply* reply, void* data) {
-                auto* self = static_cast<Redis*>(data);
-                if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
-                    ngx_log_error(NGX_LOG_ERR, self->log_, 0,
-                                  "wa_report: redis AUTH failed \"%s\"",
-                                  self->error_text(reply).c_str());
-                }
-            };
-            call->data = this;
-            send(call, auth);
-        }
+        step("AUTH", auth);
     }
     if (settings_.db != 0) {
-        auto* call = new (std::nothrow) Call();
-        if (call != nullptr) {
-            call->fn = [](redisReply* reply, void* data) {
-                auto* self = static_cast<Redis*>(data);
-                if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
-                    ngx_log_error(NGX_LOG_ERR, self->log_, 0,
-                                  "wa_report: redis SELECT failed \"%s\"",
-                                  self->error_text(reply).c_str());
-                }
-            };
-            call->data = this;
-            send(call, {"SELECT", std::to_string(settings_.db)});
+        step("SELECT", {"SELECT", std::to_string(settings_.db)});
+    }
+    for (size_t i = 0; i < static_cast<size_t>(Script::count_); i++) {
+        const char* text = script_text(static_cast<Script>(i));
+        if (text != nullptr) {
+            step("SCRIPT LOAD", {"SCRIPT", "LOAD", text});
         }
     }
+}
+
+void Redis::setup_reply(const Call* call, const redisReply* reply) {
+    if (reply == nullptr) {
+        return;  // the connection is going away; lost() has it
+    }
+    if (reply->type == REDIS_REPLY_ERROR) {
+        bool harmless = harmless_auth_error(call, reply, settings_.user);
+        // Once per outage and reason: a refused setup repeats at every
+        // reconnect. The reply text never contains the password.
+        std::string what = std::string(call->setup) + " " + std::string(reply->str, reply->len);
+        if (what != setup_error_) {
+            ngx_uint_t level = harmless ? NGX_LOG_WARN : NGX_LOG_ERR;
+            ngx_log_error(level, log_, 0, "wa_report: redis %s failed \"%s\"", call->setup,
+                          error_text(reply).c_str());
+            setup_error_ = what;
+        }
+        if (!harmless) {
+            drop(nullptr);
+            return;
+        }
+    }
+    if (setup_pending_ > 0 && --setup_pending_ == 0) {
+        setup_succeeded();
+    }
+}
+
+// Redis is back only now that it has answered: a TCP connect alone proves
+// nothing (AUTH may still be refused, or the data set still loading).
+void Redis::setup_succeeded() {
+    state_ = State::ready;
+    backoff_ = 0;
+    setup_error_.clear();
+    if (logged_down_) {
+        ngx_log_error(NGX_LOG_NOTICE, log_, 0, "wa_report: redis is back");
+    }
+    logged_down_ = false;
 }
 
 void Redis::on_connect(const redisAsyncContext* ac, int status) {
@@ -327,13 +361,12 @@ void Redis::on_connect(const redisAsyncContext* ac, int status) {
     if (self->timer_.timer_set) {
         ngx_del_timer(&self->timer_);
     }
-    self->state_ = State::ready;
-    self->backoff_ = 0;
-    if (self->logged_down_) {
-        ngx_log_error(NGX_LOG_NOTICE, self->log_, 0, "wa_report: redis is back");
-    }
-    self->logged_down_ = false;
+    self->state_ = State::setting_up;
+    self->last_heard_ = ngx_current_msec;
     self->arm_timer();
+    if (self->setup_pending_ == 0) {
+        self->setup_succeeded();
+    }
 }
 
 void Redis::on_disconnect(const redisAsyncContext* ac, int status) {
@@ -345,11 +378,25 @@ void Redis::on_disconnect(const redisAsyncContext* ac, int status) {
     self->lost(status == REDIS_OK ? "connection closed" : ac->errstr);
 }
 
+// Closes the current connection: commands still waiting get a NULL reply
+// (their requests answer 503) and the reconnect backoff starts. Safe inside a
+// hiredis callback, where hiredis frees the context once the callback returns.
+void Redis::drop(const char* why) {
+    redisAsyncContext* ac = ac_;
+    if (ac == nullptr) {
+        return;
+    }
+    ac_ = nullptr;
+    lost(why);
+    redisAsyncFree(ac);
+}
+
 // Marks Redis down and schedules the reconnect. The caller has already
 // detached ac_ (hiredis frees it, or the caller does).
 void Redis::lost(const char* why) {
     state_ = State::down;
     pending_ = 0;
+    setup_pending_ = 0;
     if (timer_.timer_set) {
         ngx_del_timer(&timer_);
     }
@@ -381,12 +428,14 @@ void Redis::on_retry(ngx_event_t* ev) {
     }
 }
 
-// One timer serves both the connect timeout and the command timeout: Redis
-// answers in order, so "no answer for command_timeout while commands are
-// pending" means the connection is stuck.
+// One timer serves both the connect timeout and the command timeout. Redis
+// answers in order, so "not a byte from Redis for command_timeout while
+// commands are pending" means the connection is stuck. Silence is what
+// counts: a long queue of commands that Redis keeps answering is no reason
+// to fail the ones at its end.
 void Redis::arm_timer() {
-    if (state_ != State::ready) {
-        return;
+    if (state_ != State::setting_up && state_ != State::ready) {
+        return;  // the connect timeout runs
     }
     if (pending_ == 0) {
         if (timer_.timer_set) {
@@ -394,21 +443,30 @@ void Redis::arm_timer() {
         }
         return;
     }
-    ngx_add_timer(&timer_, settings_.command_timeout);
+    if (!timer_.timer_set) {
+        ngx_add_timer(&timer_, settings_.command_timeout);
+    }
 }
 
 void Redis::on_timer(ngx_event_t* ev) {
     if (!guard(ev->log, [&] {
         auto* self = static_cast<Redis*>(ev->data);
-        redisAsyncContext* ac = self->ac_;
-        if (ac == nullptr) {
+        if (self->ac_ == nullptr) {
             return;
         }
-        const char* why = self->state_ == State::connecting ? "connect timed out"
-                                                             : "command timed out";
-        self->ac_ = nullptr;
-        self->lost(why);
-        redisAsyncFree(ac);
+        if (self->state_ == State::connecting) {
+            self->drop("connect timed out");
+            return;
+        }
+        if (self->pending_ == 0) {
+            return;
+        }
+        ngx_msec_t silent = ngx_current_msec - self->last_heard_;
+        if (silent < self->settings_.command_timeout) {
+            ngx_add_timer(&self->timer_, self->settings_.command_timeout - silent);
+            return;
+        }
+        self->drop("command timed out");
         })) {
     }
 }
@@ -429,7 +487,7 @@ std::string Redis::error_text(const redisReply* reply) const noexcept {
 }
 
 Call* Redis::command(const std::vector<std::string>& argv, ReplyFn fn, void* data) {
-    if (state_ == State::down) {
+    if (!available()) {
         return nullptr;
     }
     auto* call = new (std::nothrow) Call();
@@ -446,7 +504,7 @@ Call* Redis::command(const std::vector<std::string>& argv, ReplyFn fn, void* dat
 
 Call* Redis::script(Script s, const std::vector<std::string>& keys,
                     const std::vector<std::string>& args, ReplyFn fn, void* data) {
-    if (state_ == State::down || shas_[static_cast<size_t>(s)].empty()) {
+    if (!available() || shas_[static_cast<size_t>(s)].empty()) {
         return nullptr;
     }
     auto* call = new (std::nothrow) Call();
@@ -494,10 +552,11 @@ bool Redis::send(Call* call, const std::vector<std::string>& argv) {
         delete call;
         return false;
     }
-    pending_++;
-    if (pending_ == 1) {
-        arm_timer();
+    if (pending_ == 0) {
+        last_heard_ = ngx_current_msec;  // silence counts from the first command on
     }
+    pending_++;
+    arm_timer();
     return true;
 }
 
@@ -510,19 +569,27 @@ void Redis::handle_reply(redisAsyncContext* ac, void* r, void* privdata) {
     auto* call = static_cast<Call*>(privdata);
     auto* reply = static_cast<redisReply*>(r);
     auto* self = static_cast<Redis*>(ac->data);
+    bool current = self != nullptr && self->ac_ == ac;
 
-    if (self != nullptr && self->ac_ == ac) {
+    if (current) {
         if (self->pending_ > 0) {
             self->pending_--;
         }
         self->arm_timer();
     }
 
+    if (call->setup != nullptr) {
+        if (current) {
+            self->setup_reply(call, reply);
+        }
+        delete call;
+        return;
+    }
+
     // The script cache is empty after a Redis restart or SCRIPT FLUSH: send
     // the text once; EVAL also caches it for the next EVALSHA.
     if (reply != nullptr && reply->type == REDIS_REPLY_ERROR && call->script != Script::count_
-        && std::strncmp(reply->str, "NOSCRIPT", 8) == 0 && self != nullptr
-        && self->ac_ == ac) {
+        && std::strncmp(reply->str, "NOSCRIPT", 8) == 0 && current) {
         std::vector<std::string> argv;
         argv.reserve(2 + call->argv.size());
         argv.push_back("EVAL");
@@ -541,6 +608,12 @@ void Redis::handle_reply(redisAsyncContext* ac, void* r, void* privdata) {
         call->fn(reply, call->data);
     }
     delete call;
+    // The commands queued behind this one would meet the same answer, one
+    // slow reply at a time; dropping the connection answers them at once and
+    // sets the next one up again (AUTH included) through the backoff.
+    if (current && self->ac_ == ac && refuses_connection(reply)) {
+        self->drop(reply->str);
+    }
 }
 
 }  // namespace wa

@@ -58,6 +58,7 @@ struct Call {
     void* data = nullptr;
     Script script = Script::count_;
     std::vector<std::string> argv;  // kept only for scripts: EVAL after NOSCRIPT
+    const char* setup = nullptr;    // a connection setup step ("AUTH", ...): no caller
 
     void cancel() { data = nullptr; }
 };
@@ -72,8 +73,17 @@ public:
 
     void start();
 
-    // false: Redis is down right now and the caller should answer 503 at once.
-    bool available() const { return state_ != State::down; }
+    // false: Redis is down, or not yet proven back after being down (its
+    // connection is still being set up); the caller answers 503 at once.
+    // While the worker's first connection is set up, commands wait behind
+    // the setup instead.
+    bool available() const {
+        return state_ == State::ready || (state_ != State::down && !logged_down_);
+    }
+
+    // The adapter calls this whenever bytes arrive: the command timeout
+    // counts Redis's silence, not how long the queue ahead of a command is.
+    void heard() { last_heard_ = ngx_current_msec; }
 
     // nullptr when the command cannot be queued.
     Call* command(const std::vector<std::string>& argv, ReplyFn fn, void* data);
@@ -87,7 +97,9 @@ public:
     std::string error_text(const redisReply* reply) const noexcept;
 
 private:
-    enum class State { down, connecting, ready };
+    // connecting: TCP connect in progress; setting_up: connected, AUTH,
+    // SELECT and SCRIPT LOAD not all answered yet; ready: all succeeded.
+    enum class State { down, connecting, setting_up, ready };
 
     static void on_connect(const redisAsyncContext* ac, int status);
     static void on_disconnect(const redisAsyncContext* ac, int status);
@@ -97,7 +109,10 @@ private:
     static void on_retry(ngx_event_t* ev);
 
     void connect();
+    void drop(const char* why);
     void lost(const char* why);
+    void setup_reply(const Call* call, const redisReply* reply);
+    void setup_succeeded();
     void schedule_retry();
     bool send(Call* call, const std::vector<std::string>& argv);
     void arm_timer();
@@ -109,12 +124,15 @@ private:
     redisAsyncContext* ac_ = nullptr;
     State state_ = State::down;
     ngx_uint_t pending_ = 0;
+    ngx_uint_t setup_pending_ = 0;  // setup steps not answered yet
+    ngx_msec_t last_heard_ = 0;     // when Redis last sent a byte
     ngx_msec_t backoff_ = 0;
     ngx_event_t timer_{};   // connect timeout, then "no answer for too long"
     ngx_event_t retry_{};   // reconnect backoff
     std::vector<std::string> shas_;
     void* adapter_ = nullptr;  // the nginx side of the current connection
     bool logged_down_ = false;
+    std::string setup_error_;  // the setup failure already logged in this outage
 };
 
 const char* script_name(Script s);

@@ -297,8 +297,9 @@ ngx_int_t ngx_http_wa_report_scheduler_handler(ngx_http_request_t* r) {
         if (w == nullptr) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-        if (ngx_http_discard_request_body(r) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        ngx_int_t discarded = ngx_http_discard_request_body(r);
+        if (discarded != NGX_OK) {
+            return discarded;  // a broken chunked body is nginx's 400
         }
         std::string_view uri = wa::sv(r->uri);
         std::string_view base = wa::sv(wa::loc_conf(r)->base);

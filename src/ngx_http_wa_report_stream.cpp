@@ -1,7 +1,10 @@
 // The list endpoints: pages read from Redis one bounded script call at a
 // time and written out as a chunked response. The next page is requested
 // only when the client has taken the previous one, so a million reports
-// never sit in the worker at once.
+// never sit in the worker at once. A script call reads at most
+// wa_report_page_size reports whatever `limit` asks for: Redis runs one
+// script at a time for every client, so one long call would hold up every
+// other request on every worker.
 
 #include "ngx_http_wa_report_handler.hpp"
 
@@ -24,6 +27,13 @@ struct StreamState {
     std::string customer;
     std::string cursor = "-inf";
     int64_t limit = 0;        // 0: the whole list
+    // A page of `limit` reports read in several steps: where it ends (the
+    // score of its last report, inclusive) and whether reports follow it,
+    // measured once before the first step.
+    bool page_measured = false;
+    bool measuring_last = false;  // fewer than `limit` follow: where the list ends now
+    std::string page_end = "+inf";
+    bool page_more = false;
     // Details of a finished run (run-now): LRANGE pages of ready JSON items,
     // wrapped in head and tail instead of "[" and "]".
     bool run_details = false;
@@ -241,6 +251,15 @@ StreamState* take_page(redisReply* reply, void* data) {
     return page_failed(st, reply) ? nullptr : st;
 }
 
+int64_t step_size(const StreamState* st) {
+    return static_cast<int64_t>(loc_conf(st->ctx->r)->page_size);
+}
+
+// A page that takes one step ends with it; the cursor names the next page.
+bool single_step(const StreamState* st) {
+    return st->limit > 0 && st->limit <= step_size(st);
+}
+
 void on_page(redisReply* reply, void* data) {
     StreamState* st = take_page(reply, data);
     if (st == nullptr) {
@@ -248,12 +267,51 @@ void on_page(redisReply* reply, void* data) {
     }
     bool more = reply_int(reply->element[0]) != 0;
     std::string last = reply_str(reply->element[1]);
-    // A page request ends after one page; the cursor names the next one.
-    st->ended = !more || last.empty() || st->limit > 0;
+    st->ended = !more || last.empty() || single_step(st);
+    // A whole list takes a slot once it turns out to need more than one
+    // step: a customer's few reports are one step, like any short request.
+    if (!st->ended && !st->headers_sent && !st->ctx->holds_stream
+        && !take_stream_slot(st->ctx)) {
+        finish(st->ctx->r, send_busy(st->ctx->r));
+        return;
+    }
     std::string rows;
     render_rows(st, reply, rows);
     st->cursor = "(" + last;
-    deliver(st, rows, st->limit > 0 && more ? last : std::string());
+    std::string next;
+    if (single_step(st) && more) {
+        next = last;
+    } else if (st->limit > 0 && st->page_more) {
+        next = st->page_end;
+    }
+    deliver(st, rows, next);
+}
+
+// First the reports at offsets limit-1 and limit from the cursor: the page's
+// last report and, if any, the first of the next page. When fewer follow,
+// the page ends with the list's last report as of now, so that reports
+// created while it streams never make it longer than `limit`.
+void on_page_measured(redisReply* reply, void* data) {
+    auto* ctx = static_cast<Ctx*>(data);
+    auto* st = static_cast<StreamState*>(ctx->aux);
+    ctx->call = nullptr;
+    st->fetching = false;
+    if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY) {
+        page_failed(st, reply);
+        return;
+    }
+    if (reply->elements >= 2) {
+        st->page_end = reply_str(reply->element[1]);
+        st->page_more = !st->measuring_last && reply->elements >= 4;
+        st->page_measured = true;
+    } else if (!st->measuring_last) {
+        st->measuring_last = true;
+    } else {
+        // Nothing after the cursor: an empty range, (n, n] or [-inf, -inf].
+        st->page_end = st->cursor == "-inf" ? st->cursor : st->cursor.substr(1);
+        st->page_measured = true;
+    }
+    fetch_or_finish(st);
 }
 
 void on_details(redisReply* reply, void* data) {
@@ -277,8 +335,7 @@ void on_details(redisReply* reply, void* data) {
 bool fetch(StreamState* st) {
     Ctx* ctx = st->ctx;
     const Keys& k = worker()->config.keys;
-    int64_t count = st->limit > 0 ? st->limit
-                                  : static_cast<int64_t>(loc_conf(ctx->r)->page_size);
+    int64_t count = step_size(st);
     if (st->run_details) {
         Call* call = worker()->redis.command(
             {"LRANGE", st->index, std::to_string(st->position),
@@ -287,19 +344,35 @@ bool fetch(StreamState* st) {
         st->fetching = call != nullptr;
         return track(ctx, call);
     }
+    if (st->limit > count && !st->page_measured) {
+        std::vector<std::string> argv =
+            st->measuring_last
+                ? std::vector<std::string>{"ZREVRANGEBYSCORE", st->index, "+inf", st->cursor,
+                                           "WITHSCORES", "LIMIT", "0", "1"}
+                : std::vector<std::string>{"ZRANGEBYSCORE", st->index, st->cursor, "+inf",
+                                           "WITHSCORES", "LIMIT", std::to_string(st->limit - 1),
+                                           "2"};
+        Call* call = worker()->redis.command(argv, on_page_measured, ctx);
+        st->fetching = call != nullptr;
+        return track(ctx, call);
+    }
     Call* call = worker()->redis.script(
         Script::page, {st->index},
-        {k.tag(), st->detail ? "detail" : "list", st->cursor, std::to_string(count), st->customer},
+        {k.tag(), st->detail ? "detail" : "list", st->cursor,
+         std::to_string(st->limit > 0 && st->limit < count ? st->limit : count), st->customer,
+         st->page_end},
         on_page, ctx);
     st->fetching = call != nullptr;
     return track(ctx, call);
 }
 
 void fetch_or_finish(StreamState* st) {
-    if (!fetch(st)) {
-        // Headers are out: only cutting the body short tells the client.
-        finish(st->ctx->r, NGX_ERROR);
+    if (fetch(st)) {
+        return;
     }
+    ngx_http_request_t* r = st->ctx->r;
+    // Once headers are out, only cutting the body short tells the client.
+    finish(r, st->headers_sent ? NGX_ERROR : send_unavailable(r));
 }
 
 // limit: 1..10000; cursor: the X-Next-Cursor of the previous page.
@@ -357,6 +430,9 @@ ngx_int_t start_stream(Ctx* ctx, StreamKind kind) {
     std::vector<FieldError> errors;
     if (!parse_paging(r, st, errors)) {
         return send_json(r, wa::http_unprocessable, validation_errors(errors));
+    }
+    if (st->limit > step_size(st) && !take_stream_slot(ctx)) {
+        return send_busy(r);
     }
     if (!fetch(st)) {
         return send_unavailable(r);

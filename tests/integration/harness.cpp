@@ -376,6 +376,34 @@ RedisReply RedisClient::command(const std::vector<std::string>& args) {
   return out;
 }
 
+bool RedisClient::pipeline(const std::vector<std::vector<std::string>>& commands) {
+  if ((ctx_ == nullptr || ctx_->err != 0) && (port_ == 0 || !connect(port_, nullptr))) return false;
+  for (const auto& args : commands) {
+    std::vector<const char*> argv;
+    std::vector<size_t> lens;
+    for (const auto& arg : args) {
+      argv.push_back(arg.data());
+      lens.push_back(arg.size());
+    }
+    if (redisAppendCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data()) !=
+        REDIS_OK) {
+      return false;
+    }
+  }
+  bool ok = true;
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(ctx_, &raw) != REDIS_OK || raw == nullptr) {
+      disconnect();
+      return false;
+    }
+    auto* reply = static_cast<redisReply*>(raw);
+    if (reply->type == REDIS_REPLY_ERROR) ok = false;
+    freeReplyObject(reply);
+  }
+  return ok;
+}
+
 bool RedisClient::flushall() {
   RedisReply reply = command({"FLUSHALL"});
   return reply.ok && reply.str == "OK";
@@ -721,6 +749,24 @@ bool HttpClient::send_all(const std::string& data, Clock::time_point deadline,
   return true;
 }
 
+bool HttpClient::send_in_pieces(const std::string& data, size_t piece, Clock::time_point deadline,
+                                std::string* error) {
+  for (size_t at = 0; at < data.size(); at += piece) {
+    pollfd answered{fd_, POLLIN, 0};
+    if (::poll(&answered, 1, 0) > 0) return true;  // the server answered early
+    if (!send_all(data.substr(at, piece), deadline, error)) return false;
+    bool read = poll_until(Millis(std::max<long long>(remaining_ms(deadline), 0)), [&] {
+      pollfd pfd{fd_, POLLIN, 0};
+      return tcp_receive_queue(port_) == 0 || ::poll(&pfd, 1, 0) > 0;
+    }, Millis(1));
+    if (!read) {
+      *error = "the server did not read a piece of the request";
+      return false;
+    }
+  }
+  return true;
+}
+
 namespace {
 
 // Reads from fd into buffer until `need` returns true; false on EOF, error or
@@ -811,7 +857,9 @@ HttpResponse HttpClient::exchange(const std::string& method, const std::string& 
   // A server may answer (413) before reading the whole body and close; still
   // read what it said.
   std::string send_error;
-  bool sent = send_all(payload, deadline, &send_error);
+  bool sent = options.write_piece > 0
+                  ? send_in_pieces(payload, options.write_piece, deadline, &send_error)
+                  : send_all(payload, deadline, &send_error);
 
   bool eof = false;
   std::string error;
@@ -922,6 +970,14 @@ HttpResponse HttpClient::exchange(const std::string& method, const std::string& 
 
   response.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   if (close_after || !sent) close();
+  return response;
+}
+
+HttpResponse HttpClient::raw_request(const std::string& method, const std::string& wire,
+                                     const RequestOptions& options) {
+  bool nothing_received = false;
+  HttpResponse response = exchange(method, wire, "", options, &nothing_received);
+  last_request_ = method + " (raw)";
   return response;
 }
 

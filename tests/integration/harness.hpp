@@ -133,6 +133,9 @@ class RedisClient {
   bool connect(int port, std::string* error);
   void disconnect();
   RedisReply command(const std::vector<std::string>& args);
+  // Sends every command before reading any reply (bulk seeding); false when
+  // one failed or the connection did.
+  bool pipeline(const std::vector<std::vector<std::string>>& commands);
 
   bool flushall();
   long long dbsize();
@@ -266,6 +269,11 @@ std::string describe(const HttpResponse& response);
 struct RequestOptions {
   bool chunked_body = false;  // send the body with Transfer-Encoding: chunked
   size_t chunk_size = 1024;
+  // > 0: write the request this many bytes at a time, each once the server
+  // has read the previous one (its socket's receive queue is empty), so that
+  // the server sees them in separate reads; stops writing when the server
+  // has answered.
+  size_t write_piece = 0;
 };
 
 // Blocking HTTP/1.1 client with keep-alive to one 127.0.0.1 port.
@@ -284,6 +292,11 @@ class HttpClient {
                        const Headers& headers = {},
                        const RequestOptions& options = {});
 
+  // Sends `wire` as it is (request line, headers, body: nothing added) and
+  // reads one response; `method` tells whether it has a body (HEAD).
+  HttpResponse raw_request(const std::string& method, const std::string& wire,
+                           const RequestOptions& options = {});
+
   HttpResponse get(const std::string& target) { return request("GET", target); }
   HttpResponse head(const std::string& target) { return request("HEAD", target); }
   HttpResponse del(const std::string& target) { return request("DELETE", target); }
@@ -299,6 +312,8 @@ class HttpClient {
   bool check_idle_connection(std::string* error);
   bool send_all(const std::string& data, std::chrono::steady_clock::time_point deadline,
                 std::string* error);
+  bool send_in_pieces(const std::string& data, size_t piece,
+                      std::chrono::steady_clock::time_point deadline, std::string* error);
   HttpResponse exchange(const std::string& method, const std::string& wire,
                         const std::string& body, const RequestOptions& options,
                         bool* nothing_received);

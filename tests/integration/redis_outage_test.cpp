@@ -241,5 +241,94 @@ TEST_F(RedisOutageTest, ClientGoneBeforeRedisAnswers) {
   EXPECT_EQ(workers, stack().nginx().worker_pids());
 }
 
+// Redis loading its data set (issue 6, item 11): it answers LOADING, but only
+// between loading steps. The module must not queue requests on a connection
+// that answers that way: it drops the connection, answers 503 at once while
+// the reconnects are refused, and serves again once loading is over.
+class RedisLoadingTest : public StackTest<RedisLoadingTest> {
+ public:
+  static StackOptions stack_options() {
+    StackOptions options;
+    // Long enough that a request sent to a silent Redis gets no answer
+    // within the client's patience below.
+    options.nginx.http_extra += "wa_report_redis_timeout 60s;\n";
+    options.nginx.http_extra += "wa_report_redis_connect_timeout 500ms;\n";
+    return options;
+  }
+
+ protected:
+  void TearDown() override {
+    if (stack().redis_server().pid() > 0) ::kill(stack().redis_server().pid(), SIGCONT);
+    if (reload_.joinable()) reload_.join();
+    redis().command({"CONFIG", "SET", "key-load-delay", "0"});
+    StackTest<RedisLoadingTest>::TearDown();
+  }
+
+  std::thread reload_;
+};
+
+TEST_F(RedisLoadingTest, LoadingGives503WithoutWaitingAndRecovers) {
+  Seeded data;
+  data.customer = make_customer(7);
+  data.vehicle = make_vehicle(data.customer.id, 7);
+  ASSERT_TRUE(PutCustomer(http(), data.customer));
+  ASSERT_TRUE(PutVehicle(http(), data.vehicle));
+  std::string report;
+  ASSERT_TRUE(Record(http(), data.customer.id, data.vehicle.id, "before-loading", &report));
+
+  // A data set that takes seconds to load (1 ms per key), with Redis
+  // answering other clients between loading steps.
+  ASSERT_TRUE(redis().command({"DEBUG", "POPULATE", "3000", "filler"}).ok);
+  ASSERT_TRUE(redis().command({"CONFIG", "SET", "loading-process-events-interval-bytes", "1024"}).ok);
+  ASSERT_TRUE(redis().command({"CONFIG", "SET", "key-load-delay", "1000"}).ok);
+  const size_t offset = stack().nginx().error_log().size();
+  const int redis_port = stack().redis_port();
+  reload_ = std::thread([redis_port] {
+    RedisClient admin;
+    std::string ignored;
+    if (admin.connect(redis_port, &ignored)) admin.command({"DEBUG", "RELOAD"});
+  });
+  RedisClient probe;
+  std::string error;
+  ASSERT_TRUE(probe.connect(redis_port, &error)) << error;
+  ASSERT_TRUE(poll_until(Millis(5000), [&] {
+    return probe.command({"PING"}).str.rfind("LOADING", 0) == 0;
+  }, Millis(5))) << "Redis never started loading";
+
+  // The module's connection meets LOADING...
+  EXPECT_TRUE(poll_until(Millis(5000), [&] {
+    return IsDetail(http().get(kBase + "/statistics"), 503, "Redis unavailable");
+  }, Millis(5)));
+  // ...and no longer waits on Redis: with Redis stopped in the middle of
+  // loading, every request is still answered.
+  ASSERT_EQ(0, ::kill(stack().redis_server().pid(), SIGSTOP));
+  HttpClient patient(stack().port());
+  patient.set_timeout(Millis(5000));
+  const std::vector<std::pair<std::string, std::string>> requests = {
+      {"GET", kBase + "/statistics"},
+      {"GET", kBase + "/"},
+      {"GET", kBase + "/detail?limit=10"},
+      {"GET", kBase + "/customer/" + data.customer.id + "/vehicle/" + data.vehicle.id},
+      {"GET", data.customer.path()},
+      {"POST", kBase + "/reset-frequency"},
+  };
+  for (const auto& [method, target] : requests) {
+    SCOPED_TRACE(method + " " + target);
+    EXPECT_TRUE(IsDetail(patient.request(method, target), 503, "Redis unavailable"));
+  }
+  ASSERT_EQ(0, ::kill(stack().redis_server().pid(), SIGCONT));
+  reload_.join();
+
+  EXPECT_TRUE(poll_until(Millis(10000), [&] {
+    return http().get(kBase + "/statistics").status == 200;
+  })) << stack().nginx().error_log().substr(offset);
+  EXPECT_TRUE(IsJsonBody(
+      http().get(kBase + "/customer/" + data.customer.id + "/vehicle/" + data.vehicle.id), 200,
+      report));
+  const std::string log = stack().nginx().error_log().substr(offset);
+  EXPECT_NE(std::string::npos, log.find("LOADING")) << log;
+  EXPECT_LT(log.rfind("LOADING"), log.rfind("redis is back")) << log;
+}
+
 }  // namespace
 }  // namespace wa::itest

@@ -89,6 +89,9 @@ reset() { # cust("" = all) now start limit
 page() { # cust("" = all) mode start limit
     ev page "$(idx "$1")" , "$T" "$2" "$3" "$4" "$1"
 }
+page_to() { # cust mode start limit end: a page read in steps up to its measured end
+    ev page "$(idx "$1")" , "$T" "$2" "$3" "$4" "$1" "$5"
+}
 
 # Statistics as a full scan of the report hashes gives them, in stats.lua's shape.
 recount() {
@@ -306,6 +309,10 @@ check "page past the end" "$(page '' list '(6' 2)" ':0 ""'
 check "page customer c1" "$(page c1 list -inf 2)" ":1 3 $L1 $L3"
 check "page customer c1 next" "$(page c1 list '(3' 2)" ":0 6 $L5"
 check "page missing index" "$(page nobody list -inf 2)" ':0 ""'
+check "page up to an end score" "$(page_to '' list -inf 10 4)" ":0 4 $L1 $L2 $L3 $L4"
+check "page step before the end" "$(page_to '' list -inf 2 4)" ":1 2 $L1 $L2"
+check "page last step ends at the end" "$(page_to '' list '(2' 2 4)" ":0 4 $L3 $L4"
+check "page empty end is +inf" "$(page_to '' list '(4' 10 '')" ":0 6 $L5"
 # Detail: c2's v3 is deleted, then c2 itself (reports stay).
 check "vehicle_delete v3" "$(vdel v3)" "deleted"
 check "page detail" "$(page '' detail -inf 2)" \
