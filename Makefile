@@ -19,7 +19,7 @@ CORE_SRCS := $(wildcard src/core/*.cpp)
 MOD_SRCS  := $(wildcard src/*.cpp src/*.hpp src/core/*.cpp src/core/*.hpp)
 LUA_SRCS  := $(wildcard lua-compat/*.lua)
 UNIT_SRCS := $(wildcard tests/unit/*.cpp)
-INT_SRCS  := $(wildcard tests/integration/*.cpp tests/integration/*.hpp)
+INT_SRCS  := $(wildcard tests/integration/*.cpp)
 
 # Everything the build, the tests, `make run` and `make bench` need.
 DEB_PKGS  := g++ make nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev \
@@ -100,10 +100,18 @@ $(BUILD)/unit_tests: $(UNIT_OBJS)
 
 -include $(UNIT_OBJS:.o=.d)
 
-$(BUILD)/integration_tests: $(INT_SRCS) $(wildcard src/core/*.hpp)
-	@mkdir -p $(BUILD)
-	$(CXX) $(CXXFLAGS) -Isrc $(filter %.cpp,$(INT_SRCS)) \
-	    -lgtest -lhiredis -ljansson -lcrypto -pthread -o $@
+# Integration tests: one object per file, so an edit recompiles that file.
+INT_OBJS := $(patsubst %.cpp,$(BUILD)/itest/%.o,$(INT_SRCS))
+
+$(BUILD)/itest/%.o: %.cpp
+	$(BUILDCHECK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -Isrc -MMD -MP -c $< -o $@
+
+$(BUILD)/integration_tests: $(INT_OBJS)
+	$(CXX) $^ -lgtest -lhiredis -ljansson -lcrypto -pthread -o $@
+
+-include $(INT_OBJS:.o=.d)
 
 unit: $(BUILD)/unit_tests
 integration: $(BUILD)/integration_tests $(MODULE)

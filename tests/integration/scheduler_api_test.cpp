@@ -129,10 +129,17 @@ TEST_F(SchedulerApiTest, TokensMustExpireAndBeCanonical) {
   auto with_exp = [&](const std::string& exp) {
     return signed_payload("{\"sub\":\"operator\",\"exp\":" + exp + "}");
   };
-  // The same token with its signature written differently.
-  std::string valid = make_token();
+  // The same token with its signature written differently. A signature has
+  // no '-' or '_' about one time in four, and then reads the same in the
+  // standard alphabet: the subject is varied until it has one.
+  std::string valid;
+  std::string sig;
+  for (int i = 0; sig.find_first_of("-_") == std::string::npos; ++i) {
+    valid = signed_payload("{\"sub\":\"operator-" + std::to_string(i) +
+                           "\",\"exp\":" + std::to_string(now + 3600) + "}");
+    sig = valid.substr(valid.rfind('.') + 1);
+  }
   std::string input = valid.substr(0, valid.rfind('.'));
-  std::string sig = valid.substr(valid.rfind('.') + 1);
   std::string standard_alphabet = sig;
   for (char& c : standard_alphabet) c = c == '-' ? '+' : c == '_' ? '/' : c;
   // 32 bytes are 43 characters whose last carries 2 unused bits.
