@@ -363,6 +363,10 @@ void Run::classify(redisReply** row) {
         skip(item, "skipped", "nomor HP tidak valid");
         return;
     }
+    if (!whatsapp_reachable(*phone)) {
+        skip(item, "skipped", "nomor HP bukan nomor seluler");
+        return;
+    }
     if (reply_str(row[7]) == "1") {
         skip(item, "skipped", "customer tidak ingin menerima pesan");
         return;

@@ -82,4 +82,9 @@ std::optional<std::string> normalize_phone(std::string_view raw)
     return plus ? international(std::move(digits)) : national(digits);
 }
 
+bool whatsapp_reachable(std::string_view normalized)
+{
+    return !starts_with(normalized, kIndonesia) || starts_with(normalized.substr(2), "8");
+}
+
 }  // namespace wa

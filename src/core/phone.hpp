@@ -12,4 +12,10 @@ namespace wa {
 // countries are accepted only when written with a leading "+".
 std::optional<std::string> normalize_phone(std::string_view raw);
 
+// Whether WhatsApp can reach a number in normalize_phone's form. Indonesian
+// numbers are reachable only as mobiles ("628..."); a landline ("6221...",
+// Jakarta's 021) is a valid number a workshop may keep on file, but no
+// WhatsApp account lives on it. Other countries' numbers are taken as given.
+bool whatsapp_reachable(std::string_view normalized);
+
 }  // namespace wa

@@ -181,6 +181,29 @@ TEST_F(StarSenderReminderTest, IncompleteOrImplausibleDataIsSkipped) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(0, report_frequency(http(), s[i])) << i;
 }
 
+// A landline is a valid number for the data API (a workshop's records hold
+// them), but WhatsApp cannot reach it: the run skips it, saying why, and
+// asks the gateway nothing.
+TEST_F(StarSenderReminderTest, LandlinesAreSkippedNotSent) {
+  Seeded home, mobile;
+  ASSERT_TRUE(SeedVehicle(http(), 1, kDay, &home));
+  ASSERT_TRUE(SeedVehicle(http(), 2, kDay, &mobile));
+  home.customer.phone = "(021) 555-1234";
+  ASSERT_TRUE(PutCustomer(http(), home.customer));
+
+  JsonPtr data;
+  ASSERT_TRUE(RunNow(http(), run_query(), &data));
+  json_t* details = details_of(data.get());
+  ASSERT_EQ(2u, json_array_size(details)) << dump_json(data.get());
+  std::string skipped = dump_json(detail_for(details, home.vehicle.nopol));
+  EXPECT_EQ("skipped", json_member(skipped, "status")) << skipped;
+  EXPECT_EQ("nomor HP bukan nomor seluler", json_member(skipped, "reason")) << skipped;
+  EXPECT_EQ("(021) 555-1234", json_member(skipped, "customer_hp")) << skipped;
+  EXPECT_EQ(1u, gateway().request_count()) << gateway().dump();
+  EXPECT_EQ(1, gateway().accepted_for(mobile.to)) << gateway().dump();
+  EXPECT_EQ(0, report_frequency(http(), home));
+}
+
 // The first vehicle in index order is skipped while the others are being
 // sent: the run must still wait for those sends and list them.
 TEST_F(StarSenderReminderTest, ASkipDoesNotEndTheRunEarly) {

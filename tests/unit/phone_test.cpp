@@ -71,5 +71,15 @@ TEST(NormalizePhone, RejectsImplausibleInput)
     }
 }
 
+TEST(WhatsappReachable, IndonesianMobilesOnly)
+{
+    EXPECT_TRUE(whatsapp_reachable("6281234567890"));
+    EXPECT_TRUE(whatsapp_reachable(*normalize_phone("0812-3456-7890")));
+    EXPECT_FALSE(whatsapp_reachable(*normalize_phone("021-5551234")));   // Jakarta
+    EXPECT_FALSE(whatsapp_reachable(*normalize_phone("(0274) 512345")));  // Yogyakarta
+    EXPECT_TRUE(whatsapp_reachable(*normalize_phone("+44 20 7946 0958")));
+    EXPECT_TRUE(whatsapp_reachable(*normalize_phone("+65 6123 4567")));
+}
+
 }  // namespace
 }  // namespace wa
