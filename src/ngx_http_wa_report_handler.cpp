@@ -33,6 +33,10 @@ Redis& redis() {
     return worker()->redis;
 }
 
+Store& store() {
+    return worker()->store;
+}
+
 Ctx* take(redisReply* reply, void* data, size_t min_elements) {
     return take_reply(reply, data, min_elements);
 }
@@ -70,44 +74,36 @@ std::string report_json(redisReply** e) {
 
 // ---- GET /customer/{c}/vehicle/{v} -----------------------------------------
 
-void on_report(redisReply* reply, void* data) {
-    Ctx* ctx = take(reply, data, 7);
+void on_report(const Answer<std::optional<Report>>& answer, void* data) {
+    Ctx* ctx = take_answer(answer, data);
     if (ctx == nullptr) {
         return;
     }
-    if (reply->element[0]->type == REDIS_REPLY_NIL) {
+    if (!answer.value) {
         finish(ctx->r, send_json(ctx->r, NGX_HTTP_NOT_FOUND, detail_error("Report tidak ditemukan")));
         return;
     }
-    finish(ctx->r, send_json(ctx->r, NGX_HTTP_OK, report_json(reply->element)));
+    std::string out;
+    append_report(out, *answer.value);
+    finish(ctx->r, send_json(ctx->r, NGX_HTTP_OK, out));
 }
 
 ngx_int_t get_report(Ctx* ctx) {
-    std::vector<std::string> argv = report_fields;
-    argv[1] = keys().report(ctx->route.a, ctx->route.b);
-    return issue(ctx, redis().command(argv, on_report, ctx));
+    return issue_store(ctx, store().report(ctx->route.a, ctx->route.b, on_report, ctx));
 }
 
 // ---- GET /statistics --------------------------------------------------------
 
-void on_stats(redisReply* reply, void* data) {
-    Ctx* ctx = take(reply, data, 2);
+void on_stats(const Answer<Stats>& answer, void* data) {
+    Ctx* ctx = take_answer(answer, data);
     if (ctx == nullptr) {
         return;
     }
-    Stats st;
-    st.reports = reply_int(reply->element[0]);
-    st.messages = reply_int(reply->element[1]);
-    for (size_t i = 2; i + 1 < reply->elements; i += 2) {
-        st.by_frequency.emplace_back(reply_int(reply->element[i]),
-                                     reply_int(reply->element[i + 1]));
-    }
-    finish(ctx->r, send_json(ctx->r, NGX_HTTP_OK, stats_json(st)));
+    finish(ctx->r, send_json(ctx->r, NGX_HTTP_OK, stats_json(answer.value)));
 }
 
 ngx_int_t get_stats(Ctx* ctx) {
-    return issue(ctx, redis().script(Script::stats, {keys().stats(), keys().stats_freq()}, {},
-                                     on_stats, ctx));
+    return issue_store(ctx, store().stats(on_stats, ctx));
 }
 
 // ---- DELETE /{report_id} ----------------------------------------------------
@@ -948,6 +944,15 @@ ngx_int_t issue_call(Ctx* ctx, Call* call) {
     return NGX_DONE;
 }
 
+ngx_int_t issue_store(Ctx* ctx, StoreCall* call) {
+    if (call == nullptr) {
+        return send_unavailable(ctx->r);
+    }
+    ctx->store_call = call;
+    ctx->r->main->count++;
+    return NGX_DONE;
+}
+
 Report report_from_reply(redisReply** e) {
     Report rep;
     rep.id = reply_str(e[0]);
@@ -963,6 +968,9 @@ Report report_from_reply(redisReply** e) {
 Ctx::~Ctx() {
     if (call != nullptr) {
         call->cancel();
+    }
+    if (store_call != nullptr) {
+        store_call->cancel();
     }
     if (holds_stream && worker() != nullptr && worker()->streams > 0) {
         worker()->streams--;
@@ -1065,6 +1073,24 @@ ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply) {
         if (std::strncmp(reply->str, t, std::strlen(t)) == 0) {
             return send_unavailable(r);
         }
+    }
+    return send_json(r, NGX_HTTP_INTERNAL_SERVER_ERROR, detail_error("Internal Server Error"));
+}
+
+ngx_int_t send_store_error(ngx_http_request_t* r, StoreError error, const std::string& reason) {
+    if (error == StoreError::unavailable) {
+        return send_unavailable(r);
+    }
+    // Once a second at most: a Redis that refuses (NOAUTH, OOM) refuses
+    // every request.
+    Worker* w = worker();
+    if (w != nullptr && w->last_error_log != ngx_time()) {
+        w->last_error_log = ngx_time();
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: redis error \"%s\"",
+                      w->redis.log_text(reason).c_str());
+    }
+    if (error == StoreError::transient) {
+        return send_unavailable(r);
     }
     return send_json(r, NGX_HTTP_INTERNAL_SERVER_ERROR, detail_error("Internal Server Error"));
 }

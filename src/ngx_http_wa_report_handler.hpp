@@ -19,6 +19,7 @@ struct Ctx {
     ngx_http_request_t* r = nullptr;
     RouteMatch route;
     Call* call = nullptr;
+    StoreCall* store_call = nullptr;
     bool holds_stream = false;  // one of the worker's wa_report_max_streams slots
 
     // Multi-step operations (reset chunks, import batches).
@@ -78,6 +79,24 @@ Ctx* take_reply(redisReply* reply, void* data, size_t min_elements);
 
 // Holds the request for a call just issued (NGX_DONE), or answers 503.
 ngx_int_t issue_call(Ctx* ctx, Call* call);
+ngx_int_t issue_store(Ctx* ctx, StoreCall* call);
+
+// A Store answer that is not a value, as its error response (503 for Redis
+// down or refusing for now, 500 for anything else, logged).
+ngx_int_t send_store_error(ngx_http_request_t* r, StoreError error, const std::string& reason);
+
+// The step every Store callback shares: the call is over, and a failed
+// answer is answered. nullptr when already answered.
+template <class T>
+Ctx* take_answer(const Answer<T>& answer, void* data) {
+    auto* ctx = static_cast<Ctx*>(data);
+    ctx->store_call = nullptr;
+    if (!answer.ok()) {
+        finish(ctx->r, send_store_error(ctx->r, answer.error, answer.reason));
+        return nullptr;
+    }
+    return ctx;
+}
 
 // A report from the 7 fields id, id_customer, id_vehicle, last_message_date,
 // frequency, created_at, updated_at.

@@ -3,6 +3,7 @@
 
 #include "ngx_wa.hpp"
 #include "ngx_http_wa_report_redis.hpp"
+#include "ngx_http_wa_report_store.hpp"
 
 #include "core/dates.hpp"
 #include "core/gateway.hpp"
@@ -139,6 +140,7 @@ struct Worker {
 
     const Config& config;
     Redis redis;
+    Store store{redis, config.keys};  // the requests' calls, on `redis`
     std::mt19937_64 rng{std::random_device{}()};
     std::unique_ptr<Reminder> reminder;
     time_t last_error_log = 0;

@@ -19,37 +19,21 @@ namespace wa {
 
 namespace {
 
-struct ScriptText {
-    const char* name;
-    const char* text;
-};
-
-#define WA_SCRIPT(name, text) {#name, text},
-const ScriptText script_texts[] = {
+// Indexed by Script: the same include, in the same order, as the enum.
+#define WA_SCRIPT(name, text) text,
+const char* const script_texts[] = {
 #include "wa_report_scripts.inc"
 };
 #undef WA_SCRIPT
 
+#define WA_SCRIPT(name, text) #name,
 const char* const script_names[] = {
-    "record",      "report_delete",   "reset",
-    "page",        "stats",           "customer_put",
-    "customer_delete", "vehicle_put", "vehicle_delete",
-    "tick",        "run_begin",       "lease_renew",
-    "due_batch",   "attempt_begin",   "attempt_fail",  "attempt_release",
-    "run_progress", "run_finish",
-    "status",      "run_summary",
+#include "wa_report_scripts.inc"
 };
-static_assert(sizeof(script_names) / sizeof(script_names[0])
-                  == static_cast<size_t>(Script::count_),
-              "every Script has a name");
+#undef WA_SCRIPT
 
 const char* script_text(Script s) {
-    for (const auto& t : script_texts) {
-        if (std::strcmp(t.name, script_name(s)) == 0) {
-            return t.text;
-        }
-    }
-    return nullptr;
+    return script_texts[static_cast<size_t>(s)];
 }
 
 // Redis states in which a connection serves nothing until it is set up
@@ -191,13 +175,7 @@ const char* script_name(Script s) {
 Redis::Redis(RedisSettings settings, ngx_log_t* log)
     : settings_(std::move(settings)), log_(log) {
     for (size_t i = 0; i < static_cast<size_t>(Script::count_); i++) {
-        const char* text = script_text(static_cast<Script>(i));
-        if (text == nullptr) {
-            // Only a build from an incomplete lua-compat/ gets here.
-            ngx_log_error(NGX_LOG_ALERT, log, 0, "wa_report: script \"%s\" is not built in",
-                          script_name(static_cast<Script>(i)));
-        }
-        shas_.push_back(text ? sha1_hex(text) : std::string());
+        shas_.push_back(sha1_hex(script_text(static_cast<Script>(i))));
     }
     // Not cancelable: it runs only while commands wait for Redis, and a
     // worker that is shutting down must wait for their answers (at most the
@@ -299,10 +277,7 @@ void Redis::send_handshake() {
         step("SELECT", {"SELECT", std::to_string(settings_.db)});
     }
     for (size_t i = 0; i < static_cast<size_t>(Script::count_); i++) {
-        const char* text = script_text(static_cast<Script>(i));
-        if (text != nullptr) {
-            step("SCRIPT LOAD", {"SCRIPT", "LOAD", text});
-        }
+        step("SCRIPT LOAD", {"SCRIPT", "LOAD", script_text(static_cast<Script>(i))});
     }
 }
 
@@ -504,7 +479,7 @@ Call* Redis::command(const std::vector<std::string>& argv, ReplyFn fn, void* dat
 
 Call* Redis::script(Script s, const std::vector<std::string>& keys,
                     const std::vector<std::string>& args, ReplyFn fn, void* data) {
-    if (!available() || shas_[static_cast<size_t>(s)].empty()) {
+    if (!available()) {
         return nullptr;
     }
     auto* call = new (std::nothrow) Call();

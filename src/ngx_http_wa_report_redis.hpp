@@ -11,28 +11,12 @@
 
 namespace wa {
 
-// The scripts of lua-compat/, compiled in by `config`.
+// One per lua-compat/*.lua file, in the files' order: the list is written
+// once, by the files themselves (tools/embed-lua.sh makes the include file).
 enum class Script {
-    record,
-    report_delete,
-    reset,
-    page,
-    stats,
-    customer_put,
-    customer_delete,
-    vehicle_put,
-    vehicle_delete,
-    tick,
-    run_begin,
-    lease_renew,
-    due_batch,
-    attempt_begin,
-    attempt_fail,
-    attempt_release,
-    run_progress,
-    run_finish,
-    status,
-    run_summary,
+#define WA_SCRIPT(name, text) name,
+#include "wa_report_scripts.inc"
+#undef WA_SCRIPT
     count_
 };
 
