@@ -46,6 +46,14 @@ ngx_int_t issue(Ctx* ctx, Call* call) {
 }
 
 // Used from body handlers and callbacks, where the request is already held.
+void store_or_finish(Ctx* ctx, StoreCall* call) {
+    if (call == nullptr) {
+        finish(ctx->r, send_unavailable(ctx->r));
+        return;
+    }
+    ctx->store_call = call;
+}
+
 void issue_or_finish(Ctx* ctx, Call* call) {
     if (!track(ctx, call)) {
         finish(ctx->r, send_unavailable(ctx->r));
@@ -58,18 +66,6 @@ ngx_int_t send_validation(ngx_http_request_t* r, const std::vector<FieldError>& 
 
 FieldError not_found_field(const char* field, const char* what) {
     return FieldError{"body", field, std::string(what) + " not found", "value_error.not_found", 0};
-}
-
-// ---- reading a report back from Redis --------------------------------------
-
-const std::vector<std::string> report_fields = {
-    "HMGET", "", "id", "id_customer", "id_vehicle", "last_message_date",
-    "frequency", "created_at", "updated_at"};
-
-std::string report_json(redisReply** e) {
-    std::string out;
-    append_report(out, report_from_reply(e));
-    return out;
 }
 
 // ---- GET /customer/{c}/vehicle/{v} -----------------------------------------
@@ -248,33 +244,37 @@ ngx_int_t read_body(Ctx* ctx, size_t limit, ngx_http_client_body_handler_pt hand
 
 // ---- POST /record -----------------------------------------------------------
 
-void on_record(redisReply* reply, void* data) {
-    Ctx* ctx = take(reply, data, 1);
+void on_record(const Answer<RecordOutcome>& answer, void* data) {
+    using Status = RecordOutcome::Status;
+    Ctx* ctx = take_answer(answer, data);
     if (ctx == nullptr) {
         return;
     }
     ngx_http_request_t* r = ctx->r;
-    std::string status = reply_str(reply->element[0]);
-    if (status == "no_customer") {
+    const RecordOutcome& out = answer.value;
+    switch (out.status) {
+    case Status::no_customer:
         finish(r, send_validation(r, {not_found_field("id_customer", "customer")}));
         return;
-    }
-    if (status == "no_vehicle") {
+    case Status::no_vehicle:
         finish(r, send_validation(r, {not_found_field("id_vehicle", "vehicle")}));
         return;
-    }
-    if (status == "vehicle_mismatch") {
+    case Status::vehicle_mismatch:
         finish(r, send_validation(r, {FieldError{"body", "id_vehicle",
                                                  "vehicle does not belong to the customer",
                                                  "value_error.mismatch", 0}}));
         return;
+    default:
+        break;
     }
-    if (reply->elements < 8) {
+    if (!out.report) {
         finish(r, send_json(r, NGX_HTTP_CONFLICT,
                             detail_error("message_id was already counted for another report")));
         return;
     }
-    finish(r, send_json(r, NGX_HTTP_OK, report_json(reply->element + 1)));
+    std::string json;
+    append_report(json, *out.report);
+    finish(r, send_json(r, NGX_HTTP_OK, json));
 }
 
 void record_body(ngx_http_request_t* r) {
@@ -290,15 +290,10 @@ void record_body(ngx_http_request_t* r) {
             return;
         }
         const RecordInput& v = *in.value;
-        const Keys& k = keys();
-        issue_or_finish(ctx, redis().script(
-            Script::record,
-            {k.report(v.id_customer, v.id_vehicle), k.reports(), k.report_ids(),
-             k.customer_reports(v.id_customer), k.stats(), k.stats_freq(), k.seq(),
-             k.message(v.message_id), k.customer(v.id_customer), k.vehicle(v.id_vehicle)},
-            {v.id_customer, v.id_vehicle, new_uuid(), now_local(),
-             std::to_string(worker()->config.message_id_ttl)},
-            on_record, ctx));
+        store_or_finish(ctx, store().record(v.id_customer, v.id_vehicle, v.message_id,
+                                            new_uuid(), now_local(),
+                                            worker()->config.message_id_ttl, nullptr, on_record,
+                                            ctx));
         })) {
         finish(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
     }

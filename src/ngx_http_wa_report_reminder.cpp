@@ -59,6 +59,7 @@ struct Item {
     bool done = false;
     bool flushed = false;      // its detail is saved in the run's list
     Call* call = nullptr;
+    StoreCall* store_call = nullptr;
     ngx_event_t retry{};
 };
 
@@ -82,7 +83,7 @@ private:
     static void on_batch(redisReply* reply, void* data);
     static void on_attempt(redisReply* reply, void* data);
     static void on_sent(const HttpResponse& response, void* data);
-    static void on_recorded(redisReply* reply, void* data);
+    static void on_recorded(const Answer<RecordOutcome>& answer, void* data);
     static void on_failed(redisReply* reply, void* data);
     static void on_attempts_released(redisReply* reply, void* data);
     static void on_flushed(redisReply* reply, void* data);
@@ -190,6 +191,9 @@ Run::~Run() {
     for (auto& item : items_) {
         if (item->call != nullptr) {
             item->call->cancel();
+        }
+        if (item->store_call != nullptr) {
+            item->store_call->cancel();
         }
         if (item->retry.timer_set) {
             ngx_del_timer(&item->retry);
@@ -600,45 +604,44 @@ void Run::on_retry(ngx_event_t* ev) {
 }
 
 void Run::record(Item* item) {
-    const Keys& k = keys();
-    const std::string& mid = item->result.message_id.empty()
+    const std::string mid = item->result.message_id.empty()
         ? "run:" + id + ":" + item->vehicle
         : item->result.message_id;
-    std::string now = now_local();
-    item->call = script(
-        Script::record,
-        {k.report(item->customer, item->vehicle), k.reports(), k.report_ids(),
-         k.customer_reports(item->customer), k.stats(), k.stats_freq(), k.seq(), k.message(mid),
-         k.customer(item->customer), k.vehicle(item->vehicle), k.attempt(item->vehicle),
-         k.deliveries()},
-        {item->customer, item->vehicle, new_uuid(), now, std::to_string(config().message_id_ttl),
-         item->cycle, format_date(as_of_), provider_name(rc().provider), id,
-         item->result.message_id},
-        on_recorded, item);
-    if (item->call == nullptr) {
+    ReminderCount count{item->cycle, format_date(as_of_), provider_name(rc().provider), id,
+                        item->result.message_id};
+    item->store_call = rem_.store().record(item->customer, item->vehicle, mid, new_uuid(),
+                                           now_local(), config().message_id_ttl, &count,
+                                           on_recorded, item);
+    if (item->store_call == nullptr) {
         // Sent but not counted: the attempt mark stays and the next run
         // reports it as unknown.
         ngx_log_error(NGX_LOG_ERR, rem_.log(), 0,
                       "wa_report: message for vehicle \"%s\" accepted but not counted: redis down",
                       log_value(item->vehicle).c_str());
         skip(item, "unknown", "terkirim, tetapi tidak tercatat (redis tidak tersedia)");
+        return;
     }
+    outstanding_++;
 }
 
-void Run::on_recorded(redisReply* reply, void* data) {
+void Run::on_recorded(const Answer<RecordOutcome>& answer, void* data) {
+    using Status = RecordOutcome::Status;
     auto* item = static_cast<Item*>(data);
     Run* run = item->run;
-    item->call = nullptr;
-    std::string status = is_array(reply, 1) ? reply_str(reply->element[0]) : "";
+    item->store_call = nullptr;
     item->detail.api_response = item->result.detail;
-    if (status == "counted" || status == "duplicate") {
+    Status status = answer.value.status;
+    if (answer.ok() && (status == Status::counted || status == Status::duplicate)) {
         item->detail.status = "sent";
         run->item_done(item);
     } else {
+        const char* why = !answer.ok() ? "redis failed"
+            : status == Status::no_customer ? "no_customer"
+            : status == Status::no_vehicle ? "no_vehicle"
+            : "vehicle_mismatch";
         ngx_log_error(NGX_LOG_ERR, run->rem_.log(), 0,
                       "wa_report: message for vehicle \"%s\" accepted but not counted: \"%s\"",
-                      log_value(item->vehicle).c_str(),
-                      log_value(status.empty() ? "redis failed" : status).c_str());
+                      log_value(item->vehicle).c_str(), why);
         run->skip(item, "unknown", "terkirim, tetapi tidak tercatat");
     }
     run->done_one();

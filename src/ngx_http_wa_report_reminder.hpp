@@ -48,6 +48,7 @@ public:
     Worker& worker() { return worker_; }
     HttpClient& http() { return *http_; }
     Redis& redis() { return redis_; }
+    Store& store() { return store_; }
     const std::string& owner() const { return owner_; }
     ngx_log_t* log() const { return log_; }
     void run_ended(Run* run);
@@ -69,6 +70,7 @@ private:
     // The engine's own Redis connection: its batch scripts never queue in
     // front of the requests' commands on the requests' connection.
     Redis redis_;
+    Store store_{redis_, worker_.config.keys};
     ngx_event_t tick_{};
     ngx_event_t reap_{};
     Call* call_ = nullptr;              // tick or resume: one at a time

@@ -97,6 +97,33 @@ bool decode_optional_report(const redisReply* reply, std::optional<Report>& out)
     return true;
 }
 
+bool decode_record(const redisReply* reply, RecordOutcome& out) {
+    using Status = RecordOutcome::Status;
+    if (!is_array(reply, 1)) {
+        return false;
+    }
+    std::string status = text(reply->element[0]);
+    if (status == "counted") {
+        out.status = Status::counted;
+    } else if (status == "duplicate") {
+        out.status = Status::duplicate;
+    } else if (status == "no_customer") {
+        out.status = Status::no_customer;
+    } else if (status == "no_vehicle") {
+        out.status = Status::no_vehicle;
+    } else if (status == "vehicle_mismatch") {
+        out.status = Status::vehicle_mismatch;
+    } else {
+        return false;
+    }
+    if (reply->elements >= 8) {
+        out.report = report_at(reply->element + 1);
+    } else if (out.status == Status::counted) {
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 // ---- the call machinery ----------------------------------------------------------
@@ -167,6 +194,25 @@ StoreCall* Store::report(const std::string& customer, const std::string& vehicle
         {"HMGET", keys_.report(customer, vehicle), "id", "id_customer", "id_vehicle",
          "last_message_date", "frequency", "created_at", "updated_at"},
         fn, data);
+}
+
+StoreCall* Store::record(const std::string& customer, const std::string& vehicle,
+                         const std::string& message_id, const std::string& new_id,
+                         const std::string& now, int64_t mark_ttl, const ReminderCount* reminder,
+                         StoreFn<RecordOutcome> fn, void* data) {
+    const Keys& k = keys_;
+    std::vector<std::string> keys = {
+        k.report(customer, vehicle), k.reports(), k.report_ids(), k.customer_reports(customer),
+        k.stats(), k.stats_freq(), k.seq(), k.message(message_id), k.customer(customer),
+        k.vehicle(vehicle)};
+    std::vector<std::string> args = {customer, vehicle, new_id, now, std::to_string(mark_ttl)};
+    if (reminder != nullptr) {
+        keys.push_back(k.attempt(vehicle));
+        keys.push_back(k.deliveries());
+        args.insert(args.end(), {reminder->cycle, reminder->today, reminder->provider,
+                                 reminder->run, reminder->message_id});
+    }
+    return script<RecordOutcome, decode_record>(Script::record, keys, args, fn, data);
 }
 
 }  // namespace wa

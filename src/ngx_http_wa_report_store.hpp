@@ -14,6 +14,7 @@
 
 #include "core/keys.hpp"
 #include "core/report.hpp"
+#include "core/rows.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -71,6 +72,16 @@ public:
     // HMGET of one report; nullopt when there is none.
     StoreCall* report(const std::string& customer, const std::string& vehicle,
                       StoreFn<std::optional<Report>> fn, void* data);
+
+    // record.lua: counts one accepted message for a customer's vehicle,
+    // once per message_id (remembered for mark_ttl seconds). `reminder`
+    // (nullptr for POST /record) also marks the visit reminded, clears the
+    // vehicle's attempt and logs the delivery. new_id is used only when the
+    // report is created.
+    StoreCall* record(const std::string& customer, const std::string& vehicle,
+                      const std::string& message_id, const std::string& new_id,
+                      const std::string& now, int64_t mark_ttl, const ReminderCount* reminder,
+                      StoreFn<RecordOutcome> fn, void* data);
 
 private:
     template <class T>
