@@ -124,6 +124,8 @@ bool decode_record(const redisReply* reply, RecordOutcome& out) {
     return true;
 }
 
+// ---- decoders of the reminder engine's answers ----------------------------------
+
 }  // namespace
 
 // ---- the call machinery ----------------------------------------------------------
@@ -214,5 +216,7 @@ StoreCall* Store::record(const std::string& customer, const std::string& vehicle
     }
     return script<RecordOutcome, decode_record>(Script::record, keys, args, fn, data);
 }
+
+// ---- the reminder engine ---------------------------------------------------------
 
 }  // namespace wa

@@ -83,6 +83,8 @@ public:
                       const std::string& now, int64_t mark_ttl, const ReminderCount* reminder,
                       StoreFn<RecordOutcome> fn, void* data);
 
+    // ---- the reminder engine ------------------------------------------------
+
 private:
     template <class T>
     using Decoder = bool (*)(const redisReply* reply, T& out);

@@ -35,4 +35,6 @@ struct ReminderCount {
     std::string message_id;  // the provider's id, "" when it gave none
 };
 
+// ---- the reminder engine ----------------------------------------------------
+
 }  // namespace wa
