@@ -32,10 +32,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 # 1. Nothing changed: make has nothing to do (and says nothing).
 make -s BUILD="$BUILD" module >/dev/null 2>&1
 make -q --no-print-directory BUILD="$BUILD" "$SO" >/dev/null 2>&1
@@ -43,7 +39,7 @@ check "make -q after a build" "$?" "0"
 check "make with nothing changed prints" "$(make -s --no-print-directory BUILD="$BUILD" module 2>&1)" ""
 
 # 2. An nginx serving the module while it is rebuilt keeps serving.
-port=$(free_port)
+sock=$TMP/nginx.sock   # a unix socket: no port to find free
 mkdir -p "$TMP/logs"
 user=""
 [ "$(id -u)" -eq 0 ] && user="user root;"
@@ -59,15 +55,15 @@ http {
     client_body_temp_path $TMP/body;
     wa_report_redis 127.0.0.1:1;
     server {
-        listen 127.0.0.1:$port;
+        listen unix:$sock;
         location /whatsapp-report/ { wa_report; }
     }
 }
 CONF
 "$NGINX" -p "$TMP/" -c nginx.conf -e logs/error.log
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+for _ in $(seq 50); do curl -s -o /dev/null --unix-socket "$sock" http://localhost/ && break; sleep 0.1; done
 
-probe() { curl -s "http://127.0.0.1:$port/whatsapp-report/no/such/path/x"; }
+probe() { curl -s --unix-socket "$sock" http://localhost/whatsapp-report/no/such/path/x; }
 want='{"detail":"Not Found"}'
 check "served before the rebuild" "$(probe)" "$want"
 
