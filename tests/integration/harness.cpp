@@ -496,7 +496,7 @@ std::string NginxConfig::render(const std::string& prefix, int port, int redis_p
   text += "daemon off;\n";
   text += "master_process on;\n";
   text += "worker_processes " + std::to_string(worker_processes) + ";\n";
-  text += "error_log {prefix}/error.log info;\n";
+  text += "error_log {prefix}/error.log " + error_log_level + ";\n";
   text += "pid {prefix}/nginx.pid;\n";
   if (load_module) text += "load_module " + module + ";\n";
   text += main_extra;
