@@ -385,6 +385,11 @@ int64_t now_seconds()
 
 }  // namespace
 
+bool gateway_key_ok(std::string_view key)
+{
+    return header_value_ok(trim_ws(std::string(key)));
+}
+
 OutboundRequest starsender_request(const std::string& url, const std::string& api_key,
                                    const std::string& to, const std::string& text)
 {

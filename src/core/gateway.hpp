@@ -17,6 +17,13 @@ struct OutboundRequest {
     std::string body;
 };
 
+// Whether a key or token, trimmed of surrounding whitespace as the requests
+// below trim it, can be sent as an HTTP header value: no CR, LF, NUL or other
+// control character but HTAB (header_value_ok). The HTTP client sends header
+// lines as given, so a key file with a line break inside would end the
+// Authorization header and start one of the file's choosing.
+bool gateway_key_ok(std::string_view key);
+
 // StarSender: {"messageType":"text","to":"62...","body":"..."} (compact, in
 // that order), the raw API key in Authorization.
 OutboundRequest starsender_request(const std::string& url, const std::string& api_key,

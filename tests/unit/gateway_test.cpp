@@ -26,6 +26,21 @@ TEST(StarsenderRequest, MatchesTheOldWireFormat)
               R"(25-11-2026, daftarkan segera melalui nomor pelayanan kami 087740659525"})");
 }
 
+TEST(GatewayKey, MustFitInAHeaderOnceTrimmed)
+{
+    EXPECT_TRUE(gateway_key_ok("sk-123"));
+    EXPECT_TRUE(gateway_key_ok("sk-123\n"));
+    EXPECT_TRUE(gateway_key_ok(" \tEAAG token\r\n"));
+    EXPECT_TRUE(gateway_key_ok("a\tb"));
+    EXPECT_TRUE(gateway_key_ok("k\xc3\xa4"));
+    EXPECT_FALSE(gateway_key_ok("sk-123\r\nX-Injected: 1"));
+    EXPECT_FALSE(gateway_key_ok("sk-123\nX-Injected: 1"));
+    EXPECT_FALSE(gateway_key_ok("sk-123\rX"));
+    EXPECT_FALSE(gateway_key_ok(std::string("sk\0-123", 7)));
+    EXPECT_FALSE(gateway_key_ok("sk\x1b[31m"));
+    EXPECT_FALSE(gateway_key_ok("sk\x7f"));
+}
+
 TEST(StarsenderRequest, EscapesTheText)
 {
     OutboundRequest r = starsender_request("u", "k", "62812", "a \"b\"\\\nÄ");
