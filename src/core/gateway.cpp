@@ -9,6 +9,8 @@
 #include "dates.hpp"
 #include "escape.hpp"
 #include "json.hpp"
+#include "keys.hpp"
+#include "text.hpp"
 
 namespace wa {
 
@@ -124,11 +126,19 @@ std::string http_detail(long status, std::optional<std::string_view> message,
     return out;
 }
 
+// A provider's id is stored as POST /record stores a message_id (T:msg:<id>,
+// the deliveries stream), so it must pass the same rule: an answer decides
+// neither the size of a key nor what control characters Redis keeps.
+bool storable_message_id(std::string_view id)
+{
+    return id.size() <= kMaxMessageIdBytes && !find_control(id);
+}
+
 // The last word on what leaves the parsers.
 SendResult without_secret(SendResult r, std::string_view secret)
 {
     r.detail = redact(r.detail, secret);
-    if (redact(r.message_id, secret) != r.message_id) {
+    if (redact(r.message_id, secret) != r.message_id || !storable_message_id(r.message_id)) {
         r.message_id.clear();
     }
     return r;

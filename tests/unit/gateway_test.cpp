@@ -190,6 +190,31 @@ TEST(ParseCloudApi, Accepted)
     EXPECT_EQ(r.detail, "accepted");
 }
 
+// The id becomes a Redis key and a stream field, as POST /record's
+// message_id does, and meets the same rule.
+TEST(ParseGatewayAnswers, IdsThatRecordWouldRefuseAreNotUsed)
+{
+    const std::string longest(256, 'w');
+    const std::string too_long(257, 'w');
+    auto cloud = [](const std::string& id) {
+        return parse_cloud_api(200, R"({"messages":[{"id":")" + id + R"("}]})", "", "");
+    };
+    auto starsender = [](const std::string& id) {
+        return parse_starsender(200, R"({"success":true,"data":{"id":")" + id + R"("}})", "", "");
+    };
+    for (auto parse : {+cloud, +starsender}) {
+        EXPECT_EQ(parse(longest).message_id, longest);
+        EXPECT_EQ(parse("wamid.a b").message_id, "wamid.a b");
+        SendResult r = parse(too_long);
+        EXPECT_EQ(r.outcome, Outcome::accepted);
+        EXPECT_EQ(r.message_id, "");
+        EXPECT_EQ(parse(std::string(256 * 1024, 'w')).message_id, "");
+        EXPECT_EQ(parse("wamid.\\u0007x").message_id, "");
+        EXPECT_EQ(parse("wamid.\\u001b[31mx").message_id, "");
+        EXPECT_EQ(parse("wamid.\u0086x").message_id, "");
+    }
+}
+
 TEST(ParseCloudApi, Malformed2xx)
 {
     EXPECT_EQ(parse_cloud_api(200, "", "", "").outcome, Outcome::retry);
