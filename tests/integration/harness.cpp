@@ -511,7 +511,8 @@ std::string NginxConfig::render(const std::string& prefix, int port, int redis_p
   text += indent(wa_http, "    ");
   text += indent(http_extra, "    ");
   text += "\n    server {\n";
-  text += "        listen 127.0.0.1:{port};\n";
+  text += "        listen 127.0.0.1:{port}" +
+          (listen_options.empty() ? std::string() : " " + listen_options) + ";\n";
   if (!report_location.empty()) {
     text += "\n        location " + report_location + " {\n";
     text += indent(report_directives, "            ");
