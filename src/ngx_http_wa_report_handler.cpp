@@ -177,6 +177,11 @@ ngx_int_t reset_frequency(Ctx* ctx) {
             return send_validation(r, {uuid_error("query", "id_customer")});
         }
         ctx->customer = *id;
+    } else if (!take_stream_slot(ctx)) {
+        // Every report, a chunk of reset_chunk at a time, is as long as a
+        // whole list: it takes a slot, decided before the first chunk writes.
+        // A customer's reports are one chunk, like any short request.
+        return send_busy(r);
     }
     ctx->cursor = "-inf";
     ctx->now = now_local();

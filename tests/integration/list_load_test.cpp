@@ -312,6 +312,10 @@ TEST_F(StreamSlotsTest, ListsAndImportsBeyondTheLimitGetAFast503) {
   EXPECT_TRUE(IsJsonBody(http().get(kBase + "/detail?limit=3"), 200,
                          join_array(all.begin(), all.begin() + 3)));
   EXPECT_EQ(digest, redis().digest()) << "the refused import wrote something";
+  // A reset of every report goes chunk by chunk as long as a whole list:
+  // refused before its first chunk, nothing changed.
+  EXPECT_TRUE(IsBusy(http().request("POST", kBase + "/reset-frequency")));
+  EXPECT_EQ(digest, redis().digest()) << "the refused reset wrote something";
 
   // The holders read their lists, whole.
   for (auto& holder : holders) {
@@ -327,6 +331,9 @@ TEST_F(StreamSlotsTest, ListsAndImportsBeyondTheLimitGetAFast503) {
   EXPECT_TRUE(IsJsonBody(http().request("POST", kBase + "/data/import", import_line(refused),
                                         {{"Content-Type", "application/x-ndjson"}}),
                          200, "{\"imported\":1,\"errors\":[]}"));
+  EXPECT_TRUE(IsJsonBody(http().request("POST", kBase + "/reset-frequency"), 200,
+                         "{\"message\":\"Frequency untuk 1000 report berhasil direset\","
+                         "\"count\":1000}"));
 }
 
 // A slot bounds the Redis work an import queues, and an import whose body is
