@@ -8,8 +8,9 @@
 // only by nginx's special response, and no JSON content type) in a wa_report
 // or wa_report_scheduler location, sends {"detail":"<reason phrase>"} in its
 // place, and the body filter drops nginx's page that follows. Errors nginx
-// answers before it has chosen a location count when the request's URI is
-// under an API location's prefix in the same server. An error_page
+// answers before it has chosen a location, or in no location at all, count
+// when the request's URI is under an API location's prefix in the same
+// server (or is that prefix without its final slash). An error_page
 // written in the location itself still wins (nginx redirects before any
 // answer is sent); one inherited from the server is not applied there (see
 // the merge in the module).
@@ -32,15 +33,36 @@ ngx_http_output_header_filter_pt next_header_filter;
 ngx_http_output_body_filter_pt next_body_filter;
 ngx_http_request_body_filter_pt next_request_body_filter;
 
-// The request's URI as far as nginx has parsed it: only the raw request line
-// is there when the URI was too long to take in.
+// The request's URI as far as nginx has parsed it. When nginx refused the
+// request line itself (an HTTP version it does not speak, junk after the
+// version, a space in the URI), only the parser's marks of the URI it read
+// are there (the request line is kept only if the refusal is logged, at
+// info); when the URI was too long to take in, only the raw request line.
 std::string_view request_uri(ngx_http_request_t* r) {
     if (r->uri.len > 0) {
         return sv(r->uri);
     }
+    if (r->uri_start != nullptr && r->uri_end != nullptr && r->uri_end > r->uri_start) {
+        return {reinterpret_cast<const char*>(r->uri_start),
+                static_cast<size_t>(r->uri_end - r->uri_start)};
+    }
     std::string_view line = sv(r->request_line);
     size_t space = line.find(' ');
     return space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+}
+
+// A URI under a location's prefix; also the prefix without its final slash
+// ("/whatsapp-report" for "location /whatsapp-report/"), which nginx gives to
+// no location, where the old API redirected and nginx answers a 404 page.
+bool under_prefix(std::string_view uri, const ngx_http_wa_report_api_prefix_t& p) {
+    std::string_view name = sv(p.name);
+    if (p.exact) {
+        return uri == name;
+    }
+    if (uri.substr(0, name.size()) == name) {
+        return true;
+    }
+    return name.size() > 1 && name.back() == '/' && uri == name.substr(0, name.size() - 1);
 }
 
 // An error nginx answered before choosing a location (a bad header, TRACE,
@@ -57,9 +79,7 @@ bool api_uri_without_location(ngx_http_request_t* r) {
     std::string_view uri = request_uri(r);
     const auto* p = static_cast<const ngx_http_wa_report_api_prefix_t*>(mcf->api_prefixes->elts);
     for (ngx_uint_t i = 0; i < mcf->api_prefixes->nelts; i++) {
-        std::string_view name = sv(p[i].name);
-        if (p[i].server == cscf && uri.substr(0, name.size()) == name
-            && (!p[i].exact || uri.size() == name.size())) {
+        if (p[i].server == cscf && under_prefix(uri, p[i])) {
             return true;
         }
     }

@@ -169,6 +169,11 @@ ngx_int_t reset_frequency(Ctx* ctx) {
             return send_validation(r, {uuid_error("query", "id_customer")});
         }
         ctx->customer = *id;
+    } else if (!take_stream_slot(ctx)) {
+        // Every report, a chunk of reset_chunk at a time, is as long as a
+        // whole list: it takes a slot, decided before the first chunk writes.
+        // A customer's reports are one chunk, like any short request.
+        return send_busy(r);
     }
     ctx->cursor = "-inf";
     ctx->now = now_local();
@@ -775,6 +780,13 @@ void import_next(ImportState* st) {
 void import_body(ngx_http_request_t* r) {
     if (!guard(r->connection->log, [&] {
         auto* ctx = static_cast<Ctx*>(ngx_http_get_module_ctx(r, ngx_http_wa_report_module));
+        // The slot bounds the Redis work an import queues, and it queues none
+        // while its body arrives: taken then, a client sending a body slowly
+        // (or never) would hold a slot everyone's lists need.
+        if (!take_stream_slot(ctx)) {
+            finish(r, send_busy(r));
+            return;
+        }
         auto* st = new (std::nothrow) ImportState();
         if (st == nullptr) {
             finish(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
@@ -815,12 +827,7 @@ ngx_int_t dispatch(Ctx* ctx) {
     case Route::Record: return read_body(ctx, loc_conf(r)->max_body_size, record_body);
     case Route::CustomerData: return customer_data(ctx);
     case Route::VehicleData: return vehicle_data(ctx);
-    case Route::Import:
-        if (!take_stream_slot(ctx)) {
-            ngx_int_t rc = ngx_http_discard_request_body(r);
-            return rc != NGX_OK ? rc : send_busy(r);
-        }
-        return read_body(ctx, loc_conf(r)->import_max_body_size, import_body);
+    case Route::Import: return read_body(ctx, loc_conf(r)->import_max_body_size, import_body);
     default: break;
     }
     return send_json(r, NGX_HTTP_NOT_FOUND, detail_error("Not Found"));
@@ -967,9 +974,7 @@ Ctx::~Ctx() {
     if (store_call != nullptr) {
         store_call->cancel();
     }
-    if (holds_stream && worker() != nullptr && worker()->streams > 0) {
-        worker()->streams--;
-    }
+    release_stream_slot(this);
     if (aux != nullptr && aux_free != nullptr) {
         aux_free(aux);
     }
@@ -1046,6 +1051,13 @@ bool take_stream_slot(Ctx* ctx) {
     return true;
 }
 
+void release_stream_slot(Ctx* ctx) {
+    if (ctx->holds_stream && worker() != nullptr && worker()->streams > 0) {
+        worker()->streams--;
+    }
+    ctx->holds_stream = false;
+}
+
 ngx_int_t send_busy(ngx_http_request_t* r) {
     return send_json_with(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                           detail_error("Too many lists and imports in progress"), "Retry-After",
@@ -1091,6 +1103,14 @@ ngx_int_t send_store_error(ngx_http_request_t* r, StoreError error, const std::s
 }
 
 void finish(ngx_http_request_t* r, ngx_int_t rc) {
+    // The request's Redis work is over: its slot goes back now, not when
+    // nginx frees the request, which a lingering close (a client that keeps
+    // its socket open, or keeps sending, after a "Connection: close" answer)
+    // puts off for up to lingering_time.
+    auto* ctx = static_cast<Ctx*>(ngx_http_get_module_ctx(r, ngx_http_wa_report_module));
+    if (ctx != nullptr) {
+        release_stream_slot(ctx);
+    }
     ngx_connection_t* c = r->connection;
     ngx_http_finalize_request(r, rc);
     ngx_http_run_posted_requests(c);

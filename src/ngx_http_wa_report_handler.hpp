@@ -53,14 +53,16 @@ ngx_int_t send_json(ngx_http_request_t* r, ngx_uint_t status, const std::string&
 ngx_int_t send_unavailable(ngx_http_request_t* r);
 
 // A list or an import: takes one of the worker's wa_report_max_streams
-// slots for the request's lifetime. false: all taken, answer send_busy().
+// slots until its Redis work is over (finish(), or the request's end).
+// false: all taken, answer send_busy().
 bool take_stream_slot(Ctx* ctx);
+void release_stream_slot(Ctx* ctx);
 // 503 with Retry-After: 1.
 ngx_int_t send_busy(ngx_http_request_t* r);
 ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply);
 
 // Ends a request whose handler returned NGX_DONE, from an event that is not
-// the client's (a Redis reply).
+// the client's (a Redis reply); gives back its wa_report_max_streams slot.
 void finish(ngx_http_request_t* r, ngx_int_t rc);
 
 // Adds a response header; nullptr (logged) when out of memory, or when the

@@ -1062,8 +1062,19 @@ static char* ngx_http_wa_report_set_gateway_key_file(ngx_conf_t* cf, ngx_command
     }
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
     return ngx_http_wa_report_conf_try(cf, [&] {
-        return wa::load_secret(cf, mcf->gateway_key_file, "gateway key file",
-                               mcf->config->reminder.key);
+        std::string& key = mcf->config->reminder.key;
+        char* loaded = wa::load_secret(cf, mcf->gateway_key_file, "gateway key file", key);
+        if (loaded != NGX_CONF_OK) {
+            return loaded;
+        }
+        if (!wa::gateway_key_ok(key)) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "wa_report: gateway key file \"%V\" holds a line break or another "
+                               "control character; the key is sent in an HTTP header",
+                               &mcf->gateway_key_file);
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
+        return static_cast<char*>(NGX_CONF_OK);
     });
 }
 

@@ -9,6 +9,8 @@
 #include "dates.hpp"
 #include "escape.hpp"
 #include "json.hpp"
+#include "keys.hpp"
+#include "text.hpp"
 
 namespace wa {
 
@@ -124,11 +126,19 @@ std::string http_detail(long status, std::optional<std::string_view> message,
     return out;
 }
 
+// A provider's id is stored as POST /record stores a message_id (T:msg:<id>,
+// the deliveries stream), so it must pass the same rule: an answer decides
+// neither the size of a key nor what control characters Redis keeps.
+bool storable_message_id(std::string_view id)
+{
+    return id.size() <= kMaxMessageIdBytes && !find_control(id);
+}
+
 // The last word on what leaves the parsers.
 SendResult without_secret(SendResult r, std::string_view secret)
 {
     r.detail = redact(r.detail, secret);
-    if (redact(r.message_id, secret) != r.message_id) {
+    if (redact(r.message_id, secret) != r.message_id || !storable_message_id(r.message_id)) {
         r.message_id.clear();
     }
     return r;
@@ -384,6 +394,11 @@ int64_t now_seconds()
 }
 
 }  // namespace
+
+bool gateway_key_ok(std::string_view key)
+{
+    return header_value_ok(trim_ws(std::string(key)));
+}
 
 OutboundRequest starsender_request(const std::string& url, const std::string& api_key,
                                    const std::string& to, const std::string& text)

@@ -17,6 +17,13 @@ struct OutboundRequest {
     std::string body;
 };
 
+// Whether a key or token, trimmed of surrounding whitespace as the requests
+// below trim it, can be sent as an HTTP header value: no CR, LF, NUL or other
+// control character but HTAB (header_value_ok). The HTTP client sends header
+// lines as given, so a key file with a line break inside would end the
+// Authorization header and start one of the file's choosing.
+bool gateway_key_ok(std::string_view key);
+
 // StarSender: {"messageType":"text","to":"62...","body":"..."} (compact, in
 // that order), the raw API key in Authorization.
 OutboundRequest starsender_request(const std::string& url, const std::string& api_key,
@@ -40,8 +47,11 @@ const char* outcome_name(Outcome outcome);  // "accepted", "retry", ...
 
 struct SendResult {
     Outcome outcome = Outcome::failed;
-    // The provider's id for the message; "" when it gave none, or when it
-    // contained the key or token (an id that would store the secret).
+    // The provider's id for the message; "" when it gave none, when it
+    // contained the key or token (an id that would store the secret), or when
+    // POST /record would refuse it as a message_id (longer than
+    // kMaxMessageIdBytes, a control character): the send is then counted
+    // under the run's own id for it.
     std::string message_id;
     // Short human text for logs and run details, never containing secrets:
     // the provider's own message, with every occurrence of the key or token

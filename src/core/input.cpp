@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 
+#include "keys.hpp"
 #include "phone.hpp"
 #include "text.hpp"
 #include "uuid.hpp"
@@ -31,7 +32,7 @@ constexpr TextRule kNameRule{200, true, true};
 constexpr TextRule kAddressRule{std::string::npos, false, false};
 constexpr TextRule kModelRule{100, false, true};
 constexpr TextRule kNopolRule{20, true, true};
-constexpr TextRule kMessageIdRule{256, true, false};
+constexpr TextRule kMessageIdRule{kMaxMessageIdBytes, true, false};
 
 // Separators make a typed phone longer than its digits, but not this long.
 constexpr size_t kMaxPhoneBytes = 32;

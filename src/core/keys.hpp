@@ -1,10 +1,16 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace wa {
+
+// The longest message id that becomes a key (T:msg:<id>) and a field of the
+// deliveries stream, whoever gives it: POST /record's message_id, and a
+// provider's id for a reminder it accepted.
+constexpr size_t kMaxMessageIdBytes = 256;
 
 // 1..64 characters of [A-Za-z0-9_.:-]; braces would break the hash tag.
 bool valid_key_prefix(std::string_view prefix);

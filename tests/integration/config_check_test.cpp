@@ -144,6 +144,35 @@ TEST(ConfigCheckTest, SecretFilesOthersCanReadAreWarnedAbout) {
   EXPECT_EQ(std::string::npos, closed.output.find("[warn]")) << closed.output;
 }
 
+// The gateway key is sent in a header line as it is: a line break inside it
+// would end the Authorization header and add one of the key file's choosing
+// to every request to the provider. The value never appears in the output.
+TEST(ConfigCheckTest, GatewayKeyWithALineBreakIsRefusedAtItsLine) {
+  TempDir dir("gateway-key");
+  const std::vector<std::string> keys = {"sk-live-123\r\nX-Injected: 1\n", "sk-live-123\nX: 1",
+                                         std::string("sk-live\0-123\n", 13), "sk-live\x1b-123"};
+  for (const std::string& key : keys) {
+    std::string file = dir.file("gateway.key");
+    ASSERT_TRUE(write_file(file, key));
+    ASSERT_EQ(0, ::chmod(file.c_str(), 0600));
+    ConfigCheck check = nginx_check_config(
+        with_includes("wa_report_gateway_key_file " + file + ";", ""));
+    EXPECT_FALSE(check.ok) << check.output;
+    std::string line = emerg_line(check.output);
+    EXPECT_NE(std::string::npos,
+              line.find("gateway key file \"" + file + "\" holds a line break or another "
+                        "control character")) << check.output;
+    EXPECT_NE(std::string::npos, line.find("/wa.conf:3")) << check.output;
+    EXPECT_EQ(std::string::npos, check.output.find("sk-live")) << check.output;
+  }
+  // Surrounding whitespace and a final line end are not part of what is sent.
+  std::string file = dir.file("gateway.key");
+  ASSERT_TRUE(write_file(file, " sk-live-123\t\r\n"));
+  ASSERT_EQ(0, ::chmod(file.c_str(), 0600));
+  ConfigCheck ok = nginx_check_config(with_includes("wa_report_gateway_key_file " + file + ";", ""));
+  EXPECT_TRUE(ok.ok) << ok.output;
+}
+
 TEST(ConfigCheckTest, ValidValuesPass) {
   ConfigCheck check = nginx_check_config(with_includes(
       "wa_report_service_phone \"+62 812-3456-7890\";\n"

@@ -2,8 +2,9 @@
 // shape, {"detail":"..."} (issue 6, item 9), without any error_page rule:
 // a body over client_max_body_size, a broken chunked body, deny, auth_basic,
 // limit_req, `return 5xx`, and the errors nginx answers before it has chosen
-// a location (TRACE, a missing Host, a bad Content-Length, a URI too long)
-// for URIs under an API location. A server-wide error_page does not reach the
+// a location (TRACE, a missing Host, a bad Content-Length, a URI too long,
+// a request line nginx refuses) for URIs under an API location, and the
+// prefix without its slash. A server-wide error_page does not reach the
 // API; one written in the location does.
 #include <unistd.h>
 
@@ -43,6 +44,9 @@ class ErrorPagesTest : public StackTest<ErrorPagesTest> {
     write_file(temp_file("htpasswd"), "u:$apr1$8f3a2c1b$0000000000000000000000\n");
     StackOptions options;
     NginxConfig& c = options.nginx;
+    // The level of conf.d/: at info nginx keeps a refused request line for
+    // its log line, which the JSON would otherwise quietly depend on.
+    c.error_log_level = "notice";
     c.report_directives =
         "wa_report;\n"
         "wa_report_max_body_size 4k;\n"
@@ -158,6 +162,33 @@ TEST_F(ErrorPagesTest, ErrorsBeforeALocationIsChosenAreJsonForApiUris) {
   const std::string long_tail(9000, 'a');
   EXPECT_TRUE(IsNginxError(http().get(kBase + "/" + long_tail), 414, "Request-URI Too Long"));
   EXPECT_TRUE(IsHtml(http().get("/elsewhere/" + long_tail), 414));
+}
+
+// nginx refuses some request lines before it keeps the URI: an HTTP version
+// it does not speak (505), junk after the version, a space in the URI (400).
+// The URI it read is under the API all the same. So is the location's prefix
+// without its slash, which nginx gives to no location.
+TEST_F(ErrorPagesTest, RefusedRequestLinesAndTheBarePrefixAreJsonForApiUris) {
+  auto line = [&](const std::string& request_line) {
+    HttpClient client(stack().port());
+    return client.raw_request("GET", request_line + "\r\nHost: x\r\n\r\n");
+  };
+  HttpResponse version = line("GET " + kBase + "/statistics HTTP/2.0");
+  EXPECT_TRUE(IsNginxError(version, 505, "HTTP Version Not Supported"));
+  EXPECT_EQ("HTTP Version Not Supported", version.reason);
+  EXPECT_TRUE(IsNginxError(line("GET " + kSched + "/status HTTP/3.0"), 505,
+                           "HTTP Version Not Supported"));
+  EXPECT_TRUE(IsNginxError(line("GET " + kBase + "/statistics HTTP/1.1 x"), 400, "Bad Request"));
+  EXPECT_TRUE(IsNginxError(line("GET " + kBase + "/a b HTTP/1.1"), 400, "Bad Request"));
+  EXPECT_TRUE(IsNginxError(line("GET http://x" + kBase + "/statistics HTTP/2.0"), 505,
+                           "HTTP Version Not Supported"));
+  EXPECT_TRUE(IsHtml(line("GET /elsewhere/x HTTP/2.0"), 505));
+  EXPECT_TRUE(IsHtml(line("GET /elsewhere/a b HTTP/1.1"), 400));
+
+  EXPECT_TRUE(IsNginxError(http().get(kBase), 404, "Not Found"));
+  EXPECT_TRUE(IsNginxError(http().get(kSched), 404, "Not Found"));
+  EXPECT_TRUE(IsHtml(http().get("/elsewhere"), 404));
+  EXPECT_TRUE(IsHtml(http().get(kBase + "x"), 404));
 }
 
 // nginx sends no 408 page at all: a client that stops sending its body is

@@ -496,7 +496,7 @@ std::string NginxConfig::render(const std::string& prefix, int port, int redis_p
   text += "daemon off;\n";
   text += "master_process on;\n";
   text += "worker_processes " + std::to_string(worker_processes) + ";\n";
-  text += "error_log {prefix}/error.log info;\n";
+  text += "error_log {prefix}/error.log " + error_log_level + ";\n";
   text += "pid {prefix}/nginx.pid;\n";
   if (load_module) text += "load_module " + module + ";\n";
   text += main_extra;
@@ -511,7 +511,8 @@ std::string NginxConfig::render(const std::string& prefix, int port, int redis_p
   text += indent(wa_http, "    ");
   text += indent(http_extra, "    ");
   text += "\n    server {\n";
-  text += "        listen 127.0.0.1:{port};\n";
+  text += "        listen 127.0.0.1:{port}" +
+          (listen_options.empty() ? std::string() : " " + listen_options) + ";\n";
   if (!report_location.empty()) {
     text += "\n        location " + report_location + " {\n";
     text += indent(report_directives, "            ");

@@ -175,6 +175,11 @@ class RedisServer {
 struct NginxConfig {
   bool load_module = true;
   int worker_processes = 1;
+  // nginx does some work only to write a line at a level (it keeps a refused
+  // request line when it logs the refusal at info); a test of what a user
+  // sees runs at the level a user's configuration has.
+  std::string error_log_level = "info";
+  std::string listen_options;  // after "listen 127.0.0.1:{port}", e.g. "sndbuf=4k"
   std::string main_extra;    // main context, after load_module
   std::string http_extra;    // inside http {}, after the wa_report_* lines
   std::string server_extra;  // inside server {}, after the report location

@@ -189,11 +189,16 @@ TEST_F(ListStepsTest, PagesLongerThanAStepAreReadInStepsAndKeepTheirBounds) {
 
 // ---------------------------------------------------------------- slots
 
-// A client on a raw socket, for a request whose body comes later.
+// A client on a raw socket: for a request whose body comes later, or whose
+// answer it is slow to read.
 class RawClient {
  public:
-  explicit RawClient(int port) {
+  // receive_buffer: SO_RCVBUF before connecting (0: the system's).
+  explicit RawClient(int port, int receive_buffer = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (receive_buffer > 0) {
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -226,48 +231,78 @@ class RawClient {
   bool connected_ = false;
 };
 
+// The body of a whole chunked response; "" when it is not one.
+std::string dechunk(const std::string& response) {
+  size_t at = response.find("\r\n\r\n");
+  if (at == std::string::npos) return "";
+  at += 4;
+  std::string body;
+  for (;;) {
+    size_t eol = response.find("\r\n", at);
+    if (eol == std::string::npos) return "";
+    size_t size = std::stoul(response.substr(at, eol - at), nullptr, 16);
+    if (size == 0) return body;
+    body += response.substr(eol + 2, size);
+    at = eol + 2 + size + 2;
+  }
+}
+
 class StreamSlotsTest : public StackTest<StreamSlotsTest> {
  public:
   static StackOptions stack_options() {
     StackOptions options;
     options.nginx.http_extra += "wa_report_max_streams 2;\n";
     options.nginx.report_directives += "wa_report_page_size 3;\n";
+    // A list whose client reads nothing waits for it once a few KB are out
+    // (the kernel would otherwise take megabytes on loopback).
+    options.nginx.listen_options = "sndbuf=4k";
     return options;
+  }
+
+ protected:
+  static constexpr int kReports = 1000;
+
+  static std::string import_line(const Customer& c) {
+    return "{\"kind\":\"customer\",\"id\":\"" + c.id + "\",\"name\":\"" + c.name +
+           "\",\"phone\":\"" + c.phone + "\"}\n";
+  }
+
+  // The request is in and its handler has run once nginx has read all the
+  // listening port's bytes.
+  static ::testing::AssertionResult RequestRead() {
+    if (poll_until(Millis(5000), [] { return tcp_receive_queue(stack().port()) == 0; },
+                   Millis(5))) {
+      return ::testing::AssertionSuccess();
+    }
+    return ::testing::AssertionFailure() << "nginx did not read the request";
   }
 };
 
 TEST_F(StreamSlotsTest, ListsAndImportsBeyondTheLimitGetAFast503) {
-  ASSERT_TRUE(SeedReports(redis(), 10, 2));
+  ASSERT_TRUE(SeedReports(redis(), kReports, 2));
   HttpResponse whole = http().get(kBase + "/detail");
   ASSERT_TRUE(IsJson(whole, 200));
   const std::vector<std::string> all = array_items(whole.body);
-  ASSERT_EQ(10u, all.size());
+  ASSERT_EQ(static_cast<size_t>(kReports), all.size());
   HttpResponse small_list = http().get(kBase + "/customer/" + customer_id(0));
   ASSERT_TRUE(IsJson(small_list, 200));
   const std::string digest = redis().digest();
 
-  // Two imports take the two slots: their headers are in, their bodies not.
-  auto line = [](const Customer& c) {
-    return "{\"kind\":\"customer\",\"id\":\"" + c.id + "\",\"name\":\"" + c.name +
-           "\",\"phone\":\"" + c.phone + "\"}\n";
-  };
-  std::vector<Customer> waiting = {make_customer(70), make_customer(71)};
+  // Two long lists take the two slots: their clients read nothing, so each
+  // waits for its client after the first few KB.
   std::vector<std::unique_ptr<RawClient>> holders;
-  for (const Customer& c : waiting) {
-    holders.push_back(std::make_unique<RawClient>(stack().port()));
-    ASSERT_TRUE(holders.back()->send("POST " + kBase + "/data/import HTTP/1.1\r\nHost: x\r\n"
-                                     "Content-Length: " + std::to_string(line(c).size()) +
-                                     "\r\nConnection: close\r\n\r\n"));
-    // nginx has read the headers: the handler has run and holds a slot.
-    ASSERT_TRUE(poll_until(Millis(5000), [&] { return tcp_receive_queue(stack().port()) == 0; },
-                           Millis(5)));
+  for (int i = 0; i < 2; ++i) {
+    holders.push_back(std::make_unique<RawClient>(stack().port(), 4096));
+    ASSERT_TRUE(holders.back()->send("GET " + kBase + "/detail?limit=" + std::to_string(kReports) +
+                                     " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    ASSERT_TRUE(RequestRead());
   }
 
   // Lists that take more than one step, and imports, are refused at once.
   EXPECT_TRUE(IsBusy(http().get(kBase + "/detail")));
   EXPECT_TRUE(IsBusy(http().get(kBase + "/?limit=4")));
   Customer refused = make_customer(77);
-  EXPECT_TRUE(IsBusy(http().request("POST", kBase + "/data/import", line(refused),
+  EXPECT_TRUE(IsBusy(http().request("POST", kBase + "/data/import", import_line(refused),
                                     {{"Content-Type", "application/x-ndjson"}})));
   // The refused import's body was read and thrown away, not taken for a
   // request: the connection still serves.
@@ -277,21 +312,88 @@ TEST_F(StreamSlotsTest, ListsAndImportsBeyondTheLimitGetAFast503) {
   EXPECT_TRUE(IsJsonBody(http().get(kBase + "/detail?limit=3"), 200,
                          join_array(all.begin(), all.begin() + 3)));
   EXPECT_EQ(digest, redis().digest()) << "the refused import wrote something";
+  // A reset of every report goes chunk by chunk as long as a whole list:
+  // refused before its first chunk, nothing changed.
+  EXPECT_TRUE(IsBusy(http().request("POST", kBase + "/reset-frequency")));
+  EXPECT_EQ(digest, redis().digest()) << "the refused reset wrote something";
 
-  for (size_t i = 0; i < holders.size(); ++i) {
-    ASSERT_TRUE(holders[i]->send(line(waiting[i])));
-    std::string answer = holders[i]->receive();
-    EXPECT_EQ(0u, answer.rfind("HTTP/1.1 200 OK", 0)) << answer;
-    EXPECT_NE(std::string::npos, answer.find("{\"imported\":1,\"errors\":[]}")) << answer;
+  // The holders read their lists, whole.
+  for (auto& holder : holders) {
+    std::string answer = holder->receive();
+    EXPECT_EQ(0u, answer.rfind("HTTP/1.1 200 OK", 0)) << answer.substr(0, 300);
+    EXPECT_EQ(whole.body, dechunk(answer)) << answer.substr(0, 300);
   }
   holders.clear();
 
   // The slots are free again.
   EXPECT_TRUE(IsJsonBody(http().get(kBase + "/detail"), 200, whole.body));
   EXPECT_EQ(404, http().get(refused.path()).status);
-  EXPECT_TRUE(IsJsonBody(http().request("POST", kBase + "/data/import", line(refused),
+  EXPECT_TRUE(IsJsonBody(http().request("POST", kBase + "/data/import", import_line(refused),
                                         {{"Content-Type", "application/x-ndjson"}}),
                          200, "{\"imported\":1,\"errors\":[]}"));
+  EXPECT_TRUE(IsJsonBody(http().request("POST", kBase + "/reset-frequency"), 200,
+                         "{\"message\":\"Frequency untuk 1000 report berhasil direset\","
+                         "\"count\":1000}"));
+}
+
+// A slot bounds the Redis work an import queues, and an import whose body is
+// still arriving queues none: clients that send the headers of an import and
+// then its body slowly, or never, hold no slot, and everyone's lists go on.
+TEST_F(StreamSlotsTest, ImportsWhoseBodiesAreStillArrivingHoldNoSlot) {
+  ASSERT_TRUE(SeedReports(redis(), 10, 2));
+  HttpResponse whole = http().get(kBase + "/detail");
+  ASSERT_TRUE(IsJson(whole, 200));
+  const std::vector<std::string> all = array_items(whole.body);
+  HttpResponse list = http().get(kBase + "/");
+  ASSERT_TRUE(IsJson(list, 200));
+  const std::vector<std::string> reports = array_items(list.body);
+  ASSERT_EQ(10u, reports.size());
+
+  std::vector<Customer> waiting = {make_customer(70), make_customer(71), make_customer(72)};
+  std::vector<std::unique_ptr<RawClient>> slow;
+  for (const Customer& c : waiting) {
+    slow.push_back(std::make_unique<RawClient>(stack().port()));
+    ASSERT_TRUE(slow.back()->send("POST " + kBase + "/data/import HTTP/1.1\r\nHost: x\r\n"
+                                  "Content-Length: " + std::to_string(import_line(c).size()) +
+                                  "\r\nConnection: close\r\n\r\n{"));
+    ASSERT_TRUE(RequestRead());
+  }
+
+  EXPECT_TRUE(IsJsonBody(http().get(kBase + "/detail"), 200, whole.body));
+  EXPECT_TRUE(IsJsonBody(http().get(kBase + "/?limit=4"), 200,
+                         join_array(reports.begin(), reports.begin() + 4)));
+  EXPECT_TRUE(IsJsonBody(http().get(kBase + "/detail?limit=5"), 200,
+                         join_array(all.begin(), all.begin() + 5)));
+
+  // Their bodies arrive: each is imported.
+  for (size_t i = 0; i < slow.size(); ++i) {
+    ASSERT_TRUE(slow[i]->send(import_line(waiting[i]).substr(1)));
+    std::string answer = slow[i]->receive();
+    EXPECT_EQ(0u, answer.rfind("HTTP/1.1 200 OK", 0)) << "import " << i << "\n" << answer;
+    EXPECT_NE(std::string::npos, answer.find("{\"imported\":1,\"errors\":[]}")) << answer;
+  }
+  for (const Customer& c : waiting) EXPECT_EQ(200, http().get(c.path()).status) << c.id;
+}
+
+// A list's slot goes back when its last page is out, not when nginx frees
+// the request: after a "Connection: close" answer nginx lingers on a
+// connection its client keeps open (up to lingering_time if the client keeps
+// sending), and such clients would otherwise hold every slot.
+TEST_F(StreamSlotsTest, FinishedListsHoldNoSlotWhileTheirConnectionsLinger) {
+  ASSERT_TRUE(SeedReports(redis(), 10, 2));
+  HttpResponse page = http().get(kBase + "/?limit=4");
+  ASSERT_TRUE(IsJson(page, 200));
+  std::vector<std::unique_ptr<RawClient>> lingering;
+  for (int i = 0; i < 3; ++i) {
+    lingering.push_back(std::make_unique<RawClient>(stack().port()));
+    // A byte after the request: nginx lingers to read what follows.
+    ASSERT_TRUE(lingering.back()->send("GET " + kBase + "/?limit=4 HTTP/1.1\r\nHost: x\r\n"
+                                       "Connection: close\r\n\r\nx"));
+    std::string answer = lingering.back()->receive();
+    EXPECT_EQ(0u, answer.rfind("HTTP/1.1 200 OK", 0)) << "list " << i << "\n" << answer;
+    EXPECT_EQ(page.body, dechunk(answer)) << answer;
+  }
+  EXPECT_TRUE(IsJsonBody(http().get(kBase + "/?limit=4"), 200, page.body));
 }
 
 // ---------------------------------------------------------------- load

@@ -109,5 +109,60 @@ TEST_F(LogInjectionTest, ResumedRunIdIsEscaped) {
   EXPECT_EQ("", stack().nginx().take_log_problems());
 }
 
+// ---------------------------------------------------------------- the example
+
+std::string repo_file(const std::string& path) {
+  std::string here = __FILE__;
+  return here.substr(0, here.rfind("tests/integration/")) + path;
+}
+
+// The server of conf.d/wa-report.conf as shipped: its http-level lines and
+// its server block, on the test's ports.
+StackOptions example_stack() {
+  std::string conf = read_file(repo_file("conf.d/wa-report.conf"));
+  size_t server = conf.find("\nserver {");
+  size_t end = conf.rfind('}');
+  StackOptions options;
+  if (conf.empty() || server == std::string::npos || end == std::string::npos) return options;
+  std::string http = conf.substr(0, server + 1);
+  std::string body = conf.substr(server + 9, end - server - 9);
+  auto replace = [](std::string& text, const std::string& from, const std::string& to) {
+    size_t at = text.find(from);
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+  };
+  replace(http, "wa_report_redis 127.0.0.1:6379;", "wa_report_redis {redis};");
+  replace(body, "listen 8000;", "");
+  options.nginx.wa_http = http;
+  options.nginx.report_location = "";
+  options.nginx.server_extra = body;
+  options.nginx.error_log_level = "notice";
+  return options;
+}
+
+class ExampleConfigTest : public StackTest<ExampleConfigTest> {
+ public:
+  static StackOptions stack_options() { return example_stack(); }
+};
+
+// Outside the API nginx answers by itself, looking the path up as a file
+// under its root, and its "not found" line quoted the decoded path: a %0a
+// there started a line of the client's in error.log, in the example
+// configuration as much as in `make run`'s.
+TEST_F(ExampleConfigTest, PathsOutsideTheApiCannotForgeALogLine) {
+  ASSERT_FALSE(stack_options().nginx.server_extra.empty()) << "conf.d/wa-report.conf not found";
+  EXPECT_TRUE(IsJson(http().get(kBase + "/statistics"), 200));
+  for (const char* path :
+       {"/x%0a2026/11/24%2010:00:00%20%5Balert%5D%204242%234242:%20worker%20process%204243%20"
+        "exited%20on%20signal%2011/y",
+        "/%0d%0a%1b%5B2J", "/favicon.ico%0a%0a"}) {
+    EXPECT_EQ(404, http().get(path).status) << path;
+  }
+  std::string log = stack().nginx().error_log();
+  EXPECT_EQ(std::string::npos, log.find("exited on signal")) << log;
+  EXPECT_EQ(std::string::npos, log.find('\r')) << log;
+  EXPECT_EQ(std::string::npos, log.find('\x1b')) << log;
+  EXPECT_EQ("", stack().nginx().take_log_problems());
+}
+
 }  // namespace
 }  // namespace wa::itest

@@ -26,6 +26,21 @@ TEST(StarsenderRequest, MatchesTheOldWireFormat)
               R"(25-11-2026, daftarkan segera melalui nomor pelayanan kami 087740659525"})");
 }
 
+TEST(GatewayKey, MustFitInAHeaderOnceTrimmed)
+{
+    EXPECT_TRUE(gateway_key_ok("sk-123"));
+    EXPECT_TRUE(gateway_key_ok("sk-123\n"));
+    EXPECT_TRUE(gateway_key_ok(" \tEAAG token\r\n"));
+    EXPECT_TRUE(gateway_key_ok("a\tb"));
+    EXPECT_TRUE(gateway_key_ok("k\xc3\xa4"));
+    EXPECT_FALSE(gateway_key_ok("sk-123\r\nX-Injected: 1"));
+    EXPECT_FALSE(gateway_key_ok("sk-123\nX-Injected: 1"));
+    EXPECT_FALSE(gateway_key_ok("sk-123\rX"));
+    EXPECT_FALSE(gateway_key_ok(std::string("sk\0-123", 7)));
+    EXPECT_FALSE(gateway_key_ok("sk\x1b[31m"));
+    EXPECT_FALSE(gateway_key_ok("sk\x7f"));
+}
+
 TEST(StarsenderRequest, EscapesTheText)
 {
     OutboundRequest r = starsender_request("u", "k", "62812", "a \"b\"\\\nÄ");
@@ -173,6 +188,31 @@ TEST(ParseCloudApi, Accepted)
     r = parse_cloud_api(200, R"({"messages":[{"id":"wamid.X"}]})", "", "");
     EXPECT_EQ(r.outcome, Outcome::accepted);
     EXPECT_EQ(r.detail, "accepted");
+}
+
+// The id becomes a Redis key and a stream field, as POST /record's
+// message_id does, and meets the same rule.
+TEST(ParseGatewayAnswers, IdsThatRecordWouldRefuseAreNotUsed)
+{
+    const std::string longest(256, 'w');
+    const std::string too_long(257, 'w');
+    auto cloud = [](const std::string& id) {
+        return parse_cloud_api(200, R"({"messages":[{"id":")" + id + R"("}]})", "", "");
+    };
+    auto starsender = [](const std::string& id) {
+        return parse_starsender(200, R"({"success":true,"data":{"id":")" + id + R"("}})", "", "");
+    };
+    for (auto parse : {+cloud, +starsender}) {
+        EXPECT_EQ(parse(longest).message_id, longest);
+        EXPECT_EQ(parse("wamid.a b").message_id, "wamid.a b");
+        SendResult r = parse(too_long);
+        EXPECT_EQ(r.outcome, Outcome::accepted);
+        EXPECT_EQ(r.message_id, "");
+        EXPECT_EQ(parse(std::string(256 * 1024, 'w')).message_id, "");
+        EXPECT_EQ(parse("wamid.\\u0007x").message_id, "");
+        EXPECT_EQ(parse("wamid.\\u001b[31mx").message_id, "");
+        EXPECT_EQ(parse("wamid.\u0086x").message_id, "");
+    }
 }
 
 TEST(ParseCloudApi, Malformed2xx)
