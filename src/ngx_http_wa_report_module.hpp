@@ -7,6 +7,7 @@
 #include "core/dates.hpp"
 #include "core/gateway.hpp"
 #include "core/keys.hpp"
+#include "core/log_lines.hpp"
 #include "core/reminder.hpp"
 
 #include <memory>
@@ -141,9 +142,10 @@ struct Worker {
     Redis redis;
     std::mt19937_64 rng{std::random_device{}()};
     std::unique_ptr<Reminder> reminder;
-    time_t last_error_log = 0;
     size_t streams = 0;          // lists and imports holding a slot
-    time_t last_busy_log = 0;
+    // Lines that requests write while a cause lasts (a Redis error every
+    // request meets, every list slot taken): each cause once a minute.
+    LogThrottle request_log;
 };
 
 // nullptr outside worker processes or when no location uses wa_report.
