@@ -43,6 +43,7 @@ struct ReminderConfig {
     size_t rate = 20;              // messages per second, 0: unlimited
     int retries = 3;
     ngx_msec_t retry_after_max = 30000;  // the longest wait an answer may ask for
+    bool log_messages = false;     // dry runs log the whole number and text
 };
 
 // What the C++ side needs from http{}: built once per configuration cycle.
@@ -110,6 +111,7 @@ struct ngx_http_wa_report_main_conf_t {
     ngx_int_t gateway_rate;
     ngx_int_t gateway_retries;
     ngx_msec_t gateway_retry_after_max;
+    ngx_flag_t log_messages;
 };
 
 struct ngx_http_wa_report_loc_conf_t {
