@@ -592,9 +592,13 @@ void on_import_line(redisReply* reply, void* data) {
     if (reply == nullptr) {
         st->failed = true;
     } else if (reply->type == REDIS_REPLY_ERROR) {
-        ngx_log_error(NGX_LOG_ERR, st->ctx->r->connection->log, 0,
-                      "wa_report: import line %uz: redis error \"%s\"", lc->line,
-                      redis().error_text(reply).c_str());
+        // Every line of a long import meets the same refusal (OOM).
+        std::string text = redis().error_text(reply);
+        if (log_now("import redis error " + text)) {
+            ngx_log_error(NGX_LOG_ERR, st->ctx->r->connection->log, 0,
+                          "wa_report: import line %uz: redis error \"%s\"", lc->line,
+                          text.c_str());
+        }
         st->failed = true;
         st->redis_error = true;
     } else if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0
@@ -883,9 +887,13 @@ ngx_table_elt_t* push_header(ngx_http_request_t* r, const char* key, std::string
     // Every header the module sets passes here: a CR or LF in a value would
     // end this header and start one of the sender's choosing.
     if (!header_name_ok(key) || !header_value_ok(value)) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "wa_report: refused to send header \"%s\" with a control character",
-                      log_value(key).c_str());
+        // Stored data can hold the character, and every request for it
+        // meets it again.
+        if (log_now(std::string("refused header ") + key)) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "wa_report: refused to send header \"%s\" with a control character",
+                          log_value(key).c_str());
+        }
         return nullptr;
     }
     auto* h = static_cast<ngx_table_elt_t*>(ngx_list_push(&r->headers_out.headers));
@@ -929,8 +937,10 @@ Ctx* take_reply(redisReply* reply, void* data, size_t min_elements) {
         return nullptr;
     }
     if (!reply_ok(reply, min_elements)) {
-        ngx_log_error(NGX_LOG_ERR, ctx->r->connection->log, 0,
-                      "wa_report: unexpected redis reply type \"%d\"", reply->type);
+        if (log_now("unexpected redis reply type " + std::to_string(reply->type))) {
+            ngx_log_error(NGX_LOG_ERR, ctx->r->connection->log, 0,
+                          "wa_report: unexpected redis reply type \"%d\"", reply->type);
+        }
         finish(ctx->r, send_json(ctx->r, NGX_HTTP_INTERNAL_SERVER_ERROR,
                                  detail_error("Internal Server Error")));
         return nullptr;
@@ -1038,8 +1048,7 @@ ngx_int_t send_unavailable(ngx_http_request_t* r) {
 bool take_stream_slot(Ctx* ctx) {
     Worker* w = worker();
     if (w->streams >= w->config.max_streams) {
-        if (w->last_busy_log != ngx_time()) {
-            w->last_busy_log = ngx_time();
+        if (log_now("lists and imports at the limit")) {
             ngx_log_error(NGX_LOG_WARN, ctx->r->connection->log, 0,
                           "wa_report: lists and imports at the limit \"%uz\"",
                           w->config.max_streams);
@@ -1064,14 +1073,21 @@ ngx_int_t send_busy(ngx_http_request_t* r) {
                           "1");
 }
 
-ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply) {
-    // Once a second at most: a Redis that refuses (NOAUTH, OOM) refuses
-    // every request.
+bool log_now(std::string_view cause) {
     Worker* w = worker();
-    if (w != nullptr && w->last_error_log != ngx_time()) {
-        w->last_error_log = ngx_time();
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: redis error \"%s\"",
-                      w->redis.error_text(reply).c_str());
+    return w != nullptr && w->request_log.allow(cause, static_cast<int64_t>(ngx_current_msec));
+}
+
+ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply) {
+    // A Redis that refuses (NOPERM, OOM, MISCONF) refuses every request
+    // until someone fixes it: one line per error a minute.
+    Worker* w = worker();
+    if (w != nullptr) {
+        std::string text = w->redis.error_text(reply);
+        if (log_now("redis error " + text)) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: redis error \"%s\"",
+                          text.c_str());
+        }
     }
     // Redis states that pass by themselves are 503; anything else is a bug.
     static const char* const transient[] = {"LOADING", "BUSY", "OOM", "READONLY", "MASTERDOWN",
@@ -1088,13 +1104,15 @@ ngx_int_t send_store_error(ngx_http_request_t* r, StoreError error, const std::s
     if (error == StoreError::unavailable) {
         return send_unavailable(r);
     }
-    // Once a second at most: a Redis that refuses (NOAUTH, OOM) refuses
-    // every request.
+    // A Redis that refuses (NOPERM, OOM, MISCONF) refuses every request
+    // until someone fixes it: one line per error a minute.
     Worker* w = worker();
-    if (w != nullptr && w->last_error_log != ngx_time()) {
-        w->last_error_log = ngx_time();
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: redis error \"%s\"",
-                      w->redis.log_text(reason).c_str());
+    if (w != nullptr) {
+        std::string text = w->redis.log_text(reason);
+        if (log_now("redis error " + text)) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: redis error \"%s\"",
+                          text.c_str());
+        }
     }
     if (error == StoreError::transient) {
         return send_unavailable(r);

@@ -61,6 +61,11 @@ void release_stream_slot(Ctx* ctx);
 ngx_int_t send_busy(ngx_http_request_t* r);
 ngx_int_t send_redis_error(ngx_http_request_t* r, const redisReply* reply);
 
+// A line that every request may meet while its cause lasts: true when it is
+// to be written now, false when the worker wrote the same cause (the line
+// without its per-request parts) less than a minute ago.
+bool log_now(std::string_view cause);
+
 // Ends a request whose handler returned NGX_DONE, from an event that is not
 // the client's (a Redis reply); gives back its wa_report_max_streams slot.
 void finish(ngx_http_request_t* r, ngx_int_t rc);

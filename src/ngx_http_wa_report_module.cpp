@@ -373,6 +373,13 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       offsetof(ngx_http_wa_report_main_conf_t, gateway_retry_after_max),
       &ngx_http_wa_report_retry_after_bounds },
 
+    { ngx_string("wa_report_log_messages"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_wa_report_main_conf_t, log_messages),
+      NULL },
+
       ngx_null_command
 };
 
@@ -527,6 +534,7 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     ngx_conf_init_value(mcf->gateway_rate, 20);
     ngx_conf_init_value(mcf->gateway_retries, 3);
     ngx_conf_init_msec_value(mcf->gateway_retry_after_max, 30000);
+    ngx_conf_init_value(mcf->log_messages, 0);
 
     rc.enabled = mcf->reminder;
     rc.schedule_on = mcf->schedule_on;
@@ -543,6 +551,7 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     rc.rate = static_cast<size_t>(mcf->gateway_rate);
     rc.retries = static_cast<int>(mcf->gateway_retries);
     rc.retry_after_max = mcf->gateway_retry_after_max;
+    rc.log_messages = mcf->log_messages;
 
     if (!rc.message) {
         rc.message = Template::parse(default_template, nullptr);
@@ -656,6 +665,7 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
     mcf->gateway_rate = NGX_CONF_UNSET;
     mcf->gateway_retries = NGX_CONF_UNSET;
     mcf->gateway_retry_after_max = NGX_CONF_UNSET_MSEC;
+    mcf->log_messages = NGX_CONF_UNSET;
 
     // The C++ side of the configuration, filled by the directives as they
     // are read and destroyed with the cycle's pool.

@@ -8,6 +8,7 @@
 #include "core/dates.hpp"
 #include "core/gateway.hpp"
 #include "core/keys.hpp"
+#include "core/log_lines.hpp"
 #include "core/reminder.hpp"
 
 #include <memory>
@@ -43,6 +44,7 @@ struct ReminderConfig {
     size_t rate = 20;              // messages per second, 0: unlimited
     int retries = 3;
     ngx_msec_t retry_after_max = 30000;  // the longest wait an answer may ask for
+    bool log_messages = false;     // dry runs log the whole number and text
 };
 
 // What the C++ side needs from http{}: built once per configuration cycle.
@@ -110,6 +112,7 @@ struct ngx_http_wa_report_main_conf_t {
     ngx_int_t gateway_rate;
     ngx_int_t gateway_retries;
     ngx_msec_t gateway_retry_after_max;
+    ngx_flag_t log_messages;
 };
 
 struct ngx_http_wa_report_loc_conf_t {
@@ -143,9 +146,10 @@ struct Worker {
     Store store{redis, config.keys};  // the requests' calls, on `redis`
     std::mt19937_64 rng{std::random_device{}()};
     std::unique_ptr<Reminder> reminder;
-    time_t last_error_log = 0;
     size_t streams = 0;          // lists and imports holding a slot
-    time_t last_busy_log = 0;
+    // Lines that requests write while a cause lasts (a Redis error every
+    // request meets, every list slot taken): each cause once a minute.
+    LogThrottle request_log;
 };
 
 // nullptr outside worker processes or when no location uses wa_report.

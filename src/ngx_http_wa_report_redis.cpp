@@ -10,6 +10,7 @@
 #include "ngx_http_wa_report_redis.hpp"
 
 #include "core/escape.hpp"
+#include "core/phone.hpp"
 #include "core/sha1.hpp"
 
 #include <cstring>
@@ -172,6 +173,14 @@ const char* script_name(Script s) {
     return script_names[static_cast<size_t>(s)];
 }
 
+std::string RedisSettings::address() const {
+    if (!unix_path.empty()) {
+        return "unix:" + unix_path;
+    }
+    bool ipv6 = host.find(':') != std::string::npos;
+    return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 Redis::Redis(RedisSettings settings, ngx_log_t* log)
     : settings_(std::move(settings)), log_(log) {
     for (size_t i = 0; i < static_cast<size_t>(Script::count_); i++) {
@@ -219,10 +228,9 @@ void Redis::connect() {
         return;
     }
     if (ac->err) {
-        if (!logged_down_) {
-            ngx_log_error(NGX_LOG_ERR, log_, 0, "wa_report: redis connect failed \"%s\"",
-                          log_text(ac->errstr).c_str());
-        }
+        // A Unix socket fails here, at once (EACCES for a worker outside the
+        // socket's group); TCP fails later, in on_connect.
+        connect_failed(ac->errstr);
         redisAsyncFree(ac);
         lost(nullptr);
         return;
@@ -281,21 +289,32 @@ void Redis::send_handshake() {
     }
 }
 
+// Names what could not be reached: "Permission denied" alone does not say
+// which socket the worker's user may not open.
+void Redis::connect_failed(const char* error) {
+    log_outage(NGX_LOG_ERR, "wa_report: redis connect to \"" + log_value(settings_.address())
+                                + "\" failed \"" + log_text(error) + "\"");
+}
+
+// A refused setup or a failed connect repeats at every reconnect (every 3 s
+// at most) for as long as the cause lasts: each line is written when it is
+// news, then once a minute.
+void Redis::log_outage(ngx_uint_t level, const std::string& line) {
+    if (outage_log_.allow(line, static_cast<int64_t>(ngx_current_msec))) {
+        ngx_log_error(level, log_, 0, "%s", line.c_str());
+    }
+}
+
 void Redis::setup_reply(const Call* call, const redisReply* reply) {
     if (reply == nullptr) {
         return;  // the connection is going away; lost() has it
     }
     if (reply->type == REDIS_REPLY_ERROR) {
         bool harmless = harmless_auth_error(call, reply, settings_.user);
-        // Once per outage and reason: a refused setup repeats at every
-        // reconnect. The reply text never contains the password.
-        std::string what = std::string(call->setup) + " " + std::string(reply->str, reply->len);
-        if (what != setup_error_) {
-            ngx_uint_t level = harmless ? NGX_LOG_WARN : NGX_LOG_ERR;
-            ngx_log_error(level, log_, 0, "wa_report: redis %s failed \"%s\"", call->setup,
-                          error_text(reply).c_str());
-            setup_error_ = what;
-        }
+        // The reply text never contains the password.
+        log_outage(harmless ? NGX_LOG_WARN : NGX_LOG_ERR,
+                   std::string("wa_report: redis ") + call->setup + " failed \""
+                       + error_text(reply) + "\"");
         if (!harmless) {
             drop(nullptr);
             return;
@@ -311,7 +330,7 @@ void Redis::setup_reply(const Call* call, const redisReply* reply) {
 void Redis::setup_succeeded() {
     state_ = State::ready;
     backoff_ = 0;
-    setup_error_.clear();
+    outage_log_.clear();
     if (logged_down_) {
         ngx_log_error(NGX_LOG_NOTICE, log_, 0, "wa_report: redis is back");
     }
@@ -325,10 +344,7 @@ void Redis::on_connect(const redisAsyncContext* ac, int status) {
     }
     if (status != REDIS_OK) {
         // hiredis frees the context after this callback.
-        if (!self->logged_down_) {
-            ngx_log_error(NGX_LOG_ERR, self->log_, 0, "wa_report: redis connect failed \"%s\"",
-                          self->log_text(ac->errstr).c_str());
-        }
+        self->connect_failed(ac->errstr);
         self->ac_ = nullptr;
         self->lost(nullptr);
         return;
@@ -375,9 +391,8 @@ void Redis::lost(const char* why) {
     if (timer_.timer_set) {
         ngx_del_timer(&timer_);
     }
-    if (why != nullptr && !logged_down_) {
-        ngx_log_error(NGX_LOG_ERR, log_, 0, "wa_report: redis unavailable \"%s\"",
-                      log_text(why).c_str());
+    if (why != nullptr) {
+        log_outage(NGX_LOG_ERR, "wa_report: redis unavailable \"" + log_text(why) + "\"");
     }
     logged_down_ = true;
     schedule_retry();
@@ -448,7 +463,7 @@ void Redis::on_timer(ngx_event_t* ev) {
 
 std::string Redis::log_text(std::string_view text) const noexcept {
     try {
-        return log_escape(redact(text, settings_.password));
+        return log_escape(mask_phones(redact(text, settings_.password)));
     } catch (...) {
         return std::string();
     }

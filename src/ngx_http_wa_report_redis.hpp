@@ -3,6 +3,8 @@
 
 #include "ngx_wa.hpp"
 
+#include "core/log_lines.hpp"
+
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
@@ -29,6 +31,10 @@ struct RedisSettings {
     std::string password;
     ngx_msec_t connect_timeout = 1000;
     ngx_msec_t command_timeout = 2000;
+
+    // "unix:/path", or "host:port" ("[host]:port" for IPv6): how an admin
+    // wrote it, for the lines that say what could not be reached.
+    std::string address() const;
 };
 
 // reply is nullptr when the command could not complete (connection lost,
@@ -75,8 +81,9 @@ public:
                  const std::vector<std::string>& args, ReplyFn fn, void* data);
 
     // A text Redis or hiredis produced (an error reply, a connection error),
-    // ready for the quoted part of a log line: escaped, and with the
-    // password removed should a server or proxy ever repeat it.
+    // ready for the quoted part of a log line: escaped, with the password
+    // removed should a server or proxy ever repeat it, and phone numbers
+    // masked should a script's error ever carry one.
     std::string log_text(std::string_view text) const noexcept;
     std::string error_text(const redisReply* reply) const noexcept;
 
@@ -93,6 +100,8 @@ private:
     static void on_retry(ngx_event_t* ev);
 
     void connect();
+    void connect_failed(const char* error);
+    void log_outage(ngx_uint_t level, const std::string& line);
     void drop(const char* why);
     void lost(const char* why);
     void setup_reply(const Call* call, const redisReply* reply);
@@ -116,7 +125,9 @@ private:
     std::vector<std::string> shas_;
     void* adapter_ = nullptr;  // the nginx side of the current connection
     bool logged_down_ = false;
-    std::string setup_error_;  // the setup failure already logged in this outage
+    // The outage's lines: each cause once, then at most once a minute while
+    // the outage lasts; a reconnect every few seconds repeats none of them.
+    LogThrottle outage_log_;
 };
 
 const char* script_name(Script s);

@@ -19,6 +19,7 @@
 #include "ngx_http_wa_report_handler.hpp"
 
 #include "core/json.hpp"
+#include "core/log_lines.hpp"
 #include "core/phone.hpp"
 #include "core/retry.hpp"
 #include "core/uuid.hpp"
@@ -41,6 +42,22 @@ bool is_array(const redisReply* r, size_t n) {
 
 ngx_msec_t now_ms() {
     return ngx_current_msec;
+}
+
+// A stop's reason with what Redis said, when it said something (NOPERM, OOM).
+std::string redis_failure(const char* what, const redisReply* reply) {
+    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR && reply->str != nullptr) {
+        return std::string(what) + ": " + std::string(reply->str, reply->len);
+    }
+    return what;
+}
+
+ngx_uint_t ngx_level(LogLevel level) {
+    switch (level) {
+    case LogLevel::error: return NGX_LOG_ERR;
+    case LogLevel::warn: return NGX_LOG_WARN;
+    default: return NGX_LOG_NOTICE;
+    }
 }
 
 }  // namespace
@@ -71,7 +88,8 @@ public:
     Run(const Run&) = delete;
     Run& operator=(const Run&) = delete;
 
-    void start(std::string cursor_day, std::string cursor_member);
+    // resumed: the run was begun by another runner (its lease lapsed).
+    void start(std::string cursor_day, std::string cursor_member, bool resumed);
     void add_waiter(RunWaiter* w);
     void remove_waiter(RunWaiter* w);
 
@@ -122,9 +140,14 @@ private:
     void flush(bool last);
     void finish();
     void release();
-    void end(bool ok, const char* why);
+    // why: the reason a run stopped before its end, logged; empty when it
+    // ended as it should (finished, handed over).
+    void end(bool ok, const std::string& why = std::string());
+    // "for 2026-11-30 (Asia/Jakarta)": a run's day is local to wa_report_timezone.
+    std::string for_day() const;
     void notify(bool ok);
     void arm_hold();
+    void log_finished(const redisReply* reply);
 
     Reminder& rem_;
     Date as_of_;
@@ -143,6 +166,8 @@ private:
     size_t active_ = 0;           // items holding a concurrency slot
     size_t open_items_ = 0;       // items of the batch not yet done
     int64_t total_ = 0, sent_ = 0, failed_ = 0, skipped_ = 0, unknown_ = 0, dry_count_ = 0;
+    // Why this runner's last failed send failed, for the run's summary line.
+    std::string last_failure_;
 
     double tokens_ = 1;
     ngx_msec_t refilled_at_ = 0;
@@ -252,11 +277,16 @@ RetryPolicy Run::retry_policy() const {
     return p;
 }
 
-void Run::start(std::string cursor_day, std::string cursor_member) {
+std::string Run::for_day() const {
+    return "for " + local_date_text(as_of_, config().zone.name());
+}
+
+void Run::start(std::string cursor_day, std::string cursor_member, bool resumed) {
     cursor_day_ = std::move(cursor_day);
     cursor_member_ = std::move(cursor_member);
-    ngx_log_error(NGX_LOG_NOTICE, rem_.log(), 0, "wa_report: run \"%s\" for %s started%s",
-                  log_value(id).c_str(), format_date(as_of_).c_str(), dry_ ? " (dry run)" : "");
+    ngx_log_error(NGX_LOG_NOTICE, rem_.log(), 0, "wa_report: run \"%s\" %s %s%s",
+                  log_value(id).c_str(), for_day().c_str(), resumed ? "resumed" : "started",
+                  dry_ ? ", dry run" : "");
     ngx_add_timer(&lease_ev_, rc().lease / 3);
     arm_hold();
     fetch();
@@ -284,7 +314,7 @@ void Run::on_batch(redisReply* reply, void* data) {
     run->call_ = nullptr;
     if (!run->ended_) {
         if (!is_array(reply, 1)) {
-            run->end(false, "redis failed while reading due vehicles");
+            run->end(false, redis_failure("redis failed while reading due vehicles", reply));
         } else if (reply_str(reply->element[0]) != "ok" || reply->elements < 4) {
             run->end(false, "lost the run's lease");
         } else {
@@ -400,10 +430,19 @@ void Run::classify(redisReply** row) {
     d.message = item->text;
 
     if (dry_) {
-        ngx_log_error(NGX_LOG_NOTICE, rem_.log(), 0,
-                      "wa_report: dry run: message to \"%s\" for \"%s\": \"%s\"",
-                      log_value(item->phone).c_str(), log_value(d.no_pol).c_str(),
-                      log_value(item->text).c_str());
+        // A customer's number and the whole text are personal data, in a log
+        // that often leaves the machine: only wa_report_log_messages shows them.
+        if (rc().log_messages) {
+            ngx_log_error(NGX_LOG_NOTICE, rem_.log(), 0,
+                          "wa_report: dry run: message to \"%s\" for \"%s\": \"%s\"",
+                          log_value(item->phone).c_str(), log_value(d.no_pol).c_str(),
+                          log_value(item->text).c_str());
+        } else {
+            ngx_log_error(NGX_LOG_NOTICE, rem_.log(), 0,
+                          "wa_report: dry run: message to \"%s\" for \"%s\"",
+                          log_value(mask_phone(item->phone)).c_str(),
+                          log_value(mask_phones(d.no_pol)).c_str());
+        }
         skip(item, "dry_run", "");
         return;
     }
@@ -512,7 +551,9 @@ void Run::on_attempt(redisReply* reply, void* data) {
         run->skip(item, "unknown",
                   "percobaan lain (run " + reply_str(reply->element[1]) + ") belum selesai");
     } else {
-        run->end(false, status == "lost" ? "lost the run's lease" : "redis failed");
+        run->end(false, status == "lost" ? std::string("lost the run's lease")
+                                         : redis_failure("redis failed while marking an attempt",
+                                                         reply));
     }
     run->done_one();
 }
@@ -650,6 +691,7 @@ void Run::on_recorded(const Answer<RecordOutcome>& answer, void* data) {
 void Run::fail(Item* item, bool opted_out, std::string reason) {
     const Keys& k = keys();
     const SendResult& res = item->result;
+    last_failure_ = reason;
     item->detail.api_response = res.detail;
     item->detail.reason = opted_out ? "customer menghentikan pesan seperti ini" : reason;
     item->call = script(Script::attempt_fail,
@@ -759,7 +801,9 @@ void Run::on_flushed(redisReply* reply, void* data) {
     run->call_ = nullptr;
     if (!run->ended_) {
         if (reply == nullptr || reply->type != REDIS_REPLY_INTEGER || reply->integer != 1) {
-            run->end(false, reply == nullptr ? "redis failed" : "lost the run's lease");
+            run->end(false, reply == nullptr || reply->type == REDIS_REPLY_ERROR
+                                ? redis_failure("redis failed while saving a batch", reply)
+                                : std::string("lost the run's lease"));
         } else if (run->releasing_) {
             run->release();
         } else if (run->window_done_) {
@@ -785,18 +829,36 @@ void Run::on_finished(redisReply* reply, void* data) {
     run->call_ = nullptr;
     if (!run->ended_) {
         if (!is_array(reply, 7) || reply_str(reply->element[0]) != "finished") {
-            run->end(false, "lost the run's lease");
+            run->end(false, is_array(reply, 1) ? std::string("lost the run's lease")
+                                               : redis_failure("redis failed while finishing",
+                                                               reply));
         } else {
-            ngx_log_error(NGX_LOG_NOTICE, run->rem_.log(), 0,
-                          "wa_report: run \"%s\" finished: %L vehicles, %L sent, %L failed, "
-                          "%L skipped, %L unknown",
-                          log_value(run->id).c_str(), reply_int(reply->element[1]),
-                          reply_int(reply->element[2]), reply_int(reply->element[3]),
-                          reply_int(reply->element[4]), reply_int(reply->element[5]));
-            run->end(true, nullptr);
+            run->log_finished(reply);
+            run->end(true);
         }
     }
     run->done_one();
+}
+
+// The run's summary, at the level an admin must see it at: Debian's nginx
+// logs from `error` up, and a run whose every send failed is an error. The
+// counters are the whole run's, across handovers; the last failure is this
+// runner's, a gateway's text (masked: it may repeat the recipient's number).
+void Run::log_finished(const redisReply* reply) {
+    RunCounts c;
+    c.total = reply_int(reply->element[1]);
+    c.sent = reply_int(reply->element[2]);
+    c.failed = reply_int(reply->element[3]);
+    c.skipped = reply_int(reply->element[4]);
+    c.unknown = reply_int(reply->element[5]);
+    c.dry = reply_int(reply->element[6]);
+    std::string last;
+    if (c.failed > 0 && !last_failure_.empty()) {
+        last = ", last failure \"" + log_value(mask_phones(last_failure_)) + "\"";
+    }
+    ngx_log_error(ngx_level(run_finished_level(c)), rem_.log(), 0,
+                  "wa_report: run \"%s\" %s finished: %s%s", log_value(id).c_str(),
+                  for_day().c_str(), run_counts_text(c).c_str(), last.c_str());
 }
 
 // Hands the run over: the attempt marks of messages waiting for a retry go
@@ -819,7 +881,7 @@ void Run::on_released(redisReply*, void* data) {
         ngx_log_error(NGX_LOG_NOTICE, run->rem_.log(), 0,
                       "wa_report: run \"%s\" handed over: worker is exiting",
                       log_value(run->id).c_str());
-        run->end(false, nullptr);
+        run->end(false);
     }
     run->done_one();
 }
@@ -872,14 +934,15 @@ void Run::notify(bool ok) {
 
 // Stops new work. Sends in flight still complete and are counted; the run is
 // freed when the last of their callbacks has arrived (done_one).
-void Run::end(bool ok, const char* why) {
+void Run::end(bool ok, const std::string& why) {
     if (ended_) {
         return;
     }
     ended_ = true;
-    if (why != nullptr) {
-        ngx_log_error(NGX_LOG_ERR, rem_.log(), 0, "wa_report: run \"%s\" stopped: %s",
-                      log_value(id).c_str(), why);
+    if (!why.empty()) {
+        ngx_log_error(NGX_LOG_ERR, rem_.log(), 0, "wa_report: run \"%s\" %s stopped \"%s\"",
+                      log_value(id).c_str(), for_day().c_str(),
+                      rem_.redis().log_text(why).c_str());
     }
     for (ngx_event_t* ev : {&lease_ev_, &rate_ev_}) {
         if (ev->timer_set) {
@@ -1020,11 +1083,27 @@ void Reminder::on_tick(ngx_event_t* ev) {
     }
 }
 
+// Every tick meets the same refusal (an ACL without EVALSHA, OOM) until
+// someone fixes it, and without a line the scheduled run just never happens.
+void Reminder::log_refused(const char* what, const redisReply* reply) {
+    std::string line = std::string("wa_report: ") + what;
+    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
+        line += " \"" + redis_.error_text(reply) + "\"";
+    }
+    if (refusals_.allow(line, static_cast<int64_t>(ngx_current_msec))) {
+        ngx_log_error(NGX_LOG_ERR, log_, 0, "%s", line.c_str());
+    }
+}
+
 void Reminder::on_tick_reply(redisReply* reply, void* data) {
     auto* self = static_cast<Reminder*>(data);
     self->call_ = nullptr;
     if (!is_array(reply, 1)) {
-        return;  // Redis down: the next tick tries again
+        // Redis down (nullptr): its connection says so, the next tick tries again.
+        if (reply != nullptr) {
+            self->log_refused("reminder tick failed", reply);
+        }
+        return;
     }
     std::string status = reply_str(reply->element[0]);
     const Config& c = self->worker_.config;
@@ -1049,6 +1128,10 @@ void Reminder::on_tick_reply(redisReply* reply, void* data) {
 void Reminder::on_resume_reply(redisReply* reply, void* data) {
     auto* self = static_cast<Reminder*>(data);
     self->call_ = nullptr;
+    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
+        self->log_refused("cannot read the run to resume", reply);
+        return;
+    }
     if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements == 0) {
         return;
     }
@@ -1065,13 +1148,11 @@ void Reminder::on_resume_reply(redisReply* reply, void* data) {
     }
     std::optional<Date> date = parse_date(as_of);
     if (id.empty() || !date) {
-        ngx_log_error(NGX_LOG_ERR, self->log_, 0, "wa_report: cannot resume a damaged run record");
+        self->log_refused("cannot resume a damaged run record", nullptr);
         return;
     }
-    ngx_log_error(NGX_LOG_NOTICE, self->log_, 0, "wa_report: resuming run \"%s\"",
-                  log_value(id).c_str());
     self->run_ = new Run(*self, id, *date, dry == "1", manual == "1");
-    self->run_->start(day, member);
+    self->run_->start(day, member, true);
 }
 
 void Reminder::run_now(Date as_of, bool dry_run, RunWaiter* waiter) {
@@ -1113,6 +1194,10 @@ void Reminder::on_begin_reply(redisReply* reply, void* data) {
         return;
     }
     bool started = is_array(reply, 1) && reply_str(reply->element[0]) == "started";
+    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
+        self->log_refused(p->manual ? "cannot begin a run" : "cannot begin the scheduled run",
+                          reply);
+    }
     if (!started) {
         if (p->waiter != nullptr) {
             p->waiter->error = is_array(reply, 1) ? "busy" : "redis unavailable";
@@ -1124,7 +1209,7 @@ void Reminder::on_begin_reply(redisReply* reply, void* data) {
     if (p->waiter != nullptr) {
         self->run_->add_waiter(p->waiter);
     }
-    self->run_->start("", "");
+    self->run_->start("", "", false);
 }
 
 void Reminder::cancel(RunWaiter* waiter) {

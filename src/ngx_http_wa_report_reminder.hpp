@@ -6,6 +6,7 @@
 #include "ngx_http_wa_report_http.hpp"
 #include "ngx_http_wa_report_module.hpp"
 
+#include "core/log_lines.hpp"
 #include "core/schedule.hpp"
 
 #include <deque>
@@ -62,6 +63,9 @@ private:
 
     void arm_tick();
     void begin(Date as_of, bool dry_run, bool manual, int64_t next_run, RunWaiter* waiter);
+    // An ERR line for what Redis refused (reply's error text, when it has
+    // one), each at most once a minute.
+    void log_refused(const char* what, const redisReply* reply);
 
     Worker& worker_;
     ngx_log_t* log_;
@@ -71,6 +75,7 @@ private:
     // front of the requests' commands on the requests' connection.
     Redis redis_;
     Store store_{redis_, worker_.config.keys};
+    LogThrottle refusals_;
     ngx_event_t tick_{};
     ngx_event_t reap_{};
     Call* call_ = nullptr;              // tick or resume: one at a time

@@ -188,8 +188,10 @@ bool page_failed(StreamState* st, const redisReply* reply) {
     if (st->headers_sent) {
         // Too late for a status: cut the chunked body short, so the client
         // sees an incomplete response rather than a short list.
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "wa_report: redis failed in the middle of a list");
+        if (log_now("redis failed in the middle of a list")) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "wa_report: redis failed in the middle of a list");
+        }
         finish(r, NGX_ERROR);
     } else if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
         finish(r, send_redis_error(r, reply));

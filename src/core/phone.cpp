@@ -58,7 +58,80 @@ std::optional<std::string> national(const std::string& digits)
     return indonesian(digits);
 }
 
+bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool is_word_char(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' || c == '-';
+}
+
+// "+"? digits ("-" digits)*, with as many digits as a phone number has
+// (kMaskMinDigits to kMaxDigits: an all-digit UUID has 32).
+bool phone_like(std::string_view word)
+{
+    if (!word.empty() && word[0] == '+') {
+        word.remove_prefix(1);
+    }
+    if (word.empty() || !is_digit(word.front()) || !is_digit(word.back())) {
+        return false;
+    }
+    size_t digits = 0;
+    for (size_t i = 0; i < word.size(); i++) {
+        if (is_digit(word[i])) {
+            digits++;
+        } else if (word[i] != '-' || word[i - 1] == '-') {
+            return false;
+        }
+    }
+    return digits >= kMaskMinDigits && digits <= kMaxDigits;
+}
+
 }  // namespace
+
+std::string mask_phone(std::string_view phone)
+{
+    size_t digits = 0;
+    for (char c : phone) {
+        digits += is_digit(c) ? 1 : 0;
+    }
+    std::string out(phone);
+    size_t seen = 0;
+    for (char& c : out) {
+        if (!is_digit(c)) {
+            continue;
+        }
+        bool keep = digits >= kMaskMinDigits && (seen < 4 || seen >= digits - 3);
+        if (!keep) {
+            c = '*';
+        }
+        seen++;
+    }
+    return out;
+}
+
+std::string mask_phones(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    size_t i = 0;
+    while (i < text.size()) {
+        if (!is_word_char(text[i])) {
+            out.push_back(text[i++]);
+            continue;
+        }
+        size_t end = i;
+        while (end < text.size() && is_word_char(text[end])) {
+            end++;
+        }
+        std::string_view word = text.substr(i, end - i);
+        out += phone_like(word) ? mask_phone(word) : std::string(word);
+        i = end;
+    }
+    return out;
+}
 
 std::optional<std::string> normalize_phone(std::string_view raw)
 {

@@ -18,6 +18,7 @@ class LogInjectionTest : public ReminderTest<LogInjectionTest> {
   static StackOptions stack_options() {
     ReminderSettings s;
     s.provider = "log";  // every message is a dry run, written to error.log
+    s.extra_http = "wa_report_log_messages on;\n";  // with its text and number
     return reminder_stack(s);
   }
 
@@ -105,7 +106,9 @@ TEST_F(LogInjectionTest, ResumedRunIdIsEscaped) {
 
   std::string log = stack().nginx().error_log();
   EXPECT_EQ(0, lines_starting_with(kForged)) << log;
-  EXPECT_NE(std::string::npos, log.find("resuming run \"run-1\\x0A" + kForged + "\"")) << log;
+  EXPECT_NE(std::string::npos, log.find("run \"run-1\\x0A" + kForged + "\" for " +
+                                        jakarta_today() + " (Asia/Jakarta) resumed"))
+      << log;
   EXPECT_EQ("", stack().nginx().take_log_problems());
 }
 

@@ -89,7 +89,9 @@ TEST_F(ReloadAtOnePerSecondTest, TwoReloadsMidRunCountEachVehicleOnce) {
   // Both reloads came while the run was on.
   std::string log = stack().nginx().error_log().substr(log_start);
   EXPECT_EQ(2u, count_of(log, "handed over: worker is exiting")) << log;
-  EXPECT_EQ(2u, count_of(log, "wa_report: resuming run")) << log;
+  EXPECT_EQ(2u, count_of(log, " (Asia/Jakarta) resumed")) << log;
+  EXPECT_EQ(1u, count_of(log, " (Asia/Jakarta) started")) << "a resumed run is not started again\n"
+                                                          << log;
 }
 
 class ReloadDuringRetriesTest : public ReminderTest<ReloadDuringRetriesTest> {

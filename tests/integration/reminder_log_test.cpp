@@ -30,6 +30,7 @@ class LogGatewayTest : public ReminderTest<LogGatewayTest> {
     ReminderSettings s;
     s.provider = "log";
     s.template_text = kTemplate;
+    s.extra_http = "wa_report_log_messages on;\n";
     return reminder_stack(s);
   }
 };
@@ -56,6 +57,9 @@ TEST_F(LogGatewayTest, RunIsADryRunInTheErrorLog) {
   for (const Seeded& s : seeded) {
     EXPECT_NE(std::string::npos, log.find(custom_message(s)))
         << "the message is written to error.log";
+    EXPECT_NE(std::string::npos, log.find("wa_report: dry run: message to \"" + s.to + "\" for \"" +
+                                          s.vehicle.nopol + "\": \"" + custom_message(s) + "\""))
+        << "wa_report_log_messages on: the whole number and text\n" << log;
   }
   std::string last_run;
   ASSERT_TRUE(WaitLastRun(http(), Millis(5000), &last_run));
