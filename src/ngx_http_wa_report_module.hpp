@@ -29,6 +29,7 @@ struct ReminderConfig {
     int schedule_minute = 0;
     ngx_msec_t tick = 30000;
     ngx_msec_t lease = 30000;
+    ngx_msec_t run_now_timeout = 600000;  // run-now answers 202 past it
     int lead_days = 3;
     bool daily = false;            // the old behaviour: remind on each day of the window
     std::optional<Template> message;
@@ -94,6 +95,7 @@ struct ngx_http_wa_report_main_conf_t {
     ngx_flag_t schedule_on;
     ngx_msec_t tick;
     ngx_msec_t run_lease;
+    ngx_msec_t run_now_timeout;
     ngx_int_t lead_days;
     ngx_uint_t remind;
     ngx_str_t message_template;

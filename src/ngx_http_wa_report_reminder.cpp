@@ -203,6 +203,7 @@ Run::~Run() {
 void Run::add_waiter(RunWaiter* w) {
     w->run = this;
     w->run_id = id;
+    w->started = true;
     waiters_.push_back(w);
 }
 
@@ -766,8 +767,9 @@ void Run::on_flushed(redisReply* reply, void* data) {
 
 void Run::finish() {
     call_ = script(Script::run_finish,
-                   {keys().run_lease(), keys().run_current(), keys().run_last()},
-                   {rem_.owner(), now_local()}, on_finished, this);
+                   {keys().run_lease(), keys().run_current(), keys().run_last(), keys().stats(),
+                    keys().run_result(id)},
+                   {rem_.owner(), now_local(), id, std::to_string(details_ttl)}, on_finished, this);
     if (call_ == nullptr) {
         end(false, "redis unavailable");
     }
@@ -859,7 +861,7 @@ void Run::notify(bool ok) {
     waiters.swap(waiters_);
     for (RunWaiter* w : waiters) {
         w->run = nullptr;
-        w->fn(w, ok);
+        w->fn(w, ok ? RunWaiter::End::finished : RunWaiter::End::elsewhere);
     }
 }
 
@@ -961,7 +963,7 @@ Reminder::~Reminder() {
         RunWaiter* w = pending_->waiter;
         pending_->waiter = nullptr;
         w->error = "worker exiting";
-        w->fn(w, false);
+        w->fn(w, RunWaiter::End::not_started);
     }
     delete run_;
     for (Run* r : draining_) {
@@ -1069,8 +1071,7 @@ void Reminder::on_resume_reply(redisReply* reply, void* data) {
 
 void Reminder::run_now(Date as_of, bool dry_run, RunWaiter* waiter) {
     if (run_ != nullptr || pending_) {
-        waiter->error = "busy";
-        waiter->fn(waiter, false);
+        waiter->fn(waiter, RunWaiter::End::busy);
         return;
     }
     begin(as_of, dry_run || worker_.config.reminder.provider == Provider::log, true, -1, waiter);
@@ -1084,6 +1085,9 @@ void Reminder::begin(Date as_of, bool dry_run, bool manual, int64_t next, RunWai
     pending_->dry_run = dry_run;
     pending_->manual = manual;
     pending_->waiter = waiter;
+    if (waiter != nullptr) {
+        waiter->run_id = pending_->id;
+    }
     begin_call_ = redis_.script(
         Script::run_begin, {c.keys.run_lease(), c.keys.run_current(), c.keys.schedule()},
         {owner_, pending_->id, format_date(as_of), dry_run ? "1" : "0", manual ? "1" : "0",
@@ -1093,7 +1097,7 @@ void Reminder::begin(Date as_of, bool dry_run, bool manual, int64_t next, RunWai
         pending_.reset();
         if (waiter != nullptr) {
             waiter->error = "redis unavailable";
-            waiter->fn(waiter, false);
+            waiter->fn(waiter, RunWaiter::End::not_started);
         }
     }
 }
@@ -1107,9 +1111,19 @@ void Reminder::on_begin_reply(redisReply* reply, void* data) {
     }
     bool started = is_array(reply, 1) && reply_str(reply->element[0]) == "started";
     if (!started) {
-        if (p->waiter != nullptr) {
-            p->waiter->error = is_array(reply, 1) ? "busy" : "redis unavailable";
-            p->waiter->fn(p->waiter, false);
+        RunWaiter* w = p->waiter;
+        if (w == nullptr) {
+            return;
+        }
+        if (is_array(reply, 1)) {
+            w->fn(w, RunWaiter::End::busy);
+        } else if (reply != nullptr) {
+            w->error = "redis error";
+            w->fn(w, RunWaiter::End::not_started);
+        } else {
+            // The script may have run before the answer was lost.
+            w->error = "redis unavailable";
+            w->fn(w, RunWaiter::End::elsewhere);
         }
         return;
     }

@@ -19,11 +19,22 @@ class Run;
 
 // Someone waiting for a run's end: the run-now request. cancel() detaches it.
 struct RunWaiter {
-    using DoneFn = void (*)(RunWaiter* waiter, bool ok);
+    // How the wait ended in this worker.
+    enum class End {
+        finished,     // the run finished here
+        busy,         // another run is in progress; nothing began
+        not_started,  // it could not begin (error says why)
+        // It did not finish here (handed over at a reload, lease lost,
+        // stalled, Redis failing), or its begin's answer was lost (started
+        // false): the run may go on elsewhere, and only Redis can tell.
+        elsewhere,
+    };
+    using DoneFn = void (*)(RunWaiter* waiter, End end);
     DoneFn fn = nullptr;
     void* data = nullptr;
-    std::string run_id;
-    std::string error;      // why it did not run: "busy", "redis unavailable", ...
+    std::string run_id;     // set when its begin is sent
+    std::string error;      // not_started, or a lost begin: "redis unavailable", ...
+    bool started = false;   // its begin was confirmed
     Run* run = nullptr;
 };
 
@@ -37,8 +48,8 @@ public:
 
     void start();
 
-    // A manual run (run-now). Answers through waiter->fn: ok=false with
-    // run_id empty when another run is in progress, or when Redis failed.
+    // A manual run (run-now). Answers through waiter->fn, at once when
+    // another run is in progress here (busy) or Redis is down (not_started).
     void run_now(Date as_of, bool dry_run, RunWaiter* waiter);
     void cancel(RunWaiter* waiter);
 

@@ -184,4 +184,30 @@ std::string run_result_json(int64_t total_customers, int64_t reminder_sent,
         + run_result_tail();
 }
 
+std::string run_pending_answer(std::string_view run_id)
+{
+    std::string out = R"({"status":"success","message":"Job masih berjalan","data":{"run_id":)";
+    append_json_string(out, run_id);
+    out += "}}";
+    return out;
+}
+
+RunNowStep run_now_step(RunStanding standing, bool started, bool past_bound)
+{
+    switch (standing) {
+    case RunStanding::finished:
+        return RunNowStep::answer_result;
+    case RunStanding::unknown:
+        return started ? RunNowStep::answer_stopped : RunNowStep::answer_not_started;
+    case RunStanding::running:
+        return past_bound ? RunNowStep::answer_pending : RunNowStep::wait;
+    case RunStanding::unreachable:
+        break;
+    }
+    if (!past_bound) {
+        return RunNowStep::wait;
+    }
+    return started ? RunNowStep::answer_pending : RunNowStep::answer_unavailable;
+}
+
 }  // namespace wa

@@ -68,4 +68,31 @@ std::string run_result_tail();
 std::string run_result_json(int64_t total_customers, int64_t reminder_sent,
                             const std::string& details_items_json);
 
+// run-now's answer when its run has not finished within
+// wa_report_run_now_timeout (HTTP 202; the run goes on):
+// {"status":"success","message":"Job masih berjalan","data":{"run_id":"..."}}
+std::string run_pending_answer(std::string_view run_id);
+
+// How run-now's run stands in Redis (run_summary.lua), or that Redis did
+// not answer.
+enum class RunStanding { finished, running, unknown, unreachable };
+
+// What run-now does next.
+enum class RunNowStep {
+    answer_result,       // 200 with the finished run's summary and details
+    wait,                // ask again after a while
+    answer_pending,      // 202 with the run's id (run_pending_answer)
+    answer_stopped,      // 503 "Job berhenti sebelum selesai": the run is gone unfinished
+    answer_not_started,  // 503 "Job tidak dapat dimulai: ...": it never began
+    answer_unavailable,  // 503 "Redis unavailable": whether it began is unknown
+};
+
+// The rule run-now follows its run by, wherever the run is carried on.
+// started: the run is known to have begun (its begin was confirmed, or Redis
+// showed it); past_bound: wa_report_run_now_timeout has passed since the
+// request. A finished run is answered even past the bound; a running one is
+// waited for until the bound; a run Redis no longer knows stopped (started)
+// or never began (not started).
+RunNowStep run_now_step(RunStanding standing, bool started, bool past_bound);
+
 }  // namespace wa

@@ -383,7 +383,8 @@ abegin() { ev attempt_begin "$L" "$T:attempt:$1" "$T:vehicle:$1" , "${@:2}"; }  
 arel() { local k=(); for v in "${@:3}"; do k+=("$T:attempt:$v"); done; ev attempt_release "${k[@]}" , "$1" "$2"; }  # run owner veh...
 afail() { ev attempt_fail "$T:attempt:$1" "$T:report:$2:$1" "$T:vehicle:$1" "$T:stats" , "${@:3}"; }  # veh cust text code now opted
 progress() { ev run_progress "$L" "$C" "$T:run:$1:details" "$T:run:$1:done" , "${@:2}"; }  # run owner day member 6 deltas ttl pairs...
-finish() { ev run_finish "$L" "$C" "$LAST" , "$@"; }    # owner finished_at
+finish() { ev run_finish "$L" "$C" "$LAST" "$T:stats" "$T:run:$1:result" , "$2" "$3" "$1" "${4:-604800}"; }  # run owner finished_at [ttl]
+summary() { ev run_summary "$C" "$T:run:$1:result" , "$1"; }  # run
 status() { ev status "$S" "$C" "$LAST"; }
 # record with the reminder part: cust veh msg new-id now cycle today provider run provider-msg
 recr() {
@@ -664,26 +665,39 @@ for i in $(seq 1200); do many+=("m$i" "{\"i\":$i}"); done
 check "run_progress with 1200 details" "$(progress r1 w1 $D3 '' 1200 0 0 1200 0 0 3600 "${many[@]}")" ":1"
 check "1200 details stored" "$(raw llen "$T:run:r1:details") $(raw lindex "$T:run:r1:details" -1) $(raw scard "$T:run:r1:done")" \
     "1203 {\"i\":1200} 1203"
-check "run_finish, lease of another owner" "$(finish w2 "$N4")" "lost"
-check "lost finish writes nothing" "$(cmd exists "$C" "$L" "$LAST")" ":2"
-check "run_finish" "$(finish w1 "$N4")" "finished :1205 :1 :1 :1201 :1 :1"
+check "run_summary while running" "$(summary r1)" "running"
+check "run_summary of another run" "$(summary r0)" "unknown"
+checkp "run_finish bad ttl" "$(finish r1 w1 "$N4" 0)" "ERR run_finish: bad ttl"
+checkp "run_finish bad run id" "$(finish '' w1 "$N4")" "ERR run_finish: bad run id"
+check "run_finish, lease of another owner" "$(finish r1 w2 "$N4")" "lost"
+check "run_finish, another run's id" "$(finish r0 w1 "$N4")" "lost"
+check "lost finish writes nothing" "$(cmd exists "$C" "$L" "$LAST" "$T:run:r1:result" "$T:run:r0:result")" ":2"
+check "run_finish" "$(finish r1 w1 "$N4" 3600)" "finished :1205 :1 :1 :1201 :1 :1"
 check "run:last" "$(hash "$LAST")" \
-    "as_of=2026-04-01 cursor_day=$D3 cursor_member= dry=1 dry_run=0 failed=1 finished_at=$N4 id=r1 manual=0 sent=1 skipped=1201 started_at=$N1 total=1205 unknown=1"
+    "as_of=2026-04-01 cursor_day=$D3 cursor_member= customers=1 dry=1 dry_run=0 failed=1 finished_at=$N4 id=r1 manual=0 sent=1 skipped=1201 started_at=$N1 total=1205 unknown=1"
+check "the run's result is run:last's" "$(hash "$T:run:r1:result")" "$(hash "$LAST")"
+check "the run's result expires" "$(ttl_in "$T:run:r1:result" 3500 3600)" "yes"
 check "current and lease gone, details kept" "$(cmd exists "$C" "$L" "$T:run:r1:details" "$T:run:r1:done")" ":2"
-check "run_finish again: lost" "$(finish w1 "$N4")" "lost"
+check "run_summary once finished" "$(summary r1)" "finished :1 :1"
+check "run_finish again: lost" "$(finish r1 w1 "$N4")" "lost"
 check "run_progress after finish" "$(progress r1 w1 $D3 '' 1 0 0 0 0 0 3600)" ":0"
 raw set "$L" w1 px 60000 >/dev/null
 check "run_progress, lease but no run" "$(progress r1 w1 $D3 '' 1 0 0 0 0 0 3600 z1 '{}')" ":0"
 check "no run created by progress" "$(cmd exists "$C") $(raw llen "$T:run:r1:details")" ":0 1203"
-check "run_finish, lease but no run" "$(finish w1 "$N4")" "lost"
+check "run_finish, lease but no run" "$(finish r1 w1 "$N4")" "lost"
 check "no-run finish keeps the last run" "$(raw hget "$LAST" id) $(raw get "$L")" "r1 w1"
-check "run_summary" "$(ev run_summary "$T:stats" "$LAST")" ":1 r1 :1"
+checkp "run_summary bad id" "$(ev run_summary "$C" "$T:run:r1:result")" "ERR run_summary: bad run id"
 # a second run replaces run:last entirely
 raw del "$L" >/dev/null
 rbegin w2 r2 2026-04-02 1 1 "$N4" '' 60000 >/dev/null
-check "second run finish" "$(finish w2 2026-01-09T00:00:00)" "finished :0 :0 :0 :0 :0 :0"
+cput c2 'Sari' '628222' 'Jl. C' "$N1" >/dev/null
+check "second run finish" "$(finish r2 w2 2026-01-09T00:00:00)" "finished :0 :0 :0 :0 :0 :0"
 check "run:last replaced" "$(hash "$LAST")" \
-    "as_of=2026-04-02 cursor_day= cursor_member= dry=0 dry_run=1 failed=0 finished_at=2026-01-09T00:00:00 id=r2 manual=1 sent=0 skipped=0 started_at=$N4 total=0 unknown=0"
+    "as_of=2026-04-02 cursor_day= cursor_member= customers=2 dry=0 dry_run=1 failed=0 finished_at=2026-01-09T00:00:00 id=r2 manual=1 sent=0 skipped=0 started_at=$N4 total=0 unknown=0"
+# Whoever waits for r1 still finds its own result after r2 finished.
+check "run_summary of the run before" "$(summary r1) $(summary r2)" "finished :1 :1 finished :2 :0"
+raw del "$T:run:r1:result" >/dev/null
+check "run_summary, result gone" "$(summary r1)" "unknown"
 
 # ===== status =====
 raw flushall >/dev/null
@@ -693,9 +707,9 @@ check "status, schedule only" "$(status)" "1 7 30 1000 :0"
 rbegin w1 r1 2026-04-01 0 1 "$N1" 87400 5000 >/dev/null
 check "status, run in progress" "$(status)" "1 7 30 87400 :1"
 progress r1 w1 $D0 a1 1 1 0 0 0 0 3600 a1 '{}' >/dev/null
-finish w1 "$N2" >/dev/null
+finish r1 w1 "$N2" >/dev/null
 check "status after a run" "$(status | tr ' ' '\n' | tail -n +6 | paste -d= - - | sort | paste -sd' ') $(status | cut -d' ' -f1-5)" \
-    "as_of=2026-04-01 cursor_day=$D0 cursor_member=a1 dry=0 dry_run=0 failed=0 finished_at=$N2 id=r1 manual=1 sent=1 skipped=0 started_at=$N1 total=1 unknown=0 1 7 30 87400 :0"
+    "as_of=2026-04-01 cursor_day=$D0 cursor_member=a1 customers=0 dry=0 dry_run=0 failed=0 finished_at=$N2 id=r1 manual=1 sent=1 skipped=0 started_at=$N1 total=1 unknown=0 1 7 30 87400 :0"
 
 # ===== a report whose frequency is 0 is deleted with exact statistics =====
 # Lua's -0 (negating a frequency of 0) is not an integer to HINCRBY.
@@ -1005,9 +1019,14 @@ refused "run_progress, done set a string" "ERR run_progress: a key holds another
     progress r1 w1 20545 v2 1 0 0 1 0 0 3600 v2 '{}'
 mend_type "$T:run:r1:done"
 break_type "$C"
-refused "run_finish, run a string" "WRONGTYPE" finish w1 "$N2"
+refused "run_finish, run a string" "WRONGTYPE" finish r1 w1 "$N2"
 mend_type "$C"
-refused "run_finish missing finished_at" "ERR run_finish: bad finished_at" finish w1
+break_type "$ST"
+refused "run_finish, T:stats a string" "WRONGTYPE" finish r1 w1 "$N2"
+mend_type "$ST"
+refused "run_finish missing finished_at" "ERR run_finish: bad finished_at" \
+    ev run_finish "$L" "$C" "$LAST" "$ST" "$T:run:r1:result" , w1
+refused "run_finish ttl 1e300" "ERR run_finish: bad ttl" finish r1 w1 "$N2" 1e300
 refused "tick lease ms 1e300" "ERR tick: bad lease ms" tick 1000 w2 1e300 1 7 30 1000
 refused "tick hour 7.0" "ERR tick: bad default schedule" tick 1000 w2 5000 1 7.0 30 1000
 refused "tick next_run 1e9" "ERR tick: bad default schedule" tick 1000 w2 5000 1 7 30 1e9
@@ -1032,7 +1051,7 @@ refused "stats, T:stats:freq a string" "WRONGTYPE" stats
 mend_type "$FQ"
 break_type "$LAST"
 refused "status, run:last a string" "WRONGTYPE" status
-refused "run_summary, run:last a string" "WRONGTYPE" ev run_summary "$ST" "$LAST"
+refused "run_summary, the result a string" "WRONGTYPE" ev run_summary "$C" "$LAST" , r1
 mend_type "$LAST"
 settled "read-only errors"
 check "error paths leave the fixture's statistics" "$(stats) $(counts)" ":3 :4 :0 :1 :1 :1 :3 :1 3 4"

@@ -165,6 +165,48 @@ TEST(StatusJson, WithTheLastRun)
         R"({"running":false,"jobs":[],"last_run":{"started_at":"2026-11-24T07:00:00+07:00","finished_at":null,"total_customers":0,"reminder_sent":0,"failed":0,"skipped":0,"unknown":0,"dry_run":true}})");
 }
 
+TEST(RunPending, AnswerWithTheRunsId)
+{
+    EXPECT_EQ(run_pending_answer("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"),
+              R"({"status":"success","message":"Job masih berjalan","data":{"run_id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"}})");
+}
+
+// run-now follows its run wherever it is carried on: the answer is the
+// finished run's, and a reload or a lost lease is not a stop.
+TEST(RunNowStep, FinishedRunsAreAnsweredEvenPastTheBound)
+{
+    for (bool started : {false, true}) {
+        for (bool past : {false, true}) {
+            EXPECT_EQ(run_now_step(RunStanding::finished, started, past), RunNowStep::answer_result);
+        }
+    }
+}
+
+TEST(RunNowStep, RunningRunsAreWaitedForUntilTheBound)
+{
+    EXPECT_EQ(run_now_step(RunStanding::running, true, false), RunNowStep::wait);
+    EXPECT_EQ(run_now_step(RunStanding::running, false, false), RunNowStep::wait);
+    EXPECT_EQ(run_now_step(RunStanding::running, true, true), RunNowStep::answer_pending);
+    EXPECT_EQ(run_now_step(RunStanding::running, false, true), RunNowStep::answer_pending);
+}
+
+TEST(RunNowStep, RunsRedisNoLongerKnows)
+{
+    EXPECT_EQ(run_now_step(RunStanding::unknown, true, false), RunNowStep::answer_stopped);
+    EXPECT_EQ(run_now_step(RunStanding::unknown, true, true), RunNowStep::answer_stopped);
+    // Its begin's answer was lost and Redis shows no such run: it never began.
+    EXPECT_EQ(run_now_step(RunStanding::unknown, false, false), RunNowStep::answer_not_started);
+    EXPECT_EQ(run_now_step(RunStanding::unknown, false, true), RunNowStep::answer_not_started);
+}
+
+TEST(RunNowStep, RedisSilentIsWaitedOutUntilTheBound)
+{
+    EXPECT_EQ(run_now_step(RunStanding::unreachable, true, false), RunNowStep::wait);
+    EXPECT_EQ(run_now_step(RunStanding::unreachable, false, false), RunNowStep::wait);
+    EXPECT_EQ(run_now_step(RunStanding::unreachable, true, true), RunNowStep::answer_pending);
+    EXPECT_EQ(run_now_step(RunStanding::unreachable, false, true), RunNowStep::answer_unavailable);
+}
+
 TEST(RunDetail, SentItemMatchesTheOldSystem)
 {
     RunDetail d;
