@@ -161,15 +161,23 @@ void on_status(redisReply* reply, void* data) {
     }
     std::optional<LastRun> lr;
     if (!last.empty()) {
+        auto count = [&](const char* name) {
+            return std::strtoll(field(last, name).c_str(), nullptr, 10);
+        };
         LastRun l;
+        l.id = field(last, "id");
         l.started_at = field(last, "started_at");
         l.finished_at = field(last, "finished_at");
-        l.total = std::strtoll(field(last, "total").c_str(), nullptr, 10);
-        l.sent = std::strtoll(field(last, "sent").c_str(), nullptr, 10);
-        l.failed = std::strtoll(field(last, "failed").c_str(), nullptr, 10);
-        l.skipped = std::strtoll(field(last, "skipped").c_str(), nullptr, 10);
-        l.unknown = std::strtoll(field(last, "unknown").c_str(), nullptr, 10);
+        l.total = count("total");
+        l.sent = count("sent");
+        l.failed = count("failed");
+        l.skipped = count("skipped");
+        l.unknown = count("unknown");
+        l.dry = count("dry");
         l.dry_run = field(last, "dry_run") == "1";
+        if (!field(last, "customers").empty()) {
+            l.customers = count("customers");
+        }
         lr = l;
     }
     finish(r, send_success(r, status_json(enabled, c.zone.iso_with_offset(next), hour, minute, lr)));

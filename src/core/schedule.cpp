@@ -127,6 +127,18 @@ std::string status_json(bool running, const std::string& next_run_iso_with_offse
         append_int(out, last->unknown);
         append_key(out, "dry_run");
         out += last->dry_run ? "true" : "false";
+        append_key(out, "id");
+        append_string_or_null(out, last->id);
+        append_key(out, "vehicles_due");
+        append_int(out, last->total);
+        append_key(out, "customers");
+        if (last->customers) {
+            append_int(out, *last->customers);
+        } else {
+            out += "null";
+        }
+        append_key(out, "dry_run_count");
+        append_int(out, last->dry);
         out += '}';
     }
     out += '}';

@@ -35,17 +35,24 @@ std::string start_message_json(int hour, int minute);
 std::string stop_message_json();
 
 struct LastRun {
+    std::string id;                      // "" (written as null) for a run of an earlier version
     std::string started_at, finished_at;
-    int64_t total = 0, sent = 0, failed = 0, skipped = 0, unknown = 0;
+    int64_t total = 0, sent = 0, failed = 0, skipped = 0, unknown = 0, dry = 0;
     bool dry_run = false;
+    std::optional<int64_t> customers;    // customers when it finished; none: an earlier version's run
 };
 
 // {"running":true,"jobs":[{"id":"maintenance_reminder_job","name":
 // "Maintenance Reminder WhatsApp","next_run_time":"...","trigger":"cron[...]"}],
 // "last_run":{"started_at":...,"finished_at":...,"total_customers":N,
-// "reminder_sent":N,"failed":N,"skipped":N,"unknown":N,"dry_run":false}}.
+// "reminder_sent":N,"failed":N,"skipped":N,"unknown":N,"dry_run":false,
+// "id":"...","vehicles_due":N,"customers":N,"dry_run_count":N}}.
 // "jobs" is [] when not running; "last_run" is there only when `last` has a
-// value. An empty next_run_time, started_at or finished_at is written as null.
+// value. "total_customers" in last_run is the number of vehicles the run
+// finished, as "vehicles_due" (kept for earlier clients); "customers" is
+// what run-now answers as total_customers. An empty next_run_time,
+// started_at, finished_at or id is written as null, as is an unknown
+// customers.
 std::string status_json(bool running, const std::string& next_run_iso_with_offset, int hour,
                         int minute, const std::optional<LastRun>& last);
 

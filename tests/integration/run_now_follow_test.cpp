@@ -2,7 +2,7 @@
 // by `nginx -s reload`, or taken over after its runner lost the lease, is
 // followed through Redis until it has finished, and the answer is the
 // finished run's. Past wa_report_run_now_timeout the answer is 202 with the
-// run's id, which {wa}:run:last holds once it has finished.
+// run's id, which /status's last_run shows once it has finished.
 #include <future>
 #include <string>
 #include <vector>
@@ -113,7 +113,7 @@ class RunNowTimeoutTest : public ReminderTest<RunNowTimeoutTest> {
 };
 
 // A run longer than wa_report_run_now_timeout: 202 with its id, and the run
-// goes on to its end, which {wa}:run:last records with the same id.
+// goes on to its end, which /status's last_run names with the same id.
 TEST_F(RunNowTimeoutTest, LongRunAnswers202WithTheRunsIdAndGoesOn) {
   std::vector<Seeded> due;
   ASSERT_TRUE(SeedVehicles(http(), 1, 5, jakarta_today(), &due));
@@ -126,6 +126,7 @@ TEST_F(RunNowTimeoutTest, LongRunAnswers202WithTheRunsIdAndGoesOn) {
   EXPECT_TRUE(redis().exists("{wa}:run:current")) << "the run goes on";
   std::string last_run;
   ASSERT_TRUE(WaitLastRun(http(), Millis(30000), &last_run)) << gateway().dump();
+  EXPECT_EQ(id[0], json_member(last_run, "id")) << last_run;
   EXPECT_EQ("5", json_member(last_run, "reminder_sent")) << last_run;
   EXPECT_EQ(id[0], hgetall(redis(), "{wa}:run:last")["id"]);
   for (const Seeded& s : due) EXPECT_EQ(1, gateway().accepted_for(s.to)) << s.to;
@@ -148,6 +149,7 @@ TEST_F(RunNowTimeoutTest, HandedOverRunPastTheBoundAnswers202) {
                          &id));
   std::string last_run;
   ASSERT_TRUE(WaitLastRun(http(), Millis(30000), &last_run)) << gateway().dump();
+  EXPECT_EQ(id[0], json_member(last_run, "id")) << last_run;
   EXPECT_EQ("5", json_member(last_run, "reminder_sent")) << last_run;
   EXPECT_EQ(id[0], hgetall(redis(), "{wa}:run:last")["id"]);
 }

@@ -331,14 +331,55 @@ TEST_F(SchedulerApiTest, LastRunInStatus) {
                          "{\"status\":\"success\",\"message\":\"Success\",\"data\":{\"running\":"
                          "false,\"jobs\":[],\"last_run\":{\"started_at\":\"<STR>\","
                          "\"finished_at\":\"<STR>\",\"total_customers\":<INT>,\"reminder_sent\":1,"
-                         "\"failed\":0,\"skipped\":1,\"unknown\":0,\"dry_run\":false}}}"));
+                         "\"failed\":0,\"skipped\":1,\"unknown\":0,\"dry_run\":false,"
+                         "\"id\":\"<UUID>\",\"vehicles_due\":2,\"customers\":2,\"dry_run_count\":0}}}"));
   ASSERT_TRUE(RunNow(http(), "?date=2026-11-24&dry_run=true", &data));
   status = sched(http(), "GET", "/status");
   EXPECT_TRUE(IsJsonLike(status, 200,
                          "{\"status\":\"success\",\"message\":\"Success\",\"data\":{\"running\":"
                          "false,\"jobs\":[],\"last_run\":{\"started_at\":\"<STR>\","
                          "\"finished_at\":\"<STR>\",\"total_customers\":<INT>,\"reminder_sent\":0,"
-                         "\"failed\":0,\"skipped\":<INT>,\"unknown\":0,\"dry_run\":true}}}"));
+                         "\"failed\":0,\"skipped\":<INT>,\"unknown\":0,\"dry_run\":true,"
+                         "\"id\":\"<UUID>\",\"vehicles_due\":2,\"customers\":2,\"dry_run_count\":<INT>}}}"));
+}
+
+// total_customers meant all customers in run-now's answer (the old system's
+// meaning, kept) and the due vehicles in last_run (kept there too); last_run
+// names both, and counts the dry-run items beside the dry_run flag.
+TEST_F(SchedulerApiTest, LastRunNamesItsCountsExplicitly) {
+  Seeded sent, skipped, later;
+  ASSERT_TRUE(SeedVehicle(http(), 1, "2026-11-24", &sent));
+  ASSERT_TRUE(SeedVehicle(http(), 2, "2026-11-25", &skipped));
+  ASSERT_TRUE(SeedVehicle(http(), 3, "2026-12-24", &later));
+  ASSERT_TRUE(redis().command({"HSET", "{wa}:customer:" + skipped.customer.id, "phone", ""}).ok);
+  JsonPtr data;
+  ASSERT_TRUE(RunNow(http(), "?date=2026-11-24", &data));
+  std::string answer = dump_json(data.get());
+  EXPECT_EQ("3", json_member(answer, "total_customers")) << answer;
+  EXPECT_EQ("1", json_member(answer, "reminder_sent")) << answer;
+  std::vector<std::string> ids;
+  EXPECT_TRUE(IsJsonLike(sched(http(), "GET", "/status"), 200,
+                         "{\"status\":\"success\",\"message\":\"Success\",\"data\":{\"running\":"
+                         "false,\"jobs\":[],\"last_run\":{\"started_at\":\"<TS>\","
+                         "\"finished_at\":\"<TS>\",\"total_customers\":2,\"reminder_sent\":1,"
+                         "\"failed\":0,\"skipped\":1,\"unknown\":0,\"dry_run\":false,"
+                         "\"id\":\"<UUID>\",\"vehicles_due\":2,\"customers\":3,\"dry_run_count\":0}}}",
+                         &ids));
+  ASSERT_EQ(3u, ids.size());
+  EXPECT_EQ(hgetall(redis(), "{wa}:run:last")["id"], ids[2]);
+
+  EXPECT_EQ(1u, gateway().request_count());
+  ASSERT_TRUE(RunNow(http(), "?date=2026-12-24&dry_run=true", &data));
+  answer = dump_json(data.get());
+  EXPECT_EQ("3", json_member(answer, "total_customers")) << answer;
+  EXPECT_EQ("0", json_member(answer, "reminder_sent")) << answer;
+  EXPECT_TRUE(IsJsonLike(sched(http(), "GET", "/status"), 200,
+                         "{\"status\":\"success\",\"message\":\"Success\",\"data\":{\"running\":"
+                         "false,\"jobs\":[],\"last_run\":{\"started_at\":\"<TS>\","
+                         "\"finished_at\":\"<TS>\",\"total_customers\":1,\"reminder_sent\":0,"
+                         "\"failed\":0,\"skipped\":0,\"unknown\":0,\"dry_run\":true,"
+                         "\"id\":\"<UUID>\",\"vehicles_due\":1,\"customers\":3,\"dry_run_count\":1}}}"));
+  EXPECT_EQ(1u, gateway().request_count()) << "a dry run sends nothing";
 }
 
 // ---------------------------------------------------------------- persistence

@@ -145,24 +145,47 @@ TEST(StatusJson, StoppedAndRunningLikeTheOldSystem)
 TEST(StatusJson, WithTheLastRun)
 {
     LastRun last;
-    last.started_at = "2026-11-24T07:00:00+07:00";
-    last.finished_at = "2026-11-24T07:00:12+07:00";
-    last.total = 10000;
-    last.sent = 157;
+    last.id = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+    last.started_at = "2026-11-24T07:00:00";
+    last.finished_at = "2026-11-24T07:00:12";
+    last.total = 160;
+    last.sent = 154;
     last.failed = 2;
     last.skipped = 3;
     last.unknown = 1;
+    last.customers = 10000;
     EXPECT_EQ(
         status_json(true, "2026-11-25T07:00:00+07:00", 7, 0, last),
         R"({"running":true,"jobs":[{"id":"maintenance_reminder_job","name":"Maintenance Reminder WhatsApp","next_run_time":"2026-11-25T07:00:00+07:00","trigger":"cron[hour='7', minute='0']"}],)"
-        R"("last_run":{"started_at":"2026-11-24T07:00:00+07:00","finished_at":"2026-11-24T07:00:12+07:00","total_customers":10000,"reminder_sent":157,"failed":2,"skipped":3,"unknown":1,"dry_run":false}})");
+        R"("last_run":{"started_at":"2026-11-24T07:00:00","finished_at":"2026-11-24T07:00:12","total_customers":160,"reminder_sent":154,"failed":2,"skipped":3,"unknown":1,"dry_run":false,)"
+        R"("id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","vehicles_due":160,"customers":10000,"dry_run_count":0}})");
 
-    LastRun running;
-    running.started_at = "2026-11-24T07:00:00+07:00";
-    running.dry_run = true;
+    LastRun dry;
+    dry.id = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+    dry.started_at = "2026-11-24T07:00:00";
+    dry.finished_at = "2026-11-24T07:00:01";
+    dry.total = 5;
+    dry.skipped = 1;
+    dry.dry = 4;
+    dry.dry_run = true;
+    dry.customers = 9;
     EXPECT_EQ(
-        status_json(false, "", 7, 0, running),
-        R"({"running":false,"jobs":[],"last_run":{"started_at":"2026-11-24T07:00:00+07:00","finished_at":null,"total_customers":0,"reminder_sent":0,"failed":0,"skipped":0,"unknown":0,"dry_run":true}})");
+        status_json(false, "", 7, 0, dry),
+        R"({"running":false,"jobs":[],)"
+        R"("last_run":{"started_at":"2026-11-24T07:00:00","finished_at":"2026-11-24T07:00:01","total_customers":5,"reminder_sent":0,"failed":0,"skipped":1,"unknown":0,"dry_run":true,)"
+        R"("id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","vehicles_due":5,"customers":9,"dry_run_count":4}})");
+}
+
+// A run:last an earlier version wrote has no id and no customers.
+TEST(StatusJson, LastRunOfAnEarlierVersion)
+{
+    LastRun old;
+    old.started_at = "2026-11-24T07:00:00";
+    EXPECT_EQ(
+        status_json(false, "", 7, 0, old),
+        R"({"running":false,"jobs":[],)"
+        R"("last_run":{"started_at":"2026-11-24T07:00:00","finished_at":null,"total_customers":0,"reminder_sent":0,"failed":0,"skipped":0,"unknown":0,"dry_run":false,)"
+        R"("id":null,"vehicles_due":0,"customers":null,"dry_run_count":0}})");
 }
 
 TEST(RunPending, AnswerWithTheRunsId)
