@@ -726,6 +726,10 @@ static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf) {
         rs.user = wa::str(mcf->redis_user);
         rs.connect_timeout = mcf->redis_connect_timeout;
         rs.command_timeout = mcf->redis_timeout;
+        std::random_device random;
+        config->load_id = wa::format_uuid_v4(
+            static_cast<uint64_t>(random()) << 32 | random(),
+            static_cast<uint64_t>(random()) << 32 | random());
         return wa::init_reminder_conf(cf, mcf, config->reminder);
     } catch (const std::exception& e) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: %s", e.what());

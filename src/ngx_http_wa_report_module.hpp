@@ -54,6 +54,9 @@ struct Config {
     int64_t message_id_ttl = 0;
     size_t max_streams = 4;     // lists and imports in progress per worker
     ReminderConfig reminder;
+    // Made anew for each configuration load (start, reload) and shared by
+    // its workers: the first of them to start applies wa_report_schedule.
+    std::string load_id;
 };
 
 }  // namespace wa

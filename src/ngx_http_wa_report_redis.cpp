@@ -37,7 +37,7 @@ const char* const script_names[] = {
     "tick",        "run_begin",       "lease_renew",
     "due_batch",   "attempt_begin",   "attempt_fail",  "attempt_release",
     "run_progress", "run_finish",
-    "status",      "run_summary",
+    "status",      "run_summary",     "schedule_apply",
 };
 static_assert(sizeof(script_names) / sizeof(script_names[0])
                   == static_cast<size_t>(Script::count_),

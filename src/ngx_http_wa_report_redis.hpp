@@ -33,6 +33,7 @@ enum class Script {
     run_finish,
     status,
     run_summary,
+    schedule_apply,
     count_
 };
 

@@ -1001,17 +1001,71 @@ void Reminder::on_tick(ngx_event_t* ev) {
         if (self->run_ != nullptr || self->call_ != nullptr) {
             return;  // the previous tick or a run is still in flight
         }
-        const Config& c = self->worker_.config;
-        const ReminderConfig& rc = c.reminder;
-        int64_t now = static_cast<int64_t>(ngx_time());
-        int64_t first = next_run(c.zone, now, rc.schedule_hour, rc.schedule_minute);
-        self->call_ = self->redis_.script(
-            Script::tick, {c.keys.schedule(), c.keys.run_lease(), c.keys.run_current()},
-            {std::to_string(now), self->owner_, std::to_string(rc.lease), rc.schedule_on ? "1" : "0",
-             std::to_string(rc.schedule_hour), std::to_string(rc.schedule_minute),
-             std::to_string(first)},
-            on_tick_reply, self);
+        if (!self->schedule_checked_) {
+            self->apply_schedule();
+            return;
+        }
+        self->send_tick();
         })) {
+    }
+}
+
+void Reminder::send_tick() {
+    const Config& c = worker_.config;
+    const ReminderConfig& rc = c.reminder;
+    int64_t now = static_cast<int64_t>(ngx_time());
+    int64_t first = next_run(c.zone, now, rc.schedule_hour, rc.schedule_minute);
+    call_ = redis_.script(
+        Script::tick, {c.keys.schedule(), c.keys.run_lease(), c.keys.run_current()},
+        {std::to_string(now), owner_, std::to_string(rc.lease), rc.schedule_on ? "1" : "0",
+         std::to_string(rc.schedule_hour), std::to_string(rc.schedule_minute),
+         std::to_string(first), schedule_text(rc.schedule_hour, rc.schedule_minute, rc.schedule_on)},
+        on_tick_reply, this);
+}
+
+// At a start or reload the schedule in Redis would otherwise hide an edited
+// wa_report_schedule for good; which of them wins is schedule_apply.lua's
+// rule, and the first worker of the new configuration says which in the log.
+void Reminder::apply_schedule() {
+    const Config& c = worker_.config;
+    const ReminderConfig& rc = c.reminder;
+    int64_t first = next_run(c.zone, static_cast<int64_t>(ngx_time()), rc.schedule_hour,
+                             rc.schedule_minute);
+    call_ = redis_.script(
+        Script::schedule_apply, {c.keys.schedule()},
+        {schedule_text(rc.schedule_hour, rc.schedule_minute, rc.schedule_on), std::to_string(first),
+         c.load_id},
+        on_schedule_applied, this);
+}
+
+void Reminder::on_schedule_applied(redisReply* reply, void* data) {
+    auto* self = static_cast<Reminder*>(data);
+    self->call_ = nullptr;
+    if (reply == nullptr) {
+        return;  // Redis down: the next tick asks again
+    }
+    self->schedule_checked_ = true;
+    const Config& c = self->worker_.config;
+    const ReminderConfig& rc = c.reminder;
+    if (!is_array(reply, 6)) {
+        ngx_log_error(NGX_LOG_ERR, self->log_, 0, "wa_report: schedule not applied \"%s\"",
+                      self->redis_.error_text(reply).c_str());
+        return;
+    }
+    ScheduleState in_force;
+    in_force.enabled = reply_str(reply->element[1]) == "1";
+    in_force.hour = static_cast<int>(reply_int(reply->element[2]));
+    in_force.minute = static_cast<int>(reply_int(reply->element[3]));
+    in_force.source = reply_str(reply->element[4]);
+    std::string line = schedule_notice(
+        parse_schedule_apply(reply_str(reply->element[0])), in_force,
+        schedule_text(rc.schedule_hour, rc.schedule_minute, rc.schedule_on),
+        reply_str(reply->element[5]), c.zone.name());
+    if (!line.empty()) {
+        ngx_log_error(NGX_LOG_NOTICE, self->log_, 0, "%s", line.c_str());
+    }
+    if (!worker_exiting() && self->run_ == nullptr && !self->pending_) {
+        self->send_tick();
     }
 }
 

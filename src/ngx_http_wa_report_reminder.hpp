@@ -66,11 +66,14 @@ public:
 private:
     static void on_tick(ngx_event_t* ev);
     static void on_tick_reply(redisReply* reply, void* data);
+    static void on_schedule_applied(redisReply* reply, void* data);
     static void on_begin_reply(redisReply* reply, void* data);
     static void on_resume_reply(redisReply* reply, void* data);
     static void on_reap(ngx_event_t* ev);
 
     void arm_tick();
+    void apply_schedule();
+    void send_tick();
     void begin(Date as_of, bool dry_run, bool manual, int64_t next_run, RunWaiter* waiter);
 
     Worker& worker_;
@@ -82,7 +85,10 @@ private:
     Redis redis_;
     ngx_event_t tick_{};
     ngx_event_t reap_{};
-    Call* call_ = nullptr;              // tick or resume: one at a time
+    Call* call_ = nullptr;              // schedule, tick or resume: one at a time
+    // wa_report_schedule was compared with what Redis remembers (once per
+    // worker, before its first tick; see schedule_apply.lua).
+    bool schedule_checked_ = false;
     Call* begin_call_ = nullptr;        // run_begin, for pending_
     Run* run_ = nullptr;
     std::vector<Run*> draining_;        // ended runs, freed by on_reap

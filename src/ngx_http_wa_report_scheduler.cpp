@@ -108,14 +108,15 @@ ngx_int_t start(Ctx* ctx) {
     return issue(ctx, worker()->redis.command(
                           {"HSET", config().keys.schedule(), "enabled", "1", "hour",
                            std::to_string(hour), "minute", std::to_string(minute), "next_run",
-                           std::to_string(next)},
+                           std::to_string(next), "source", schedule_source_api},
                           on_schedule_set, ctx));
 }
 
 ngx_int_t stop(Ctx* ctx) {
     ctx->answer = stop_message_json();
     // The time stays, so status and a later start still know it.
-    return issue(ctx, worker()->redis.command({"HSET", config().keys.schedule(), "enabled", "0"},
+    return issue(ctx, worker()->redis.command({"HSET", config().keys.schedule(), "enabled", "0",
+                                               "source", schedule_source_api},
                                               on_schedule_set, ctx));
 }
 
@@ -136,27 +137,39 @@ void on_status(redisReply* reply, void* data) {
         return;
     }
     ngx_http_request_t* r = ctx->r;
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 5) {
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 6) {
         finish(r, send_json(r, NGX_HTTP_INTERNAL_SERVER_ERROR, detail_error("Internal Server Error")));
         return;
     }
     const Config& c = config();
     const ReminderConfig& rc = c.reminder;
+    ScheduleState configured;
+    configured.enabled = rc.schedule_on;
+    configured.hour = rc.schedule_hour;
+    configured.minute = rc.schedule_minute;
+    configured.source = schedule_source_config;
     // Before any worker has ticked, the schedule is still the directive's.
     bool known = reply->element[0]->type != REDIS_REPLY_NIL;
-    bool enabled = known ? reply_str(reply->element[0]) == "1" : rc.schedule_on;
-    int hour = known ? static_cast<int>(reply_int(reply->element[1])) : rc.schedule_hour;
-    int minute = known ? static_cast<int>(reply_int(reply->element[2])) : rc.schedule_minute;
+    ScheduleState schedule = configured;
+    if (known) {
+        schedule.enabled = reply_str(reply->element[0]) == "1";
+        schedule.hour = static_cast<int>(reply_int(reply->element[1]));
+        schedule.minute = static_cast<int>(reply_int(reply->element[2]));
+        schedule.source = reply_str(reply->element[4]);
+        if (schedule.source.empty()) {
+            schedule.source = guessed_source(schedule, configured);
+        }
+    }
     int64_t now = static_cast<int64_t>(ngx_time());
     int64_t next = known && reply->element[3]->type != REDIS_REPLY_NIL
         ? reply_int(reply->element[3])
-        : next_run(c.zone, now, hour, minute);
+        : next_run(c.zone, now, schedule.hour, schedule.minute);
     if (next < now) {
-        next = next_run(c.zone, now, hour, minute);  // a run is due right now
+        next = next_run(c.zone, now, schedule.hour, schedule.minute);  // a run is due right now
     }
 
     std::vector<std::pair<std::string, std::string>> last;
-    for (size_t i = 5; i + 1 < reply->elements; i += 2) {
+    for (size_t i = 6; i + 1 < reply->elements; i += 2) {
         last.emplace_back(reply_str(reply->element[i]), reply_str(reply->element[i + 1]));
     }
     std::optional<LastRun> lr;
@@ -180,7 +193,7 @@ void on_status(redisReply* reply, void* data) {
         }
         lr = l;
     }
-    finish(r, send_success(r, status_json(enabled, c.zone.iso_with_offset(next), hour, minute, lr)));
+    finish(r, send_success(r, status_json(schedule, c.zone.iso_with_offset(next), lr)));
 }
 
 ngx_int_t status(Ctx* ctx) {

@@ -34,6 +34,45 @@ std::string start_message_json(int hour, int minute);
 // {"message":"Scheduler dihentikan"}
 std::string stop_message_json();
 
+// The schedule in force, as /status shows it: the daily time in the zone of
+// wa_report_timezone, whether it is enabled, and where it came from.
+struct ScheduleState {
+    int hour = 7;          // 0-23
+    int minute = 0;        // 0-59
+    bool enabled = false;
+    std::string source;    // schedule_source_config or schedule_source_api
+};
+
+// wa_report_schedule, applied at a start or reload.
+inline constexpr const char* schedule_source_config = "nginx.conf";
+// start or stop of the scheduler API since.
+inline constexpr const char* schedule_source_api = "api";
+
+// A schedule as wa_report_schedule spells it and {wa}:schedule's `config`
+// remembers it: "07:00 on", "21:34 off" (two digits each). hour 0-23 and
+// minute 0-59 are the caller's to ensure.
+std::string schedule_text(int hour, int minute, bool enabled);
+
+// The source of a stored schedule that recorded none (an earlier version
+// wrote it): nginx.conf's when it is the same schedule, else the API's.
+const char* guessed_source(const ScheduleState& stored, const ScheduleState& config);
+
+// What schedule_apply.lua did at a worker's start (its first reply field);
+// invalid for anything else.
+enum class ScheduleApply { seen, created, applied, kept, adopted, invalid };
+ScheduleApply parse_schedule_apply(std::string_view outcome);
+
+// The text of the NOTICE a start or reload logs: the schedule in force,
+// its zone, and where it came from, e.g.
+//   wa_report: schedule "21:34 on" (Asia/Jakarta) from nginx.conf, applied: it changed since "07:00 off" was applied
+//   wa_report: schedule "07:00 off" (Asia/Jakarta) from Redis, set by the scheduler API; nginx.conf's "07:00 on" unchanged since applied
+// in_force: the schedule after the call; config: nginx.conf's; before: the
+// `config` Redis had remembered (for applied). Values from Redis are
+// escaped for the log. "" for seen and invalid (nothing to log).
+std::string schedule_notice(ScheduleApply outcome, const ScheduleState& in_force,
+                            const std::string& config, std::string_view before,
+                            std::string_view zone_name);
+
 struct LastRun {
     std::string id;                      // "" (written as null) for a run of an earlier version
     std::string started_at, finished_at;
@@ -44,17 +83,19 @@ struct LastRun {
 
 // {"running":true,"jobs":[{"id":"maintenance_reminder_job","name":
 // "Maintenance Reminder WhatsApp","next_run_time":"...","trigger":"cron[...]"}],
+// "schedule":{"hour":7,"minute":0,"enabled":true,"source":"nginx.conf"},
 // "last_run":{"started_at":...,"finished_at":...,"total_customers":N,
 // "reminder_sent":N,"failed":N,"skipped":N,"unknown":N,"dry_run":false,
 // "id":"...","vehicles_due":N,"customers":N,"dry_run_count":N}}.
-// "jobs" is [] when not running; "last_run" is there only when `last` has a
-// value. "total_customers" in last_run is the number of vehicles the run
-// finished, as "vehicles_due" (kept for earlier clients); "customers" is
-// what run-now answers as total_customers. An empty next_run_time,
-// started_at, finished_at or id is written as null, as is an unknown
-// customers.
-std::string status_json(bool running, const std::string& next_run_iso_with_offset, int hour,
-                        int minute, const std::optional<LastRun>& last);
+// "running" and "jobs" are the old system's (running: the schedule is
+// enabled; "jobs" is [] when not); the rest was added after it.
+// "total_customers" in last_run is the number of vehicles the run finished,
+// as "vehicles_due" (kept for earlier clients); "customers" is what run-now
+// answers as total_customers. "last_run" is there only when `last` has a
+// value. An empty next_run_time, started_at, finished_at or id is written
+// as null, as is an unknown customers.
+std::string status_json(const ScheduleState& schedule, const std::string& next_run_iso_with_offset,
+                        const std::optional<LastRun>& last);
 
 struct RunDetail {
     std::string no_pol, customer_nama, customer_hp, next_visit_date;  // YYYY-MM-DD

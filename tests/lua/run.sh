@@ -375,7 +375,17 @@ S=$T:schedule
 L=$T:run:lease
 C=$T:run:current
 LAST=$T:run:last
-tick() { ev tick "$S" "$L" "$C" , "$@"; }               # now owner ms en hour minute next
+# nginx.conf's spelling of a tick's default schedule ("07:30 on"); "07:00 off"
+# for arguments a case makes bad on purpose.
+tconf() { # en hour minute
+    if [[ $2 =~ ^[0-9]+$ && $3 =~ ^[0-9]+$ ]] && [ "$2" -le 23 ] && [ "$3" -le 59 ]; then
+        printf '%02d:%02d %s' "$2" "$3" "$([ "$1" = 1 ] && echo on || echo off)"
+    else
+        echo '07:00 off'
+    fi
+}
+tick() { ev tick "$S" "$L" "$C" , "$@" "$(tconf "$4" "$5" "$6")"; }  # now owner ms en hour minute next
+apply() { ev schedule_apply "$S" , "$@"; }              # conf next load
 rbegin() { ev run_begin "$L" "$C" "$S" , "$@"; }        # owner id as_of dry manual started next ms
 renew() { ev lease_renew "$L" , "$@"; }                 # owner ms [release]
 batch() { ev due_batch "$L" "$C" , "$T" "$@"; }         # owner first last cday cmember limit run
@@ -433,7 +443,7 @@ checkp "tick bad lease ms" "$(tick 1000 w1 0 0 7 30 2000)" "ERR tick: bad lease 
 checkp "tick bad enabled" "$(tick 1000 w1 5000 yes 7 30 2000)" "ERR tick: bad enabled"
 check "bad ticks write nothing" "$(cmd exists "$S" "$L")" ":0"
 check "tick creates the schedule: idle" "$(tick 1000 w1 5000 0 7 30 2000)" "idle 0 7 30 2000"
-check "default schedule" "$(hash "$S")" "enabled=0 hour=7 minute=30 next_run=2000"
+check "default schedule" "$(hash "$S")" "config=07:30 off enabled=0 hour=7 minute=30 next_run=2000 source=nginx.conf"
 check "tick keeps an existing schedule" "$(tick 1000 w1 5000 1 9 0 9999)" "idle 0 7 30 2000"
 check "idle takes no lease" "$(cmd exists "$L")" ":0"
 check "disabled and past next_run: idle" "$(tick 3000 w1 5000 0 7 30 2000)" "idle 0 7 30 2000"
@@ -468,7 +478,7 @@ check "busy run_begin writes nothing" "$(cmd exists "$C") $(raw get "$L") $(raw 
 check "run_begin by the lease owner" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" 87400 8000)" "started"
 check "run:current" "$(hash "$C")" \
     "as_of=2026-04-01 cursor_day= cursor_member= dry=0 dry_run=0 failed=0 id=r1 manual=0 sent=0 skipped=0 started_at=$N1 total=0 unknown=0"
-check "next_run advanced" "$(hash "$S")" "enabled=1 hour=7 minute=30 next_run=87400"
+check "next_run advanced" "$(hash "$S")" "config=07:30 on enabled=1 hour=7 minute=30 next_run=87400 source=nginx.conf"
 check "lease refreshed" "$(raw get "$L") $(pttl_in "$L" 7000 8000)" "w1 yes"
 check "run_begin while a run is in progress: busy" "$(rbegin w1 r2 2026-04-02 0 0 "$N2" 99999 5000)" "busy"
 check "busy keeps the run" "$(raw hget "$C" id) $(raw hget "$S" next_run)" "r1 87400"
@@ -701,15 +711,61 @@ check "run_summary, result gone" "$(summary r1)" "unknown"
 
 # ===== status =====
 raw flushall >/dev/null
-check "status, nothing yet" "$(status)" "nil nil nil nil :0"
+check "status, nothing yet" "$(status)" "nil nil nil nil nil :0"
 tick 1000 w1 5000 1 7 30 1000 >/dev/null
-check "status, schedule only" "$(status)" "1 7 30 1000 :0"
+check "status, schedule only" "$(status)" "1 7 30 1000 nginx.conf :0"
 rbegin w1 r1 2026-04-01 0 1 "$N1" 87400 5000 >/dev/null
-check "status, run in progress" "$(status)" "1 7 30 87400 :1"
+check "status, run in progress" "$(status)" "1 7 30 87400 nginx.conf :1"
 progress r1 w1 $D0 a1 1 1 0 0 0 0 3600 a1 '{}' >/dev/null
 finish r1 w1 "$N2" >/dev/null
-check "status after a run" "$(status | tr ' ' '\n' | tail -n +6 | paste -d= - - | sort | paste -sd' ') $(status | cut -d' ' -f1-5)" \
-    "as_of=2026-04-01 cursor_day=$D0 cursor_member=a1 customers=0 dry=0 dry_run=0 failed=0 finished_at=$N2 id=r1 manual=1 sent=1 skipped=0 started_at=$N1 total=1 unknown=0 1 7 30 87400 :0"
+check "status after a run" "$(status | tr ' ' '\n' | tail -n +7 | paste -d= - - | sort | paste -sd' ') $(status | cut -d' ' -f1-6)" \
+    "as_of=2026-04-01 cursor_day=$D0 cursor_member=a1 customers=0 dry=0 dry_run=0 failed=0 finished_at=$N2 id=r1 manual=1 sent=1 skipped=0 started_at=$N1 total=1 unknown=0 1 7 30 87400 nginx.conf :0"
+raw hset "$S" enabled 0 source api >/dev/null
+check "status, stopped by the API" "$(status | cut -d' ' -f1-6)" "0 7 30 87400 api :0"
+
+# ===== schedule_apply =====
+raw flushall >/dev/null
+checkp "apply bad schedule" "$(apply '7:00 on' 1000 L1)" "ERR schedule_apply: bad schedule"
+checkp "apply bad hour" "$(apply '24:00 on' 1000 L1)" "ERR schedule_apply: bad schedule"
+checkp "apply bad minute" "$(apply '07:60 on' 1000 L1)" "ERR schedule_apply: bad schedule"
+checkp "apply bad switch" "$(apply '07:00 of' 1000 L1)" "ERR schedule_apply: bad schedule"
+checkp "apply bad next_run" "$(apply '07:00 on' 1e3 L1)" "ERR schedule_apply: bad next_run"
+checkp "apply bad load id" "$(apply '07:00 on' 1000 '')" "ERR schedule_apply: bad load id"
+check "bad applies write nothing" "$(cmd exists "$S")" ":0"
+check "apply creates the schedule" "$(apply '07:00 off' 1000 L1)" "created 0 7 0 nginx.conf \"\""
+check "created schedule" "$(hash "$S")" \
+    "config=07:00 off config_load=L1 enabled=0 hour=7 minute=0 next_run=1000 source=nginx.conf"
+check "another worker of the same load" "$(apply '07:00 off' 1000 L1)" "seen 0 7 0 nginx.conf 07:00 off"
+check "a reload, unchanged" "$(apply '07:00 off' 2000 L2)" "kept 0 7 0 nginx.conf 07:00 off"
+check "kept: only the load recorded" "$(hash "$S")" \
+    "config=07:00 off config_load=L2 enabled=0 hour=7 minute=0 next_run=1000 source=nginx.conf"
+raw hset "$S" enabled 1 hour 9 minute 15 next_run 3000 source api >/dev/null
+check "a reload keeps what the API set" "$(apply '07:00 off' 2000 L3)" "kept 1 9 15 api 07:00 off"
+check "the API's schedule stays" "$(raw hmget "$S" enabled hour minute next_run source config | paste -sd' ')" \
+    "1 9 15 3000 api 07:00 off"
+check "a reload with another schedule applies it" "$(apply '21:34 on' 4000 L4)" "applied 1 21 34 nginx.conf 07:00 off"
+check "applied schedule" "$(hash "$S")" \
+    "config=21:34 on config_load=L4 enabled=1 hour=21 minute=34 next_run=4000 source=nginx.conf"
+check "the same load again" "$(apply '21:34 on' 5000 L4)" "seen 1 21 34 nginx.conf 21:34 on"
+# Two instances: each start applies its own schedule once; ticks never do.
+check "the other instance starts" "$(apply '08:15 on' 5000 M1)" "applied 1 8 15 nginx.conf 21:34 on"
+check "its second worker" "$(apply '08:15 on' 5000 M1)" "seen 1 8 15 nginx.conf 08:15 on"
+tick 100 w1 5000 1 21 34 4000 >/dev/null
+check "ticks do not apply" "$(raw hmget "$S" hour minute config | paste -sd' ')" "8 15 08:15 on"
+# A schedule an earlier version wrote has no config: kept.
+raw del "$S" >/dev/null
+raw hset "$S" enabled 1 hour 9 minute 15 next_run 3000 >/dev/null
+check "adopted: kept, differs" "$(apply '07:00 off' 6000 N1)" "adopted 1 9 15 api \"\""
+check "adopted schedule" "$(hash "$S")" \
+    "config=07:00 off config_load=N1 enabled=1 hour=9 minute=15 next_run=3000 source=api"
+raw del "$S" >/dev/null
+raw hset "$S" enabled 0 hour 7 minute 0 >/dev/null
+check "adopted: the same schedule" "$(apply '07:00 off' 6000 N2)" "adopted 0 7 0 nginx.conf \"\""
+check "adopted: missing fields filled" "$(hash "$S")" \
+    "config=07:00 off config_load=N2 enabled=0 hour=7 minute=0 next_run=6000 source=nginx.conf"
+raw del "$S" >/dev/null
+raw hset "$S" enabled 0 source api >/dev/null
+check "adopted: a stop on an empty Redis" "$(apply '07:00 on' 6000 N3)" "adopted 0 7 0 api \"\""
 
 # ===== a report whose frequency is 0 is deleted with exact statistics =====
 # Lua's -0 (negating a frequency of 0) is not an integer to HINCRBY.
@@ -1027,11 +1083,19 @@ mend_type "$ST"
 refused "run_finish missing finished_at" "ERR run_finish: bad finished_at" \
     ev run_finish "$L" "$C" "$LAST" "$ST" "$T:run:r1:result" , w1
 refused "run_finish ttl 1e300" "ERR run_finish: bad ttl" finish r1 w1 "$N2" 1e300
+refused "tick schedule 7:00" "ERR tick: bad default schedule" \
+    ev tick "$S" "$L" "$C" , 1000 w2 5000 1 7 30 1000 '7:30 on'
+refused "tick without its schedule text" "ERR tick: bad default schedule" \
+    ev tick "$S" "$L" "$C" , 1000 w2 5000 1 7 30 1000
+refused "schedule_apply next_run 1e9" "ERR schedule_apply: bad next_run" apply '07:00 on' 1e9 Z1
+refused "schedule_apply 7:00" "ERR schedule_apply: bad schedule" apply '7:00 on' 1000 Z1
 refused "tick lease ms 1e300" "ERR tick: bad lease ms" tick 1000 w2 1e300 1 7 30 1000
 refused "tick hour 7.0" "ERR tick: bad default schedule" tick 1000 w2 5000 1 7.0 30 1000
 refused "tick next_run 1e9" "ERR tick: bad default schedule" tick 1000 w2 5000 1 7 30 1e9
 break_type "$S"
 refused "tick, schedule a string" "ERR tick: a key holds another type" tick 1000 w2 5000 1 7 30 1000
+refused "schedule_apply, schedule a string" "ERR schedule_apply: a key holds another type" \
+    apply '07:00 on' 1000 Z1
 mend_type "$S"
 settled "run errors"
 
