@@ -5,6 +5,8 @@
 --       7 default next_run (unix seconds)
 --       Numbers are integers as Redis writes them (no "7.0", "1e3" or "07"),
 --       of at most 12 digits.
+--       8 the same default schedule as nginx.conf spells it, "HH:MM on" or
+--       "HH:MM off"
 -- Returns {"resume"} (a run is in progress and its lease had expired: this
 --           owner now holds the lease and resumes it)
 --   | {"busy"} (another runner holds the lease)
@@ -13,6 +15,8 @@
 --   | {"idle", enabled, hour, minute, next_run}
 -- Schedule fields missing from T:schedule (all of them when it does not exist)
 -- are first set from the defaults; values are returned as stored (strings).
+-- A T:schedule created here also records ARGV 8 as its `config` (the
+-- schedule applied) and "nginx.conf" as its `source`.
 -- Errors, with nothing written: bad arguments, KEYS 1 or 3 not a hash,
 -- KEYS 2 not a string.
 -- Redis keeps what a script wrote before an error, so every check that can
@@ -35,8 +39,14 @@ if ARGV[4] ~= '0' and ARGV[4] ~= '1' then return redis.error_reply('ERR tick: ba
 if not int(ARGV[5], 0, 23) or not int(ARGV[6], 0, 59) or not int(ARGV[7]) then
   return redis.error_reply('ERR tick: bad default schedule')
 end
+if not ARGV[8] or not string.match(ARGV[8], '^%d%d:%d%d o[nf]f?$') then
+  return redis.error_reply('ERR tick: bad default schedule')
+end
 if not typed(KEYS[1], 'hash') or not typed(KEYS[2], 'string') or not typed(KEYS[3], 'hash') then
   return redis.error_reply('ERR tick: a key holds another type')
+end
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], 'config', ARGV[8], 'source', 'nginx.conf')
 end
 local defaults = {'enabled', ARGV[4], 'hour', ARGV[5], 'minute', ARGV[6], 'next_run', ARGV[7]}
 for i = 1, #defaults, 2 do redis.call('HSETNX', KEYS[1], defaults[i], defaults[i + 1]) end

@@ -109,6 +109,11 @@ static ngx_http_wa_report_time_min_t ngx_http_wa_report_retry_after_bounds = {
     ngx_http_wa_report_check_msec_min, 0, "0", 86400000, "1d"
 };
 
+/* run-now's wait; past a day an answer no client still waits for. */
+static ngx_http_wa_report_time_min_t ngx_http_wa_report_run_now_bounds = {
+    ngx_http_wa_report_check_msec_min, 1000, "1s", 86400000, "1d"
+};
+
 static ngx_http_wa_report_time_min_t ngx_http_wa_report_mark_ttl_bounds = {
     ngx_http_wa_report_check_sec_min, 1, "1s", ngx_msec_t{100} * 365 * 86400, "100y"
 };
@@ -281,6 +286,13 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_wa_report_main_conf_t, run_lease),
       &ngx_http_wa_report_lease_bounds },
+
+    { ngx_string("wa_report_run_now_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_wa_report_main_conf_t, run_now_timeout),
+      &ngx_http_wa_report_run_now_bounds },
 
     { ngx_string("wa_report_lead_days"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
@@ -526,6 +538,7 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     ngx_conf_init_value(mcf->schedule_on, 0);
     ngx_conf_init_msec_value(mcf->tick, 30000);
     ngx_conf_init_msec_value(mcf->run_lease, 30000);
+    ngx_conf_init_msec_value(mcf->run_now_timeout, 600000);
     ngx_conf_init_value(mcf->lead_days, 3);
     ngx_conf_init_uint_value(mcf->remind, 0);
     ngx_conf_init_uint_value(mcf->gateway, static_cast<ngx_uint_t>(Provider::log));
@@ -542,6 +555,7 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     rc.schedule_minute = static_cast<int>(mcf->schedule_minute);
     rc.tick = mcf->tick;
     rc.lease = mcf->run_lease;
+    rc.run_now_timeout = mcf->run_now_timeout;
     rc.lead_days = static_cast<int>(mcf->lead_days);
     rc.daily = mcf->remind == 1;
     rc.service_phone = str(mcf->service_phone);
@@ -657,6 +671,7 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
     mcf->schedule_on = NGX_CONF_UNSET;
     mcf->tick = NGX_CONF_UNSET_MSEC;
     mcf->run_lease = NGX_CONF_UNSET_MSEC;
+    mcf->run_now_timeout = NGX_CONF_UNSET_MSEC;
     mcf->lead_days = NGX_CONF_UNSET;
     mcf->remind = NGX_CONF_UNSET_UINT;
     mcf->gateway = NGX_CONF_UNSET_UINT;
@@ -721,6 +736,10 @@ static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf) {
         rs.user = wa::str(mcf->redis_user);
         rs.connect_timeout = mcf->redis_connect_timeout;
         rs.command_timeout = mcf->redis_timeout;
+        std::random_device random;
+        config->load_id = wa::format_uuid_v4(
+            static_cast<uint64_t>(random()) << 32 | random(),
+            static_cast<uint64_t>(random()) << 32 | random());
         return wa::init_reminder_conf(cf, mcf, config->reminder);
     } catch (const std::exception& e) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: %s", e.what());

@@ -31,6 +31,7 @@ struct ReminderConfig {
     int schedule_minute = 0;
     ngx_msec_t tick = 30000;
     ngx_msec_t lease = 30000;
+    ngx_msec_t run_now_timeout = 600000;  // run-now answers 202 past it
     int lead_days = 3;
     bool daily = false;            // the old behaviour: remind on each day of the window
     std::optional<Template> message;
@@ -56,6 +57,9 @@ struct Config {
     int64_t message_id_ttl = 0;
     size_t max_streams = 4;     // lists and imports in progress per worker
     ReminderConfig reminder;
+    // Made anew for each configuration load (start, reload) and shared by
+    // its workers: the first of them to start applies wa_report_schedule.
+    std::string load_id;
 };
 
 }  // namespace wa
@@ -97,6 +101,7 @@ struct ngx_http_wa_report_main_conf_t {
     ngx_flag_t schedule_on;
     ngx_msec_t tick;
     ngx_msec_t run_lease;
+    ngx_msec_t run_now_timeout;
     ngx_int_t lead_days;
     ngx_uint_t remind;
     ngx_str_t message_template;

@@ -232,6 +232,7 @@ Run::~Run() {
 void Run::add_waiter(RunWaiter* w) {
     w->run = this;
     w->run_id = id;
+    w->started = true;
     waiters_.push_back(w);
 }
 
@@ -817,8 +818,9 @@ void Run::on_flushed(redisReply* reply, void* data) {
 
 void Run::finish() {
     call_ = script(Script::run_finish,
-                   {keys().run_lease(), keys().run_current(), keys().run_last()},
-                   {rem_.owner(), now_local()}, on_finished, this);
+                   {keys().run_lease(), keys().run_current(), keys().run_last(), keys().stats(),
+                    keys().run_result(id)},
+                   {rem_.owner(), now_local(), id, std::to_string(details_ttl)}, on_finished, this);
     if (call_ == nullptr) {
         end(false, "redis unavailable");
     }
@@ -928,7 +930,7 @@ void Run::notify(bool ok) {
     waiters.swap(waiters_);
     for (RunWaiter* w : waiters) {
         w->run = nullptr;
-        w->fn(w, ok);
+        w->fn(w, ok ? RunWaiter::End::finished : RunWaiter::End::elsewhere);
     }
 }
 
@@ -1031,7 +1033,7 @@ Reminder::~Reminder() {
         RunWaiter* w = pending_->waiter;
         pending_->waiter = nullptr;
         w->error = "worker exiting";
-        w->fn(w, false);
+        w->fn(w, RunWaiter::End::not_started);
     }
     delete run_;
     for (Run* r : draining_) {
@@ -1069,16 +1071,11 @@ void Reminder::on_tick(ngx_event_t* ev) {
         if (self->run_ != nullptr || self->call_ != nullptr) {
             return;  // the previous tick or a run is still in flight
         }
-        const Config& c = self->worker_.config;
-        const ReminderConfig& rc = c.reminder;
-        int64_t now = static_cast<int64_t>(ngx_time());
-        int64_t first = next_run(c.zone, now, rc.schedule_hour, rc.schedule_minute);
-        self->call_ = self->redis_.script(
-            Script::tick, {c.keys.schedule(), c.keys.run_lease(), c.keys.run_current()},
-            {std::to_string(now), self->owner_, std::to_string(rc.lease), rc.schedule_on ? "1" : "0",
-             std::to_string(rc.schedule_hour), std::to_string(rc.schedule_minute),
-             std::to_string(first)},
-            on_tick_reply, self);
+        if (!self->schedule_checked_) {
+            self->apply_schedule();
+            return;
+        }
+        self->send_tick();
         })) {
     }
 }
@@ -1092,6 +1089,65 @@ void Reminder::log_refused(const char* what, const redisReply* reply) {
     }
     if (refusals_.allow(line, static_cast<int64_t>(ngx_current_msec))) {
         ngx_log_error(NGX_LOG_ERR, log_, 0, "%s", line.c_str());
+    }
+}
+
+void Reminder::send_tick() {
+    const Config& c = worker_.config;
+    const ReminderConfig& rc = c.reminder;
+    int64_t now = static_cast<int64_t>(ngx_time());
+    int64_t first = next_run(c.zone, now, rc.schedule_hour, rc.schedule_minute);
+    call_ = redis_.script(
+        Script::tick, {c.keys.schedule(), c.keys.run_lease(), c.keys.run_current()},
+        {std::to_string(now), owner_, std::to_string(rc.lease), rc.schedule_on ? "1" : "0",
+         std::to_string(rc.schedule_hour), std::to_string(rc.schedule_minute),
+         std::to_string(first), schedule_text(rc.schedule_hour, rc.schedule_minute, rc.schedule_on)},
+        on_tick_reply, this);
+}
+
+// At a start or reload the schedule in Redis would otherwise hide an edited
+// wa_report_schedule for good; which of them wins is schedule_apply.lua's
+// rule, and the first worker of the new configuration says which in the log.
+void Reminder::apply_schedule() {
+    const Config& c = worker_.config;
+    const ReminderConfig& rc = c.reminder;
+    int64_t first = next_run(c.zone, static_cast<int64_t>(ngx_time()), rc.schedule_hour,
+                             rc.schedule_minute);
+    call_ = redis_.script(
+        Script::schedule_apply, {c.keys.schedule()},
+        {schedule_text(rc.schedule_hour, rc.schedule_minute, rc.schedule_on), std::to_string(first),
+         c.load_id},
+        on_schedule_applied, this);
+}
+
+void Reminder::on_schedule_applied(redisReply* reply, void* data) {
+    auto* self = static_cast<Reminder*>(data);
+    self->call_ = nullptr;
+    if (reply == nullptr) {
+        return;  // Redis down: the next tick asks again
+    }
+    self->schedule_checked_ = true;
+    const Config& c = self->worker_.config;
+    const ReminderConfig& rc = c.reminder;
+    if (!is_array(reply, 6)) {
+        ngx_log_error(NGX_LOG_ERR, self->log_, 0, "wa_report: schedule not applied \"%s\"",
+                      self->redis_.error_text(reply).c_str());
+        return;
+    }
+    ScheduleState in_force;
+    in_force.enabled = reply_str(reply->element[1]) == "1";
+    in_force.hour = static_cast<int>(reply_int(reply->element[2]));
+    in_force.minute = static_cast<int>(reply_int(reply->element[3]));
+    in_force.source = reply_str(reply->element[4]);
+    std::string line = schedule_notice(
+        parse_schedule_apply(reply_str(reply->element[0])), in_force,
+        schedule_text(rc.schedule_hour, rc.schedule_minute, rc.schedule_on),
+        reply_str(reply->element[5]), c.zone.name());
+    if (!line.empty()) {
+        ngx_log_error(NGX_LOG_NOTICE, self->log_, 0, "%s", line.c_str());
+    }
+    if (!worker_exiting() && self->run_ == nullptr && !self->pending_) {
+        self->send_tick();
     }
 }
 
@@ -1157,8 +1213,7 @@ void Reminder::on_resume_reply(redisReply* reply, void* data) {
 
 void Reminder::run_now(Date as_of, bool dry_run, RunWaiter* waiter) {
     if (run_ != nullptr || pending_) {
-        waiter->error = "busy";
-        waiter->fn(waiter, false);
+        waiter->fn(waiter, RunWaiter::End::busy);
         return;
     }
     begin(as_of, dry_run || worker_.config.reminder.provider == Provider::log, true, -1, waiter);
@@ -1172,6 +1227,9 @@ void Reminder::begin(Date as_of, bool dry_run, bool manual, int64_t next, RunWai
     pending_->dry_run = dry_run;
     pending_->manual = manual;
     pending_->waiter = waiter;
+    if (waiter != nullptr) {
+        waiter->run_id = pending_->id;
+    }
     begin_call_ = redis_.script(
         Script::run_begin, {c.keys.run_lease(), c.keys.run_current(), c.keys.schedule()},
         {owner_, pending_->id, format_date(as_of), dry_run ? "1" : "0", manual ? "1" : "0",
@@ -1181,7 +1239,7 @@ void Reminder::begin(Date as_of, bool dry_run, bool manual, int64_t next, RunWai
         pending_.reset();
         if (waiter != nullptr) {
             waiter->error = "redis unavailable";
-            waiter->fn(waiter, false);
+            waiter->fn(waiter, RunWaiter::End::not_started);
         }
     }
 }
@@ -1199,9 +1257,19 @@ void Reminder::on_begin_reply(redisReply* reply, void* data) {
                           reply);
     }
     if (!started) {
-        if (p->waiter != nullptr) {
-            p->waiter->error = is_array(reply, 1) ? "busy" : "redis unavailable";
-            p->waiter->fn(p->waiter, false);
+        RunWaiter* w = p->waiter;
+        if (w == nullptr) {
+            return;
+        }
+        if (is_array(reply, 1)) {
+            w->fn(w, RunWaiter::End::busy);
+        } else if (reply != nullptr) {
+            w->error = "redis error";
+            w->fn(w, RunWaiter::End::not_started);
+        } else {
+            // The script may have run before the answer was lost.
+            w->error = "redis unavailable";
+            w->fn(w, RunWaiter::End::elsewhere);
         }
         return;
     }

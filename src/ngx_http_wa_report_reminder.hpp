@@ -20,11 +20,22 @@ class Run;
 
 // Someone waiting for a run's end: the run-now request. cancel() detaches it.
 struct RunWaiter {
-    using DoneFn = void (*)(RunWaiter* waiter, bool ok);
+    // How the wait ended in this worker.
+    enum class End {
+        finished,     // the run finished here
+        busy,         // another run is in progress; nothing began
+        not_started,  // it could not begin (error says why)
+        // It did not finish here (handed over at a reload, lease lost,
+        // stalled, Redis failing), or its begin's answer was lost (started
+        // false): the run may go on elsewhere, and only Redis can tell.
+        elsewhere,
+    };
+    using DoneFn = void (*)(RunWaiter* waiter, End end);
     DoneFn fn = nullptr;
     void* data = nullptr;
-    std::string run_id;
-    std::string error;      // why it did not run: "busy", "redis unavailable", ...
+    std::string run_id;     // set when its begin is sent
+    std::string error;      // not_started, or a lost begin: "redis unavailable", ...
+    bool started = false;   // its begin was confirmed
     Run* run = nullptr;
 };
 
@@ -38,8 +49,8 @@ public:
 
     void start();
 
-    // A manual run (run-now). Answers through waiter->fn: ok=false with
-    // run_id empty when another run is in progress, or when Redis failed.
+    // A manual run (run-now). Answers through waiter->fn, at once when
+    // another run is in progress here (busy) or Redis is down (not_started).
     void run_now(Date as_of, bool dry_run, RunWaiter* waiter);
     void cancel(RunWaiter* waiter);
 
@@ -57,11 +68,14 @@ public:
 private:
     static void on_tick(ngx_event_t* ev);
     static void on_tick_reply(redisReply* reply, void* data);
+    static void on_schedule_applied(redisReply* reply, void* data);
     static void on_begin_reply(redisReply* reply, void* data);
     static void on_resume_reply(redisReply* reply, void* data);
     static void on_reap(ngx_event_t* ev);
 
     void arm_tick();
+    void apply_schedule();
+    void send_tick();
     void begin(Date as_of, bool dry_run, bool manual, int64_t next_run, RunWaiter* waiter);
     // An ERR line for what Redis refused (reply's error text, when it has
     // one), each at most once a minute.
@@ -78,7 +92,10 @@ private:
     LogThrottle refusals_;
     ngx_event_t tick_{};
     ngx_event_t reap_{};
-    Call* call_ = nullptr;              // tick or resume: one at a time
+    Call* call_ = nullptr;              // schedule, tick or resume: one at a time
+    // wa_report_schedule was compared with what Redis remembers (once per
+    // worker, before its first tick; see schedule_apply.lua).
+    bool schedule_checked_ = false;
     Call* begin_call_ = nullptr;        // run_begin, for pending_
     Run* run_ = nullptr;
     std::vector<Run*> draining_;        // ended runs, freed by on_reap

@@ -108,14 +108,15 @@ ngx_int_t start(Ctx* ctx) {
     return issue(ctx, worker()->redis.command(
                           {"HSET", config().keys.schedule(), "enabled", "1", "hour",
                            std::to_string(hour), "minute", std::to_string(minute), "next_run",
-                           std::to_string(next)},
+                           std::to_string(next), "source", schedule_source_api},
                           on_schedule_set, ctx));
 }
 
 ngx_int_t stop(Ctx* ctx) {
     ctx->answer = stop_message_json();
     // The time stays, so status and a later start still know it.
-    return issue(ctx, worker()->redis.command({"HSET", config().keys.schedule(), "enabled", "0"},
+    return issue(ctx, worker()->redis.command({"HSET", config().keys.schedule(), "enabled", "0",
+                                               "source", schedule_source_api},
                                               on_schedule_set, ctx));
 }
 
@@ -136,43 +137,63 @@ void on_status(redisReply* reply, void* data) {
         return;
     }
     ngx_http_request_t* r = ctx->r;
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 5) {
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 6) {
         finish(r, send_json(r, NGX_HTTP_INTERNAL_SERVER_ERROR, detail_error("Internal Server Error")));
         return;
     }
     const Config& c = config();
     const ReminderConfig& rc = c.reminder;
+    ScheduleState configured;
+    configured.enabled = rc.schedule_on;
+    configured.hour = rc.schedule_hour;
+    configured.minute = rc.schedule_minute;
+    configured.source = schedule_source_config;
     // Before any worker has ticked, the schedule is still the directive's.
     bool known = reply->element[0]->type != REDIS_REPLY_NIL;
-    bool enabled = known ? reply_str(reply->element[0]) == "1" : rc.schedule_on;
-    int hour = known ? static_cast<int>(reply_int(reply->element[1])) : rc.schedule_hour;
-    int minute = known ? static_cast<int>(reply_int(reply->element[2])) : rc.schedule_minute;
+    ScheduleState schedule = configured;
+    if (known) {
+        schedule.enabled = reply_str(reply->element[0]) == "1";
+        schedule.hour = static_cast<int>(reply_int(reply->element[1]));
+        schedule.minute = static_cast<int>(reply_int(reply->element[2]));
+        schedule.source = reply_str(reply->element[4]);
+        if (schedule.source.empty()) {
+            schedule.source = guessed_source(schedule, configured);
+        }
+    }
     int64_t now = static_cast<int64_t>(ngx_time());
     int64_t next = known && reply->element[3]->type != REDIS_REPLY_NIL
         ? reply_int(reply->element[3])
-        : next_run(c.zone, now, hour, minute);
+        : next_run(c.zone, now, schedule.hour, schedule.minute);
     if (next < now) {
-        next = next_run(c.zone, now, hour, minute);  // a run is due right now
+        next = next_run(c.zone, now, schedule.hour, schedule.minute);  // a run is due right now
     }
 
     std::vector<std::pair<std::string, std::string>> last;
-    for (size_t i = 5; i + 1 < reply->elements; i += 2) {
+    for (size_t i = 6; i + 1 < reply->elements; i += 2) {
         last.emplace_back(reply_str(reply->element[i]), reply_str(reply->element[i + 1]));
     }
     std::optional<LastRun> lr;
     if (!last.empty()) {
+        auto count = [&](const char* name) {
+            return std::strtoll(field(last, name).c_str(), nullptr, 10);
+        };
         LastRun l;
+        l.id = field(last, "id");
         l.started_at = field(last, "started_at");
         l.finished_at = field(last, "finished_at");
-        l.total = std::strtoll(field(last, "total").c_str(), nullptr, 10);
-        l.sent = std::strtoll(field(last, "sent").c_str(), nullptr, 10);
-        l.failed = std::strtoll(field(last, "failed").c_str(), nullptr, 10);
-        l.skipped = std::strtoll(field(last, "skipped").c_str(), nullptr, 10);
-        l.unknown = std::strtoll(field(last, "unknown").c_str(), nullptr, 10);
+        l.total = count("total");
+        l.sent = count("sent");
+        l.failed = count("failed");
+        l.skipped = count("skipped");
+        l.unknown = count("unknown");
+        l.dry = count("dry");
         l.dry_run = field(last, "dry_run") == "1";
+        if (!field(last, "customers").empty()) {
+            l.customers = count("customers");
+        }
         lr = l;
     }
-    finish(r, send_success(r, status_json(enabled, c.zone.iso_with_offset(next), hour, minute, lr)));
+    finish(r, send_success(r, status_json(schedule, c.zone.iso_with_offset(next), lr)));
 }
 
 ngx_int_t status(Ctx* ctx) {
@@ -183,69 +204,162 @@ ngx_int_t status(Ctx* ctx) {
 }
 
 // ---- run-now ----------------------------------------------------------------
+//
+// run-now answers for its run wherever the run finishes. While the run is
+// this worker's, its end arrives through the waiter; once it is not (handed
+// over at a reload, lease lost, stalled), the request looks at the run in
+// Redis every run_poll_interval until it has finished, and answers 202 with
+// the run's id at wa_report_run_now_timeout (run_now_step decides).
+
+constexpr ngx_msec_t run_poll_interval = 500;
 
 struct RunNow {
     RunWaiter waiter;
     Ctx* ctx = nullptr;
+    // Not cancelable: a worker that is shutting down still answers the
+    // request before it exits, as nginx lets it finish open requests.
+    ngx_event_t timer{};
+    ngx_msec_t deadline = 0;   // ngx_current_msec at wa_report_run_now_timeout
+    bool following = false;    // the run is not this worker's any more
+    bool started = false;      // the run is known to have begun
 };
 
-void on_run_summary(redisReply* reply, void* data) {
-    Ctx* ctx = take(reply, data);
-    if (ctx == nullptr) {
-        return;
+void look(RunNow* rn);
+
+void stop_waiting(RunNow* rn) {
+    if (rn->timer.timer_set) {
+        ngx_del_timer(&rn->timer);
     }
-    auto* rn = static_cast<RunNow*>(ctx->aux);
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 3) {
-        finish(ctx->r, send_unavailable(ctx->r));
-        return;
+    if (worker() != nullptr && worker()->reminder) {
+        worker()->reminder->cancel(&rn->waiter);
     }
-    std::string id = reply_str(reply->element[1]);
-    int64_t sent = reply_int(reply->element[2]);
-    int64_t customers = reply_int(reply->element[0]);
-    std::string head = scheduler_success_head() + run_result_head(customers, sent);
+}
+
+void answer(RunNow* rn, ngx_int_t rc) {
+    stop_waiting(rn);
+    finish(rn->ctx->r, rc);
+}
+
+void free_run_now(void* p) {
+    auto* rn = static_cast<RunNow*>(p);
+    stop_waiting(rn);
+    delete rn;
+}
+
+// 200 with the finished run's summary, its details streamed from Redis.
+void answer_result(RunNow* rn, int64_t customers, int64_t sent) {
+    Ctx* ctx = rn->ctx;
     std::string key = config().keys.run_details(rn->waiter.run_id);
-    if (id != rn->waiter.run_id) {
-        ngx_log_error(NGX_LOG_WARN, ctx->r->connection->log, 0,
-                      "wa_report: run \"%s\" was followed by another before its answer",
-                      log_value(rn->waiter.run_id).c_str());
-    }
-    // The waiter is done with; the stream takes the context's aux over.
+    std::string head = scheduler_success_head() + run_result_head(customers, sent);
+    // The stream takes the context's aux over.
     ctx->aux_free(ctx->aux);
     ctx->aux = nullptr;
     ctx->aux_free = nullptr;
     stream_run_details(ctx, key, head, run_result_tail() + scheduler_success_tail());
 }
 
-void on_run_done(RunWaiter* w, bool ok) {
-    auto* rn = static_cast<RunNow*>(w->data);
-    Ctx* ctx = rn->ctx;
-    ngx_http_request_t* r = ctx->r;
-    if (!ok) {
-        if (w->error == "busy") {
-            finish(r, send_json(r, NGX_HTTP_CONFLICT, scheduler_error("Job sedang berjalan")));
-        } else if (w->run_id.empty()) {
-            finish(r, send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                scheduler_error("Job tidak dapat dimulai: " + w->error)));
-        } else {
-            finish(r, send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                scheduler_error("Job berhenti sebelum selesai")));
-        }
+void step(RunNow* rn, RunStanding standing, int64_t customers, int64_t sent) {
+    ngx_http_request_t* r = rn->ctx->r;
+    if (standing == RunStanding::running || standing == RunStanding::finished) {
+        rn->started = true;
+    }
+    bool past_bound = static_cast<ngx_msec_int_t>(ngx_current_msec - rn->deadline) >= 0;
+    switch (run_now_step(standing, rn->started, past_bound)) {
+    case RunNowStep::answer_result:
+        answer_result(rn, customers, sent);
+        return;
+    case RunNowStep::wait: {
+        ngx_msec_t left = rn->deadline - ngx_current_msec;
+        ngx_add_timer(&rn->timer, rn->following ? ngx_min(run_poll_interval, left) : left);
         return;
     }
-    const Keys& k = config().keys;
-    ctx->call = worker()->redis.script(Script::run_summary, {k.stats(), k.run_last()}, {},
-                                       on_run_summary, ctx);
-    if (ctx->call == nullptr) {
-        finish(r, send_unavailable(r));
+    case RunNowStep::answer_pending:
+        answer(rn, send_json(r, NGX_HTTP_ACCEPTED, run_pending_answer(rn->waiter.run_id)));
+        return;
+    case RunNowStep::answer_stopped:
+        answer(rn, send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                             scheduler_error("Job berhenti sebelum selesai")));
+        return;
+    case RunNowStep::answer_not_started:
+        answer(rn, send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                             scheduler_error("Job tidak dapat dimulai: " + rn->waiter.error)));
+        return;
+    case RunNowStep::answer_unavailable:
+        answer(rn, send_unavailable(r));
+        return;
     }
 }
 
-void free_run_now(void* p) {
-    auto* rn = static_cast<RunNow*>(p);
-    if (worker() != nullptr && worker()->reminder) {
-        worker()->reminder->cancel(&rn->waiter);
+void on_look(redisReply* reply, void* data) {
+    auto* ctx = static_cast<Ctx*>(data);
+    ctx->call = nullptr;
+    auto* rn = static_cast<RunNow*>(ctx->aux);
+    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
+        answer(rn, send_redis_error(ctx->r, reply));
+        return;
     }
-    delete rn;
+    RunStanding standing = RunStanding::unreachable;
+    int64_t customers = 0, sent = 0;
+    if (reply != nullptr && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 1) {
+        std::string s = reply_str(reply->element[0]);
+        if (s == "finished" && reply->elements >= 3) {
+            standing = RunStanding::finished;
+            customers = reply_int(reply->element[1]);
+            sent = reply_int(reply->element[2]);
+        } else if (s == "running") {
+            standing = RunStanding::running;
+        } else if (s == "unknown") {
+            standing = RunStanding::unknown;
+        }
+    }
+    step(rn, standing, customers, sent);
+}
+
+// How the run stands in Redis, on the requests' connection.
+void look(RunNow* rn) {
+    Ctx* ctx = rn->ctx;
+    const Keys& k = config().keys;
+    ctx->call = worker()->redis.script(Script::run_summary,
+                                       {k.run_current(), k.run_result(rn->waiter.run_id)},
+                                       {rn->waiter.run_id}, on_look, ctx);
+    if (ctx->call == nullptr) {
+        step(rn, RunStanding::unreachable, 0, 0);
+    }
+}
+
+void on_run_timer(ngx_event_t* ev) {
+    if (!guard(ev->log, [&] {
+        auto* rn = static_cast<RunNow*>(ev->data);
+        if (rn->ctx->call == nullptr) {
+            look(rn);
+        }
+        })) {
+    }
+}
+
+void on_run_done(RunWaiter* w, RunWaiter::End end) {
+    auto* rn = static_cast<RunNow*>(w->data);
+    ngx_http_request_t* r = rn->ctx->r;
+    switch (end) {
+    case RunWaiter::End::busy:
+        answer(rn, send_json(r, NGX_HTTP_CONFLICT, scheduler_error("Job sedang berjalan")));
+        return;
+    case RunWaiter::End::not_started:
+        answer(rn, send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                             scheduler_error("Job tidak dapat dimulai: " + w->error)));
+        return;
+    case RunWaiter::End::finished:
+    case RunWaiter::End::elsewhere:
+        break;
+    }
+    rn->started = rn->started || w->started;
+    rn->following = true;
+    if (rn->timer.timer_set) {
+        ngx_del_timer(&rn->timer);
+    }
+    if (rn->ctx->call == nullptr) {
+        look(rn);  // else the look in flight decides
+    }
 }
 
 ngx_int_t run_now(Ctx* ctx) {
@@ -280,8 +394,13 @@ ngx_int_t run_now(Ctx* ctx) {
     rn->ctx = ctx;
     rn->waiter.fn = on_run_done;
     rn->waiter.data = rn;
+    rn->timer.handler = on_run_timer;
+    rn->timer.data = rn;
+    rn->timer.log = r->connection->log;
+    rn->deadline = ngx_current_msec + c.reminder.run_now_timeout;
     ctx->aux = rn;
     ctx->aux_free = free_run_now;
+    ngx_add_timer(&rn->timer, c.reminder.run_now_timeout);
     r->main->count++;
     worker()->reminder->run_now(as_of, dry, &rn->waiter);
     return NGX_DONE;

@@ -119,6 +119,11 @@ std::string Keys::run_done(std::string_view run_id) const
     return join("run", run_id, "done");
 }
 
+std::string Keys::run_result(std::string_view run_id) const
+{
+    return join("run", run_id, "result");
+}
+
 std::string Keys::report(std::string_view cust, std::string_view veh) const
 {
     return join("report", cust, veh);

@@ -36,6 +36,7 @@ public:
     std::string run_last() const;
     std::string run_details(std::string_view run_id) const;
     std::string run_done(std::string_view run_id) const;
+    std::string run_result(std::string_view run_id) const;  // the finished run's counters
     std::string report(std::string_view cust, std::string_view veh) const;
     std::string reports() const;
     std::string report_ids() const;

@@ -1,5 +1,6 @@
 #include "schedule.hpp"
 
+#include "escape.hpp"
 #include "json.hpp"
 
 namespace wa {
@@ -95,9 +96,80 @@ std::string stop_message_json()
     return R"({"message":"Scheduler dihentikan"})";
 }
 
-std::string status_json(bool running, const std::string& next_run_iso_with_offset, int hour,
-                        int minute, const std::optional<LastRun>& last)
+std::string schedule_text(int hour, int minute, bool enabled)
 {
+    std::string out;
+    append_two_digits(out, hour);
+    out.push_back(':');
+    append_two_digits(out, minute);
+    out += enabled ? " on" : " off";
+    return out;
+}
+
+const char* guessed_source(const ScheduleState& stored, const ScheduleState& config)
+{
+    bool same = stored.hour == config.hour && stored.minute == config.minute
+        && stored.enabled == config.enabled;
+    return same ? schedule_source_config : schedule_source_api;
+}
+
+ScheduleApply parse_schedule_apply(std::string_view outcome)
+{
+    if (outcome == "seen") {
+        return ScheduleApply::seen;
+    }
+    if (outcome == "created") {
+        return ScheduleApply::created;
+    }
+    if (outcome == "applied") {
+        return ScheduleApply::applied;
+    }
+    if (outcome == "kept") {
+        return ScheduleApply::kept;
+    }
+    if (outcome == "adopted") {
+        return ScheduleApply::adopted;
+    }
+    return ScheduleApply::invalid;
+}
+
+std::string schedule_notice(ScheduleApply outcome, const ScheduleState& in_force,
+                            const std::string& config, std::string_view before,
+                            std::string_view zone_name)
+{
+    if (outcome == ScheduleApply::seen || outcome == ScheduleApply::invalid) {
+        return std::string();
+    }
+    std::string out = "wa_report: schedule \"" + schedule_text(in_force.hour, in_force.minute,
+                                                               in_force.enabled);
+    out += "\" (" + log_escape(zone_name) + ") ";
+    bool from_config = in_force.source == schedule_source_config;
+    switch (outcome) {
+    case ScheduleApply::created:
+        out += "from nginx.conf, applied: Redis had none";
+        break;
+    case ScheduleApply::applied:
+        out += "from nginx.conf, applied: it changed since \"" + log_escape(before)
+            + "\" was applied";
+        break;
+    case ScheduleApply::kept:
+        out += from_config ? "from nginx.conf, unchanged since applied"
+                           : "from Redis, set by the scheduler API; nginx.conf's \"" + config
+                + "\" unchanged since applied";
+        break;
+    default:  // adopted
+        out += from_config ? "from nginx.conf, recorded as applied"
+                           : "from Redis, kept from an earlier version; nginx.conf's \"" + config
+                + "\" recorded as applied";
+        break;
+    }
+    return out;
+}
+
+std::string status_json(const ScheduleState& schedule, const std::string& next_run_iso_with_offset,
+                        const std::optional<LastRun>& last)
+{
+    bool running = schedule.enabled;
     std::string out = R"({"running":)";
     out += running ? "true" : "false";
     out += R"(,"jobs":[)";
@@ -105,10 +177,20 @@ std::string status_json(bool running, const std::string& next_run_iso_with_offse
         out += R"({"id":"maintenance_reminder_job","name":"Maintenance Reminder WhatsApp","next_run_time":)";
         append_string_or_null(out, next_run_iso_with_offset);
         out += R"(,"trigger":)";
-        append_json_string(out, cron_trigger(hour, minute));
+        append_json_string(out, cron_trigger(schedule.hour, schedule.minute));
         out += '}';
     }
     out += ']';
+
+    out += R"(,"schedule":{"hour":)";
+    append_int(out, schedule.hour);
+    append_key(out, "minute");
+    append_int(out, schedule.minute);
+    append_key(out, "enabled");
+    out += schedule.enabled ? "true" : "false";
+    append_key(out, "source");
+    append_json_string(out, schedule.source);
+    out += '}';
 
     if (last) {
         out += R"(,"last_run":{"started_at":)";
@@ -127,6 +209,18 @@ std::string status_json(bool running, const std::string& next_run_iso_with_offse
         append_int(out, last->unknown);
         append_key(out, "dry_run");
         out += last->dry_run ? "true" : "false";
+        append_key(out, "id");
+        append_string_or_null(out, last->id);
+        append_key(out, "vehicles_due");
+        append_int(out, last->total);
+        append_key(out, "customers");
+        if (last->customers) {
+            append_int(out, *last->customers);
+        } else {
+            out += "null";
+        }
+        append_key(out, "dry_run_count");
+        append_int(out, last->dry);
         out += '}';
     }
     out += '}';
@@ -182,6 +276,32 @@ std::string run_result_json(int64_t total_customers, int64_t reminder_sent,
 {
     return run_result_head(total_customers, reminder_sent) + details_items_json
         + run_result_tail();
+}
+
+std::string run_pending_answer(std::string_view run_id)
+{
+    std::string out = R"({"status":"success","message":"Job masih berjalan","data":{"run_id":)";
+    append_json_string(out, run_id);
+    out += "}}";
+    return out;
+}
+
+RunNowStep run_now_step(RunStanding standing, bool started, bool past_bound)
+{
+    switch (standing) {
+    case RunStanding::finished:
+        return RunNowStep::answer_result;
+    case RunStanding::unknown:
+        return started ? RunNowStep::answer_stopped : RunNowStep::answer_not_started;
+    case RunStanding::running:
+        return past_bound ? RunNowStep::answer_pending : RunNowStep::wait;
+    case RunStanding::unreachable:
+        break;
+    }
+    if (!past_bound) {
+        return RunNowStep::wait;
+    }
+    return started ? RunNowStep::answer_pending : RunNowStep::answer_unavailable;
 }
 
 }  // namespace wa

@@ -83,6 +83,10 @@ TEST(ConfigCheckTest, EveryMistakeIsReportedAtItsOwnLine) {
       {"wa_report_gateway_retry_after_max 2d;", "", "wa.conf:3",
        "\"wa_report_gateway_retry_after_max\" must be at most 1d"},
       {"wa_report_run_lease 400d;", "", "wa.conf:3", "\"wa_report_run_lease\" must be at most 365d"},
+      {"wa_report_run_now_timeout 500ms;", "", "wa.conf:3",
+       "\"wa_report_run_now_timeout\" must be at least 1s"},
+      {"wa_report_run_now_timeout 2d;", "", "wa.conf:3",
+       "\"wa_report_run_now_timeout\" must be at most 1d"},
       {"wa_report_message_id_ttl 101y;", "", "wa.conf:3",
        "\"wa_report_message_id_ttl\" must be at most 100y"},
       {"", "wa_report_page_size 0;", "loc.conf:3", "between 1 and 10000"},
@@ -177,7 +181,8 @@ TEST(ConfigCheckTest, ValidValuesPass) {
   ConfigCheck check = nginx_check_config(with_includes(
       "wa_report_service_phone \"+62 812-3456-7890\";\n"
       "wa_report_gateway_url https://gateway.example:8443/api/send?x=1;\n"
-      "wa_report_tick 10ms;\nwa_report_run_lease 1s;\nwa_report_schedule 07:05 on;",
+      "wa_report_tick 10ms;\nwa_report_run_lease 1s;\nwa_report_schedule 07:05 on;\n"
+      "wa_report_run_now_timeout 1d;",
       "wa_report_page_size 10000;"));
   EXPECT_TRUE(check.ok) << check.output;
 }

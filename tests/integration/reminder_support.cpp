@@ -218,6 +218,19 @@ HttpResponse sched(HttpClient& http, const std::string& method, const std::strin
   return ::testing::AssertionSuccess();
 }
 
+std::string status_body(bool running, int hour, int minute, const std::string& source) {
+  std::string h = std::to_string(hour), m = std::to_string(minute);
+  std::string jobs = running ? "[{\"id\":\"maintenance_reminder_job\",\"name\":\"Maintenance "
+                               "Reminder WhatsApp\",\"next_run_time\":\"" +
+                                   next_run_time(hour, minute) + "\",\"trigger\":\"cron[hour='" + h +
+                                   "', minute='" + m + "']\"}]"
+                             : "[]";
+  return "{\"status\":\"success\",\"message\":\"Success\",\"data\":{\"running\":" +
+         std::string(running ? "true" : "false") + ",\"jobs\":" + jobs +
+         ",\"schedule\":{\"hour\":" + h + ",\"minute\":" + m + ",\"enabled\":" +
+         (running ? "true" : "false") + ",\"source\":\"" + source + "\"}}}";
+}
+
 ::testing::AssertionResult MakeScheduleDue(HttpClient& http, RedisClient& redis) {
   long long now = static_cast<long long>(std::time(nullptr));
   long long two_hours_ago = now + 7 * 3600 - 2 * 3600;

@@ -85,6 +85,11 @@ HttpResponse sched(HttpClient& http, const std::string& method, const std::strin
 // Polls /status until "last_run" appears; *last_run gets it (compact JSON).
 ::testing::AssertionResult WaitLastRun(HttpClient& http, Millis timeout, std::string* last_run);
 
+// /status's whole answer for a schedule and no last run: running (enabled)
+// with the job's next run at hour:minute in Jakarta, or stopped; the
+// "schedule" object with its source ("nginx.conf" or "api").
+std::string status_body(bool running, int hour, int minute, const std::string& source);
+
 // Makes the schedule due now: /start at a time two hours ago (so its own
 // next run is tomorrow), then next_run = now in Redis.
 ::testing::AssertionResult MakeScheduleDue(HttpClient& http, RedisClient& redis);

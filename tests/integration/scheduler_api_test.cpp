@@ -15,8 +15,11 @@
 namespace wa::itest {
 namespace {
 
-const std::string kInitialStatus =
-    "{\"status\":\"success\",\"message\":\"Success\",\"data\":{\"running\":false,\"jobs\":[]}}";
+// The old system's {"running":false,"jobs":[]}, and the schedule that is
+// stopped: the suite's wa_report_schedule 07:00 off.
+const std::string kInitialStatus = status_body(false, 7, 0, "nginx.conf");
+const std::string kStoppedSchedule =
+    "\"schedule\":{\"hour\":7,\"minute\":0,\"enabled\":false,\"source\":\"nginx.conf\"}";
 const std::string kStopped =
     "{\"status\":\"success\",\"message\":\"Success\",\"data\":{\"message\":\"Scheduler dihentikan\"}}";
 const std::string kRangeError =
@@ -28,11 +31,15 @@ std::string started_body(const std::string& hhmm) {
          "\"Scheduler dimulai. Job akan berjalan setiap hari jam " + hhmm + "\"}}";
 }
 
+// A schedule the scheduler API started: the old system's running answer,
+// and the schedule's object.
 std::string running_status(int hour, int minute) {
-  return "{\"status\":\"success\",\"message\":\"Success\",\"data\":{\"running\":true,\"jobs\":"
-         "[{\"id\":\"maintenance_reminder_job\",\"name\":\"Maintenance Reminder WhatsApp\","
-         "\"next_run_time\":\"" + next_run_time(hour, minute) + "\",\"trigger\":\"cron[hour='" +
-         std::to_string(hour) + "', minute='" + std::to_string(minute) + "']\"}]}}";
+  return status_body(true, hour, minute, "api");
+}
+
+// The stopped answer for a time the scheduler API set.
+std::string stopped_status(int hour, int minute) {
+  return status_body(false, hour, minute, "api");
 }
 
 // base64url(HMAC-SHA256(secret, input)) over any signing input.
@@ -227,7 +234,7 @@ TEST_F(SchedulerApiTest, StartStatusStopAsTheOldSystem) {
   EXPECT_EQ("15", schedule["minute"]);
 
   EXPECT_TRUE(IsJsonBody(sched(http(), "POST", "/stop"), 200, kStopped));
-  EXPECT_TRUE(IsJsonBody(sched(http(), "GET", "/status"), 200, kInitialStatus));
+  EXPECT_TRUE(IsJsonBody(sched(http(), "GET", "/status"), 200, stopped_status(9, 15)));
   EXPECT_EQ("0", redis().command({"HGET", "{wa}:schedule", "enabled"}).str);
   EXPECT_TRUE(IsJsonBody(sched(http(), "POST", "/stop"), 200, kStopped)) << "stop again";
 
@@ -329,16 +336,57 @@ TEST_F(SchedulerApiTest, LastRunInStatus) {
   HttpResponse status = sched(http(), "GET", "/status");
   EXPECT_TRUE(IsJsonLike(status, 200,
                          "{\"status\":\"success\",\"message\":\"Success\",\"data\":{\"running\":"
-                         "false,\"jobs\":[],\"last_run\":{\"started_at\":\"<STR>\","
+                         "false,\"jobs\":[]," + kStoppedSchedule + ",\"last_run\":{\"started_at\":\"<STR>\","
                          "\"finished_at\":\"<STR>\",\"total_customers\":<INT>,\"reminder_sent\":1,"
-                         "\"failed\":0,\"skipped\":1,\"unknown\":0,\"dry_run\":false}}}"));
+                         "\"failed\":0,\"skipped\":1,\"unknown\":0,\"dry_run\":false,"
+                         "\"id\":\"<UUID>\",\"vehicles_due\":2,\"customers\":2,\"dry_run_count\":0}}}"));
   ASSERT_TRUE(RunNow(http(), "?date=2026-11-24&dry_run=true", &data));
   status = sched(http(), "GET", "/status");
   EXPECT_TRUE(IsJsonLike(status, 200,
                          "{\"status\":\"success\",\"message\":\"Success\",\"data\":{\"running\":"
-                         "false,\"jobs\":[],\"last_run\":{\"started_at\":\"<STR>\","
+                         "false,\"jobs\":[]," + kStoppedSchedule + ",\"last_run\":{\"started_at\":\"<STR>\","
                          "\"finished_at\":\"<STR>\",\"total_customers\":<INT>,\"reminder_sent\":0,"
-                         "\"failed\":0,\"skipped\":<INT>,\"unknown\":0,\"dry_run\":true}}}"));
+                         "\"failed\":0,\"skipped\":<INT>,\"unknown\":0,\"dry_run\":true,"
+                         "\"id\":\"<UUID>\",\"vehicles_due\":2,\"customers\":2,\"dry_run_count\":<INT>}}}"));
+}
+
+// total_customers meant all customers in run-now's answer (the old system's
+// meaning, kept) and the due vehicles in last_run (kept there too); last_run
+// names both, and counts the dry-run items beside the dry_run flag.
+TEST_F(SchedulerApiTest, LastRunNamesItsCountsExplicitly) {
+  Seeded sent, skipped, later;
+  ASSERT_TRUE(SeedVehicle(http(), 1, "2026-11-24", &sent));
+  ASSERT_TRUE(SeedVehicle(http(), 2, "2026-11-25", &skipped));
+  ASSERT_TRUE(SeedVehicle(http(), 3, "2026-12-24", &later));
+  ASSERT_TRUE(redis().command({"HSET", "{wa}:customer:" + skipped.customer.id, "phone", ""}).ok);
+  JsonPtr data;
+  ASSERT_TRUE(RunNow(http(), "?date=2026-11-24", &data));
+  std::string answer = dump_json(data.get());
+  EXPECT_EQ("3", json_member(answer, "total_customers")) << answer;
+  EXPECT_EQ("1", json_member(answer, "reminder_sent")) << answer;
+  std::vector<std::string> ids;
+  EXPECT_TRUE(IsJsonLike(sched(http(), "GET", "/status"), 200,
+                         "{\"status\":\"success\",\"message\":\"Success\",\"data\":{\"running\":"
+                         "false,\"jobs\":[]," + kStoppedSchedule + ",\"last_run\":{\"started_at\":\"<TS>\","
+                         "\"finished_at\":\"<TS>\",\"total_customers\":2,\"reminder_sent\":1,"
+                         "\"failed\":0,\"skipped\":1,\"unknown\":0,\"dry_run\":false,"
+                         "\"id\":\"<UUID>\",\"vehicles_due\":2,\"customers\":3,\"dry_run_count\":0}}}",
+                         &ids));
+  ASSERT_EQ(3u, ids.size());
+  EXPECT_EQ(hgetall(redis(), "{wa}:run:last")["id"], ids[2]);
+
+  EXPECT_EQ(1u, gateway().request_count());
+  ASSERT_TRUE(RunNow(http(), "?date=2026-12-24&dry_run=true", &data));
+  answer = dump_json(data.get());
+  EXPECT_EQ("3", json_member(answer, "total_customers")) << answer;
+  EXPECT_EQ("0", json_member(answer, "reminder_sent")) << answer;
+  EXPECT_TRUE(IsJsonLike(sched(http(), "GET", "/status"), 200,
+                         "{\"status\":\"success\",\"message\":\"Success\",\"data\":{\"running\":"
+                         "false,\"jobs\":[]," + kStoppedSchedule + ",\"last_run\":{\"started_at\":\"<TS>\","
+                         "\"finished_at\":\"<TS>\",\"total_customers\":1,\"reminder_sent\":0,"
+                         "\"failed\":0,\"skipped\":0,\"unknown\":0,\"dry_run\":true,"
+                         "\"id\":\"<UUID>\",\"vehicles_due\":1,\"customers\":3,\"dry_run_count\":1}}}"));
+  EXPECT_EQ(1u, gateway().request_count()) << "a dry run sends nothing";
 }
 
 // ---------------------------------------------------------------- persistence
@@ -351,7 +399,7 @@ TEST_F(SchedulerApiTest, ScheduleSurvivesAnNginxRestart) {
       << "the configured 07:00 off must not override the schedule in Redis";
   ASSERT_TRUE(IsJsonBody(sched(http(), "POST", "/stop"), 200, kStopped));
   restart_nginx();
-  EXPECT_TRUE(IsJsonBody(sched(http(), "GET", "/status"), 200, kInitialStatus));
+  EXPECT_TRUE(IsJsonBody(sched(http(), "GET", "/status"), 200, stopped_status(9, 15)));
   auto schedule = hgetall(redis(), "{wa}:schedule");
   EXPECT_EQ("0", schedule["enabled"]);
   EXPECT_EQ("9", schedule["hour"]);
@@ -369,7 +417,7 @@ TEST_F(SchedulerApiTest, TwoInstancesOnOneRedisAgree) {
   EXPECT_TRUE(IsJsonBody(here, 200, running_status(6, 30)));
   EXPECT_TRUE(IsJsonBody(there, 200, running_status(6, 30)));
   ASSERT_TRUE(IsJsonBody(sched(other.http(), "POST", "/stop"), 200, kStopped));
-  EXPECT_TRUE(IsJsonBody(sched(http(), "GET", "/status"), 200, kInitialStatus));
+  EXPECT_TRUE(IsJsonBody(sched(http(), "GET", "/status"), 200, stopped_status(6, 30)));
   EXPECT_TRUE(NoSecrets(other.nginx().error_log(), "the second nginx's error.log"));
   EXPECT_EQ("", other.stop());
 }

@@ -375,7 +375,17 @@ S=$T:schedule
 L=$T:run:lease
 C=$T:run:current
 LAST=$T:run:last
-tick() { ev tick "$S" "$L" "$C" , "$@"; }               # now owner ms en hour minute next
+# nginx.conf's spelling of a tick's default schedule ("07:30 on"); "07:00 off"
+# for arguments a case makes bad on purpose.
+tconf() { # en hour minute
+    if [[ $2 =~ ^[0-9]+$ && $3 =~ ^[0-9]+$ ]] && [ "$2" -le 23 ] && [ "$3" -le 59 ]; then
+        printf '%02d:%02d %s' "$2" "$3" "$([ "$1" = 1 ] && echo on || echo off)"
+    else
+        echo '07:00 off'
+    fi
+}
+tick() { ev tick "$S" "$L" "$C" , "$@" "$(tconf "$4" "$5" "$6")"; }  # now owner ms en hour minute next
+apply() { ev schedule_apply "$S" , "$@"; }              # conf next load
 rbegin() { ev run_begin "$L" "$C" "$S" , "$@"; }        # owner id as_of dry manual started next ms
 renew() { ev lease_renew "$L" , "$@"; }                 # owner ms [release]
 batch() { ev due_batch "$L" "$C" , "$T" "$@"; }         # owner first last cday cmember limit run
@@ -383,7 +393,8 @@ abegin() { ev attempt_begin "$L" "$T:attempt:$1" "$T:vehicle:$1" , "${@:2}"; }  
 arel() { local k=(); for v in "${@:3}"; do k+=("$T:attempt:$v"); done; ev attempt_release "${k[@]}" , "$1" "$2"; }  # run owner veh...
 afail() { ev attempt_fail "$T:attempt:$1" "$T:report:$2:$1" "$T:vehicle:$1" "$T:stats" , "${@:3}"; }  # veh cust text code now opted
 progress() { ev run_progress "$L" "$C" "$T:run:$1:details" "$T:run:$1:done" , "${@:2}"; }  # run owner day member 6 deltas ttl pairs...
-finish() { ev run_finish "$L" "$C" "$LAST" , "$@"; }    # owner finished_at
+finish() { ev run_finish "$L" "$C" "$LAST" "$T:stats" "$T:run:$1:result" , "$2" "$3" "$1" "${4:-604800}"; }  # run owner finished_at [ttl]
+summary() { ev run_summary "$C" "$T:run:$1:result" , "$1"; }  # run
 status() { ev status "$S" "$C" "$LAST"; }
 # record with the reminder part: cust veh msg new-id now cycle today provider run provider-msg
 recr() {
@@ -432,7 +443,7 @@ checkp "tick bad lease ms" "$(tick 1000 w1 0 0 7 30 2000)" "ERR tick: bad lease 
 checkp "tick bad enabled" "$(tick 1000 w1 5000 yes 7 30 2000)" "ERR tick: bad enabled"
 check "bad ticks write nothing" "$(cmd exists "$S" "$L")" ":0"
 check "tick creates the schedule: idle" "$(tick 1000 w1 5000 0 7 30 2000)" "idle 0 7 30 2000"
-check "default schedule" "$(hash "$S")" "enabled=0 hour=7 minute=30 next_run=2000"
+check "default schedule" "$(hash "$S")" "config=07:30 off enabled=0 hour=7 minute=30 next_run=2000 source=nginx.conf"
 check "tick keeps an existing schedule" "$(tick 1000 w1 5000 1 9 0 9999)" "idle 0 7 30 2000"
 check "idle takes no lease" "$(cmd exists "$L")" ":0"
 check "disabled and past next_run: idle" "$(tick 3000 w1 5000 0 7 30 2000)" "idle 0 7 30 2000"
@@ -467,7 +478,7 @@ check "busy run_begin writes nothing" "$(cmd exists "$C") $(raw get "$L") $(raw 
 check "run_begin by the lease owner" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" 87400 8000)" "started"
 check "run:current" "$(hash "$C")" \
     "as_of=2026-04-01 cursor_day= cursor_member= dry=0 dry_run=0 failed=0 id=r1 manual=0 sent=0 skipped=0 started_at=$N1 total=0 unknown=0"
-check "next_run advanced" "$(hash "$S")" "enabled=1 hour=7 minute=30 next_run=87400"
+check "next_run advanced" "$(hash "$S")" "config=07:30 on enabled=1 hour=7 minute=30 next_run=87400 source=nginx.conf"
 check "lease refreshed" "$(raw get "$L") $(pttl_in "$L" 7000 8000)" "w1 yes"
 check "run_begin while a run is in progress: busy" "$(rbegin w1 r2 2026-04-02 0 0 "$N2" 99999 5000)" "busy"
 check "busy keeps the run" "$(raw hget "$C" id) $(raw hget "$S" next_run)" "r1 87400"
@@ -664,38 +675,97 @@ for i in $(seq 1200); do many+=("m$i" "{\"i\":$i}"); done
 check "run_progress with 1200 details" "$(progress r1 w1 $D3 '' 1200 0 0 1200 0 0 3600 "${many[@]}")" ":1"
 check "1200 details stored" "$(raw llen "$T:run:r1:details") $(raw lindex "$T:run:r1:details" -1) $(raw scard "$T:run:r1:done")" \
     "1203 {\"i\":1200} 1203"
-check "run_finish, lease of another owner" "$(finish w2 "$N4")" "lost"
-check "lost finish writes nothing" "$(cmd exists "$C" "$L" "$LAST")" ":2"
-check "run_finish" "$(finish w1 "$N4")" "finished :1205 :1 :1 :1201 :1 :1"
+check "run_summary while running" "$(summary r1)" "running"
+check "run_summary of another run" "$(summary r0)" "unknown"
+checkp "run_finish bad ttl" "$(finish r1 w1 "$N4" 0)" "ERR run_finish: bad ttl"
+checkp "run_finish bad run id" "$(finish '' w1 "$N4")" "ERR run_finish: bad run id"
+check "run_finish, lease of another owner" "$(finish r1 w2 "$N4")" "lost"
+check "run_finish, another run's id" "$(finish r0 w1 "$N4")" "lost"
+check "lost finish writes nothing" "$(cmd exists "$C" "$L" "$LAST" "$T:run:r1:result" "$T:run:r0:result")" ":2"
+check "run_finish" "$(finish r1 w1 "$N4" 3600)" "finished :1205 :1 :1 :1201 :1 :1"
 check "run:last" "$(hash "$LAST")" \
-    "as_of=2026-04-01 cursor_day=$D3 cursor_member= dry=1 dry_run=0 failed=1 finished_at=$N4 id=r1 manual=0 sent=1 skipped=1201 started_at=$N1 total=1205 unknown=1"
+    "as_of=2026-04-01 cursor_day=$D3 cursor_member= customers=1 dry=1 dry_run=0 failed=1 finished_at=$N4 id=r1 manual=0 sent=1 skipped=1201 started_at=$N1 total=1205 unknown=1"
+check "the run's result is run:last's" "$(hash "$T:run:r1:result")" "$(hash "$LAST")"
+check "the run's result expires" "$(ttl_in "$T:run:r1:result" 3500 3600)" "yes"
 check "current and lease gone, details kept" "$(cmd exists "$C" "$L" "$T:run:r1:details" "$T:run:r1:done")" ":2"
-check "run_finish again: lost" "$(finish w1 "$N4")" "lost"
+check "run_summary once finished" "$(summary r1)" "finished :1 :1"
+check "run_finish again: lost" "$(finish r1 w1 "$N4")" "lost"
 check "run_progress after finish" "$(progress r1 w1 $D3 '' 1 0 0 0 0 0 3600)" ":0"
 raw set "$L" w1 px 60000 >/dev/null
 check "run_progress, lease but no run" "$(progress r1 w1 $D3 '' 1 0 0 0 0 0 3600 z1 '{}')" ":0"
 check "no run created by progress" "$(cmd exists "$C") $(raw llen "$T:run:r1:details")" ":0 1203"
-check "run_finish, lease but no run" "$(finish w1 "$N4")" "lost"
+check "run_finish, lease but no run" "$(finish r1 w1 "$N4")" "lost"
 check "no-run finish keeps the last run" "$(raw hget "$LAST" id) $(raw get "$L")" "r1 w1"
-check "run_summary" "$(ev run_summary "$T:stats" "$LAST")" ":1 r1 :1"
+checkp "run_summary bad id" "$(ev run_summary "$C" "$T:run:r1:result")" "ERR run_summary: bad run id"
 # a second run replaces run:last entirely
 raw del "$L" >/dev/null
 rbegin w2 r2 2026-04-02 1 1 "$N4" '' 60000 >/dev/null
-check "second run finish" "$(finish w2 2026-01-09T00:00:00)" "finished :0 :0 :0 :0 :0 :0"
+cput c2 'Sari' '628222' 'Jl. C' "$N1" >/dev/null
+check "second run finish" "$(finish r2 w2 2026-01-09T00:00:00)" "finished :0 :0 :0 :0 :0 :0"
 check "run:last replaced" "$(hash "$LAST")" \
-    "as_of=2026-04-02 cursor_day= cursor_member= dry=0 dry_run=1 failed=0 finished_at=2026-01-09T00:00:00 id=r2 manual=1 sent=0 skipped=0 started_at=$N4 total=0 unknown=0"
+    "as_of=2026-04-02 cursor_day= cursor_member= customers=2 dry=0 dry_run=1 failed=0 finished_at=2026-01-09T00:00:00 id=r2 manual=1 sent=0 skipped=0 started_at=$N4 total=0 unknown=0"
+# Whoever waits for r1 still finds its own result after r2 finished.
+check "run_summary of the run before" "$(summary r1) $(summary r2)" "finished :1 :1 finished :2 :0"
+raw del "$T:run:r1:result" >/dev/null
+check "run_summary, result gone" "$(summary r1)" "unknown"
 
 # ===== status =====
 raw flushall >/dev/null
-check "status, nothing yet" "$(status)" "nil nil nil nil :0"
+check "status, nothing yet" "$(status)" "nil nil nil nil nil :0"
 tick 1000 w1 5000 1 7 30 1000 >/dev/null
-check "status, schedule only" "$(status)" "1 7 30 1000 :0"
+check "status, schedule only" "$(status)" "1 7 30 1000 nginx.conf :0"
 rbegin w1 r1 2026-04-01 0 1 "$N1" 87400 5000 >/dev/null
-check "status, run in progress" "$(status)" "1 7 30 87400 :1"
+check "status, run in progress" "$(status)" "1 7 30 87400 nginx.conf :1"
 progress r1 w1 $D0 a1 1 1 0 0 0 0 3600 a1 '{}' >/dev/null
-finish w1 "$N2" >/dev/null
-check "status after a run" "$(status | tr ' ' '\n' | tail -n +6 | paste -d= - - | sort | paste -sd' ') $(status | cut -d' ' -f1-5)" \
-    "as_of=2026-04-01 cursor_day=$D0 cursor_member=a1 dry=0 dry_run=0 failed=0 finished_at=$N2 id=r1 manual=1 sent=1 skipped=0 started_at=$N1 total=1 unknown=0 1 7 30 87400 :0"
+finish r1 w1 "$N2" >/dev/null
+check "status after a run" "$(status | tr ' ' '\n' | tail -n +7 | paste -d= - - | sort | paste -sd' ') $(status | cut -d' ' -f1-6)" \
+    "as_of=2026-04-01 cursor_day=$D0 cursor_member=a1 customers=0 dry=0 dry_run=0 failed=0 finished_at=$N2 id=r1 manual=1 sent=1 skipped=0 started_at=$N1 total=1 unknown=0 1 7 30 87400 nginx.conf :0"
+raw hset "$S" enabled 0 source api >/dev/null
+check "status, stopped by the API" "$(status | cut -d' ' -f1-6)" "0 7 30 87400 api :0"
+
+# ===== schedule_apply =====
+raw flushall >/dev/null
+checkp "apply bad schedule" "$(apply '7:00 on' 1000 L1)" "ERR schedule_apply: bad schedule"
+checkp "apply bad hour" "$(apply '24:00 on' 1000 L1)" "ERR schedule_apply: bad schedule"
+checkp "apply bad minute" "$(apply '07:60 on' 1000 L1)" "ERR schedule_apply: bad schedule"
+checkp "apply bad switch" "$(apply '07:00 of' 1000 L1)" "ERR schedule_apply: bad schedule"
+checkp "apply bad next_run" "$(apply '07:00 on' 1e3 L1)" "ERR schedule_apply: bad next_run"
+checkp "apply bad load id" "$(apply '07:00 on' 1000 '')" "ERR schedule_apply: bad load id"
+check "bad applies write nothing" "$(cmd exists "$S")" ":0"
+check "apply creates the schedule" "$(apply '07:00 off' 1000 L1)" "created 0 7 0 nginx.conf \"\""
+check "created schedule" "$(hash "$S")" \
+    "config=07:00 off config_load=L1 enabled=0 hour=7 minute=0 next_run=1000 source=nginx.conf"
+check "another worker of the same load" "$(apply '07:00 off' 1000 L1)" "seen 0 7 0 nginx.conf 07:00 off"
+check "a reload, unchanged" "$(apply '07:00 off' 2000 L2)" "kept 0 7 0 nginx.conf 07:00 off"
+check "kept: only the load recorded" "$(hash "$S")" \
+    "config=07:00 off config_load=L2 enabled=0 hour=7 minute=0 next_run=1000 source=nginx.conf"
+raw hset "$S" enabled 1 hour 9 minute 15 next_run 3000 source api >/dev/null
+check "a reload keeps what the API set" "$(apply '07:00 off' 2000 L3)" "kept 1 9 15 api 07:00 off"
+check "the API's schedule stays" "$(raw hmget "$S" enabled hour minute next_run source config | paste -sd' ')" \
+    "1 9 15 3000 api 07:00 off"
+check "a reload with another schedule applies it" "$(apply '21:34 on' 4000 L4)" "applied 1 21 34 nginx.conf 07:00 off"
+check "applied schedule" "$(hash "$S")" \
+    "config=21:34 on config_load=L4 enabled=1 hour=21 minute=34 next_run=4000 source=nginx.conf"
+check "the same load again" "$(apply '21:34 on' 5000 L4)" "seen 1 21 34 nginx.conf 21:34 on"
+# Two instances: each start applies its own schedule once; ticks never do.
+check "the other instance starts" "$(apply '08:15 on' 5000 M1)" "applied 1 8 15 nginx.conf 21:34 on"
+check "its second worker" "$(apply '08:15 on' 5000 M1)" "seen 1 8 15 nginx.conf 08:15 on"
+tick 100 w1 5000 1 21 34 4000 >/dev/null
+check "ticks do not apply" "$(raw hmget "$S" hour minute config | paste -sd' ')" "8 15 08:15 on"
+# A schedule an earlier version wrote has no config: kept.
+raw del "$S" >/dev/null
+raw hset "$S" enabled 1 hour 9 minute 15 next_run 3000 >/dev/null
+check "adopted: kept, differs" "$(apply '07:00 off' 6000 N1)" "adopted 1 9 15 api \"\""
+check "adopted schedule" "$(hash "$S")" \
+    "config=07:00 off config_load=N1 enabled=1 hour=9 minute=15 next_run=3000 source=api"
+raw del "$S" >/dev/null
+raw hset "$S" enabled 0 hour 7 minute 0 >/dev/null
+check "adopted: the same schedule" "$(apply '07:00 off' 6000 N2)" "adopted 0 7 0 nginx.conf \"\""
+check "adopted: missing fields filled" "$(hash "$S")" \
+    "config=07:00 off config_load=N2 enabled=0 hour=7 minute=0 next_run=6000 source=nginx.conf"
+raw del "$S" >/dev/null
+raw hset "$S" enabled 0 source api >/dev/null
+check "adopted: a stop on an empty Redis" "$(apply '07:00 on' 6000 N3)" "adopted 0 7 0 api \"\""
 
 # ===== a report whose frequency is 0 is deleted with exact statistics =====
 # Lua's -0 (negating a frequency of 0) is not an integer to HINCRBY.
@@ -1005,14 +1075,27 @@ refused "run_progress, done set a string" "ERR run_progress: a key holds another
     progress r1 w1 20545 v2 1 0 0 1 0 0 3600 v2 '{}'
 mend_type "$T:run:r1:done"
 break_type "$C"
-refused "run_finish, run a string" "WRONGTYPE" finish w1 "$N2"
+refused "run_finish, run a string" "WRONGTYPE" finish r1 w1 "$N2"
 mend_type "$C"
-refused "run_finish missing finished_at" "ERR run_finish: bad finished_at" finish w1
+break_type "$ST"
+refused "run_finish, T:stats a string" "WRONGTYPE" finish r1 w1 "$N2"
+mend_type "$ST"
+refused "run_finish missing finished_at" "ERR run_finish: bad finished_at" \
+    ev run_finish "$L" "$C" "$LAST" "$ST" "$T:run:r1:result" , w1
+refused "run_finish ttl 1e300" "ERR run_finish: bad ttl" finish r1 w1 "$N2" 1e300
+refused "tick schedule 7:00" "ERR tick: bad default schedule" \
+    ev tick "$S" "$L" "$C" , 1000 w2 5000 1 7 30 1000 '7:30 on'
+refused "tick without its schedule text" "ERR tick: bad default schedule" \
+    ev tick "$S" "$L" "$C" , 1000 w2 5000 1 7 30 1000
+refused "schedule_apply next_run 1e9" "ERR schedule_apply: bad next_run" apply '07:00 on' 1e9 Z1
+refused "schedule_apply 7:00" "ERR schedule_apply: bad schedule" apply '7:00 on' 1000 Z1
 refused "tick lease ms 1e300" "ERR tick: bad lease ms" tick 1000 w2 1e300 1 7 30 1000
 refused "tick hour 7.0" "ERR tick: bad default schedule" tick 1000 w2 5000 1 7.0 30 1000
 refused "tick next_run 1e9" "ERR tick: bad default schedule" tick 1000 w2 5000 1 7 30 1e9
 break_type "$S"
 refused "tick, schedule a string" "ERR tick: a key holds another type" tick 1000 w2 5000 1 7 30 1000
+refused "schedule_apply, schedule a string" "ERR schedule_apply: a key holds another type" \
+    apply '07:00 on' 1000 Z1
 mend_type "$S"
 settled "run errors"
 
@@ -1032,7 +1115,7 @@ refused "stats, T:stats:freq a string" "WRONGTYPE" stats
 mend_type "$FQ"
 break_type "$LAST"
 refused "status, run:last a string" "WRONGTYPE" status
-refused "run_summary, run:last a string" "WRONGTYPE" ev run_summary "$ST" "$LAST"
+refused "run_summary, the result a string" "WRONGTYPE" ev run_summary "$C" "$LAST" , r1
 mend_type "$LAST"
 settled "read-only errors"
 check "error paths leave the fixture's statistics" "$(stats) $(counts)" ":3 :4 :0 :1 :1 :1 :3 :1 3 4"

@@ -22,6 +22,7 @@ TEST(Keys, NamesEveryKeyUnderOneHashTag)
     EXPECT_EQ(k.run_last(), "{wa}:run:last");
     EXPECT_EQ(k.run_details("r1"), "{wa}:run:r1:details");
     EXPECT_EQ(k.run_done("r1"), "{wa}:run:r1:done");
+    EXPECT_EQ(k.run_result("r1"), "{wa}:run:r1:result");
     EXPECT_EQ(k.report("c1", "v1"), "{wa}:report:c1:v1");
     EXPECT_EQ(k.reports(), "{wa}:reports");
     EXPECT_EQ(k.report_ids(), "{wa}:report-ids");

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "core/escape.hpp"
 #include "core/schedule.hpp"
 
 namespace wa {
@@ -129,40 +130,205 @@ TEST(StartMessage, MatchesTheOldSystem)
               R"({"message":"Scheduler dimulai. Job akan berjalan setiap hari jam 23:05"})");
 }
 
-TEST(StatusJson, StoppedAndRunningLikeTheOldSystem)
+ScheduleState schedule(int hour, int minute, bool enabled, const char* source)
 {
-    EXPECT_EQ(scheduler_success(status_json(false, "", 7, 0, std::nullopt)),
-              R"({"status":"success","message":"Success","data":{"running":false,"jobs":[]}})");
-    EXPECT_EQ(scheduler_success(status_json(false, "2026-11-25T07:00:00+07:00", 7, 0, std::nullopt)),
-              R"({"status":"success","message":"Success","data":{"running":false,"jobs":[]}})");
-    EXPECT_EQ(
-        scheduler_success(status_json(true, "2026-11-25T07:00:00+00:00", 7, 0, std::nullopt)),
-        R"({"status":"success","message":"Success","data":{"running":true,"jobs":[{"id":"maintenance_reminder_job","name":"Maintenance Reminder WhatsApp","next_run_time":"2026-11-25T07:00:00+00:00","trigger":"cron[hour='7', minute='0']"}]}})");
-    EXPECT_EQ(status_json(true, "", 9, 15, std::nullopt),
-              R"({"running":true,"jobs":[{"id":"maintenance_reminder_job","name":"Maintenance Reminder WhatsApp","next_run_time":null,"trigger":"cron[hour='9', minute='15']"}]})");
+    ScheduleState s;
+    s.hour = hour;
+    s.minute = minute;
+    s.enabled = enabled;
+    s.source = source;
+    return s;
+}
+
+// The old system's captures (sched_status_stopped.json, sched_status_running.json)
+// up to their closing braces: what they had stays byte for byte, the
+// schedule object follows.
+TEST(StatusJson, OldSystemsFieldsStayTheSameAndTheScheduleFollows)
+{
+    const std::string stopped_capture =
+        R"({"status":"success","message":"Success","data":{"running":false,"jobs":[]}})";
+    const std::string running_capture =
+        R"({"status":"success","message":"Success","data":{"running":true,"jobs":[{"id":"maintenance_reminder_job","name":"Maintenance Reminder WhatsApp","next_run_time":"2026-11-25T07:00:00+00:00","trigger":"cron[hour='7', minute='0']"}]}})";
+    auto without_closing = [](const std::string& s) { return s.substr(0, s.size() - 2); };
+
+    EXPECT_EQ(scheduler_success(status_json(schedule(7, 0, false, "nginx.conf"), "", std::nullopt)),
+              without_closing(stopped_capture)
+                  + R"(,"schedule":{"hour":7,"minute":0,"enabled":false,"source":"nginx.conf"}}})");
+    EXPECT_EQ(scheduler_success(status_json(schedule(7, 0, true, "api"),
+                                            "2026-11-25T07:00:00+00:00", std::nullopt)),
+              without_closing(running_capture)
+                  + R"(,"schedule":{"hour":7,"minute":0,"enabled":true,"source":"api"}}})");
+}
+
+// The issue's example: "wa_report_schedule 21:34;" is stopped, and /status
+// said only "jobs":[]. The time shows while stopped, next_run_time or not.
+TEST(StatusJson, StoppedScheduleShowsItsTime)
+{
+    EXPECT_EQ(status_json(schedule(21, 34, false, "nginx.conf"), "2026-11-25T21:34:00+07:00",
+                          std::nullopt),
+              R"({"running":false,"jobs":[],"schedule":{"hour":21,"minute":34,"enabled":false,"source":"nginx.conf"}})");
+    EXPECT_EQ(status_json(schedule(9, 15, true, "api"), "", std::nullopt),
+              R"({"running":true,"jobs":[{"id":"maintenance_reminder_job","name":"Maintenance Reminder WhatsApp","next_run_time":null,"trigger":"cron[hour='9', minute='15']"}],"schedule":{"hour":9,"minute":15,"enabled":true,"source":"api"}})");
 }
 
 TEST(StatusJson, WithTheLastRun)
 {
     LastRun last;
-    last.started_at = "2026-11-24T07:00:00+07:00";
-    last.finished_at = "2026-11-24T07:00:12+07:00";
-    last.total = 10000;
-    last.sent = 157;
+    last.id = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+    last.started_at = "2026-11-24T07:00:00";
+    last.finished_at = "2026-11-24T07:00:12";
+    last.total = 160;
+    last.sent = 154;
     last.failed = 2;
     last.skipped = 3;
     last.unknown = 1;
+    last.customers = 10000;
     EXPECT_EQ(
-        status_json(true, "2026-11-25T07:00:00+07:00", 7, 0, last),
+        status_json(schedule(7, 0, true, "nginx.conf"), "2026-11-25T07:00:00+07:00", last),
         R"({"running":true,"jobs":[{"id":"maintenance_reminder_job","name":"Maintenance Reminder WhatsApp","next_run_time":"2026-11-25T07:00:00+07:00","trigger":"cron[hour='7', minute='0']"}],)"
-        R"("last_run":{"started_at":"2026-11-24T07:00:00+07:00","finished_at":"2026-11-24T07:00:12+07:00","total_customers":10000,"reminder_sent":157,"failed":2,"skipped":3,"unknown":1,"dry_run":false}})");
+        R"("schedule":{"hour":7,"minute":0,"enabled":true,"source":"nginx.conf"},)"
+        R"("last_run":{"started_at":"2026-11-24T07:00:00","finished_at":"2026-11-24T07:00:12","total_customers":160,"reminder_sent":154,"failed":2,"skipped":3,"unknown":1,"dry_run":false,)"
+        R"("id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","vehicles_due":160,"customers":10000,"dry_run_count":0}})");
 
-    LastRun running;
-    running.started_at = "2026-11-24T07:00:00+07:00";
-    running.dry_run = true;
+    LastRun dry;
+    dry.id = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+    dry.started_at = "2026-11-24T07:00:00";
+    dry.finished_at = "2026-11-24T07:00:01";
+    dry.total = 5;
+    dry.skipped = 1;
+    dry.dry = 4;
+    dry.dry_run = true;
+    dry.customers = 9;
     EXPECT_EQ(
-        status_json(false, "", 7, 0, running),
-        R"({"running":false,"jobs":[],"last_run":{"started_at":"2026-11-24T07:00:00+07:00","finished_at":null,"total_customers":0,"reminder_sent":0,"failed":0,"skipped":0,"unknown":0,"dry_run":true}})");
+        status_json(schedule(7, 0, false, "api"), "", dry),
+        R"({"running":false,"jobs":[],"schedule":{"hour":7,"minute":0,"enabled":false,"source":"api"},)"
+        R"("last_run":{"started_at":"2026-11-24T07:00:00","finished_at":"2026-11-24T07:00:01","total_customers":5,"reminder_sent":0,"failed":0,"skipped":1,"unknown":0,"dry_run":true,)"
+        R"("id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","vehicles_due":5,"customers":9,"dry_run_count":4}})");
+}
+
+// A run:last an earlier version wrote has no id and no customers.
+TEST(StatusJson, LastRunOfAnEarlierVersion)
+{
+    LastRun old;
+    old.started_at = "2026-11-24T07:00:00";
+    EXPECT_EQ(
+        status_json(schedule(7, 0, false, "nginx.conf"), "", old),
+        R"({"running":false,"jobs":[],"schedule":{"hour":7,"minute":0,"enabled":false,"source":"nginx.conf"},)"
+        R"("last_run":{"started_at":"2026-11-24T07:00:00","finished_at":null,"total_customers":0,"reminder_sent":0,"failed":0,"skipped":0,"unknown":0,"dry_run":false,)"
+        R"("id":null,"vehicles_due":0,"customers":null,"dry_run_count":0}})");
+}
+
+TEST(ScheduleText, AsTheDirectiveWritesIt)
+{
+    EXPECT_EQ(schedule_text(7, 0, false), "07:00 off");
+    EXPECT_EQ(schedule_text(21, 34, true), "21:34 on");
+    EXPECT_EQ(schedule_text(0, 5, true), "00:05 on");
+    EXPECT_EQ(schedule_text(23, 59, false), "23:59 off");
+}
+
+TEST(GuessedSource, NginxConfsWhenTheSameSchedule)
+{
+    ScheduleState config = schedule(7, 0, false, "");
+    EXPECT_STREQ(guessed_source(schedule(7, 0, false, ""), config), "nginx.conf");
+    EXPECT_STREQ(guessed_source(schedule(7, 0, true, ""), config), "api");
+    EXPECT_STREQ(guessed_source(schedule(9, 0, false, ""), config), "api");
+    EXPECT_STREQ(guessed_source(schedule(7, 15, false, ""), config), "api");
+}
+
+TEST(ScheduleApply, Outcomes)
+{
+    EXPECT_EQ(parse_schedule_apply("seen"), ScheduleApply::seen);
+    EXPECT_EQ(parse_schedule_apply("created"), ScheduleApply::created);
+    EXPECT_EQ(parse_schedule_apply("applied"), ScheduleApply::applied);
+    EXPECT_EQ(parse_schedule_apply("kept"), ScheduleApply::kept);
+    EXPECT_EQ(parse_schedule_apply("adopted"), ScheduleApply::adopted);
+    EXPECT_EQ(parse_schedule_apply(""), ScheduleApply::invalid);
+    EXPECT_EQ(parse_schedule_apply("Applied"), ScheduleApply::invalid);
+}
+
+TEST(ScheduleNotice, SaysWhatIsInForceAndWhereItCameFrom)
+{
+    EXPECT_EQ(schedule_notice(ScheduleApply::applied, schedule(21, 34, true, "nginx.conf"),
+                              "21:34 on", "07:00 off", "Asia/Jakarta"),
+              "wa_report: schedule \"21:34 on\" (Asia/Jakarta) from nginx.conf, applied: it "
+              "changed since \"07:00 off\" was applied");
+    EXPECT_EQ(schedule_notice(ScheduleApply::created, schedule(7, 0, false, "nginx.conf"),
+                              "07:00 off", "", "UTC"),
+              "wa_report: schedule \"07:00 off\" (UTC) from nginx.conf, applied: Redis had none");
+    EXPECT_EQ(schedule_notice(ScheduleApply::kept, schedule(7, 0, true, "nginx.conf"), "07:00 on",
+                              "07:00 on", "Asia/Jakarta"),
+              "wa_report: schedule \"07:00 on\" (Asia/Jakarta) from nginx.conf, unchanged since "
+              "applied");
+    EXPECT_EQ(schedule_notice(ScheduleApply::kept, schedule(9, 15, false, "api"), "07:00 on",
+                              "07:00 on", "Asia/Jakarta"),
+              "wa_report: schedule \"09:15 off\" (Asia/Jakarta) from Redis, set by the scheduler "
+              "API; nginx.conf's \"07:00 on\" unchanged since applied");
+    EXPECT_EQ(schedule_notice(ScheduleApply::adopted, schedule(9, 15, true, "api"), "07:00 off",
+                              "", "Asia/Jakarta"),
+              "wa_report: schedule \"09:15 on\" (Asia/Jakarta) from Redis, kept from an earlier "
+              "version; nginx.conf's \"07:00 off\" recorded as applied");
+    EXPECT_EQ(schedule_notice(ScheduleApply::adopted, schedule(7, 0, false, "nginx.conf"),
+                              "07:00 off", "", "Asia/Jakarta"),
+              "wa_report: schedule \"07:00 off\" (Asia/Jakarta) from nginx.conf, recorded as "
+              "applied");
+    EXPECT_EQ(schedule_notice(ScheduleApply::seen, schedule(7, 0, false, "nginx.conf"), "07:00 off",
+                              "07:00 off", "Asia/Jakarta"),
+              "");
+    EXPECT_EQ(schedule_notice(ScheduleApply::invalid, schedule(7, 0, false, "nginx.conf"),
+                              "07:00 off", "", "Asia/Jakarta"),
+              "");
+}
+
+// What Redis remembered is untrusted: it reaches the log escaped.
+TEST(ScheduleNotice, EscapesWhatRedisRemembered)
+{
+    std::string line = schedule_notice(ScheduleApply::applied, schedule(7, 0, true, "nginx.conf"),
+                                       "07:00 on", "x\"\n[alert] forged", "Asia/Jakarta");
+    EXPECT_EQ(line.find('\n'), std::string::npos) << line;
+    EXPECT_EQ(line, "wa_report: schedule \"07:00 on\" (Asia/Jakarta) from nginx.conf, applied: it "
+                    "changed since \"" + log_escape("x\"\n[alert] forged") + "\" was applied");
+}
+
+TEST(RunPending, AnswerWithTheRunsId)
+{
+    EXPECT_EQ(run_pending_answer("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"),
+              R"({"status":"success","message":"Job masih berjalan","data":{"run_id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"}})");
+}
+
+// run-now follows its run wherever it is carried on: the answer is the
+// finished run's, and a reload or a lost lease is not a stop.
+TEST(RunNowStep, FinishedRunsAreAnsweredEvenPastTheBound)
+{
+    for (bool started : {false, true}) {
+        for (bool past : {false, true}) {
+            EXPECT_EQ(run_now_step(RunStanding::finished, started, past), RunNowStep::answer_result);
+        }
+    }
+}
+
+TEST(RunNowStep, RunningRunsAreWaitedForUntilTheBound)
+{
+    EXPECT_EQ(run_now_step(RunStanding::running, true, false), RunNowStep::wait);
+    EXPECT_EQ(run_now_step(RunStanding::running, false, false), RunNowStep::wait);
+    EXPECT_EQ(run_now_step(RunStanding::running, true, true), RunNowStep::answer_pending);
+    EXPECT_EQ(run_now_step(RunStanding::running, false, true), RunNowStep::answer_pending);
+}
+
+TEST(RunNowStep, RunsRedisNoLongerKnows)
+{
+    EXPECT_EQ(run_now_step(RunStanding::unknown, true, false), RunNowStep::answer_stopped);
+    EXPECT_EQ(run_now_step(RunStanding::unknown, true, true), RunNowStep::answer_stopped);
+    // Its begin's answer was lost and Redis shows no such run: it never began.
+    EXPECT_EQ(run_now_step(RunStanding::unknown, false, false), RunNowStep::answer_not_started);
+    EXPECT_EQ(run_now_step(RunStanding::unknown, false, true), RunNowStep::answer_not_started);
+}
+
+TEST(RunNowStep, RedisSilentIsWaitedOutUntilTheBound)
+{
+    EXPECT_EQ(run_now_step(RunStanding::unreachable, true, false), RunNowStep::wait);
+    EXPECT_EQ(run_now_step(RunStanding::unreachable, false, false), RunNowStep::wait);
+    EXPECT_EQ(run_now_step(RunStanding::unreachable, true, true), RunNowStep::answer_pending);
+    EXPECT_EQ(run_now_step(RunStanding::unreachable, false, true), RunNowStep::answer_unavailable);
 }
 
 TEST(RunDetail, SentItemMatchesTheOldSystem)
