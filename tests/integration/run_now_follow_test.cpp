@@ -66,7 +66,7 @@ TEST_F(RunNowFollowTest, RunNowInterruptedByAReloadAnswersTheFinishedRun) {
   EXPECT_EQ("5", last["total"]);
   std::string log = stack().nginx().error_log().substr(log_start);
   EXPECT_EQ(1u, count_of(log, "handed over: worker is exiting")) << log;
-  EXPECT_EQ(1u, count_of(log, "wa_report: resuming run")) << log;
+  EXPECT_EQ(1u, count_of(log, " (Asia/Jakarta) resumed")) << log;
 }
 
 // A variant with another cause: the runner loses its lease (as when Redis
