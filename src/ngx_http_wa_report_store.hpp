@@ -12,6 +12,8 @@
 
 #include "ngx_http_wa_report_redis.hpp"
 
+#include "core/dates.hpp"
+#include "core/input.hpp"
 #include "core/keys.hpp"
 #include "core/report.hpp"
 #include "core/rows.hpp"
@@ -82,6 +84,82 @@ public:
                       const std::string& message_id, const std::string& new_id,
                       const std::string& now, int64_t mark_ttl, const ReminderCount* reminder,
                       StoreFn<RecordOutcome> fn, void* data);
+
+    // report_delete.lua: deletes the report with this id (any string); the
+    // answer is false when there is none.
+    StoreCall* report_delete(const std::string& id, StoreFn<bool> fn, void* data);
+
+    // reset.lua: sets one chunk of at most `limit` (1..999999999) reports to
+    // frequency 0 and updated_at `now`: a customer's (`customer` a uuid), or
+    // every report (""). `after` is the exclusive start score: "-inf", then
+    // "(" + the previous chunk's last.
+    StoreCall* reset_chunk(const std::string& customer, const std::string& now,
+                           const std::string& after, int64_t limit, StoreFn<ResetChunk> fn,
+                           void* data);
+
+    // page.lua: at most `limit` (1..999999999) reports of a customer's index
+    // (`customer` a uuid) or of every report (""), after the exclusive score
+    // `after` ("-inf" or "(<score>"), up to the inclusive score `end` ("+inf"
+    // for no end); the list's 7 fields, or the detail's 9.
+    struct PageQuery {
+        std::string customer;
+        std::string after = "-inf";
+        int64_t limit = 1;
+        std::string end = "+inf";
+    };
+    StoreCall* report_page(const PageQuery& q, StoreFn<ReportPage> fn, void* data);
+    StoreCall* detail_page(const PageQuery& q, StoreFn<DetailPage> fn, void* data);
+
+    // Where a page of `limit` (>= 1) members after `after` ends: the score of
+    // the limit-th member, and whether one follows it (ZRANGEBYSCORE).
+    StoreCall* page_end(const std::string& customer, const std::string& after, int64_t limit,
+                        StoreFn<PageEnd> fn, void* data);
+    // The score of the index's last member, when one follows `after`
+    // (ZREVRANGEBYSCORE); `more` is always false.
+    StoreCall* list_end(const std::string& customer, const std::string& after,
+                        StoreFn<PageEnd> fn, void* data);
+
+    // LRANGE of a finished run's details: `count` (>= 1) JSON items from
+    // position `start` (0-based); fewer at the list's end.
+    StoreCall* run_details(const std::string& run_id, int64_t start, int64_t count,
+                           StoreFn<std::vector<std::string>> fn, void* data);
+
+    // ---- customers and vehicles ----------------------------------------------
+
+    // HMGET of one customer; nullopt when there is none.
+    StoreCall* customer(const std::string& id, StoreFn<std::optional<Customer>> fn, void* data);
+    // customer_put.lua: creates or updates the customer `id` (a uuid);
+    // `now` becomes updated_at (and created_at on create).
+    StoreCall* customer_put(const std::string& id, const CustomerInput& c, const std::string& now,
+                            StoreFn<CustomerPut> fn, void* data);
+    // customer_delete.lua: deletes a customer that has no vehicles.
+    StoreCall* customer_delete(const std::string& id, StoreFn<CustomerDeleted> fn, void* data);
+
+    // HMGET of one vehicle; nullopt when there is none.
+    StoreCall* vehicle(const std::string& id, StoreFn<std::optional<Vehicle>> fn, void* data);
+    // vehicle_put.lua: creates or updates the vehicle `id` (a uuid) of
+    // v.customer_id, due on `next` (its next visit date, derived or given).
+    StoreCall* vehicle_put(const std::string& id, const VehicleInput& v, Date next,
+                           const std::string& now, StoreFn<VehiclePut> fn, void* data);
+    // vehicle_delete.lua: the answer is false when there is no such vehicle.
+    StoreCall* vehicle_delete(const std::string& id, StoreFn<bool> fn, void* data);
+
+    // ---- the scheduler API ---------------------------------------------------
+
+    // HSET of {wa}:schedule for the scheduler API's start: enabled at
+    // hour:minute (0-23, 0-59), next due at next_run (unix seconds). The
+    // answer is HSET's count of new fields.
+    StoreCall* schedule_start(int hour, int minute, int64_t next_run, StoreFn<int64_t> fn,
+                              void* data);
+    // HSET of {wa}:schedule for stop: disabled; its time stays, so status and
+    // a later start still know it.
+    StoreCall* schedule_stop(StoreFn<int64_t> fn, void* data);
+
+    // status.lua: the schedule and the last run.
+    StoreCall* status(StoreFn<ScheduleStatus> fn, void* data);
+
+    // run_summary.lua: how the run `run_id` (not empty) stands.
+    StoreCall* run_summary(const std::string& run_id, StoreFn<RunSummary> fn, void* data);
 
     // ---- the reminder engine ------------------------------------------------
 
