@@ -361,6 +361,20 @@ std::vector<FieldError> query_errors(Method m, std::string_view query,
     return errors;
 }
 
+bool route_reads_body(Route route, Method m)
+{
+    switch (route) {
+    case Route::Record:
+    case Route::Import:
+        return true;
+    case Route::CustomerData:
+    case Route::VehicleData:
+        return m == Method::Put;
+    default:
+        return false;
+    }
+}
+
 const SchedulerRouteSpec* find_scheduler_route(std::string_view path)
 {
     for (const SchedulerRouteSpec& spec : kSchedulerRoutes) {

@@ -75,6 +75,11 @@ RouteMatch match_request(Method m, std::string_view path, std::string_view query
 std::vector<FieldError> query_errors(Method m, std::string_view query,
                                      std::initializer_list<std::string_view> allowed);
 
+// The requests whose body their endpoint reads: POST /record, POST
+// /data/import, PUT of a customer or a vehicle. Any other request's body is
+// read and thrown away before it is answered.
+bool route_reads_body(Route route, Method m);
+
 enum class SchedulerRoute { Start, Stop, Status, RunNow };
 
 struct SchedulerRouteSpec {

@@ -256,5 +256,27 @@ TEST(QueryArg, KeepsMalformedEscapes)
     EXPECT_EQ(query_arg("q=%41%", "q"), "A%");
 }
 
+TEST(RouteReadsBody, OnlyTheEndpointsThatTakeOne)
+{
+    EXPECT_TRUE(route_reads_body(match_route(Method::Post, "/record").route, Method::Post));
+    EXPECT_TRUE(route_reads_body(match_route(Method::Post, "/data/import").route, Method::Post));
+    std::string customer = path("/data/customers/", kCustomer);
+    std::string vehicle = path("/data/vehicles/", kVehicle);
+    EXPECT_TRUE(route_reads_body(match_route(Method::Put, customer).route, Method::Put));
+    EXPECT_TRUE(route_reads_body(match_route(Method::Put, vehicle).route, Method::Put));
+    // The same routes without a body to read.
+    EXPECT_FALSE(route_reads_body(match_route(Method::Get, customer).route, Method::Get));
+    EXPECT_FALSE(route_reads_body(match_route(Method::Delete, vehicle).route, Method::Delete));
+    // Everything else, whatever its method.
+    EXPECT_FALSE(route_reads_body(match_route(Method::Post, "/reset-frequency").route, Method::Post));
+    EXPECT_FALSE(route_reads_body(match_route(Method::Delete, path("/", kCustomer)).route,
+                                  Method::Delete));
+    EXPECT_FALSE(route_reads_body(match_route(Method::Get, "/").route, Method::Get));
+    EXPECT_FALSE(route_reads_body(Route::NotFound, Method::Post));
+    EXPECT_FALSE(route_reads_body(Route::MethodNotAllowed, Method::Put));
+    EXPECT_FALSE(route_reads_body(Route::Redirect, Method::Post));
+    EXPECT_FALSE(route_reads_body(Route::Invalid, Method::Put));
+}
+
 }  // namespace
 }  // namespace wa
