@@ -21,7 +21,9 @@
 // Content-Length, and is refused as soon as it passes it, not after nginx has
 // buffered it whole.
 
-#include "ngx_http_wa_report_handler.hpp"
+#include "ngx_http_wa_report_filters.hpp"
+
+#include "ngx_http_wa_report_respond.hpp"
 
 #include "core/http_errors.hpp"
 
@@ -99,10 +101,6 @@ bool is_json(const ngx_str_t& type) {
     return type.len >= json.len && ngx_strncasecmp(type.data, json.data, json.len) == 0;
 }
 
-Ctx* request_ctx(ngx_http_request_t* r) {
-    return static_cast<Ctx*>(ngx_http_get_module_ctx(r, ngx_http_wa_report_module));
-}
-
 // The limit a 413 names: the endpoint's, when it was the one exceeded,
 // otherwise nginx's client_max_body_size.
 uint64_t exceeded_limit(ngx_http_request_t* r, const Ctx* ctx) {
@@ -115,7 +113,7 @@ uint64_t exceeded_limit(ngx_http_request_t* r, const Ctx* ctx) {
 }
 
 ngx_int_t send_json_instead(ngx_http_request_t* r) {
-    Ctx* ctx = request_ctx(r);
+    Ctx* ctx = ctx_of(r);
     if (ctx == nullptr) {
         ctx = create_ctx(r);
         if (ctx == nullptr) {
@@ -181,7 +179,7 @@ ngx_int_t header_filter(ngx_http_request_t* r) noexcept {
 }
 
 ngx_int_t body_filter(ngx_http_request_t* r, ngx_chain_t* in) noexcept {
-    Ctx* ctx = request_ctx(r);
+    Ctx* ctx = ctx_of(r);
     if (ctx == nullptr || ctx->nginx_error != Ctx::NginxError::sent) {
         return next_body_filter(r, in);
     }
@@ -194,7 +192,7 @@ ngx_int_t body_filter(ngx_http_request_t* r, ngx_chain_t* in) noexcept {
 }
 
 ngx_int_t request_body_filter(ngx_http_request_t* r, ngx_chain_t* in) noexcept {
-    Ctx* ctx = request_ctx(r);
+    Ctx* ctx = ctx_of(r);
     if (ctx == nullptr || ctx->body_limit == 0) {
         return next_request_body_filter(r, in);
     }

@@ -2,8 +2,10 @@
 
 #include "ngx_http_wa_report_module.hpp"
 
+#include "ngx_http_wa_report_filters.hpp"
 #include "ngx_http_wa_report_handler.hpp"
 #include "ngx_http_wa_report_reminder.hpp"
+#include "ngx_http_wa_report_scheduler.hpp"
 
 #include "core/phone.hpp"
 #include "core/uuid.hpp"
@@ -619,6 +621,10 @@ std::string new_uuid() {
     uint64_t hi = rng();
     uint64_t lo = rng();
     return format_uuid_v4(hi, lo);
+}
+
+std::string now_local() {
+    return the_worker->config.zone.local_iso(static_cast<int64_t>(ngx_time()));
 }
 
 }  // namespace wa

@@ -162,7 +162,7 @@ Worker* worker();
 
 std::string new_uuid();
 
-}  // namespace wa
+// Now in wa_report_timezone, "YYYY-MM-DDTHH:MM:SS" (what Redis records).
+std::string now_local();
 
-ngx_int_t ngx_http_wa_report_handler(ngx_http_request_t* r);
-ngx_int_t ngx_http_wa_report_scheduler_handler(ngx_http_request_t* r);
+}  // namespace wa

@@ -2,16 +2,20 @@
 // with the old system, behind HS256 JWT bearer authentication. The schedule
 // itself lives in Redis, so every worker and instance answers the same.
 
-#include "ngx_http_wa_report_handler.hpp"
+#include "ngx_http_wa_report_scheduler.hpp"
+
 #include "ngx_http_wa_report_reminder.hpp"
+#include "ngx_http_wa_report_respond.hpp"
+#include "ngx_http_wa_report_stream.hpp"
 
 #include "core/input.hpp"
 #include "core/json.hpp"
 #include "core/jwt.hpp"
 #include "core/schedule.hpp"
+#include "core/status.hpp"
 
 #include <cstdlib>
-#include <new>
+#include <memory>
 
 namespace wa {
 
@@ -19,6 +23,10 @@ namespace {
 
 const Config& config() {
     return worker()->config;
+}
+
+Store& store() {
+    return worker()->store;
 }
 
 ngx_int_t send_auth_error(ngx_http_request_t* r, const char* detail) {
@@ -71,136 +79,61 @@ ngx_int_t send_success(ngx_http_request_t* r, const std::string& data) {
     return send_json(r, NGX_HTTP_OK, scheduler_success(data));
 }
 
-Ctx* take(redisReply* reply, void* data) {
-    return take_reply(reply, data, 0);
-}
-
-ngx_int_t issue(Ctx* ctx, Call* call) {
-    return issue_call(ctx, call);
-}
-
 // ---- start / stop -----------------------------------------------------------
 
-void on_schedule_set(redisReply* reply, void* data) {
-    Ctx* ctx = take(reply, data);
-    if (ctx == nullptr) {
-        return;
-    }
-    finish(ctx->r, send_success(ctx->r, ctx->answer));
+// The answer of start or stop, prepared before the call that earns it.
+struct ScheduleChange : Operation {
+    explicit ScheduleChange(std::string a) : answer(std::move(a)) {}
+    std::string answer;
+};
+
+ngx_int_t schedule_changed(Ctx& ctx, const int64_t&) {
+    return send_success(ctx.r, ctx.op_as<ScheduleChange>().answer);
 }
 
-ngx_int_t start(Ctx* ctx) {
-    ngx_http_request_t* r = ctx->r;
+ngx_int_t start(Ctx& ctx) {
+    ngx_http_request_t* r = ctx.r;
     const ReminderConfig& rc = config().reminder;
     std::vector<FieldError> errors;
     int hour = 0, minute = 0;
     query_int(r, "hour", rc.schedule_hour, hour, errors);
     query_int(r, "minute", rc.schedule_minute, minute, errors);
     if (!errors.empty()) {
-        return send_json(r, http_unprocessable, validation_errors(errors));
+        return send_validation(r, errors);
     }
     if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
         return send_json(r, NGX_HTTP_BAD_REQUEST,
                          scheduler_error("Hour harus 0-23 dan minute harus 0-59"));
     }
     int64_t next = next_run(config().zone, static_cast<int64_t>(ngx_time()), hour, minute);
-    ctx->answer = start_message_json(hour, minute);
-    return issue(ctx, worker()->redis.command(
-                          {"HSET", config().keys.schedule(), "enabled", "1", "hour",
-                           std::to_string(hour), "minute", std::to_string(minute), "next_run",
-                           std::to_string(next), "source", schedule_source_api},
-                          on_schedule_set, ctx));
+    ctx.op = std::make_unique<ScheduleChange>(start_message_json(hour, minute));
+    return issue_store(ctx, store().schedule_start(hour, minute, next,
+                                                   on_answer<int64_t, schedule_changed>, &ctx));
 }
 
-ngx_int_t stop(Ctx* ctx) {
-    ctx->answer = stop_message_json();
-    // The time stays, so status and a later start still know it.
-    return issue(ctx, worker()->redis.command({"HSET", config().keys.schedule(), "enabled", "0",
-                                               "source", schedule_source_api},
-                                              on_schedule_set, ctx));
+ngx_int_t stop(Ctx& ctx) {
+    ctx.op = std::make_unique<ScheduleChange>(stop_message_json());
+    return issue_store(ctx, store().schedule_stop(on_answer<int64_t, schedule_changed>, &ctx));
 }
 
 // ---- status -----------------------------------------------------------------
 
-std::string field(const std::vector<std::pair<std::string, std::string>>& kv, const char* name) {
-    for (const auto& [k, v] : kv) {
-        if (k == name) {
-            return v;
-        }
-    }
-    return std::string();
-}
-
-void on_status(redisReply* reply, void* data) {
-    Ctx* ctx = take(reply, data);
-    if (ctx == nullptr) {
-        return;
-    }
-    ngx_http_request_t* r = ctx->r;
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 6) {
-        finish(r, send_json(r, NGX_HTTP_INTERNAL_SERVER_ERROR, detail_error("Internal Server Error")));
-        return;
-    }
+ngx_int_t status_read(Ctx& ctx, const ScheduleStatus& status) {
     const Config& c = config();
-    const ReminderConfig& rc = c.reminder;
     ScheduleState configured;
-    configured.enabled = rc.schedule_on;
-    configured.hour = rc.schedule_hour;
-    configured.minute = rc.schedule_minute;
+    configured.enabled = c.reminder.schedule_on;
+    configured.hour = c.reminder.schedule_hour;
+    configured.minute = c.reminder.schedule_minute;
     configured.source = schedule_source_config;
-    // Before any worker has ticked, the schedule is still the directive's.
-    bool known = reply->element[0]->type != REDIS_REPLY_NIL;
-    ScheduleState schedule = configured;
-    if (known) {
-        schedule.enabled = reply_str(reply->element[0]) == "1";
-        schedule.hour = static_cast<int>(reply_int(reply->element[1]));
-        schedule.minute = static_cast<int>(reply_int(reply->element[2]));
-        schedule.source = reply_str(reply->element[4]);
-        if (schedule.source.empty()) {
-            schedule.source = guessed_source(schedule, configured);
-        }
-    }
-    int64_t now = static_cast<int64_t>(ngx_time());
-    int64_t next = known && reply->element[3]->type != REDIS_REPLY_NIL
-        ? reply_int(reply->element[3])
-        : next_run(c.zone, now, schedule.hour, schedule.minute);
-    if (next < now) {
-        next = next_run(c.zone, now, schedule.hour, schedule.minute);  // a run is due right now
-    }
-
-    std::vector<std::pair<std::string, std::string>> last;
-    for (size_t i = 6; i + 1 < reply->elements; i += 2) {
-        last.emplace_back(reply_str(reply->element[i]), reply_str(reply->element[i + 1]));
-    }
-    std::optional<LastRun> lr;
-    if (!last.empty()) {
-        auto count = [&](const char* name) {
-            return std::strtoll(field(last, name).c_str(), nullptr, 10);
-        };
-        LastRun l;
-        l.id = field(last, "id");
-        l.started_at = field(last, "started_at");
-        l.finished_at = field(last, "finished_at");
-        l.total = count("total");
-        l.sent = count("sent");
-        l.failed = count("failed");
-        l.skipped = count("skipped");
-        l.unknown = count("unknown");
-        l.dry = count("dry");
-        l.dry_run = field(last, "dry_run") == "1";
-        if (!field(last, "customers").empty()) {
-            l.customers = count("customers");
-        }
-        lr = l;
-    }
-    finish(r, send_success(r, status_json(schedule, c.zone.iso_with_offset(next), lr)));
+    ScheduleState schedule = schedule_in_force(status.schedule, configured);
+    int64_t next = status_next_run(c.zone, static_cast<int64_t>(ngx_time()), schedule,
+                                   status.next_run);
+    return send_success(ctx.r, status_json(schedule, c.zone.iso_with_offset(next),
+                                           status.last_run));
 }
 
-ngx_int_t status(Ctx* ctx) {
-    const Keys& k = config().keys;
-    return issue(ctx, worker()->redis.script(Script::status,
-                                             {k.schedule(), k.run_current(), k.run_last()}, {},
-                                             on_status, ctx));
+ngx_int_t status(Ctx& ctx) {
+    return issue_store(ctx, store().status(on_answer<ScheduleStatus, status_read>, &ctx));
 }
 
 // ---- run-now ----------------------------------------------------------------
@@ -213,163 +146,171 @@ ngx_int_t status(Ctx* ctx) {
 
 constexpr ngx_msec_t run_poll_interval = 500;
 
-struct RunNow {
-    RunWaiter waiter;
-    Ctx* ctx = nullptr;
+class RunNow : public Operation {
+public:
+    RunNow(Ctx& ctx, ngx_msec_t timeout);
+    ~RunNow() override { stop_waiting(); }
+
+    // Asks the reminder for the run; its answer may come at once.
+    void begin(Date as_of, bool dry_run);
+
+private:
+    static void on_timer(ngx_event_t* ev) noexcept;
+    static void on_run_done(RunWaiter* w, RunWaiter::End end) noexcept;
+    static void on_summary(const Answer<RunSummary>& answer, void* data) noexcept;
+
+    ngx_int_t run_done(RunWaiter::End end);
+    ngx_int_t summary_read(const Answer<RunSummary>& answer);
+    ngx_int_t look();
+    ngx_int_t step(RunStanding standing, int64_t customers, int64_t sent);
+    ngx_int_t answer(ngx_int_t rc);
+    void stop_waiting();
+
+    Ctx& ctx_;
+    RunWaiter waiter_;
     // Not cancelable: a worker that is shutting down still answers the
     // request before it exits, as nginx lets it finish open requests.
-    ngx_event_t timer{};
-    ngx_msec_t deadline = 0;   // ngx_current_msec at wa_report_run_now_timeout
-    bool following = false;    // the run is not this worker's any more
-    bool started = false;      // the run is known to have begun
+    ngx_event_t timer_{};
+    ngx_msec_t deadline_ = 0;   // ngx_current_msec at wa_report_run_now_timeout
+    bool following_ = false;    // the run is not this worker's any more
+    bool started_ = false;      // the run is known to have begun
 };
 
-void look(RunNow* rn);
+RunNow::RunNow(Ctx& ctx, ngx_msec_t timeout)
+    : ctx_(ctx), deadline_(ngx_current_msec + timeout) {
+    waiter_.fn = on_run_done;
+    waiter_.data = this;
+    timer_.handler = on_timer;
+    // The request's connection, so that nginx's debug log names its fd.
+    timer_.data = ctx.r->connection;
+    timer_.log = ctx.r->connection->log;
+    ngx_add_timer(&timer_, timeout);
+}
 
-void stop_waiting(RunNow* rn) {
-    if (rn->timer.timer_set) {
-        ngx_del_timer(&rn->timer);
+void RunNow::begin(Date as_of, bool dry_run) {
+    worker()->reminder->run_now(as_of, dry_run, &waiter_);
+}
+
+void RunNow::stop_waiting() {
+    if (timer_.timer_set) {
+        ngx_del_timer(&timer_);
     }
     if (worker() != nullptr && worker()->reminder) {
-        worker()->reminder->cancel(&rn->waiter);
+        worker()->reminder->cancel(&waiter_);
     }
 }
 
-void answer(RunNow* rn, ngx_int_t rc) {
-    stop_waiting(rn);
-    finish(rn->ctx->r, rc);
+// Stops waiting before the answer goes out: the request may outlive it
+// (a lingering close), and nothing may wake it again.
+ngx_int_t RunNow::answer(ngx_int_t rc) {
+    stop_waiting();
+    return rc;
 }
 
-void free_run_now(void* p) {
-    auto* rn = static_cast<RunNow*>(p);
-    stop_waiting(rn);
-    delete rn;
-}
-
-// 200 with the finished run's summary, its details streamed from Redis.
-void answer_result(RunNow* rn, int64_t customers, int64_t sent) {
-    Ctx* ctx = rn->ctx;
-    std::string key = config().keys.run_details(rn->waiter.run_id);
-    std::string head = scheduler_success_head() + run_result_head(customers, sent);
-    // The stream takes the context's aux over.
-    ctx->aux_free(ctx->aux);
-    ctx->aux = nullptr;
-    ctx->aux_free = nullptr;
-    stream_run_details(ctx, key, head, run_result_tail() + scheduler_success_tail());
-}
-
-void step(RunNow* rn, RunStanding standing, int64_t customers, int64_t sent) {
-    ngx_http_request_t* r = rn->ctx->r;
+ngx_int_t RunNow::step(RunStanding standing, int64_t customers, int64_t sent) {
+    ngx_http_request_t* r = ctx_.r;
     if (standing == RunStanding::running || standing == RunStanding::finished) {
-        rn->started = true;
+        started_ = true;
     }
-    bool past_bound = static_cast<ngx_msec_int_t>(ngx_current_msec - rn->deadline) >= 0;
-    switch (run_now_step(standing, rn->started, past_bound)) {
+    bool past_bound = static_cast<ngx_msec_int_t>(ngx_current_msec - deadline_) >= 0;
+    switch (run_now_step(standing, started_, past_bound)) {
     case RunNowStep::answer_result:
-        answer_result(rn, customers, sent);
-        return;
+        // 200 with the finished run's summary, its details streamed from
+        // Redis by the stream, which replaces this operation.
+        return stream_run_details(ctx_, waiter_.run_id,
+                                  scheduler_success_head() + run_result_head(customers, sent),
+                                  run_result_tail() + scheduler_success_tail());
     case RunNowStep::wait: {
-        ngx_msec_t left = rn->deadline - ngx_current_msec;
-        ngx_add_timer(&rn->timer, rn->following ? ngx_min(run_poll_interval, left) : left);
-        return;
+        ngx_msec_t left = deadline_ - ngx_current_msec;
+        ngx_add_timer(&timer_, following_ ? ngx_min(run_poll_interval, left) : left);
+        return NGX_DONE;
     }
     case RunNowStep::answer_pending:
-        answer(rn, send_json(r, NGX_HTTP_ACCEPTED, run_pending_answer(rn->waiter.run_id)));
-        return;
+        return answer(send_json(r, NGX_HTTP_ACCEPTED, run_pending_answer(waiter_.run_id)));
     case RunNowStep::answer_stopped:
-        answer(rn, send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                             scheduler_error("Job berhenti sebelum selesai")));
-        return;
+        return answer(send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                scheduler_error("Job berhenti sebelum selesai")));
     case RunNowStep::answer_not_started:
-        answer(rn, send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                             scheduler_error("Job tidak dapat dimulai: " + rn->waiter.error)));
-        return;
+        return answer(send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                scheduler_error("Job tidak dapat dimulai: " + waiter_.error)));
     case RunNowStep::answer_unavailable:
-        answer(rn, send_unavailable(r));
-        return;
+        return answer(send_unavailable(r));
     }
+    return answer(NGX_HTTP_INTERNAL_SERVER_ERROR);
 }
 
-void on_look(redisReply* reply, void* data) {
+void RunNow::on_summary(const Answer<RunSummary>& answer, void* data) noexcept {
     auto* ctx = static_cast<Ctx*>(data);
-    ctx->call = nullptr;
-    auto* rn = static_cast<RunNow*>(ctx->aux);
-    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
-        answer(rn, send_redis_error(ctx->r, reply));
-        return;
+    ctx->store_call = nullptr;
+    run_step(ctx->r, [&] { return ctx->op_as<RunNow>().summary_read(answer); });
+}
+
+ngx_int_t RunNow::summary_read(const Answer<RunSummary>& a) {
+    if (a.error == StoreError::unavailable) {
+        return step(RunStanding::unreachable, 0, 0);
     }
-    RunStanding standing = RunStanding::unreachable;
-    int64_t customers = 0, sent = 0;
-    if (reply != nullptr && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 1) {
-        std::string s = reply_str(reply->element[0]);
-        if (s == "finished" && reply->elements >= 3) {
-            standing = RunStanding::finished;
-            customers = reply_int(reply->element[1]);
-            sent = reply_int(reply->element[2]);
-        } else if (s == "running") {
-            standing = RunStanding::running;
-        } else if (s == "unknown") {
-            standing = RunStanding::unknown;
-        }
+    if (!a.ok()) {
+        return answer(send_store_error(ctx_.r, a.error, a.reason));
     }
-    step(rn, standing, customers, sent);
+    return step(a.value.standing, a.value.customers, a.value.sent);
 }
 
 // How the run stands in Redis, on the requests' connection.
-void look(RunNow* rn) {
-    Ctx* ctx = rn->ctx;
-    const Keys& k = config().keys;
-    ctx->call = worker()->redis.script(Script::run_summary,
-                                       {k.run_current(), k.run_result(rn->waiter.run_id)},
-                                       {rn->waiter.run_id}, on_look, ctx);
-    if (ctx->call == nullptr) {
-        step(rn, RunStanding::unreachable, 0, 0);
+ngx_int_t RunNow::look() {
+    StoreCall* call = store().run_summary(waiter_.run_id, on_summary, &ctx_);
+    if (call == nullptr) {
+        return step(RunStanding::unreachable, 0, 0);
     }
+    ctx_.store_call = call;
+    return NGX_DONE;
 }
 
-void on_run_timer(ngx_event_t* ev) {
-    if (!guard(ev->log, [&] {
-        auto* rn = static_cast<RunNow*>(ev->data);
-        if (rn->ctx->call == nullptr) {
-            look(rn);
-        }
-        })) {
-    }
+void RunNow::on_timer(ngx_event_t* ev) noexcept {
+    auto* c = static_cast<ngx_connection_t*>(ev->data);
+    auto* r = static_cast<ngx_http_request_t*>(c->data);
+    Ctx* ctx = ctx_of(r);
+    run_step(r, [ctx] {
+        // A look in flight decides when it is answered.
+        return ctx->store_call == nullptr ? ctx->op_as<RunNow>().look() : NGX_DONE;
+    });
 }
 
-void on_run_done(RunWaiter* w, RunWaiter::End end) {
+void RunNow::on_run_done(RunWaiter* w, RunWaiter::End end) noexcept {
     auto* rn = static_cast<RunNow*>(w->data);
-    ngx_http_request_t* r = rn->ctx->r;
+    run_step(rn->ctx_.r, [rn, end] { return rn->run_done(end); });
+}
+
+ngx_int_t RunNow::run_done(RunWaiter::End end) {
+    ngx_http_request_t* r = ctx_.r;
     switch (end) {
     case RunWaiter::End::busy:
-        answer(rn, send_json(r, NGX_HTTP_CONFLICT, scheduler_error("Job sedang berjalan")));
-        return;
+        return answer(send_json(r, NGX_HTTP_CONFLICT, scheduler_error("Job sedang berjalan")));
     case RunWaiter::End::not_started:
-        answer(rn, send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                             scheduler_error("Job tidak dapat dimulai: " + w->error)));
-        return;
+        return answer(send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                scheduler_error("Job tidak dapat dimulai: " + waiter_.error)));
     case RunWaiter::End::finished:
     case RunWaiter::End::elsewhere:
         break;
     }
-    rn->started = rn->started || w->started;
-    rn->following = true;
-    if (rn->timer.timer_set) {
-        ngx_del_timer(&rn->timer);
+    started_ = started_ || waiter_.started;
+    following_ = true;
+    if (timer_.timer_set) {
+        ngx_del_timer(&timer_);
     }
-    if (rn->ctx->call == nullptr) {
-        look(rn);  // else the look in flight decides
+    if (ctx_.store_call != nullptr) {
+        return NGX_DONE;  // the look in flight decides
     }
+    return look();
 }
 
-ngx_int_t run_now(Ctx* ctx) {
-    ngx_http_request_t* r = ctx->r;
+ngx_int_t run_now(Ctx& ctx) {
+    ngx_http_request_t* r = ctx.r;
     const Config& c = config();
     Date as_of = c.zone.local_date(static_cast<int64_t>(ngx_time()));
     if (auto d = query_arg(sv(r->args), "date")) {
         auto parsed = parse_query_date(*d, "date");
         if (!parsed.value) {
-            return send_json(r, http_unprocessable, validation_errors(parsed.errors));
+            return send_validation(r, parsed.errors);
         }
         as_of = *parsed.value;
     }
@@ -378,87 +319,71 @@ ngx_int_t run_now(Ctx* ctx) {
         if (*d == "true" || *d == "1" || *d == "yes" || *d == "on") {
             dry = true;
         } else if (!(*d == "false" || *d == "0" || *d == "no" || *d == "off")) {
-            return send_json(r, http_unprocessable,
-                             validation_errors({FieldError{"query", "dry_run",
-                                                           "value could not be parsed to a boolean",
-                                                           "type_error.bool", 0}}));
+            return send_validation(r, {FieldError{"query", "dry_run",
+                                                  "value could not be parsed to a boolean",
+                                                  "type_error.bool", 0}});
         }
     }
     if (!worker()->reminder) {
         return send_unavailable(r);
     }
-    auto* rn = new (std::nothrow) RunNow();
-    if (rn == nullptr) {
+    ctx.op = std::make_unique<RunNow>(ctx, c.reminder.run_now_timeout);
+    r->main->count++;
+    ctx.op_as<RunNow>().begin(as_of, dry);
+    return NGX_DONE;
+}
+
+ngx_int_t serve(ngx_http_request_t* r) {
+    Worker* w = worker();
+    if (w == nullptr) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-    rn->ctx = ctx;
-    rn->waiter.fn = on_run_done;
-    rn->waiter.data = rn;
-    rn->timer.handler = on_run_timer;
-    rn->timer.data = rn;
-    rn->timer.log = r->connection->log;
-    rn->deadline = ngx_current_msec + c.reminder.run_now_timeout;
-    ctx->aux = rn;
-    ctx->aux_free = free_run_now;
-    ngx_add_timer(&rn->timer, c.reminder.run_now_timeout);
-    r->main->count++;
-    worker()->reminder->run_now(as_of, dry, &rn->waiter);
-    return NGX_DONE;
+    ngx_int_t discarded = ngx_http_discard_request_body(r);
+    if (discarded != NGX_OK) {
+        return discarded;  // a broken chunked body is nginx's 400
+    }
+    std::string_view uri = sv(r->uri);
+    std::string_view base = sv(loc_conf(r)->base);
+    std::string_view path = uri.substr(ngx_min(base.size(), uri.size()));
+
+    const SchedulerRouteSpec* def = find_scheduler_route(path);
+    if (def == nullptr) {
+        return send_not_found(r, "Not Found");
+    }
+    Method method = method_of(r);
+    if (method != def->method) {
+        return send_json_with(r, NGX_HTTP_NOT_ALLOWED, detail_error("Method Not Allowed"), "Allow",
+                              method_name(def->method));
+    }
+    ngx_int_t rc = check_auth(r);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+    // After the token check, so a caller without one learns nothing.
+    std::vector<FieldError> query = query_errors(method, sv(r->args), def->params);
+    if (!query.empty()) {
+        return send_validation(r, query);
+    }
+    Ctx* ctx = create_ctx(r);
+    if (ctx == nullptr) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (!w->store.available()) {
+        return send_unavailable(r);
+    }
+    switch (def->route) {
+    case SchedulerRoute::Start: return start(*ctx);
+    case SchedulerRoute::Stop: return stop(*ctx);
+    case SchedulerRoute::Status: return status(*ctx);
+    case SchedulerRoute::RunNow: return run_now(*ctx);
+    }
+    return NGX_HTTP_INTERNAL_SERVER_ERROR;
 }
 
 }  // namespace
 
 }  // namespace wa
 
-ngx_int_t ngx_http_wa_report_scheduler_handler(ngx_http_request_t* r) {
-    try {
-        wa::Worker* w = wa::worker();
-        if (w == nullptr) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-        ngx_int_t discarded = ngx_http_discard_request_body(r);
-        if (discarded != NGX_OK) {
-            return discarded;  // a broken chunked body is nginx's 400
-        }
-        std::string_view uri = wa::sv(r->uri);
-        std::string_view base = wa::sv(wa::loc_conf(r)->base);
-        std::string_view path = uri.substr(ngx_min(base.size(), uri.size()));
-
-        const wa::SchedulerRouteSpec* def = wa::find_scheduler_route(path);
-        if (def == nullptr) {
-            return wa::send_json(r, NGX_HTTP_NOT_FOUND, wa::detail_error("Not Found"));
-        }
-        wa::Method method = wa::method_of(r);
-        if (method != def->method) {
-            return wa::send_json_with(r, NGX_HTTP_NOT_ALLOWED, wa::detail_error("Method Not Allowed"),
-                                      "Allow", wa::method_name(def->method));
-        }
-        ngx_int_t rc = wa::check_auth(r);
-        if (rc != NGX_DECLINED) {
-            return rc;
-        }
-        // After the token check, so a caller without one learns nothing.
-        std::vector<wa::FieldError> query = wa::query_errors(method, wa::sv(r->args), def->params);
-        if (!query.empty()) {
-            return wa::send_json(r, wa::http_unprocessable, wa::validation_errors(query));
-        }
-        wa::Ctx* ctx = wa::create_ctx(r);
-        if (ctx == nullptr) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-        if (!w->redis.available()) {
-            return wa::send_unavailable(r);
-        }
-        switch (def->route) {
-        case wa::SchedulerRoute::Start: return wa::start(ctx);
-        case wa::SchedulerRoute::Stop: return wa::stop(ctx);
-        case wa::SchedulerRoute::Status: return wa::status(ctx);
-        case wa::SchedulerRoute::RunNow: return wa::run_now(ctx);
-        }
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    } catch (const std::exception& e) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: exception \"%s\"",
-                      wa::log_value(e.what()).c_str());
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+ngx_int_t ngx_http_wa_report_scheduler_handler(ngx_http_request_t* r) noexcept {
+    return wa::serve_guarded(r, wa::serve);
 }

@@ -89,15 +89,6 @@ bool decode_stats(const redisReply* reply, Stats& out) {
     return true;
 }
 
-bool decode_optional_report(const redisReply* reply, std::optional<Report>& out) {
-    if (!is_array(reply, 7)) {
-        return false;
-    }
-    if (reply->element[0]->type != REDIS_REPLY_NIL) {
-        out = report_at(reply->element);
-    }
-    return true;
-}
 
 bool decode_record(const redisReply* reply, RecordOutcome& out) {
     using Status = RecordOutcome::Status;
@@ -129,17 +120,9 @@ bool decode_record(const redisReply* reply, RecordOutcome& out) {
 // The detail's 9 fields id, customer_name, customer_phone, vehicle_model,
 // vehicle_nopol, last_message_date, frequency, created_at, updated_at.
 ReportDetail detail_at(redisReply* const* e) {
-    ReportDetail d;
-    d.id = text(e[0]);
-    d.customer_name = optional_text(e[1]);
-    d.customer_phone = optional_text(e[2]);
-    d.vehicle_model = optional_text(e[3]);
-    d.vehicle_nopol = optional_text(e[4]);
-    d.last_message_date = optional_text(e[5]);
-    d.frequency = integer(e[6]);
-    d.created_at = text(e[7]);
-    d.updated_at = text(e[8]);
-    return d;
+    return ReportDetail{text(e[0]),          optional_text(e[1]), optional_text(e[2]),
+                        optional_text(e[3]), optional_text(e[4]), optional_text(e[5]),
+                        integer(e[6]),       text(e[7]),          text(e[8])};
 }
 
 // The 6 fields id, name, phone, address, created_at, updated_at.
@@ -152,6 +135,19 @@ Customer customer_at(redisReply* const* e) {
 Vehicle vehicle_at(redisReply* const* e) {
     return Vehicle{text(e[0]), text(e[1]), text(e[2]), text(e[3]),
                    text(e[4]), text(e[5]), text(e[6]), text(e[7])};
+}
+
+// An HMGET of `width` fields of a hash; nullopt when the hash does not exist
+// (its first field, the id, is nil).
+template <class T, T (*at)(redisReply* const*), size_t width>
+bool decode_optional(const redisReply* reply, std::optional<T>& out) {
+    if (!is_array(reply, width)) {
+        return false;
+    }
+    if (reply->element[0]->type != REDIS_REPLY_NIL) {
+        out = at(reply->element);
+    }
+    return true;
 }
 
 bool decode_integer(const redisReply* reply, int64_t& out) {
@@ -197,7 +193,7 @@ bool decode_page(const redisReply* reply, Page<Row>& out) {
 }
 
 // A WITHSCORES range of up to 2 members from the page's last: its score,
-// and whether a second member follows it.
+// and whether a second member follows it (never, for a range of 1).
 bool decode_page_end(const redisReply* reply, PageEnd& out) {
     if (reply->type != REDIS_REPLY_ARRAY) {
         return false;
@@ -209,16 +205,6 @@ bool decode_page_end(const redisReply* reply, PageEnd& out) {
     return true;
 }
 
-bool decode_list_end(const redisReply* reply, PageEnd& out) {
-    if (reply->type != REDIS_REPLY_ARRAY) {
-        return false;
-    }
-    if (reply->elements >= 2) {
-        out.score = text(reply->element[1]);
-    }
-    return true;
-}
-
 bool decode_texts(const redisReply* reply, std::vector<std::string>& out) {
     if (reply->type != REDIS_REPLY_ARRAY) {
         return false;
@@ -226,16 +212,6 @@ bool decode_texts(const redisReply* reply, std::vector<std::string>& out) {
     out.reserve(reply->elements);
     for (size_t i = 0; i < reply->elements; i++) {
         out.push_back(text(reply->element[i]));
-    }
-    return true;
-}
-
-bool decode_optional_customer(const redisReply* reply, std::optional<Customer>& out) {
-    if (!is_array(reply, 6)) {
-        return false;
-    }
-    if (reply->element[0]->type != REDIS_REPLY_NIL) {
-        out = customer_at(reply->element);
     }
     return true;
 }
@@ -263,16 +239,6 @@ bool decode_customer_deleted(const redisReply* reply, CustomerDeleted& out) {
         out = CustomerDeleted::has_vehicles;
     } else {
         return false;
-    }
-    return true;
-}
-
-bool decode_optional_vehicle(const redisReply* reply, std::optional<Vehicle>& out) {
-    if (!is_array(reply, 8)) {
-        return false;
-    }
-    if (reply->element[0]->type != REDIS_REPLY_NIL) {
-        out = vehicle_at(reply->element);
     }
     return true;
 }
@@ -417,7 +383,7 @@ StoreCall* Store::stats(StoreFn<Stats> fn, void* data) {
 
 StoreCall* Store::report(const std::string& customer, const std::string& vehicle,
                          StoreFn<std::optional<Report>> fn, void* data) {
-    return command<std::optional<Report>, decode_optional_report>(
+    return command<std::optional<Report>, decode_optional<Report, report_at, 7>>(
         {"HMGET", keys_.report(customer, vehicle), "id", "id_customer", "id_vehicle",
          "last_message_date", "frequency", "created_at", "updated_at"},
         fn, data);
@@ -489,7 +455,7 @@ StoreCall* Store::page_end(const std::string& customer, const std::string& after
 
 StoreCall* Store::list_end(const std::string& customer, const std::string& after,
                            StoreFn<PageEnd> fn, void* data) {
-    return command<PageEnd, decode_list_end>({"ZREVRANGEBYSCORE", report_index(keys_, customer),
+    return command<PageEnd, decode_page_end>({"ZREVRANGEBYSCORE", report_index(keys_, customer),
                                               "+inf", after, "WITHSCORES", "LIMIT", "0", "1"},
                                              fn, data);
 }
@@ -506,7 +472,7 @@ StoreCall* Store::run_details(const std::string& run_id, int64_t start, int64_t 
 
 StoreCall* Store::customer(const std::string& id, StoreFn<std::optional<Customer>> fn,
                            void* data) {
-    return command<std::optional<Customer>, decode_optional_customer>(
+    return command<std::optional<Customer>, decode_optional<Customer, customer_at, 6>>(
         {"HMGET", keys_.customer(id), "id", "name", "phone", "address", "created_at",
          "updated_at"},
         fn, data);
@@ -529,7 +495,7 @@ StoreCall* Store::customer_delete(const std::string& id, StoreFn<CustomerDeleted
 
 StoreCall* Store::vehicle(const std::string& id, StoreFn<std::optional<Vehicle>> fn,
                           void* data) {
-    return command<std::optional<Vehicle>, decode_optional_vehicle>(
+    return command<std::optional<Vehicle>, decode_optional<Vehicle, vehicle_at, 8>>(
         {"HMGET", keys_.vehicle(id), "id", "customer_id", "model", "nopol", "last_visit_date",
          "next_visit_date", "created_at", "updated_at"},
         fn, data);
@@ -580,6 +546,18 @@ StoreCall* Store::run_summary(const std::string& run_id, StoreFn<RunSummary> fn,
     const Keys& k = keys_;
     return script<RunSummary, decode_run_summary>(
         Script::run_summary, {k.run_current(), k.run_result(run_id)}, {run_id}, fn, data);
+}
+
+std::string reply_str(const redisReply* e) {
+    return text(e);
+}
+
+std::optional<std::string> reply_opt(const redisReply* e) {
+    return optional_text(e);
+}
+
+int64_t reply_int(const redisReply* e) {
+    return integer(e);
 }
 
 // ---- the reminder engine ---------------------------------------------------------

@@ -56,6 +56,13 @@ private:
     void* data_ = nullptr;
 };
 
+// Redis's reply accessors, for the reminder engine's decoding until its
+// calls are in the Store; they go with its last redisReply. (The Store's
+// decoders read replies the same way.)
+std::string reply_str(const redisReply* e);
+std::optional<std::string> reply_opt(const redisReply* e);
+int64_t reply_int(const redisReply* e);
+
 class Store {
 public:
     Store(Redis& redis, const Keys& keys) : redis_(redis), keys_(keys) {}

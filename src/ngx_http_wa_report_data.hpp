@@ -1,0 +1,12 @@
+// The data endpoints: /data/customers/{id} and /data/vehicles/{id}.
+#pragma once
+
+#include "ngx_http_wa_report_respond.hpp"
+
+namespace wa {
+
+// A content handler for Route::CustomerData and Route::VehicleData: GET,
+// PUT (a JSON body), DELETE.
+ngx_int_t handle_data(Ctx& ctx);
+
+}  // namespace wa

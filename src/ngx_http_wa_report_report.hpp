@@ -1,0 +1,13 @@
+// The report endpoints: the lists (handed to the stream), statistics, one
+// report, delete, reset-frequency and record.
+#pragma once
+
+#include "ngx_http_wa_report_respond.hpp"
+
+namespace wa {
+
+// A content handler for Route::List, Detail, Customer, Statistics,
+// CustomerVehicle, DeleteReport, ResetFrequency and Record.
+ngx_int_t handle_report(Ctx& ctx);
+
+}  // namespace wa
