@@ -38,7 +38,7 @@ namespace {
 
 constexpr size_t max_response = 256 * 1024;
 
-size_t on_body(char* ptr, size_t size, size_t nmemb, void* userdata) {
+size_t on_body(char* ptr, size_t size, size_t nmemb, void* userdata) noexcept {
     auto* t = static_cast<Transfer*>(userdata);
     size_t n = size * nmemb;
     if (t->response.body.size() + n > max_response) {
@@ -48,7 +48,7 @@ size_t on_body(char* ptr, size_t size, size_t nmemb, void* userdata) {
     return ok ? n : 0;
 }
 
-size_t on_header(char* buffer, size_t size, size_t nitems, void* userdata) {
+size_t on_header(char* buffer, size_t size, size_t nitems, void* userdata) noexcept {
     auto* t = static_cast<Transfer*>(userdata);
     size_t n = size * nitems;
     std::string_view line(buffer, n);
@@ -187,7 +187,8 @@ bool HttpClient::post(const OutboundRequest& request, HttpDoneFn fn, void* data)
     return true;
 }
 
-int HttpClient::on_socket(CURL*, curl_socket_t s, int what, void* userp, void* socketp) {
+int HttpClient::on_socket(CURL*, curl_socket_t s, int what, void* userp,
+                          void* socketp) noexcept {
     auto* self = static_cast<HttpClient*>(userp);
     auto* c = static_cast<ngx_connection_t*>(socketp);
 
@@ -241,7 +242,7 @@ int HttpClient::on_socket(CURL*, curl_socket_t s, int what, void* userp, void* s
     return 0;
 }
 
-int HttpClient::on_timer(CURLM*, long timeout_ms, void* userp) {
+int HttpClient::on_timer(CURLM*, long timeout_ms, void* userp) noexcept {
     auto* self = static_cast<HttpClient*>(userp);
     if (timeout_ms < 0) {
         if (self->timer_.timer_set) {
@@ -254,21 +255,19 @@ int HttpClient::on_timer(CURLM*, long timeout_ms, void* userp) {
     return 0;
 }
 
-void HttpClient::on_io(ngx_event_t* ev) {
-    if (!guard(ev->log, [&] {
+void HttpClient::on_io(ngx_event_t* ev) noexcept {
+    guard(ev->log, [&] {
         auto* c = static_cast<ngx_connection_t*>(ev->data);
         auto* self = static_cast<HttpClient*>(c->data);
         self->act(c->fd, ev->write ? CURL_CSELECT_OUT : CURL_CSELECT_IN);
-        })) {
-    }
+    });
 }
 
-void HttpClient::on_timeout(ngx_event_t* ev) {
-    if (!guard(ev->log, [&] {
+void HttpClient::on_timeout(ngx_event_t* ev) noexcept {
+    guard(ev->log, [&] {
         auto* self = static_cast<HttpClient*>(ev->data);
         self->act(CURL_SOCKET_TIMEOUT, 0);
-        })) {
-    }
+    });
 }
 
 void HttpClient::act(curl_socket_t s, int action) {

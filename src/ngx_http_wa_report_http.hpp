@@ -48,10 +48,12 @@ public:
     size_t active() const { return transfers_.size(); }
 
 private:
-    static int on_socket(CURL* easy, curl_socket_t s, int what, void* userp, void* socketp);
-    static int on_timer(CURLM* multi, long timeout_ms, void* userp);
-    static void on_io(ngx_event_t* ev);
-    static void on_timeout(ngx_event_t* ev);
+    // Called by libcurl and nginx: noexcept.
+    static int on_socket(CURL* easy, curl_socket_t s, int what, void* userp,
+                         void* socketp) noexcept;
+    static int on_timer(CURLM* multi, long timeout_ms, void* userp) noexcept;
+    static void on_io(ngx_event_t* ev) noexcept;
+    static void on_timeout(ngx_event_t* ev) noexcept;
 
     void act(curl_socket_t s, int action);
     void collect();

@@ -337,36 +337,40 @@ void Redis::setup_succeeded() {
     logged_down_ = false;
 }
 
-void Redis::on_connect(const redisAsyncContext* ac, int status) {
-    auto* self = static_cast<Redis*>(ac->data);
-    if (self == nullptr) {
-        return;
-    }
-    if (status != REDIS_OK) {
-        // hiredis frees the context after this callback.
-        self->connect_failed(ac->errstr);
-        self->ac_ = nullptr;
-        self->lost(nullptr);
-        return;
-    }
-    if (self->timer_.timer_set) {
-        ngx_del_timer(&self->timer_);
-    }
-    self->state_ = State::setting_up;
-    self->last_heard_ = ngx_current_msec;
-    self->arm_timer();
-    if (self->setup_pending_ == 0) {
-        self->setup_succeeded();
-    }
+void Redis::on_connect(const redisAsyncContext* ac, int status) noexcept {
+    guard(ngx_cycle->log, [&] {
+        auto* self = static_cast<Redis*>(ac->data);
+        if (self == nullptr) {
+            return;
+        }
+        if (status != REDIS_OK) {
+            // hiredis frees the context after this callback.
+            self->connect_failed(ac->errstr);
+            self->ac_ = nullptr;
+            self->lost(nullptr);
+            return;
+        }
+        if (self->timer_.timer_set) {
+            ngx_del_timer(&self->timer_);
+        }
+        self->state_ = State::setting_up;
+        self->last_heard_ = ngx_current_msec;
+        self->arm_timer();
+        if (self->setup_pending_ == 0) {
+            self->setup_succeeded();
+        }
+    });
 }
 
-void Redis::on_disconnect(const redisAsyncContext* ac, int status) {
-    auto* self = static_cast<Redis*>(ac->data);
-    if (self == nullptr || self->ac_ != ac) {
-        return;
-    }
-    self->ac_ = nullptr;
-    self->lost(status == REDIS_OK ? "connection closed" : ac->errstr);
+void Redis::on_disconnect(const redisAsyncContext* ac, int status) noexcept {
+    guard(ngx_cycle->log, [&] {
+        auto* self = static_cast<Redis*>(ac->data);
+        if (self == nullptr || self->ac_ != ac) {
+            return;
+        }
+        self->ac_ = nullptr;
+        self->lost(status == REDIS_OK ? "connection closed" : ac->errstr);
+    });
 }
 
 // Closes the current connection: commands still waiting get a NULL reply
@@ -408,14 +412,13 @@ void Redis::schedule_retry() {
     }
 }
 
-void Redis::on_retry(ngx_event_t* ev) {
-    if (!guard(ev->log, [&] {
+void Redis::on_retry(ngx_event_t* ev) noexcept {
+    guard(ev->log, [&] {
         auto* self = static_cast<Redis*>(ev->data);
         if (self->ac_ == nullptr) {
             self->connect();
         }
-        })) {
-    }
+    });
 }
 
 // One timer serves both the connect timeout and the command timeout. Redis
@@ -438,8 +441,8 @@ void Redis::arm_timer() {
     }
 }
 
-void Redis::on_timer(ngx_event_t* ev) {
-    if (!guard(ev->log, [&] {
+void Redis::on_timer(ngx_event_t* ev) noexcept {
+    guard(ev->log, [&] {
         auto* self = static_cast<Redis*>(ev->data);
         if (self->ac_ == nullptr) {
             return;
@@ -457,8 +460,7 @@ void Redis::on_timer(ngx_event_t* ev) {
             return;
         }
         self->drop("command timed out");
-        })) {
-    }
+    });
 }
 
 std::string Redis::log_text(std::string_view text) const noexcept {
@@ -550,7 +552,7 @@ bool Redis::send(Call* call, const std::vector<std::string>& argv) {
     return true;
 }
 
-void Redis::on_reply(redisAsyncContext* ac, void* r, void* privdata) {
+void Redis::on_reply(redisAsyncContext* ac, void* r, void* privdata) noexcept {
     auto* self = static_cast<Redis*>(ac->data);
     guard(self != nullptr ? self->log_ : ngx_cycle->log, [&] { handle_reply(ac, r, privdata); });
 }

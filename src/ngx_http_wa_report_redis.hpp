@@ -92,12 +92,13 @@ private:
     // SELECT and SCRIPT LOAD not all answered yet; ready: all succeeded.
     enum class State { down, connecting, setting_up, ready };
 
-    static void on_connect(const redisAsyncContext* ac, int status);
-    static void on_disconnect(const redisAsyncContext* ac, int status);
-    static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);
+    // Called by hiredis and nginx: noexcept, each body under guard().
+    static void on_connect(const redisAsyncContext* ac, int status) noexcept;
+    static void on_disconnect(const redisAsyncContext* ac, int status) noexcept;
+    static void on_reply(redisAsyncContext* ac, void* reply, void* privdata) noexcept;
     static void handle_reply(redisAsyncContext* ac, void* reply, void* privdata);
-    static void on_timer(ngx_event_t* ev);
-    static void on_retry(ngx_event_t* ev);
+    static void on_timer(ngx_event_t* ev) noexcept;
+    static void on_retry(ngx_event_t* ev) noexcept;
 
     void connect();
     void connect_failed(const char* error);

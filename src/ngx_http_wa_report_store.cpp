@@ -322,22 +322,25 @@ bool decode_run_summary(const redisReply* reply, RunSummary& out) {
 // ---- the call machinery ----------------------------------------------------------
 
 // Runs for every call exactly once: with the reply, or with nullptr when the
-// connection went away (also when the worker exits). Frees the handle.
+// connection went away (also when the worker exits). Frees the handle on
+// every path, also when decoding or the caller's function threw (logged).
 template <class T, Store::Decoder<T> decode>
-void Store::on_reply(redisReply* reply, void* data) {
+void Store::on_reply(redisReply* reply, void* data) noexcept {
     auto* sc = static_cast<StoreCall*>(data);
     if (sc->data_ != nullptr) {
-        Answer<T> answer;
-        if (reply == nullptr) {
-            answer.error = StoreError::unavailable;
-        } else if (reply->type == REDIS_REPLY_ERROR) {
-            answer.error = transient(reply) ? StoreError::transient : StoreError::failed;
-            answer.reason.assign(reply->str, reply->len);
-        } else if (!decode(reply, answer.value)) {
-            answer.error = StoreError::failed;
-            answer.reason = "unexpected reply of type " + std::to_string(reply->type);
-        }
-        reinterpret_cast<StoreFn<T>>(sc->done_)(answer, sc->data_);
+        guard(ngx_cycle->log, [&] {
+            Answer<T> answer;
+            if (reply == nullptr) {
+                answer.error = StoreError::unavailable;
+            } else if (reply->type == REDIS_REPLY_ERROR) {
+                answer.error = transient(reply) ? StoreError::transient : StoreError::failed;
+                answer.reason.assign(reply->str, reply->len);
+            } else if (!decode(reply, answer.value)) {
+                answer.error = StoreError::failed;
+                answer.reason = "unexpected reply of type " + std::to_string(reply->type);
+            }
+            reinterpret_cast<StoreFn<T>>(sc->done_)(answer, sc->data_);
+        });
     }
     delete sc;
 }

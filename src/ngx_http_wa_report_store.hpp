@@ -175,7 +175,7 @@ private:
     using Decoder = bool (*)(const redisReply* reply, T& out);
 
     template <class T, Decoder<T> decode>
-    static void on_reply(redisReply* reply, void* data);
+    static void on_reply(redisReply* reply, void* data) noexcept;
 
     template <class T, Decoder<T> decode>
     StoreCall* command(const std::vector<std::string>& argv, StoreFn<T> fn, void* data);

@@ -30,7 +30,9 @@ inline std::string log_value(std::string_view value) noexcept {
 constexpr ngx_uint_t http_unprocessable = 422;
 
 // No exception may unwind into nginx, hiredis or curl: every entry point
-// they call runs its body through guard(). false: it threw (logged).
+// they call is noexcept and runs its body through guard(). false: it threw
+// (logged). A statement where nothing more is to be done; its bool is for
+// callers that must do something on failure (answer 500, refuse a buffer).
 template <class F>
 bool guard(ngx_log_t* log, F&& f) noexcept {
     try {
