@@ -8,13 +8,12 @@
 #include "ngx_http_wa_report_respond.hpp"
 #include "ngx_http_wa_report_stream.hpp"
 
-#include "core/input.hpp"
 #include "core/json.hpp"
 #include "core/jwt.hpp"
+#include "core/queries.hpp"
 #include "core/schedule.hpp"
 #include "core/status.hpp"
 
-#include <cstdlib>
 #include <memory>
 
 namespace wa {
@@ -57,24 +56,6 @@ ngx_int_t check_auth(ngx_http_request_t* r) {
     return NGX_DECLINED;
 }
 
-// FastAPI's int query parameter: absent -> fallback; not an integer -> 422.
-bool query_int(ngx_http_request_t* r, const char* name, int fallback, int& out,
-               std::vector<FieldError>& errors) {
-    auto v = query_arg(sv(r->args), name);
-    if (!v) {
-        out = fallback;
-        return true;
-    }
-    char* end = nullptr;
-    long n = std::strtol(v->c_str(), &end, 10);
-    if (v->empty() || end != v->c_str() + v->size() || n < -1000000 || n > 1000000) {
-        errors.push_back(int_error("query", name));
-        return false;
-    }
-    out = static_cast<int>(n);
-    return true;
-}
-
 ngx_int_t send_success(ngx_http_request_t* r, const std::string& data) {
     return send_json(r, NGX_HTTP_OK, scheduler_success(data));
 }
@@ -94,13 +75,12 @@ ngx_int_t schedule_changed(Ctx& ctx, const int64_t&) {
 ngx_int_t start(Ctx& ctx) {
     ngx_http_request_t* r = ctx.r;
     const ReminderConfig& rc = config().reminder;
-    std::vector<FieldError> errors;
-    int hour = 0, minute = 0;
-    query_int(r, "hour", rc.schedule_hour, hour, errors);
-    query_int(r, "minute", rc.schedule_minute, minute, errors);
-    if (!errors.empty()) {
-        return send_validation(r, errors);
+    auto time = parse_schedule_time(sv(r->args), rc.schedule_hour, rc.schedule_minute);
+    if (!time.value) {
+        return send_validation(r, time.errors);
     }
+    int hour = time.value->hour;
+    int minute = time.value->minute;
     if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
         return send_json(r, NGX_HTTP_BAD_REQUEST,
                          scheduler_error("Hour harus 0-23 dan minute harus 0-59"));
@@ -306,24 +286,12 @@ ngx_int_t RunNow::run_done(RunWaiter::End end) {
 ngx_int_t run_now(Ctx& ctx) {
     ngx_http_request_t* r = ctx.r;
     const Config& c = config();
-    Date as_of = c.zone.local_date(static_cast<int64_t>(ngx_time()));
-    if (auto d = query_arg(sv(r->args), "date")) {
-        auto parsed = parse_query_date(*d, "date");
-        if (!parsed.value) {
-            return send_validation(r, parsed.errors);
-        }
-        as_of = *parsed.value;
+    auto query = parse_run_now_query(sv(r->args));
+    if (!query.value) {
+        return send_validation(r, query.errors);
     }
-    bool dry = false;
-    if (auto d = query_arg(sv(r->args), "dry_run")) {
-        if (*d == "true" || *d == "1" || *d == "yes" || *d == "on") {
-            dry = true;
-        } else if (!(*d == "false" || *d == "0" || *d == "no" || *d == "off")) {
-            return send_validation(r, {FieldError{"query", "dry_run",
-                                                  "value could not be parsed to a boolean",
-                                                  "type_error.bool", 0}});
-        }
-    }
+    Date as_of = query.value->date.value_or(c.zone.local_date(static_cast<int64_t>(ngx_time())));
+    bool dry = query.value->dry_run;
     if (!worker()->reminder) {
         return send_unavailable(r);
     }

@@ -9,16 +9,14 @@
 #include "ngx_http_wa_report_stream.hpp"
 
 #include "core/json.hpp"
+#include "core/queries.hpp"
 #include "core/report.hpp"
 
-#include <cstdlib>
 #include <memory>
 
 namespace wa {
 
 namespace {
-
-constexpr int64_t max_limit = 10000;
 
 void append_row(std::string& out, const Report& r) {
     append_report(out, r);
@@ -49,7 +47,6 @@ private:
     ngx_int_t details_read(const std::vector<std::string>& items);
     ngx_int_t failed(StoreError error, const std::string& reason);
 
-    bool parse_paging(std::vector<FieldError>& errors);
     int64_t step_size() const;
     bool single_step() const;
     StoreCall* fetch();
@@ -253,43 +250,19 @@ ngx_int_t Stream::fetch_or_finish() {
     return body_.header_sent() ? NGX_ERROR : send_unavailable(ctx_.r);
 }
 
-// limit: 1..10000; cursor: the X-Next-Cursor of the previous page.
-bool Stream::parse_paging(std::vector<FieldError>& errors) {
-    std::string_view args = sv(ctx_.r->args);
-    if (auto limit = query_arg(args, "limit")) {
-        char* end = nullptr;
-        long long v = std::strtoll(limit->c_str(), &end, 10);
-        if (limit->empty() || end != limit->c_str() + limit->size()) {
-            errors.push_back(int_error("query", "limit"));
-        } else if (v < 1 || v > max_limit) {
-            errors.push_back(FieldError{"query", "limit", "ensure this value is between 1 and 10000",
-                                        "value_error.number.not_in_range", 0});
-        } else {
-            limit_ = v;
-        }
-    }
-    if (auto cursor = query_arg(args, "cursor")) {
-        char* end = nullptr;
-        long long v = std::strtoll(cursor->c_str(), &end, 10);
-        if (cursor->empty() || end != cursor->c_str() + cursor->size() || v < 0) {
-            errors.push_back(FieldError{"query", "cursor", "value is not a valid cursor",
-                                        "value_error.cursor", 0});
-        } else {
-            cursor_ = "(" + std::to_string(v);
-        }
-    }
-    return errors.empty();
-}
-
 ngx_int_t Stream::start(StreamKind kind) {
     ngx_http_request_t* r = ctx_.r;
     detail_ = kind == StreamKind::detail;
     if (kind == StreamKind::customer) {
         customer_ = ctx_.route.a;
     }
-    std::vector<FieldError> errors;
-    if (!parse_paging(errors)) {
-        return send_validation(r, errors);
+    auto paging = parse_paging(sv(r->args));
+    if (!paging.value) {
+        return send_validation(r, paging.errors);
+    }
+    limit_ = paging.value->limit;
+    if (paging.value->cursor) {
+        cursor_ = "(" + std::to_string(*paging.value->cursor);
     }
     if (limit_ > step_size() && !take_stream_slot(ctx_)) {
         return send_busy(r);
