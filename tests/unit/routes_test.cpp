@@ -278,5 +278,29 @@ TEST(RouteReadsBody, OnlyTheEndpointsThatTakeOne)
     EXPECT_FALSE(route_reads_body(Route::Invalid, Method::Put));
 }
 
+TEST(SchedulerRoutes, EachPathWithTheOldApisMethod)
+{
+    struct Want {
+        const char* path;
+        SchedulerRoute route;
+        const char* method;
+    };
+    for (const Want& w : {Want{"/start", SchedulerRoute::Start, "POST"},
+                          Want{"/stop", SchedulerRoute::Stop, "POST"},
+                          Want{"/status", SchedulerRoute::Status, "GET"},
+                          Want{"/run-now", SchedulerRoute::RunNow, "POST"}}) {
+        const SchedulerRouteSpec* spec = find_scheduler_route(w.path);
+        ASSERT_NE(spec, nullptr) << w.path;
+        EXPECT_EQ(spec->path, w.path);
+        EXPECT_EQ(spec->route, w.route) << w.path;
+        EXPECT_STREQ(method_name(spec->method), w.method) << w.path;
+    }
+    // Exact paths only: no prefix, no trailing slash, no other case, nothing
+    // for the location itself.
+    for (const char* p : {"", "/", "/status/", "/Status", "/run-now/x", "/start?hour=7", "start"}) {
+        EXPECT_EQ(find_scheduler_route(p), nullptr) << p;
+    }
+}
+
 }  // namespace
 }  // namespace wa
