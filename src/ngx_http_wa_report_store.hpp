@@ -8,6 +8,11 @@
 // caller's function with an Answer, on the worker's event loop. cancel()
 // detaches the caller (a client that went away): the answer then lands
 // nowhere. The handle is owned by the Store and freed after the answer.
+//
+// The class has a method per script and command, far more than the ~15 a
+// class should have: it is a catalogue without state of its own beyond the
+// connection, each method a few lines of KEYS and ARGV, and one catalogue
+// keeps every key's use in one place.
 #pragma once
 
 #include "ngx_http_wa_report_redis.hpp"
