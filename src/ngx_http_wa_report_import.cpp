@@ -102,11 +102,10 @@ ngx_int_t Import::line_answered(LineCall& lc, StoreError failure, const std::str
         failed_ = true;
     } else if (failure != StoreError::none) {
         // Every line of a long import meets the same refusal (OOM).
-        std::string text = worker()->redis.log_text(reason);
-        if (log_now("import redis error " + text)) {
+        if (log_now("import redis error " + reason)) {
             ngx_log_error(NGX_LOG_ERR, ctx_.r->connection->log, 0,
                           "wa_report: import line %uz: redis error \"%s\"", lc.line,
-                          text.c_str());
+                          reason.c_str());
         }
         failed_ = true;
         redis_error_ = true;

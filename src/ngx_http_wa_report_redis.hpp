@@ -1,7 +1,7 @@
 // The worker's one Redis connection: hiredis's async API on nginx's event loop.
 #pragma once
 
-#include "ngx_wa.hpp"
+#include "ngx_http_wa_report_conf.hpp"
 
 #include "core/log_lines.hpp"
 
@@ -20,21 +20,6 @@ enum class Script {
 #include "wa_report_scripts.inc"
 #undef WA_SCRIPT
     count_
-};
-
-struct RedisSettings {
-    std::string host;        // an IP address, resolved at config time
-    int port = 6379;
-    std::string unix_path;   // used instead of host:port when set
-    int db = 0;
-    std::string user;
-    std::string password;
-    ngx_msec_t connect_timeout = 1000;
-    ngx_msec_t command_timeout = 2000;
-
-    // "unix:/path", or "host:port" ("[host]:port" for IPv6): how an admin
-    // wrote it, for the lines that say what could not be reached.
-    std::string address() const;
 };
 
 // reply is nullptr when the command could not complete (connection lost,

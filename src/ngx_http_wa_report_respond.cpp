@@ -169,13 +169,9 @@ ngx_int_t send_store_error(ngx_http_request_t* r, StoreError error, const std::s
     }
     // A Redis that refuses (NOPERM, OOM, MISCONF) refuses every request
     // until someone fixes it: one line per error a minute.
-    Worker* w = worker();
-    if (w != nullptr) {
-        std::string text = w->redis.log_text(reason);
-        if (log_now("redis error " + text)) {
-            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: redis error \"%s\"",
-                          text.c_str());
-        }
+    if (log_now("redis error " + reason)) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "wa_report: redis error \"%s\"",
+                      reason.c_str());
     }
     if (error == StoreError::transient) {
         return send_unavailable(r);

@@ -10,7 +10,8 @@
 // call issued, a timer armed). A content handler returns the same to nginx.
 #pragma once
 
-#include "ngx_http_wa_report_module.hpp"
+#include "ngx_http_wa_report_store.hpp"
+#include "ngx_http_wa_report_worker.hpp"
 
 #include "core/json.hpp"
 #include "core/routes.hpp"

@@ -3,6 +3,8 @@
 
 #include "ngx_http_wa_report_store.hpp"
 
+#include "ngx_http_wa_report_redis.hpp"
+
 #include "core/status.hpp"
 
 #include <cstdlib>
@@ -319,6 +321,10 @@ bool decode_run_summary(const redisReply* reply, RunSummary& out) {
 
 }  // namespace
 
+bool Store::available() const {
+    return redis_.available();
+}
+
 // ---- the call machinery ----------------------------------------------------------
 
 // Runs for every call exactly once: with the reply, or with nullptr when the
@@ -334,7 +340,7 @@ void Store::on_reply(redisReply* reply, void* data) noexcept {
                 answer.error = StoreError::unavailable;
             } else if (reply->type == REDIS_REPLY_ERROR) {
                 answer.error = transient(reply) ? StoreError::transient : StoreError::failed;
-                answer.reason.assign(reply->str, reply->len);
+                answer.reason = sc->redis_->error_text(reply);
             } else if (!decode(reply, answer.value)) {
                 answer.error = StoreError::failed;
                 answer.reason = "unexpected reply of type " + std::to_string(reply->type);
@@ -362,6 +368,7 @@ StoreCall* Store::command(const std::vector<std::string>& argv, StoreFn<T> fn, v
     }
     sc->done_ = reinterpret_cast<void (*)()>(fn);
     sc->data_ = data;
+    sc->redis_ = &redis_;
     return track<T>(redis_.command(argv, on_reply<T, decode>, sc), sc);
 }
 
@@ -374,6 +381,7 @@ StoreCall* Store::script(Script s, const std::vector<std::string>& keys,
     }
     sc->done_ = reinterpret_cast<void (*)()>(fn);
     sc->data_ = data;
+    sc->redis_ = &redis_;
     return track<T>(redis_.script(s, keys, args, on_reply<T, decode>, sc), sc);
 }
 

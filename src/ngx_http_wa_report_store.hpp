@@ -15,7 +15,7 @@
 // keeps every key's use in one place.
 #pragma once
 
-#include "ngx_http_wa_report_redis.hpp"
+#include "ngx_wa.hpp"
 
 #include "core/dates.hpp"
 #include "core/input.hpp"
@@ -28,7 +28,14 @@
 #include <string>
 #include <vector>
 
+// hiredis's reply, known here only by name: the Store's callers never see one.
+struct redisReply;
+
 namespace wa {
+
+class Redis;
+struct Call;
+enum class Script;
 
 // Why a call has no value.
 enum class StoreError {
@@ -41,7 +48,9 @@ enum class StoreError {
 template <class T>
 struct Answer {
     StoreError error = StoreError::none;
-    std::string reason;  // Redis's error text (escaped when logged), for failed/transient
+    // failed/transient: Redis's error text, or what was wrong with its answer,
+    // redacted of the password and escaped: ready for a log line's quotes.
+    std::string reason;
     T value{};
 
     bool ok() const { return error == StoreError::none; }
@@ -59,6 +68,7 @@ private:
     friend class Store;
     void (*done_)() = nullptr;  // the caller's StoreFn<T>, type-erased
     void* data_ = nullptr;
+    const Redis* redis_ = nullptr;  // for its error texts
 };
 
 // Redis's reply accessors, for the reminder engine's decoding until its
@@ -75,7 +85,7 @@ public:
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
-    bool available() const { return redis_.available(); }
+    bool available() const;
     const Keys& keys() const { return keys_; }
 
     // ---- the report API ----------------------------------------------------

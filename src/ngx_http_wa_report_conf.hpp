@@ -1,0 +1,192 @@
+// The module's configuration: nginx's C conf structs as the directives fill
+// them, the C++ Config the workers run on, and the directive handlers that
+// check each value where it is read (so nginx -t names its file and line).
+#pragma once
+
+#include "ngx_wa.hpp"
+
+#include "core/dates.hpp"
+#include "core/gateway.hpp"
+#include "core/keys.hpp"
+#include "core/reminder.hpp"
+
+#include <optional>
+#include <string>
+
+extern "C" {
+extern ngx_module_t ngx_http_wa_report_module;
+}
+
+namespace wa {
+
+struct RedisSettings {
+    std::string host;        // an IP address, resolved at config time
+    int port = 6379;
+    std::string unix_path;   // used instead of host:port when set
+    int db = 0;
+    std::string user;
+    std::string password;
+    ngx_msec_t connect_timeout = 1000;
+    ngx_msec_t command_timeout = 2000;
+
+    // "unix:/path", or "host:port" ("[host]:port" for IPv6): how an admin
+    // wrote it, for the lines that say what could not be reached.
+    std::string address() const;
+};
+
+enum class Provider { log, starsender, cloud_api };
+
+const char* provider_name(Provider p);
+
+struct ReminderConfig {
+    bool enabled = true;           // this instance's workers take part in runs
+    bool schedule_on = false;      // initial schedule, used when Redis has none
+    int schedule_hour = 7;
+    int schedule_minute = 0;
+    ngx_msec_t tick = 30000;
+    ngx_msec_t lease = 30000;
+    ngx_msec_t run_now_timeout = 600000;  // run-now answers 202 past it
+    int lead_days = 3;
+    bool daily = false;            // the old behaviour: remind on each day of the window
+    std::optional<Template> message;
+    std::string service_phone;
+    Provider provider = Provider::log;
+    std::string url;
+    std::string key;               // API key or token, from a file
+    CloudTemplate cloud;
+    ngx_msec_t timeout = 10000;
+    size_t concurrency = 16;
+    size_t rate = 20;              // messages per second, 0: unlimited
+    int retries = 3;
+    ngx_msec_t retry_after_max = 30000;  // the longest wait an answer may ask for
+    bool log_messages = false;     // dry runs log the whole number and text
+};
+
+// What the C++ side needs from http{}: built once per configuration cycle.
+struct Config {
+    RedisSettings redis;
+    Keys keys{"wa"};
+    Zone zone;
+    int visit_interval_months = 4;
+    int64_t message_id_ttl = 0;
+    size_t max_streams = 4;     // lists and imports in progress per worker
+    ReminderConfig reminder;
+    // Made anew for each configuration load (start, reload) and shared by
+    // its workers: the first of them to start applies wa_report_schedule.
+    std::string load_id;
+};
+
+}  // namespace wa
+
+/* Where a directive was read: checks that need the whole block (a provider
+ * that needs its URL) report the line that asked for it. */
+struct ngx_http_wa_report_where_t {
+    ngx_str_t file;
+    ngx_uint_t line;
+};
+
+// An API location's prefix in its server, for errors nginx answers before it
+// has chosen a location (the request's URI is all there is then).
+struct ngx_http_wa_report_api_prefix_t {
+    ngx_http_core_srv_conf_t* server;
+    ngx_str_t name;
+    ngx_flag_t exact;
+};
+
+struct ngx_http_wa_report_main_conf_t {
+    ngx_str_t redis;
+    ngx_int_t redis_db;
+    ngx_str_t redis_user;
+    ngx_str_t redis_password_file;
+    ngx_msec_t redis_connect_timeout;
+    ngx_msec_t redis_timeout;
+    ngx_str_t key_prefix;
+    ngx_str_t timezone;
+    ngx_int_t visit_interval;
+    time_t message_id_ttl;
+    ngx_int_t max_streams;
+    ngx_flag_t used;
+    ngx_array_t* api_prefixes;  // of ngx_http_wa_report_api_prefix_t
+    wa::Config* config;
+
+    ngx_flag_t reminder;
+    ngx_int_t schedule_hour;          /* -1 until wa_report_schedule */
+    ngx_int_t schedule_minute;
+    ngx_flag_t schedule_on;
+    ngx_msec_t tick;
+    ngx_msec_t run_lease;
+    ngx_msec_t run_now_timeout;
+    ngx_int_t lead_days;
+    ngx_uint_t remind;
+    ngx_str_t message_template;
+    ngx_str_t service_phone;
+    ngx_uint_t gateway;
+    ngx_http_wa_report_where_t gateway_where;
+    ngx_str_t gateway_url;
+    ngx_str_t gateway_key_file;
+    ngx_str_t gateway_template;
+    ngx_str_t gateway_template_language;
+    ngx_msec_t gateway_timeout;
+    ngx_int_t gateway_concurrency;
+    ngx_int_t gateway_rate;
+    ngx_int_t gateway_retries;
+    ngx_msec_t gateway_retry_after_max;
+    ngx_flag_t log_messages;
+};
+
+struct ngx_http_wa_report_loc_conf_t {
+    ngx_flag_t enable;
+    ngx_flag_t scheduler;
+    ngx_http_wa_report_where_t scheduler_where;
+    ngx_str_t jwt_secret_file;
+    ngx_str_t jwt_secret;
+    time_t jwt_max_lifetime;       /* seconds */
+    size_t max_body_size;
+    size_t import_max_body_size;
+    ngx_uint_t page_size;
+    ngx_str_t base;
+    // This level's error_page list as nginx's merge left it, and as the
+    // module left it (an API location does not take the server's).
+    ngx_array_t* core_error_pages;
+    ngx_array_t* api_error_pages;
+};
+
+// Directive handlers and post handlers (ngx_http_wa_report_conf.cpp); the
+// command table in ngx_http_wa_report_module.cpp names them.
+char* ngx_http_wa_report_schedule(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_gateway_template(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_redis(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_redis_password_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_key_prefix(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_timezone(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_jwt_secret_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_template(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_service_phone(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_gateway(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_gateway_url(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_gateway_key_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_check_msec_min(ngx_conf_t* cf, void* post, void* data);
+char* ngx_http_wa_report_check_sec_min(ngx_conf_t* cf, void* post, void* data);
+
+/* The range of a time directive (max 0: none), checked where it is read. */
+struct ngx_http_wa_report_time_min_t {
+    ngx_conf_post_handler_pt post_handler;
+    ngx_msec_t min;
+    const char* text;
+    ngx_msec_t max;
+    const char* max_text;
+};
+
+namespace wa {
+
+// Checks and defaults that need the whole http{} block, for init_main_conf.
+char* parse_redis_address(ngx_conf_t* cf, const ngx_str_t& addr, RedisSettings& rs);
+char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf, ReminderConfig& rc);
+void remember_where(ngx_conf_t* cf, ngx_http_wa_report_where_t& where);
+// An [emerg] at the line of the directive that asked for what is missing
+// (nginx's own "in file:line" form).
+char* emerg_at(ngx_conf_t* cf, const ngx_http_wa_report_where_t& where, const std::string& what);
+// A pool cleanup handler that destroys a Config made in place.
+void destroy_config(void* data);
+
+}  // namespace wa
