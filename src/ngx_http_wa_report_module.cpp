@@ -3,6 +3,7 @@
 #include "ngx_http_wa_report_module.hpp"
 
 #include "ngx_http_wa_report_handler.hpp"
+#include "ngx_http_wa_report_http.hpp"
 #include "ngx_http_wa_report_reminder.hpp"
 
 #include "core/phone.hpp"
@@ -560,6 +561,7 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     rc.daily = mcf->remind == 1;
     rc.service_phone = str(mcf->service_phone);
     rc.provider = static_cast<Provider>(mcf->gateway);
+    rc.gateway = &gateway_provider(rc.provider);
     rc.timeout = mcf->gateway_timeout;
     rc.concurrency = static_cast<size_t>(mcf->gateway_concurrency);
     rc.rate = static_cast<size_t>(mcf->gateway_rate);
@@ -597,14 +599,6 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
 }
 
 }  // namespace
-
-const char* provider_name(Provider p) {
-    switch (p) {
-    case Provider::starsender: return "starsender";
-    case Provider::cloud_api: return "cloud_api";
-    default: return "log";
-    }
-}
 
 Worker::Worker(const Config& c, ngx_log_t* log) : config(c), redis(c.redis, log) {}
 

@@ -9,6 +9,7 @@
 #include "core/gateway.hpp"
 #include "core/keys.hpp"
 #include "core/log_lines.hpp"
+#include "core/provider.hpp"
 #include "core/reminder.hpp"
 
 #include <memory>
@@ -19,10 +20,6 @@ extern ngx_module_t ngx_http_wa_report_module;
 }
 
 namespace wa {
-
-enum class Provider { log, starsender, cloud_api };
-
-const char* provider_name(Provider p);
 
 struct ReminderConfig {
     bool enabled = true;           // this instance's workers take part in runs
@@ -37,6 +34,8 @@ struct ReminderConfig {
     std::optional<Template> message;
     std::string service_phone;
     Provider provider = Provider::log;
+    // wa_report_gateway's request builder and answer parser, chosen once here.
+    const GatewayProvider* gateway = &gateway_provider(Provider::log);
     std::string url;
     std::string key;               // API key or token, from a file
     CloudTemplate cloud;
