@@ -146,6 +146,7 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     rc.daily = mcf->remind == 1;
     rc.service_phone = str(mcf->service_phone);
     rc.provider = static_cast<Provider>(mcf->gateway);
+    rc.gateway = &gateway_provider(rc.provider);
     rc.timeout = mcf->gateway_timeout;
     rc.concurrency = static_cast<size_t>(mcf->gateway_concurrency);
     rc.rate = static_cast<size_t>(mcf->gateway_rate);
@@ -180,14 +181,6 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
         return emerg_at(cf, mcf->gateway_where, needs + "\"wa_report_gateway_key_file\"");
     }
     return NGX_CONF_OK;
-}
-
-const char* provider_name(Provider p) {
-    switch (p) {
-    case Provider::starsender: return "starsender";
-    case Provider::cloud_api: return "cloud_api";
-    default: return "log";
-    }
 }
 
 }  // namespace wa

@@ -8,6 +8,7 @@
 #include "core/dates.hpp"
 #include "core/gateway.hpp"
 #include "core/keys.hpp"
+#include "core/provider.hpp"
 #include "core/reminder.hpp"
 
 #include <optional>
@@ -34,10 +35,6 @@ struct RedisSettings {
     std::string address() const;
 };
 
-enum class Provider { log, starsender, cloud_api };
-
-const char* provider_name(Provider p);
-
 struct ReminderConfig {
     bool enabled = true;           // this instance's workers take part in runs
     bool schedule_on = false;      // initial schedule, used when Redis has none
@@ -51,6 +48,8 @@ struct ReminderConfig {
     std::optional<Template> message;
     std::string service_phone;
     Provider provider = Provider::log;
+    // wa_report_gateway's request builder and answer parser, chosen once here.
+    const GatewayProvider* gateway = &gateway_provider(Provider::log);
     std::string url;
     std::string key;               // API key or token, from a file
     CloudTemplate cloud;

@@ -97,10 +97,13 @@ bool gateway_url_ok(const std::string& url, std::string* why) {
 }
 
 HttpClient::HttpClient(ngx_log_t* log, ngx_msec_t timeout, size_t max_connections)
-    : log_(log), timeout_(timeout) {
-    timer_.handler = on_timeout;
-    timer_.data = this;
-    timer_.log = log;
+    : log_(log), timeout_(timeout),
+      timer_(log, TimerIdent::gateway_client, false,
+             [](void* data) noexcept {
+                 auto* self = static_cast<HttpClient*>(data);
+                 guard(self->log_, [&] { self->act(CURL_SOCKET_TIMEOUT, 0); });
+             },
+             this) {
     multi_ = curl_multi_init();
     if (multi_ == nullptr) {
         return;
@@ -127,9 +130,7 @@ HttpClient::~HttpClient() {
     transfers_.clear();
     curl_multi_cleanup(multi_);
     // Last: the cleanup above may still move curl's timer.
-    if (timer_.timer_set) {
-        ngx_del_timer(&timer_);
-    }
+    timer_.cancel();
 }
 
 bool HttpClient::post(const OutboundRequest& request, HttpDoneFn fn, void* data) {
@@ -245,13 +246,11 @@ int HttpClient::on_socket(CURL*, curl_socket_t s, int what, void* userp,
 int HttpClient::on_timer(CURLM*, long timeout_ms, void* userp) noexcept {
     auto* self = static_cast<HttpClient*>(userp);
     if (timeout_ms < 0) {
-        if (self->timer_.timer_set) {
-            ngx_del_timer(&self->timer_);
-        }
+        self->timer_.cancel();
         return 0;
     }
     // Never call back into curl from here: the timer fires from the loop.
-    ngx_add_timer(&self->timer_, static_cast<ngx_msec_t>(timeout_ms));
+    self->timer_.arm(static_cast<ngx_msec_t>(timeout_ms));
     return 0;
 }
 
@@ -260,13 +259,6 @@ void HttpClient::on_io(ngx_event_t* ev) noexcept {
         auto* c = static_cast<ngx_connection_t*>(ev->data);
         auto* self = static_cast<HttpClient*>(c->data);
         self->act(c->fd, ev->write ? CURL_CSELECT_OUT : CURL_CSELECT_IN);
-    });
-}
-
-void HttpClient::on_timeout(ngx_event_t* ev) noexcept {
-    guard(ev->log, [&] {
-        auto* self = static_cast<HttpClient*>(ev->data);
-        self->act(CURL_SOCKET_TIMEOUT, 0);
     });
 }
 

@@ -2,6 +2,7 @@
 // nginx's events and timers, so a send never blocks the worker.
 #pragma once
 
+#include "ngx_http_wa_report_timer.hpp"
 #include "ngx_wa.hpp"
 
 #include "core/gateway.hpp"
@@ -53,7 +54,6 @@ private:
                          void* socketp) noexcept;
     static int on_timer(CURLM* multi, long timeout_ms, void* userp) noexcept;
     static void on_io(ngx_event_t* ev) noexcept;
-    static void on_timeout(ngx_event_t* ev) noexcept;
 
     void act(curl_socket_t s, int action);
     void collect();
@@ -61,7 +61,8 @@ private:
     ngx_log_t* log_;
     ngx_msec_t timeout_;
     CURLM* multi_ = nullptr;
-    ngx_event_t timer_{};
+    // Not cancelable while transfers run (see the .cpp).
+    Timer timer_;
     std::unordered_set<Transfer*> transfers_;
 };
 

@@ -182,29 +182,27 @@ std::string RedisSettings::address() const {
 }
 
 Redis::Redis(RedisSettings settings, ngx_log_t* log)
-    : settings_(std::move(settings)), log_(log) {
+    : settings_(std::move(settings)), log_(log),
+      timer_(log, TimerIdent::redis_timeout, false,
+             [](void* data) noexcept {
+                 auto* self = static_cast<Redis*>(data);
+                 guard(self->log_, [&] { self->on_timer(); });
+             },
+             this),
+      retry_(log, TimerIdent::redis_retry, true,
+             [](void* data) noexcept {
+                 auto* self = static_cast<Redis*>(data);
+                 guard(self->log_, [&] { self->on_retry(); });
+             },
+             this) {
     for (size_t i = 0; i < static_cast<size_t>(Script::count_); i++) {
         shas_.push_back(sha1_hex(script_text(static_cast<Script>(i))));
     }
-    // Not cancelable: it runs only while commands wait for Redis, and a
-    // worker that is shutting down must wait for their answers (at most the
-    // timeout) instead of failing the requests behind them.
-    timer_.handler = on_timer;
-    timer_.data = this;
-    timer_.log = log;
-    retry_.handler = on_retry;
-    retry_.data = this;
-    retry_.log = log;
-    retry_.cancelable = 1;
 }
 
 Redis::~Redis() {
-    if (timer_.timer_set) {
-        ngx_del_timer(&timer_);
-    }
-    if (retry_.timer_set) {
-        ngx_del_timer(&retry_);
-    }
+    timer_.cancel();
+    retry_.cancel();
     redisAsyncContext* ac = ac_;
     ac_ = nullptr;
     state_ = State::down;
@@ -250,7 +248,7 @@ void Redis::connect() {
     ac_ = ac;
     state_ = State::connecting;
     send_handshake();
-    ngx_add_timer(&timer_, settings_.connect_timeout);
+    timer_.arm(settings_.connect_timeout);
 }
 
 // The setup steps go first in the pipeline, and hiredis keeps replies in
@@ -350,9 +348,7 @@ void Redis::on_connect(const redisAsyncContext* ac, int status) noexcept {
             self->lost(nullptr);
             return;
         }
-        if (self->timer_.timer_set) {
-            ngx_del_timer(&self->timer_);
-        }
+        self->timer_.cancel();
         self->state_ = State::setting_up;
         self->last_heard_ = ngx_current_msec;
         self->arm_timer();
@@ -392,9 +388,7 @@ void Redis::lost(const char* why) {
     state_ = State::down;
     pending_ = 0;
     setup_pending_ = 0;
-    if (timer_.timer_set) {
-        ngx_del_timer(&timer_);
-    }
+    timer_.cancel();
     if (why != nullptr) {
         log_outage(NGX_LOG_ERR, "wa_report: redis unavailable \"" + log_text(why) + "\"");
     }
@@ -407,18 +401,15 @@ void Redis::schedule_retry() {
         return;
     }
     backoff_ = backoff_ == 0 ? backoff_min : ngx_min(backoff_ * 2, backoff_max);
-    if (!retry_.timer_set) {
-        ngx_add_timer(&retry_, backoff_);
+    if (!retry_.armed()) {
+        retry_.arm(backoff_);
     }
 }
 
-void Redis::on_retry(ngx_event_t* ev) noexcept {
-    guard(ev->log, [&] {
-        auto* self = static_cast<Redis*>(ev->data);
-        if (self->ac_ == nullptr) {
-            self->connect();
-        }
-    });
+void Redis::on_retry() {
+    if (ac_ == nullptr) {
+        connect();
+    }
 }
 
 // One timer serves both the connect timeout and the command timeout. Redis
@@ -431,36 +422,31 @@ void Redis::arm_timer() {
         return;  // the connect timeout runs
     }
     if (pending_ == 0) {
-        if (timer_.timer_set) {
-            ngx_del_timer(&timer_);
-        }
+        timer_.cancel();
         return;
     }
-    if (!timer_.timer_set) {
-        ngx_add_timer(&timer_, settings_.command_timeout);
+    if (!timer_.armed()) {
+        timer_.arm(settings_.command_timeout);
     }
 }
 
-void Redis::on_timer(ngx_event_t* ev) noexcept {
-    guard(ev->log, [&] {
-        auto* self = static_cast<Redis*>(ev->data);
-        if (self->ac_ == nullptr) {
-            return;
-        }
-        if (self->state_ == State::connecting) {
-            self->drop("connect timed out");
-            return;
-        }
-        if (self->pending_ == 0) {
-            return;
-        }
-        ngx_msec_t silent = ngx_current_msec - self->last_heard_;
-        if (silent < self->settings_.command_timeout) {
-            ngx_add_timer(&self->timer_, self->settings_.command_timeout - silent);
-            return;
-        }
-        self->drop("command timed out");
-    });
+void Redis::on_timer() {
+    if (ac_ == nullptr) {
+        return;
+    }
+    if (state_ == State::connecting) {
+        drop("connect timed out");
+        return;
+    }
+    if (pending_ == 0) {
+        return;
+    }
+    ngx_msec_t silent = ngx_current_msec - last_heard_;
+    if (silent < settings_.command_timeout) {
+        timer_.arm(settings_.command_timeout - silent);
+        return;
+    }
+    drop("command timed out");
 }
 
 std::string Redis::log_text(std::string_view text) const noexcept {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ngx_http_wa_report_conf.hpp"
+#include "ngx_http_wa_report_timer.hpp"
 
 #include "core/log_lines.hpp"
 
@@ -82,8 +83,8 @@ private:
     static void on_disconnect(const redisAsyncContext* ac, int status) noexcept;
     static void on_reply(redisAsyncContext* ac, void* reply, void* privdata) noexcept;
     static void handle_reply(redisAsyncContext* ac, void* reply, void* privdata);
-    static void on_timer(ngx_event_t* ev) noexcept;
-    static void on_retry(ngx_event_t* ev) noexcept;
+    void on_timer();
+    void on_retry();
 
     void connect();
     void connect_failed(const char* error);
@@ -106,8 +107,11 @@ private:
     ngx_uint_t setup_pending_ = 0;  // setup steps not answered yet
     ngx_msec_t last_heard_ = 0;     // when Redis last sent a byte
     ngx_msec_t backoff_ = 0;
-    ngx_event_t timer_{};   // connect timeout, then "no answer for too long"
-    ngx_event_t retry_{};   // reconnect backoff
+    // Not cancelable: it runs only while commands wait for Redis, and a
+    // worker that is shutting down must wait for their answers (at most the
+    // timeout) instead of failing the requests behind them.
+    Timer timer_;   // connect timeout, then "no answer for too long"
+    Timer retry_;   // reconnect backoff
     std::vector<std::string> shas_;
     void* adapter_ = nullptr;  // the nginx side of the current connection
     bool logged_down_ = false;

@@ -1,42 +1,68 @@
 // The reminder engine: a worker timer that claims scheduled runs through
-// Redis, and the run itself, which reads due vehicles in batches, sends
-// through the gateway and counts each accepted send once.
+// Redis (the tick and the run's lease), resumes runs whose runner died, and
+// begins run-now's runs. The runs themselves are ngx_http_wa_report_run's.
 #pragma once
 
-#include "ngx_http_wa_report_http.hpp"
-#include "ngx_http_wa_report_module.hpp"
+#include "ngx_http_wa_report_run.hpp"
+#include "ngx_http_wa_report_store.hpp"
+#include "ngx_http_wa_report_worker.hpp"
+#include "ngx_http_wa_report_timer.hpp"
 
 #include "core/log_lines.hpp"
-#include "core/schedule.hpp"
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace wa {
 
-class Run;
+class HttpClient;
 
-// Someone waiting for a run's end: the run-now request. cancel() detaches it.
-struct RunWaiter {
-    // How the wait ended in this worker.
-    enum class End {
-        finished,     // the run finished here
-        busy,         // another run is in progress; nothing began
-        not_started,  // it could not begin (error says why)
-        // It did not finish here (handed over at a reload, lease lost,
-        // stalled, Redis failing), or its begin's answer was lost (started
-        // false): the run may go on elsewhere, and only Redis can tell.
-        elsewhere,
-    };
-    using DoneFn = void (*)(RunWaiter* waiter, End end);
-    DoneFn fn = nullptr;
-    void* data = nullptr;
-    std::string run_id;     // set when its begin is sent
-    std::string error;      // not_started, or a lost begin: "redis unavailable", ...
-    bool started = false;   // its begin was confirmed
-    Run* run = nullptr;
+// What the runs of a worker share: the worker's Store on the engine's own
+// Redis connection (its batch scripts never queue in front of the requests'
+// commands), the gateway client, the owner token; and the runs themselves,
+// the current one and the ended ones not yet freed.
+class Engine final : public RunHost {
+public:
+    Engine(Worker& worker, ngx_log_t* log);
+    ~Engine();
+
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // false when the gateway client could not be made.
+    bool start();
+
+    // The run this worker works on, nullptr when none.
+    Run* current() const { return current_.get(); }
+    Run& adopt(std::unique_ptr<Run> run);
+
+    // RunHost
+    Store& store() override { return worker_.engine_store; }
+    HttpClient& gateway() override { return *http_; }
+    const Config& config() const override { return worker_.config; }
+    ngx_log_t* log() const override { return log_; }
+    const std::string& owner() const override { return owner_; }
+    ngx_msec_t now_ms() const override { return ngx_current_msec; }
+    std::string local_time() const override;
+    uint64_t random() override { return worker_.rng(); }
+    void run_ended(Run& run) noexcept override;
+    void checkpoint(const char* point) override;
+
+private:
+    Worker& worker_;
+    ngx_log_t* log_;
+    std::unique_ptr<HttpClient> http_;
+    std::string owner_;
+    // WA_REPORT_TEST_FAULT at worker start: the point that throws, once.
+    std::string fault_;
+    // Runs go before the client: freeing one detaches its calls, and
+    // dropping a transfer calls nothing back.
+    std::unique_ptr<Run> current_;
+    std::vector<std::unique_ptr<Run>> draining_;
+    // Runs end from inside their own callbacks; they are freed from a posted
+    // event, once nothing can call back into them.
+    Timer reap_;
 };
 
 class Reminder {
@@ -54,52 +80,9 @@ public:
     void run_now(Date as_of, bool dry_run, RunWaiter* waiter);
     void cancel(RunWaiter* waiter);
 
-    bool running() const { return run_ != nullptr; }
-
-    // Used by Run.
-    Worker& worker() { return worker_; }
-    HttpClient& http() { return *http_; }
-    Redis& redis() { return redis_; }
-    Store& store() { return store_; }
-    const std::string& owner() const { return owner_; }
-    ngx_log_t* log() const { return log_; }
-    void run_ended(Run* run);
+    bool running() const { return engine_.current() != nullptr; }
 
 private:
-    static void on_tick(ngx_event_t* ev);
-    static void on_tick_reply(redisReply* reply, void* data);
-    static void on_schedule_applied(redisReply* reply, void* data);
-    static void on_begin_reply(redisReply* reply, void* data);
-    static void on_resume_reply(redisReply* reply, void* data);
-    static void on_reap(ngx_event_t* ev);
-
-    void arm_tick();
-    void apply_schedule();
-    void send_tick();
-    void begin(Date as_of, bool dry_run, bool manual, int64_t next_run, RunWaiter* waiter);
-    // An ERR line for what Redis refused (reply's error text, when it has
-    // one), each at most once a minute.
-    void log_refused(const char* what, const redisReply* reply);
-
-    Worker& worker_;
-    ngx_log_t* log_;
-    std::unique_ptr<HttpClient> http_;
-    std::string owner_;
-    // The engine's own Redis connection: its batch scripts never queue in
-    // front of the requests' commands on the requests' connection.
-    Redis redis_;
-    Store store_{redis_, worker_.config.keys};
-    LogThrottle refusals_;
-    ngx_event_t tick_{};
-    ngx_event_t reap_{};
-    Call* call_ = nullptr;              // schedule, tick or resume: one at a time
-    // wa_report_schedule was compared with what Redis remembers (once per
-    // worker, before its first tick; see schedule_apply.lua).
-    bool schedule_checked_ = false;
-    Call* begin_call_ = nullptr;        // run_begin, for pending_
-    Run* run_ = nullptr;
-    std::vector<Run*> draining_;        // ended runs, freed by on_reap
-
     // A begin in flight: its arguments, kept until Redis answers.
     struct Pending {
         std::string id;
@@ -108,6 +91,26 @@ private:
         bool manual = false;
         RunWaiter* waiter = nullptr;
     };
+
+    void arm_tick();
+    void tick();
+    void apply_schedule();
+    void send_tick();
+    void resume();
+    void begin(Date as_of, bool dry_run, bool manual, int64_t next_run, RunWaiter* waiter);
+    void begun(const Answer<RunBegin>& answer);
+    // An ERR line for what Redis refused (its reason, when it gave one),
+    // each at most once a minute.
+    void log_refused(const char* what, const std::string& reason);
+
+    Engine engine_;
+    LogThrottle refusals_;
+    Timer tick_;
+    StoreCall* call_ = nullptr;         // schedule, tick or resume: one at a time
+    // wa_report_schedule was compared with what Redis remembers (once per
+    // worker, before its first tick; see schedule_apply.lua).
+    bool schedule_checked_ = false;
+    StoreCall* begin_call_ = nullptr;   // run_begin, for pending_
     std::unique_ptr<Pending> pending_;
 };
 

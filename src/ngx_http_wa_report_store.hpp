@@ -26,6 +26,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 // hiredis's reply, known here only by name: the Store's callers never see one.
@@ -70,13 +72,6 @@ private:
     void* data_ = nullptr;
     const Redis* redis_ = nullptr;  // for its error texts
 };
-
-// Redis's reply accessors, for the reminder engine's decoding until its
-// calls are in the Store; they go with its last redisReply. (The Store's
-// decoders read replies the same way.)
-std::string reply_str(const redisReply* e);
-std::optional<std::string> reply_opt(const redisReply* e);
-int64_t reply_int(const redisReply* e);
 
 class Store {
 public:
@@ -184,6 +179,89 @@ public:
     StoreCall* run_summary(const std::string& run_id, StoreFn<RunSummary> fn, void* data);
 
     // ---- the reminder engine ------------------------------------------------
+    // owner: this worker's token in the lease and the attempt marks; run: a
+    // run's id; lease_ms and ttl (seconds) positive; times as the scripts
+    // take them (see each lua-compat/ script's header).
+
+    // schedule_apply.lua, at a worker's start: nginx.conf's schedule
+    // (`config`: hour 0-23, minute 0-59, enabled) with its next run (unix
+    // seconds), applied if it changed since the last load that applied one;
+    // load_id: this configuration load's id.
+    StoreCall* schedule_apply(const ScheduleState& config, int64_t next_run,
+                              const std::string& load_id, StoreFn<ScheduleApplied> fn,
+                              void* data);
+
+    // tick.lua: now in unix seconds; `defaults` (nginx.conf's schedule) and
+    // its next run fill in what T:schedule lacks.
+    StoreCall* tick(int64_t now, const std::string& owner, int64_t lease_ms,
+                    const ScheduleState& defaults, int64_t default_next_run,
+                    StoreFn<TickDecision> fn, void* data);
+
+    // run_begin.lua: as_of the run's day; started_at local ISO; next_run the
+    // schedule's next run in unix seconds (a scheduled run), or -1 (run-now:
+    // the schedule is left alone).
+    StoreCall* run_begin(const std::string& owner, const std::string& run, Date as_of,
+                         bool dry_run, bool manual, const std::string& started_at,
+                         int64_t next_run, int64_t lease_ms, StoreFn<RunBegin> fn, void* data);
+
+    // HGETALL of the run in progress, for a runner that resumes it.
+    StoreCall* current_run(StoreFn<RunRecord> fn, void* data);
+
+    // lease_renew.lua: true when the lease was this owner's (renewed for
+    // lease_ms, or released), false when it was not (nothing changed).
+    StoreCall* lease_renew(const std::string& owner, int64_t lease_ms, StoreFn<bool> fn,
+                           void* data);
+    StoreCall* lease_release(const std::string& owner, int64_t lease_ms, StoreFn<bool> fn,
+                             void* data);
+
+    // due_batch.lua: at most `limit` (>= 1) due vehicles of the window
+    // [first_day, last_day] (days since 1970-01-01) after the cursor ("" ""
+    // at the start).
+    StoreCall* due_batch(const std::string& owner, const std::string& run, int64_t first_day,
+                         int64_t last_day, const std::string& cursor_day,
+                         const std::string& cursor_member, size_t limit,
+                         StoreFn<DueBatch> fn, void* data);
+
+    // attempt_begin.lua: marks the attempt to remind `vehicle` of the visit
+    // `cycle` (ttl seconds); daily: the mode wa_report_remind daily, where
+    // a reminder counts for `today` instead of for the visit.
+    StoreCall* attempt_begin(const std::string& owner, const std::string& run,
+                             const std::string& vehicle, const std::string& cycle,
+                             const std::string& now, int64_t ttl, bool daily, Date today,
+                             StoreFn<AttemptClaim> fn, void* data);
+
+    // attempt_fail.lua: a send the provider refused or that failed for good:
+    // the error (reason, the provider's code, 0 for none) on the vehicle and
+    // its report, `failures` counted; opted_out also marks the vehicle
+    // do_not_contact. The answer has no value.
+    StoreCall* attempt_fail(const std::string& customer, const std::string& vehicle,
+                            const std::string& reason, int error_code, const std::string& now,
+                            bool opted_out, StoreFn<int64_t> fn, void* data);
+
+    // attempt_release.lua: deletes the attempt marks of `vehicles` that this
+    // run and owner made; the answer is how many.
+    StoreCall* attempt_release(const std::string& owner, const std::string& run,
+                               const std::vector<std::string>& vehicles, StoreFn<int64_t> fn,
+                               void* data);
+
+    // run_progress.lua: saves a batch: the cursor, the counters it adds
+    // (`delta`), the (vehicle id, detail JSON) pairs in order, with ttl
+    // seconds. true: saved; false: the lease is not this owner's or no run
+    // is in progress (nothing written).
+    StoreCall* run_progress(const std::string& owner, const std::string& run,
+                            const std::string& cursor_day, const std::string& cursor_member,
+                            const RunCounts& delta, int64_t ttl,
+                            const std::vector<std::pair<std::string, std::string>>& details,
+                            StoreFn<bool> fn, void* data);
+
+    // run_finish.lua: ends the run and keeps its result for ttl seconds.
+    StoreCall* run_finish(const std::string& owner, const std::string& run,
+                          const std::string& finished_at, int64_t ttl,
+                          StoreFn<RunFinished> fn, void* data);
+
+    // A text Redis produced (an answer's reason), ready for the quoted part
+    // of a log line: escaped, the password and phone numbers hidden.
+    std::string log_text(std::string_view text) const noexcept;
 
 private:
     template <class T>

@@ -24,10 +24,18 @@ Worker::Worker(const Config& c, ngx_log_t* log)
     : config(c),
       redis_(std::make_unique<Redis>(c.redis, log)),
       store_(std::make_unique<Store>(*redis_, c.keys)),
+      engine_redis_(std::make_unique<Redis>(c.redis, log)),
+      engine_store_(std::make_unique<Store>(*engine_redis_, c.keys)),
       redis(*redis_),
-      store(*store_) {}
+      store(*store_),
+      engine_store(*engine_store_) {}
 
 Worker::~Worker() = default;
+
+void Worker::connect() {
+    redis_->start();
+    engine_redis_->start();
+}
 
 Worker* worker() {
     return the_worker;
@@ -47,7 +55,7 @@ std::string now_local() {
 ngx_int_t start_worker(ngx_cycle_t* cycle, const Config& config) {
     try {
         the_worker = new Worker(config, cycle->log);
-        the_worker->redis.start();
+        the_worker->connect();
         the_worker->reminder = std::make_unique<Reminder>(*the_worker, cycle->log);
         the_worker->reminder->start();
     } catch (const std::exception& e) {

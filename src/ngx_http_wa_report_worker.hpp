@@ -21,15 +21,23 @@ struct Worker {
     Worker(const Config& c, ngx_log_t* log);
     ~Worker();
 
+    // Starts both connections (each reconnects by itself from then on).
+    void connect();
+
     const Config& config;
 
 private:
     std::unique_ptr<Redis> redis_;
     std::unique_ptr<Store> store_;
+    std::unique_ptr<Redis> engine_redis_;
+    std::unique_ptr<Store> engine_store_;
 
 public:
     Redis& redis;  // the requests' connection
     Store& store;  // the requests' calls, on `redis`
+    // The reminder engine's calls, on a connection of their own: a run's
+    // batch scripts never queue in front of the requests' commands.
+    Store& engine_store;
     std::mt19937_64 rng{std::random_device{}()};
     std::unique_ptr<Reminder> reminder;
     size_t streams = 0;          // lists and imports holding a slot

@@ -46,12 +46,6 @@ int days_between(Date from, Date to)
     return static_cast<int>(days_from_civil(to) - days_from_civil(from));
 }
 
-bool is_due(Date today, Date next_visit, int lead_days)
-{
-    int days = days_between(today, next_visit);
-    return days >= 0 && days < lead_days;
-}
-
 const char* const default_template =
     "Bapak {customer_name} untuk nomor kendaraan {vehicle_nopol} sebentar lagi tiba saat "
     "pemeliharaan rutin pada tanggal {next_visit_date}, daftarkan segera melalui nomor "

@@ -12,10 +12,6 @@ namespace wa {
 // to - from, in calendar days (negative when `to` is earlier).
 int days_between(Date from, Date to);
 
-// The old system's rule: a vehicle is due when 0 <= days until its next
-// visit < lead_days (lead 3: the visit day and the two days before it).
-bool is_due(Date today, Date next_visit, int lead_days);
-
 struct MessageFields {
     std::string customer_name, vehicle_nopol, vehicle_model, service_phone;
     Date next_visit;

@@ -3,6 +3,7 @@
 // reply. Each struct names the script or command it comes from.
 #pragma once
 
+#include "core/log_lines.hpp"
 #include "core/report.hpp"
 #include "core/schedule.hpp"
 
@@ -110,5 +111,99 @@ struct RunSummary {
 };
 
 // ---- the reminder engine ----------------------------------------------------
+
+// schedule_apply.lua's answer at a worker's start: what it did, the schedule
+// in force after it, and the schedule nginx.conf had set before (`config`,
+// for "applied").
+struct ScheduleApplied {
+    ScheduleApply outcome = ScheduleApply::invalid;
+    ScheduleState in_force;
+    std::string before;
+};
+
+// tick.lua's decision for this worker.
+struct TickDecision {
+    enum class Kind {
+        idle,    // nothing to do (the schedule as stored is below)
+        busy,    // another runner holds the lease
+        due,     // the schedule is due: this owner holds the lease and begins a run
+        resume,  // a run's lease had lapsed: this owner holds it and resumes the run
+    };
+    Kind kind = Kind::idle;
+    // due and idle: the schedule as Redis stores it; next_run in unix
+    // seconds (0 when Redis holds none). enabled is known for idle only.
+    int hour = 0;
+    int minute = 0;
+    int64_t next_run = 0;
+    bool enabled = false;
+};
+
+// run_begin.lua: whether this owner began the run.
+enum class RunBegin {
+    started,  // the lease is this owner's, the run is in Redis
+    busy,     // a run is in progress, or another owner holds the lease
+};
+
+// The run in progress as T:run:current stores it (HGETALL), for a runner
+// that resumes it. exists is false when there is none; a field Redis lacks
+// is "".
+struct RunRecord {
+    bool exists = false;
+    std::string id;
+    std::string as_of;          // YYYY-MM-DD
+    bool dry_run = false;
+    bool manual = false;
+    std::string cursor_day;     // days since 1970-01-01, "" at the start
+    std::string cursor_member;  // a vehicle id, "" at the start of the day
+};
+
+// One vehicle of due_batch.lua, its 13 fields by name. A value Redis lacks
+// is "" (or nullopt where its absence means something).
+struct DueRow {
+    std::string vehicle_id;
+    std::string customer_id;
+    std::string model;
+    std::string nopol;
+    std::string next_visit_date;     // YYYY-MM-DD, as stored (may be anything)
+    std::string reminded_for;        // the visit last reminded for
+    std::string reminded_on;         // the day of the last reminder
+    bool do_not_contact = false;     // the customer stopped such messages
+    std::optional<std::string> customer_name;  // nullopt: no such customer
+    std::string customer_phone;      // as stored
+    std::optional<std::string> attempt_cycle;  // an attempt mark's visit; nullopt: none
+    std::string attempt_run;         // the run that made the mark
+    bool handled = false;            // done earlier in this run (its done set)
+};
+
+// due_batch.lua: the next batch of the run's window.
+struct DueBatch {
+    bool lost = false;          // the lease is not this owner's: nothing else is set
+    // The position after this batch (the cursor to save), and whether the
+    // window holds nothing after it.
+    std::string cursor_day;
+    std::string cursor_member;
+    bool window_done = false;
+    std::vector<DueRow> rows;   // in the index's order (next visit, then vehicle id)
+};
+
+// attempt_begin.lua: whether this runner may send to a vehicle.
+struct AttemptClaim {
+    enum class Status {
+        ok,         // the attempt is marked for this run: send
+        reminded,   // already reminded for this visit (once) or today (daily)
+        in_flight,  // another attempt is marked (run and started_at below)
+        lost,       // the lease is not this owner's
+    };
+    Status status = Status::ok;
+    std::string run;         // in_flight: the run that marked it
+    std::string started_at;  // in_flight: when
+};
+
+// run_finish.lua: the run's totals across every runner, or that it was not
+// this owner's to finish (lost).
+struct RunFinished {
+    bool finished = false;
+    RunCounts counts;
+};
 
 }  // namespace wa

@@ -1,0 +1,102 @@
+#include "run.hpp"
+
+#include "phone.hpp"
+
+namespace wa {
+
+namespace {
+
+bool in_window(Date as_of, Date next_visit, int lead_days)
+{
+    int days = days_between(as_of, next_visit);
+    return days >= 0 && days < lead_days;
+}
+
+DueDecision skip(DueDecision d, const char* status, std::string reason)
+{
+    d.action = DueDecision::Action::skip;
+    d.detail.status = status;
+    d.detail.reason = std::move(reason);
+    return d;
+}
+
+}  // namespace
+
+DueDecision classify_due(const DueRow& row, Date as_of, int lead_days, RemindMode mode)
+{
+    DueDecision d;
+    if (row.handled) {
+        return d;
+    }
+    RunDetail& detail = d.detail;
+    detail.no_pol = row.nopol;
+    detail.customer_nama = row.customer_name.value_or("");
+    detail.customer_hp = row.customer_phone;
+    detail.next_visit_date = row.next_visit_date;
+    std::optional<Date> next = parse_date(row.next_visit_date);
+    detail.days_until_visit = next ? days_between(as_of, *next) : 0;
+
+    if (!row.customer_name) {
+        return skip(std::move(d), "skipped", "customer tidak ditemukan");
+    }
+    if (!next) {
+        return skip(std::move(d), "skipped", "data tidak lengkap: tanggal kunjungan kosong");
+    }
+    if (!in_window(as_of, *next, lead_days)) {
+        return skip(std::move(d), "skipped", "tanggal kunjungan di luar jangka waktu pengingat");
+    }
+    if (row.customer_phone.empty()) {
+        return skip(std::move(d), "skipped", "data tidak lengkap: nomor HP kosong");
+    }
+    if (row.nopol.empty()) {
+        return skip(std::move(d), "skipped", "data tidak lengkap: nomor polisi kosong");
+    }
+    std::optional<std::string> phone = normalize_phone(row.customer_phone);
+    if (!phone) {
+        return skip(std::move(d), "skipped", "nomor HP tidak valid");
+    }
+    if (!whatsapp_reachable(*phone)) {
+        return skip(std::move(d), "skipped", "nomor HP bukan nomor seluler");
+    }
+    if (row.do_not_contact) {
+        return skip(std::move(d), "skipped", "customer tidak ingin menerima pesan");
+    }
+    if (mode == RemindMode::once && row.reminded_for == row.next_visit_date) {
+        return skip(std::move(d), "skipped",
+                    "sudah diingatkan untuk kunjungan " + row.next_visit_date);
+    }
+    if (mode == RemindMode::daily && row.reminded_on == format_date(as_of)) {
+        return skip(std::move(d), "skipped", "sudah diingatkan hari ini");
+    }
+    if (row.attempt_cycle) {
+        return skip(std::move(d), "unknown",
+                    "percobaan sebelumnya (run " + row.attempt_run + ") belum diketahui hasilnya");
+    }
+
+    d.action = DueDecision::Action::send;
+    d.phone = std::move(*phone);
+    d.cycle = row.next_visit_date;
+    d.fields.customer_name = *row.customer_name;
+    d.fields.vehicle_nopol = row.nopol;
+    d.fields.vehicle_model = row.model;
+    d.fields.next_visit = *next;
+    return d;
+}
+
+void count_finished(RunCounts& counts, std::string_view status)
+{
+    counts.total++;
+    if (status == "sent") {
+        counts.sent++;
+    } else if (status == "failed") {
+        counts.failed++;
+    } else if (status == "unknown") {
+        counts.unknown++;
+    } else if (status == "dry_run") {
+        counts.dry++;
+    } else {
+        counts.skipped++;
+    }
+}
+
+}  // namespace wa

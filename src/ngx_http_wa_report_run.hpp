@@ -1,0 +1,140 @@
+// A reminder run: reads the due vehicles of its window a batch at a time,
+// decides for each (core's classify_due), hands what is to be sent to its
+// sender, saves each batch's progress, and ends: finished, handed over to
+// another worker (reload, quit), or stopped (lease lost, Redis failing,
+// stalled, an exception), in which case whoever resumes it carries it on.
+#pragma once
+
+#include "ngx_http_wa_report_conf.hpp"
+#include "ngx_http_wa_report_run_guard.hpp"
+#include "ngx_http_wa_report_sender.hpp"
+#include "ngx_http_wa_report_timer.hpp"
+
+#include "core/dates.hpp"
+#include "core/log_lines.hpp"
+#include "core/rows.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wa {
+
+class HttpClient;
+class Run;
+
+// Someone waiting for a run's end: the run-now request. cancel() detaches it.
+struct RunWaiter {
+    // How the wait ended in this worker.
+    enum class End {
+        finished,     // the run finished here
+        busy,         // another run is in progress; nothing began
+        not_started,  // it could not begin (error says why)
+        // It did not finish here (handed over at a reload, lease lost,
+        // stalled, Redis failing), or its begin's answer was lost (started
+        // false): the run may go on elsewhere, and only Redis can tell.
+        elsewhere,
+    };
+    using DoneFn = void (*)(RunWaiter* waiter, End end);
+    DoneFn fn = nullptr;
+    void* data = nullptr;
+    std::string run_id;     // set when its begin is sent
+    std::string error;      // not_started, or a lost begin: "redis unavailable", ...
+    bool started = false;   // its begin was confirmed
+    Run* run = nullptr;
+};
+
+// What a run needs from the engine that runs it, and nothing more: a run
+// never sees the tick, the schedule or run-now.
+class RunHost {
+public:
+    // The engine's own Redis connection.
+    virtual Store& store() = 0;
+    virtual HttpClient& gateway() = 0;
+    virtual const Config& config() const = 0;
+    virtual ngx_log_t* log() const = 0;
+    // This worker's token in the lease and the attempt marks.
+    virtual const std::string& owner() const = 0;
+    // The clock: nginx's cached time, in ms (for the rate) and as local time
+    // in wa_report_timezone ("2026-11-25T07:00:00", what Redis stores).
+    virtual ngx_msec_t now_ms() const = 0;
+    virtual std::string local_time() const = 0;
+    // For backoff jitter.
+    virtual uint64_t random() = 0;
+    // The run has ended and nothing can call back into it any more; the
+    // engine frees it later, never from inside this call.
+    virtual void run_ended(Run& run) noexcept = 0;
+    // Throws where WA_REPORT_TEST_FAULT names `point` (the tests' way to
+    // make a callback fail); nothing otherwise.
+    virtual void checkpoint(const char* point) = 0;
+
+protected:
+    ~RunHost() = default;
+};
+
+class Run final : private SendOwner {
+public:
+    Run(RunHost& host, std::string id, Date as_of, bool dry);
+    ~Run();
+
+    Run(const Run&) = delete;
+    Run& operator=(const Run&) = delete;
+
+    // resumed: the run was begun by another runner (its lease lapsed); the
+    // cursor is where it saved its last batch ("" "" at the start).
+    void start(std::string cursor_day, std::string cursor_member, bool resumed);
+
+    // w learns how the run ended (RunWaiter::fn), unless removed before.
+    void add_waiter(RunWaiter* w);
+    void remove_waiter(RunWaiter* w);
+
+    bool settled() const { return ended_ && guard_.pending() == 0; }
+
+    const std::string id;
+
+private:
+    class Lease;
+
+    // SendOwner
+    bool ended() const override { return ended_; }
+    void finished(Item& item) override;
+    void stop(const std::string& why) override;
+    void idle_at_exit() override;
+
+    void issue(StoreCall* call);
+    template <class T>
+    bool answered(const Answer<T>& answer, const char* what);
+    void fetch();
+    void take(const DueRow& row);
+    void save(bool last);
+    void finish();
+    void release();
+    // why: the reason a run stopped before its end, logged; empty when it
+    // ended as it should (finished, handed over).
+    void end(bool ok, const std::string& why = std::string()) noexcept;
+
+    RunHost& host_;
+    Date as_of_;
+    bool dry_;
+    std::string cursor_day_, cursor_member_;
+    std::string next_day_, next_member_;
+    bool window_done_ = false;
+    bool ended_ = false;
+    bool releasing_ = false;
+    bool classifying_ = false;
+
+    RunGuard guard_;
+    std::vector<std::unique_ptr<Item>> items_;  // the batch, in its order
+    size_t open_items_ = 0;     // items of the batch not yet finished
+    RunCounts counts_;          // what finished since the last save
+    Sender sender_;
+    StoreCall* call_ = nullptr; // batch, save, finish or release
+    std::unique_ptr<Lease> lease_;
+    // Not cancelable: a worker that is shutting down waits for the run to
+    // hand over (bounded by this timer) instead of dropping counts.
+    Timer hold_;
+    std::vector<RunWaiter*> waiters_;
+};
+
+}  // namespace wa

@@ -1,0 +1,351 @@
+// The sending half of a reminder run.
+//
+// Each message goes: a slot and a token (pump) -> its attempt marked in
+// Redis (attempt_begin.lua) -> the provider's request through the gateway
+// client -> the answer parsed by the provider chosen at config time ->
+// decide_after_send: counted (record.lua), sent again after a wait, or
+// failed (attempt_fail.lua).
+
+#include "ngx_http_wa_report_sender.hpp"
+
+#include "ngx_http_wa_report_http.hpp"
+#include "ngx_http_wa_report_run.hpp"
+#include "ngx_http_wa_report_worker.hpp"
+
+#include "core/provider.hpp"
+#include "core/retry.hpp"
+
+#include <algorithm>
+
+namespace wa {
+
+namespace {
+
+constexpr int64_t attempt_ttl = 7 * 86400;
+
+// Gives back the concurrency slot the item holds, if it holds one.
+void free_slot(Item& item, size_t& active) {
+    if (item.slot) {
+        item.slot = false;
+        active--;
+    }
+}
+
+}  // namespace
+
+Item::~Item() {
+    if (call != nullptr) {
+        call->cancel();
+    }
+}
+
+Sender::Sender(RunHost& host, SendOwner& owner, RunGuard& guard, const std::string& run_id,
+               Date as_of)
+    : host_(host), owner_(owner), guard_(guard), run_id_(run_id), as_of_(as_of),
+      rate_(host.config().reminder.rate, static_cast<int64_t>(host.now_ms())),
+      rate_timer_(host.log(), TimerIdent::send_rate, true,
+                  [](void* data) noexcept {
+                      auto* self = static_cast<Sender*>(data);
+                      self->guard_.enter([&] { self->pump(); });
+                  },
+                  this) {}
+
+Sender::~Sender() {
+    for (Release& r : releases_) {
+        r.call->cancel();
+    }
+}
+
+void Sender::queue(Item& item) {
+    item.sender = this;
+    queue_.push_back(&item);
+}
+
+void Sender::pump() {
+    if (owner_.ended()) {
+        return;
+    }
+    while (!queue_.empty() && active_ < host_.config().reminder.concurrency
+           && !worker_exiting()) {
+        int64_t wait = rate_.take(static_cast<int64_t>(host_.now_ms()));
+        if (wait > 0) {
+            if (!rate_timer_.armed()) {
+                rate_timer_.arm(static_cast<ngx_msec_t>(wait));
+            }
+            return;
+        }
+        Item& item = *queue_.front();
+        queue_.pop_front();
+        item.slot = true;
+        active_++;
+        if (item.begun) {
+            post(item);
+        } else {
+            begin(item);
+        }
+    }
+    if (worker_exiting() && active_ == 0) {
+        owner_.idle_at_exit();
+    }
+}
+
+void Sender::stop() {
+    rate_timer_.cancel();
+}
+
+void Sender::finish(Item& item) {
+    if (!item.done) {
+        free_slot(item, active_);
+    }
+    owner_.finished(item);
+}
+
+void Sender::skip(Item& item, const char* status, std::string reason) {
+    item.detail.status = status;
+    item.detail.reason = std::move(reason);
+    finish(item);
+}
+
+void Sender::begin(Item& item) {
+    const ReminderConfig& rc = host_.config().reminder;
+    item.call = host_.store().attempt_begin(
+        host_.owner(), run_id_, item.vehicle, item.cycle, host_.local_time(), attempt_ttl,
+        rc.daily, as_of_,
+        [](const Answer<AttemptClaim>& answer, void* data) noexcept {
+            using Status = AttemptClaim::Status;
+            auto* item = static_cast<Item*>(data);
+            Sender& self = *item->sender;
+            self.guard_.answer([&] {
+                item->call = nullptr;
+                Status status = answer.value.status;
+                if (!answer.ok()) {
+                    std::string why = "redis failed while marking an attempt";
+                    self.owner_.stop(answer.reason.empty() ? why : why + ": " + answer.reason);
+                } else if (status == Status::ok && self.owner_.ended()) {
+                    // Not sent: whoever carries the run on sends it.
+                    item->begun = true;
+                    free_slot(*item, self.active_);
+                    self.release_attempts({item});
+                } else if (status == Status::ok) {
+                    item->begun = true;
+                    self.post(*item);
+                } else if (status == Status::reminded) {
+                    self.skip(*item, "skipped", "sudah diingatkan untuk kunjungan " + item->cycle);
+                } else if (status == Status::in_flight) {
+                    self.skip(*item, "unknown",
+                              "percobaan lain (run " + answer.value.run + ") belum selesai");
+                } else {
+                    self.owner_.stop("lost the run's lease");
+                }
+            });
+        },
+        &item);
+    if (item.call == nullptr) {
+        owner_.stop("redis unavailable");
+        return;
+    }
+    guard_.expect();
+}
+
+void Sender::post(Item& item) {
+    const ReminderConfig& rc = host_.config().reminder;
+    OutboundRequest request =
+        rc.gateway->request(rc.url, rc.key, rc.cloud, {item.phone, item.text, *rc.message,
+                                                       item.fields});
+    bool posted = host_.gateway().post(
+        request,
+        [](const HttpResponse& response, void* data) noexcept {
+            auto* item = static_cast<Item*>(data);
+            Sender& self = *item->sender;
+            self.guard_.answer([&] { self.answered(*item, response); });
+        },
+        &item);
+    if (!posted) {
+        item.result = SendResult{};
+        item.result.detail = "cannot start the gateway request";
+        fail(item, false, item.result.detail);
+        return;
+    }
+    guard_.expect();
+}
+
+// The gateway's answer is always acted on, even after the run has ended
+// (lease lost, worker exiting): an accepted send must be counted.
+void Sender::answered(Item& item, const HttpResponse& response) {
+    host_.checkpoint("gateway_answer");
+    const ReminderConfig& rc = host_.config().reminder;
+    item.result = response.status == 0
+        ? transport_failure(response.timed_out, response.error, rc.key)
+        : rc.gateway->parse(response.status, response.body, response.retry_after, rc.key);
+
+    RetryPolicy policy;
+    policy.retries = rc.retries;
+    policy.wait_max_ms = static_cast<int64_t>(rc.retry_after_max);
+    RetryDecision next = decide_after_send(item.result, item.attempt, policy, host_.random());
+    switch (next.step) {
+    case NextStep::record:
+        record(item);
+        break;
+    case NextStep::retry:
+        if (owner_.ended()) {
+            // Not this runner's to fail: whoever carries the run on sends it.
+            free_slot(item, active_);
+            release_attempts({&item});
+        } else {
+            retry_later(item, next.delay_ms, next.pause_all);
+        }
+        break;
+    case NextStep::opt_out:
+        fail(item, true, next.reason);
+        break;
+    case NextStep::fail:
+        fail(item, false, next.reason);
+        break;
+    }
+}
+
+void Sender::retry_later(Item& item, int64_t delay_ms, bool pause_all) {
+    item.attempt++;
+    free_slot(item, active_);
+    auto delay = static_cast<ngx_msec_t>(std::max<int64_t>(delay_ms, 1));
+    if (pause_all) {
+        // The provider throttles the whole account: nothing goes out until
+        // it said we may.
+        rate_.pause(static_cast<int64_t>(host_.now_ms() + delay));
+        queue_.push_front(&item);
+        pump();
+        return;
+    }
+    if (!item.retry) {
+        item.retry.emplace(host_.log(), TimerIdent::send_retry, true,
+                           [](void* data) noexcept {
+                               auto* item = static_cast<Item*>(data);
+                               Sender& self = *item->sender;
+                               self.guard_.answer([&] {
+                                   self.queue_.push_front(item);
+                                   self.pump();
+                               });
+                           },
+                           &item);
+    }
+    item.retry->arm(delay);
+    guard_.expect();
+}
+
+void Sender::record(Item& item) {
+    const ReminderConfig& rc = host_.config().reminder;
+    const std::string message_id = item.result.message_id.empty()
+        ? "run:" + run_id_ + ":" + item.vehicle
+        : item.result.message_id;
+    ReminderCount count{item.cycle, format_date(as_of_), rc.gateway->name, run_id_,
+                        item.result.message_id};
+    item.call = host_.store().record(
+        item.customer, item.vehicle, message_id, new_uuid(), host_.local_time(),
+        host_.config().message_id_ttl, &count,
+        [](const Answer<RecordOutcome>& answer, void* data) noexcept {
+            using Status = RecordOutcome::Status;
+            auto* item = static_cast<Item*>(data);
+            Sender& self = *item->sender;
+            self.guard_.answer([&] {
+                item->call = nullptr;
+                item->detail.api_response = item->result.detail;
+                Status status = answer.value.status;
+                if (answer.ok() && (status == Status::counted || status == Status::duplicate)) {
+                    item->detail.status = "sent";
+                    self.finish(*item);
+                    return;
+                }
+                const char* why = !answer.ok() ? "redis failed"
+                    : status == Status::no_customer ? "no_customer"
+                    : status == Status::no_vehicle ? "no_vehicle"
+                    : "vehicle_mismatch";
+                ngx_log_error(NGX_LOG_ERR, self.host_.log(), 0,
+                              "wa_report: message for vehicle \"%s\" accepted but not counted: "
+                              "\"%s\"",
+                              log_value(item->vehicle).c_str(), why);
+                self.skip(*item, "unknown", "terkirim, tetapi tidak tercatat");
+            });
+        },
+        &item);
+    if (item.call == nullptr) {
+        // Sent but not counted: the attempt mark stays and the next run
+        // reports it as unknown.
+        ngx_log_error(NGX_LOG_ERR, host_.log(), 0,
+                      "wa_report: message for vehicle \"%s\" accepted but not counted: redis down",
+                      log_value(item.vehicle).c_str());
+        skip(item, "unknown", "terkirim, tetapi tidak tercatat (redis tidak tersedia)");
+        return;
+    }
+    guard_.expect();
+}
+
+void Sender::fail(Item& item, bool opted_out, const std::string& reason) {
+    last_failure_ = reason;
+    item.detail.api_response = item.result.detail;
+    item.detail.reason = opted_out ? "customer menghentikan pesan seperti ini" : reason;
+    item.call = host_.store().attempt_fail(
+        item.customer, item.vehicle, reason, item.result.error_code, host_.local_time(),
+        opted_out,
+        [](const Answer<int64_t>&, void* data) noexcept {
+            auto* item = static_cast<Item*>(data);
+            Sender& self = *item->sender;
+            self.guard_.answer([&] {
+                item->call = nullptr;
+                item->detail.status = "failed";
+                self.finish(*item);
+            });
+        },
+        &item);
+    if (item.call == nullptr) {
+        item.detail.status = "failed";
+        finish(item);
+        return;
+    }
+    guard_.expect();
+}
+
+void Sender::release_unfinished(const std::vector<std::unique_ptr<Item>>& items) {
+    std::vector<Item*> unfinished;
+    queue_.clear();
+    for (const auto& item : items) {
+        if (item->retry && item->retry->armed()) {
+            item->retry->cancel();
+            guard_.forget();
+        }
+        if (item->begun && !item->done && !item->slot && item->call == nullptr) {
+            unfinished.push_back(item.get());
+        }
+    }
+    if (!unfinished.empty()) {
+        release_attempts(unfinished);
+    }
+}
+
+// Without Redis the marks stay, and the next runner reports these vehicles
+// as unknown, as after a crash.
+void Sender::release_attempts(const std::vector<Item*>& items) {
+    std::vector<std::string> vehicles;
+    for (Item* item : items) {
+        item->begun = false;
+        vehicles.push_back(item->vehicle);
+    }
+    Release& r = releases_.emplace_back();
+    r.sender = this;
+    r.call = host_.store().attempt_release(
+        host_.owner(), run_id_, vehicles,
+        [](const Answer<int64_t>&, void* data) noexcept {
+            auto* r = static_cast<Release*>(data);
+            Sender& self = *r->sender;
+            self.guard_.answer([&] {
+                self.releases_.remove_if([r](const Release& x) { return &x == r; });
+            });
+        },
+        &r);
+    if (r.call == nullptr) {
+        releases_.pop_back();
+        return;
+    }
+    guard_.expect();
+}
+
+}  // namespace wa

@@ -1,0 +1,124 @@
+// The sending half of a reminder run: the queue of messages to send, the
+// send rate and the concurrency slots, each message's attempt mark, the
+// gateway call, the retries, and counting an accepted send (record.lua).
+#pragma once
+
+#include "ngx_http_wa_report_run_guard.hpp"
+#include "ngx_http_wa_report_store.hpp"
+#include "ngx_http_wa_report_timer.hpp"
+
+#include "core/gateway.hpp"
+#include "core/reminder.hpp"
+#include "core/schedule.hpp"
+#include "core/send_rate.hpp"
+
+#include <deque>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wa {
+
+class RunHost;
+class Sender;
+struct HttpResponse;
+
+// One vehicle of a run's batch, and where its message stands.
+struct Item {
+    Item() = default;
+    ~Item();  // detaches its Store call; its retry timer goes with it
+
+    Item(const Item&) = delete;
+    Item& operator=(const Item&) = delete;
+
+    std::string vehicle, customer, phone;
+    std::string cycle;        // next_visit_date: the visit this reminder is for
+    MessageFields fields;
+    std::string text;
+    RunDetail detail;
+    SendResult result;
+    int attempt = 0;
+    bool begun = false;       // the attempt is marked in Redis, by this runner
+    bool slot = false;        // holds one of the gateway concurrency slots
+    bool done = false;
+    bool flushed = false;     // its detail is saved in the run's list
+    StoreCall* call = nullptr;     // attempt_begin, record or attempt_fail in flight
+    std::optional<Timer> retry;    // made at its first retry
+    Sender* sender = nullptr;      // set when queued
+};
+
+// What a sender needs from the run it sends for.
+class SendOwner {
+public:
+    virtual bool ended() const = 0;
+    // The item is finished: its detail says how (sent, failed, skipped,
+    // unknown). Its slot is already given back.
+    virtual void finished(Item& item) = 0;
+    // The lease is lost or Redis failed: the run ends here (why is logged).
+    virtual void stop(const std::string& why) = 0;
+    // The worker is exiting and no send is in flight: time to hand over.
+    virtual void idle_at_exit() = 0;
+
+protected:
+    ~SendOwner() = default;
+};
+
+class Sender {
+public:
+    Sender(RunHost& host, SendOwner& owner, RunGuard& guard, const std::string& run_id,
+           Date as_of);
+    ~Sender();
+
+    Sender(const Sender&) = delete;
+    Sender& operator=(const Sender&) = delete;
+
+    // Queues an item to send; pump() starts it.
+    void queue(Item& item);
+    // Starts queued sends while slots, the rate and the gateway allow. A
+    // worker that is shutting down starts nothing new.
+    void pump();
+    // The run ended: no send starts any more.
+    void stop();
+    // Messages this runner began but did not finish (waiting for a retry or
+    // for the gateway's pause) give their attempt marks back, so that the
+    // runner that carries the run on sends them; a send in flight is not
+    // among them: its answer still arrives and is acted on.
+    void release_unfinished(const std::vector<std::unique_ptr<Item>>& items);
+
+    // Why this runner's last failed send failed ("" when none did).
+    const std::string& last_failure() const { return last_failure_; }
+
+private:
+    // A release of attempt marks in flight (nothing waits on its answer but
+    // the run's freeing).
+    struct Release {
+        Sender* sender = nullptr;
+        StoreCall* call = nullptr;
+    };
+
+    void begin(Item& item);
+    void post(Item& item);
+    void answered(Item& item, const HttpResponse& response);
+    void retry_later(Item& item, int64_t delay_ms, bool pause_all);
+    void record(Item& item);
+    void fail(Item& item, bool opted_out, const std::string& reason);
+    void skip(Item& item, const char* status, std::string reason);
+    void finish(Item& item);
+    void release_attempts(const std::vector<Item*>& items);
+
+    RunHost& host_;
+    SendOwner& owner_;
+    RunGuard& guard_;
+    const std::string& run_id_;
+    Date as_of_;
+    std::deque<Item*> queue_;
+    size_t active_ = 0;       // items holding a concurrency slot
+    SendRate rate_;
+    Timer rate_timer_;
+    std::list<Release> releases_;
+    std::string last_failure_;
+};
+
+}  // namespace wa
