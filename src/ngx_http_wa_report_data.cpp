@@ -113,7 +113,7 @@ ngx_int_t put_vehicle(Ctx& ctx, const std::string& body) {
 ngx_int_t handle_data(Ctx& ctx) {
     ngx_http_request_t* r = ctx.r;
     const std::string& id = ctx.route.a;
-    bool customer = ctx.route.route == Route::CustomerData;
+    bool customer = ctx.route.route == Route::customer_data;
     if (r->method == NGX_HTTP_PUT) {
         return read_body(ctx, loc_conf(r)->max_body_size,
                          customer ? body_text<put_customer> : body_text<put_vehicle>);

@@ -5,7 +5,7 @@
 
 namespace wa {
 
-// A content handler for Route::CustomerData and Route::VehicleData: GET,
+// A content handler for Route::customer_data and Route::vehicle_data: GET,
 // PUT (a JSON body), DELETE.
 ngx_int_t handle_data(Ctx& ctx);
 

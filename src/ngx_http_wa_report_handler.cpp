@@ -18,14 +18,14 @@ namespace {
 
 ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_view base) {
     switch (m.route) {
-    case Route::NotFound:
+    case Route::not_found:
         return send_not_found(r, "Not Found");
-    case Route::MethodNotAllowed:
+    case Route::method_not_allowed:
         return send_json_with(r, NGX_HTTP_NOT_ALLOWED, detail_error("Method Not Allowed"), "Allow",
                               m.allow);
-    case Route::Invalid:
+    case Route::invalid:
         return send_validation(r, m.errors);
-    case Route::Redirect: {
+    case Route::redirect: {
         // The prefix is the location's name, decoded like the path.
         std::string to = uri_escape_path(base) + m.redirect;
         if (r->args.len > 0) {
@@ -49,10 +49,10 @@ ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_v
 
 ngx_int_t dispatch(Ctx& ctx) {
     switch (ctx.route.route) {
-    case Route::CustomerData:
-    case Route::VehicleData:
+    case Route::customer_data:
+    case Route::vehicle_data:
         return handle_data(ctx);
-    case Route::Import:
+    case Route::import:
         return handle_import(ctx);
     default:
         return handle_report(ctx);

@@ -5,7 +5,7 @@
 
 namespace wa {
 
-// The content handler for Route::Import.
+// The content handler for Route::import.
 ngx_int_t handle_import(Ctx& ctx);
 
 }  // namespace wa

@@ -154,14 +154,14 @@ ngx_int_t record(Ctx& ctx, const std::string& body) {
 
 ngx_int_t handle_report(Ctx& ctx) {
     switch (ctx.route.route) {
-    case Route::List: return start_report_stream(ctx, StreamKind::list);
-    case Route::Detail: return start_report_stream(ctx, StreamKind::detail);
-    case Route::Customer: return start_report_stream(ctx, StreamKind::customer);
-    case Route::Statistics: return get_stats(ctx);
-    case Route::CustomerVehicle: return get_report(ctx);
-    case Route::DeleteReport: return delete_report(ctx);
-    case Route::ResetFrequency: return reset_frequency(ctx);
-    case Route::Record:
+    case Route::list: return start_report_stream(ctx, StreamKind::list);
+    case Route::detail: return start_report_stream(ctx, StreamKind::detail);
+    case Route::customer: return start_report_stream(ctx, StreamKind::customer);
+    case Route::statistics: return get_stats(ctx);
+    case Route::customer_vehicle: return get_report(ctx);
+    case Route::delete_report: return delete_report(ctx);
+    case Route::reset_frequency: return reset_frequency(ctx);
+    case Route::record:
         return read_body(ctx, loc_conf(ctx.r)->max_body_size, body_text<record>);
     default: return send_not_found(ctx.r, "Not Found");
     }

@@ -6,7 +6,7 @@
 
 namespace wa {
 
-// A content handler for Route::List, Detail, Customer, Statistics,
+// A content handler for Route::list, Detail, Customer, Statistics,
 // CustomerVehicle, DeleteReport, ResetFrequency and Record.
 ngx_int_t handle_report(Ctx& ctx);
 

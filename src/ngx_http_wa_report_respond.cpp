@@ -93,12 +93,12 @@ const ngx_http_wa_report_loc_conf_t* loc_conf(ngx_http_request_t* r) {
 
 Method method_of(ngx_http_request_t* r) {
     switch (r->method) {
-    case NGX_HTTP_GET: return Method::Get;
-    case NGX_HTTP_HEAD: return Method::Head;
-    case NGX_HTTP_POST: return Method::Post;
-    case NGX_HTTP_PUT: return Method::Put;
-    case NGX_HTTP_DELETE: return Method::Delete;
-    default: return Method::Other;
+    case NGX_HTTP_GET: return Method::get;
+    case NGX_HTTP_HEAD: return Method::head;
+    case NGX_HTTP_POST: return Method::post;
+    case NGX_HTTP_PUT: return Method::put;
+    case NGX_HTTP_DELETE: return Method::delete_;
+    default: return Method::other;
     }
 }
 

@@ -340,10 +340,10 @@ ngx_int_t serve(ngx_http_request_t* r) {
         return send_unavailable(r);
     }
     switch (def->route) {
-    case SchedulerRoute::Start: return start(*ctx);
-    case SchedulerRoute::Stop: return stop(*ctx);
-    case SchedulerRoute::Status: return status(*ctx);
-    case SchedulerRoute::RunNow: return run_now(*ctx);
+    case SchedulerRoute::start: return start(*ctx);
+    case SchedulerRoute::stop: return stop(*ctx);
+    case SchedulerRoute::status: return status(*ctx);
+    case SchedulerRoute::run_now: return run_now(*ctx);
     }
     return NGX_HTTP_INTERNAL_SERVER_ERROR;
 }

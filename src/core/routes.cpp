@@ -23,24 +23,24 @@ struct RouteSpec {
 // before "/reset-frequency", which is why GET /reset-frequency answers 405
 // with "Allow: DELETE" there and here.
 const RouteSpec kRoutes[] = {
-    {"/", {Method::Get}, Route::List, {}},
-    {"/detail", {Method::Get}, Route::Detail, {}},
-    {"/statistics", {Method::Get}, Route::Statistics, {}},
-    {"/record", {Method::Post}, Route::Record, {}},
-    {"/data/import", {Method::Post}, Route::Import, {}},
-    {"/data/customers/{id}", {Method::Get, Method::Put, Method::Delete}, Route::CustomerData, {}},
-    {"/data/vehicles/{id}", {Method::Get, Method::Put, Method::Delete}, Route::VehicleData, {}},
-    {"/customer/{id_customer}", {Method::Get}, Route::Customer, {}},
-    {"/customer/{id_customer}/vehicle/{id_vehicle}", {Method::Get}, Route::CustomerVehicle, {}},
-    {"/{report_id}", {Method::Delete}, Route::DeleteReport, {}},
-    {"/reset-frequency", {Method::Post}, Route::ResetFrequency, {"id_customer"}},
+    {"/", {Method::get}, Route::list, {}},
+    {"/detail", {Method::get}, Route::detail, {}},
+    {"/statistics", {Method::get}, Route::statistics, {}},
+    {"/record", {Method::post}, Route::record, {}},
+    {"/data/import", {Method::post}, Route::import, {}},
+    {"/data/customers/{id}", {Method::get, Method::put, Method::delete_}, Route::customer_data, {}},
+    {"/data/vehicles/{id}", {Method::get, Method::put, Method::delete_}, Route::vehicle_data, {}},
+    {"/customer/{id_customer}", {Method::get}, Route::customer, {}},
+    {"/customer/{id_customer}/vehicle/{id_vehicle}", {Method::get}, Route::customer_vehicle, {}},
+    {"/{report_id}", {Method::delete_}, Route::delete_report, {}},
+    {"/reset-frequency", {Method::post}, Route::reset_frequency, {"id_customer"}},
 };
 
 const SchedulerRouteSpec kSchedulerRoutes[] = {
-    {"/start", Method::Post, SchedulerRoute::Start, {"hour", "minute"}},
-    {"/stop", Method::Post, SchedulerRoute::Stop, {}},
-    {"/status", Method::Get, SchedulerRoute::Status, {}},
-    {"/run-now", Method::Post, SchedulerRoute::RunNow, {"date", "dry_run"}},
+    {"/start", Method::post, SchedulerRoute::start, {"hour", "minute"}},
+    {"/stop", Method::post, SchedulerRoute::stop, {}},
+    {"/status", Method::get, SchedulerRoute::status, {}},
+    {"/run-now", Method::post, SchedulerRoute::run_now, {"date", "dry_run"}},
 };
 
 struct Param {
@@ -135,7 +135,7 @@ RouteMatch accept(const RouteSpec& spec, const PathMatch& path)
         *slots[k] = std::move(*id);
     }
 
-    result.route = result.errors.empty() ? spec.route : Route::Invalid;
+    result.route = result.errors.empty() ? spec.route : Route::invalid;
     return result;
 }
 
@@ -169,7 +169,7 @@ RouteMatch redirect_or_not_found(std::string_view path)
 
     std::string variant = slash_variant(path);
     if (matches_any_route(variant)) {
-        result.route = Route::Redirect;
+        result.route = Route::redirect;
         result.redirect = uri_escape_path(variant);
     }
     return result;
@@ -237,7 +237,7 @@ RouteMatch match_spec(Method m, std::string_view path, const RouteSpec** chosen)
 
     if (partial != nullptr) {
         RouteMatch result;
-        result.route = Route::MethodNotAllowed;
+        result.route = Route::method_not_allowed;
         result.allow = allow_header(*partial);
         return result;
     }
@@ -247,7 +247,7 @@ RouteMatch match_spec(Method m, std::string_view path, const RouteSpec** chosen)
 
 bool mutates(Method m)
 {
-    return m == Method::Post || m == Method::Put || m == Method::Delete;
+    return m == Method::post || m == Method::put || m == Method::delete_;
 }
 
 bool contains(const std::vector<std::string>& names, const std::string& name)
@@ -270,12 +270,12 @@ FieldError query_error(std::string name, const char* msg, const char* type)
 const char* method_name(Method m)
 {
     switch (m) {
-    case Method::Get: return "GET";
-    case Method::Head: return "HEAD";
-    case Method::Post: return "POST";
-    case Method::Put: return "PUT";
-    case Method::Delete: return "DELETE";
-    case Method::Other: break;
+    case Method::get: return "GET";
+    case Method::head: return "HEAD";
+    case Method::post: return "POST";
+    case Method::put: return "PUT";
+    case Method::delete_: return "DELETE";
+    case Method::other: break;
     }
     return "";
 }
@@ -283,21 +283,21 @@ const char* method_name(Method m)
 Method method_from_name(std::string_view name)
 {
     if (name == "GET") {
-        return Method::Get;
+        return Method::get;
     }
     if (name == "HEAD") {
-        return Method::Head;
+        return Method::head;
     }
     if (name == "POST") {
-        return Method::Post;
+        return Method::post;
     }
     if (name == "PUT") {
-        return Method::Put;
+        return Method::put;
     }
     if (name == "DELETE") {
-        return Method::Delete;
+        return Method::delete_;
     }
-    return Method::Other;
+    return Method::other;
 }
 
 RouteMatch match_route(Method m, std::string_view path)
@@ -316,7 +316,7 @@ RouteMatch match_request(Method m, std::string_view path, std::string_view query
 
     std::vector<FieldError> errors = query_errors(m, query, chosen->params);
     if (!errors.empty()) {
-        result.route = Route::Invalid;
+        result.route = Route::invalid;
         result.errors.insert(result.errors.end(), errors.begin(), errors.end());
     }
     return result;
@@ -364,12 +364,12 @@ std::vector<FieldError> query_errors(Method m, std::string_view query,
 bool route_reads_body(Route route, Method m)
 {
     switch (route) {
-    case Route::Record:
-    case Route::Import:
+    case Route::record:
+    case Route::import:
         return true;
-    case Route::CustomerData:
-    case Route::VehicleData:
-        return m == Method::Put;
+    case Route::customer_data:
+    case Route::vehicle_data:
+        return m == Method::put;
     default:
         return false;
     }

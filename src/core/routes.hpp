@@ -10,28 +10,28 @@
 
 namespace wa {
 
-enum class Method { Get, Head, Post, Put, Delete, Other };
+enum class Method { get, head, post, put, delete_, other };
 
 enum class Route {
-    NotFound,
-    MethodNotAllowed,
-    Redirect,
-    Invalid,
-    List,
-    Detail,
-    Statistics,
-    Customer,
-    CustomerVehicle,
-    DeleteReport,
-    ResetFrequency,
-    Record,
-    CustomerData,
-    VehicleData,
-    Import,
+    not_found,
+    method_not_allowed,
+    redirect,
+    invalid,
+    list,
+    detail,
+    statistics,
+    customer,
+    customer_vehicle,
+    delete_report,
+    reset_frequency,
+    record,
+    customer_data,
+    vehicle_data,
+    import,
 };
 
 struct RouteMatch {
-    Route route = Route::NotFound;
+    Route route = Route::not_found;
     std::string a, b;               // canonical uuids captured from the path
     std::string allow;              // for MethodNotAllowed, e.g. "GET, PUT, DELETE"
     std::string redirect;           // for Redirect, relative to the prefix, e.g. "/detail";
@@ -59,7 +59,7 @@ RouteMatch match_route(Method m, std::string_view path);
 std::string uri_escape_path(std::string_view path);
 
 // match_route, then the query rule below for the chosen route: a mutating
-// request whose query breaks it is Route::Invalid, its query errors after
+// request whose query breaks it is Route::invalid, its query errors after
 // any path errors. `query` is the raw query string (nginx's $args).
 RouteMatch match_request(Method m, std::string_view path, std::string_view query);
 
@@ -80,7 +80,7 @@ std::vector<FieldError> query_errors(Method m, std::string_view query,
 // read and thrown away before it is answered.
 bool route_reads_body(Route route, Method m);
 
-enum class SchedulerRoute { Start, Stop, Status, RunNow };
+enum class SchedulerRoute { start, stop, status, run_now };
 
 struct SchedulerRouteSpec {
     std::string_view path;  // after the location prefix, e.g. "/run-now"

@@ -23,124 +23,124 @@ void expect_route(Method m, const std::string& p, Route expected)
 void expect_405(Method m, const std::string& p, const std::string& allow)
 {
     RouteMatch r = match_route(m, p);
-    EXPECT_EQ(r.route, Route::MethodNotAllowed) << p;
+    EXPECT_EQ(r.route, Route::method_not_allowed) << p;
     EXPECT_EQ(r.allow, allow) << p;
 }
 
 void expect_redirect(const std::string& p, const std::string& to)
 {
-    RouteMatch r = match_route(Method::Get, p);
-    EXPECT_EQ(r.route, Route::Redirect) << p;
+    RouteMatch r = match_route(Method::get, p);
+    EXPECT_EQ(r.route, Route::redirect) << p;
     EXPECT_EQ(r.redirect, to) << p;
 }
 
 TEST(MatchRoute, FindsFixedRoutes)
 {
-    expect_route(Method::Get, "/", Route::List);
-    expect_route(Method::Get, "/detail", Route::Detail);
-    expect_route(Method::Get, "/statistics", Route::Statistics);
-    expect_route(Method::Post, "/reset-frequency", Route::ResetFrequency);
-    expect_route(Method::Post, "/record", Route::Record);
-    expect_route(Method::Post, "/data/import", Route::Import);
+    expect_route(Method::get, "/", Route::list);
+    expect_route(Method::get, "/detail", Route::detail);
+    expect_route(Method::get, "/statistics", Route::statistics);
+    expect_route(Method::post, "/reset-frequency", Route::reset_frequency);
+    expect_route(Method::post, "/record", Route::record);
+    expect_route(Method::post, "/data/import", Route::import);
 }
 
 TEST(MatchRoute, CapturesCanonicalIds)
 {
-    RouteMatch r = match_route(Method::Get, path("/customer/", kCustomer));
-    EXPECT_EQ(r.route, Route::Customer);
+    RouteMatch r = match_route(Method::get, path("/customer/", kCustomer));
+    EXPECT_EQ(r.route, Route::customer);
     EXPECT_EQ(r.a, kCustomer);
 
-    r = match_route(Method::Get, path("/customer/", "19DB3AD0DDD14FB2BB982EF8DAF61A26", "/vehicle/", kVehicle));
-    EXPECT_EQ(r.route, Route::CustomerVehicle);
+    r = match_route(Method::get, path("/customer/", "19DB3AD0DDD14FB2BB982EF8DAF61A26", "/vehicle/", kVehicle));
+    EXPECT_EQ(r.route, Route::customer_vehicle);
     EXPECT_EQ(r.a, kCustomer);
     EXPECT_EQ(r.b, kVehicle);
 
-    r = match_route(Method::Delete, path("/", kVehicle));
-    EXPECT_EQ(r.route, Route::DeleteReport);
+    r = match_route(Method::delete_, path("/", kVehicle));
+    EXPECT_EQ(r.route, Route::delete_report);
     EXPECT_EQ(r.a, kVehicle);
 }
 
 TEST(MatchRoute, FindsDataRoutesForEachMethod)
 {
-    for (Method m : {Method::Get, Method::Put, Method::Delete}) {
+    for (Method m : {Method::get, Method::put, Method::delete_}) {
         RouteMatch r = match_route(m, path("/data/customers/", kCustomer));
-        EXPECT_EQ(r.route, Route::CustomerData);
+        EXPECT_EQ(r.route, Route::customer_data);
         EXPECT_EQ(r.a, kCustomer);
 
         r = match_route(m, path("/data/vehicles/", kVehicle));
-        EXPECT_EQ(r.route, Route::VehicleData);
+        EXPECT_EQ(r.route, Route::vehicle_data);
         EXPECT_EQ(r.a, kVehicle);
     }
-    expect_405(Method::Post, path("/data/customers/", kCustomer), "GET, PUT, DELETE");
-    expect_405(Method::Head, path("/data/vehicles/", kVehicle), "GET, PUT, DELETE");
+    expect_405(Method::post, path("/data/customers/", kCustomer), "GET, PUT, DELETE");
+    expect_405(Method::head, path("/data/vehicles/", kVehicle), "GET, PUT, DELETE");
 }
 
 TEST(MatchRoute, ReportsBadPathIdsLikeFastApi)
 {
-    RouteMatch r = match_route(Method::Get, "/customer/not-a-uuid");
-    EXPECT_EQ(r.route, Route::Invalid);
+    RouteMatch r = match_route(Method::get, "/customer/not-a-uuid");
+    EXPECT_EQ(r.route, Route::invalid);
     EXPECT_EQ(validation_errors(r.errors),
               R"({"detail":[{"loc":["path","id_customer"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
 
-    r = match_route(Method::Get, path("/customer/", kCustomer, "/vehicle/xyz"));
-    EXPECT_EQ(r.route, Route::Invalid);
+    r = match_route(Method::get, path("/customer/", kCustomer, "/vehicle/xyz"));
+    EXPECT_EQ(r.route, Route::invalid);
     EXPECT_EQ(validation_errors(r.errors),
               R"({"detail":[{"loc":["path","id_vehicle"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
 
-    r = match_route(Method::Get, "/customer/a/vehicle/b");
+    r = match_route(Method::get, "/customer/a/vehicle/b");
     ASSERT_EQ(r.errors.size(), 2u);
     EXPECT_EQ(r.errors[0].field, "id_customer");
     EXPECT_EQ(r.errors[1].field, "id_vehicle");
 
-    r = match_route(Method::Delete, "/123");
-    EXPECT_EQ(r.route, Route::Invalid);
+    r = match_route(Method::delete_, "/123");
+    EXPECT_EQ(r.route, Route::invalid);
     EXPECT_EQ(validation_errors(r.errors),
               R"({"detail":[{"loc":["path","report_id"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
 
-    r = match_route(Method::Put, "/data/customers/x");
-    EXPECT_EQ(r.route, Route::Invalid);
+    r = match_route(Method::put, "/data/customers/x");
+    EXPECT_EQ(r.route, Route::invalid);
     ASSERT_EQ(r.errors.size(), 1u);
     EXPECT_EQ(r.errors[0].field, "id");
     EXPECT_EQ(r.errors[0].where, "path");
 
-    r = match_route(Method::Get, "/data/vehicles/x");
-    EXPECT_EQ(r.route, Route::Invalid);
+    r = match_route(Method::get, "/data/vehicles/x");
+    EXPECT_EQ(r.route, Route::invalid);
 }
 
 TEST(MatchRoute, AnswersWrongMethodsWithTheRoutesAllowList)
 {
-    expect_405(Method::Head, "/statistics", "GET");
-    expect_405(Method::Post, "/statistics", "GET");
-    expect_405(Method::Post, "/", "GET");
-    expect_405(Method::Delete, "/", "GET");
-    expect_405(Method::Put, "/detail", "GET");
-    expect_405(Method::Get, "/record", "POST");
-    expect_405(Method::Get, "/data/import", "POST");
-    expect_405(Method::Other, "/detail", "GET");
-    expect_405(Method::Post, path("/customer/", kCustomer), "GET");
-    expect_405(Method::Delete, path("/customer/", kCustomer, "/vehicle/", kVehicle), "GET");
+    expect_405(Method::head, "/statistics", "GET");
+    expect_405(Method::post, "/statistics", "GET");
+    expect_405(Method::post, "/", "GET");
+    expect_405(Method::delete_, "/", "GET");
+    expect_405(Method::put, "/detail", "GET");
+    expect_405(Method::get, "/record", "POST");
+    expect_405(Method::get, "/data/import", "POST");
+    expect_405(Method::other, "/detail", "GET");
+    expect_405(Method::post, path("/customer/", kCustomer), "GET");
+    expect_405(Method::delete_, path("/customer/", kCustomer, "/vehicle/", kVehicle), "GET");
 }
 
 // The old router declared DELETE "/{report_id}" before POST
 // "/reset-frequency"; these answers were captured from it.
 TEST(MatchRoute, KeepsFastApisOrderQuirks)
 {
-    expect_405(Method::Get, "/reset-frequency", "DELETE");
-    expect_405(Method::Get, "/anything", "DELETE");
-    expect_405(Method::Get, path("/", kCustomer), "DELETE");
-    expect_405(Method::Put, "/reset-frequency", "DELETE");
-    expect_405(Method::Get, "/customer", "DELETE");
-    expect_405(Method::Get, "/data", "DELETE");
+    expect_405(Method::get, "/reset-frequency", "DELETE");
+    expect_405(Method::get, "/anything", "DELETE");
+    expect_405(Method::get, path("/", kCustomer), "DELETE");
+    expect_405(Method::put, "/reset-frequency", "DELETE");
+    expect_405(Method::get, "/customer", "DELETE");
+    expect_405(Method::get, "/data", "DELETE");
     expect_redirect("/customer/", "/customer");
 
     // A path parameter is only checked once its route is chosen.
-    RouteMatch r = match_route(Method::Delete, "/reset-frequency");
-    EXPECT_EQ(r.route, Route::Invalid);
+    RouteMatch r = match_route(Method::delete_, "/reset-frequency");
+    EXPECT_EQ(r.route, Route::invalid);
     ASSERT_EQ(r.errors.size(), 1u);
     EXPECT_EQ(r.errors[0].field, "report_id");
 
-    r = match_route(Method::Delete, "/statistics");
-    EXPECT_EQ(r.route, Route::Invalid);
+    r = match_route(Method::delete_, "/statistics");
+    EXPECT_EQ(r.route, Route::invalid);
     EXPECT_EQ(r.errors[0].field, "report_id");
 }
 
@@ -155,8 +155,8 @@ TEST(MatchRoute, RedirectsTrailingSlashes)
     expect_redirect(path("/customer/", kCustomer, "/"), path("/customer/", kCustomer));
     expect_redirect("/data/import/", "/data/import");
 
-    RouteMatch r = match_route(Method::Post, "/reset-frequency/");
-    EXPECT_EQ(r.route, Route::Redirect);
+    RouteMatch r = match_route(Method::post, "/reset-frequency/");
+    EXPECT_EQ(r.route, Route::redirect);
     EXPECT_EQ(r.redirect, "/reset-frequency");
 }
 
@@ -176,8 +176,8 @@ TEST(MatchRoute, NoRedirectForControlCharacters)
         "/x\x1b[2J/",
     };
     for (const std::string& p : paths) {
-        RouteMatch r = match_route(Method::Get, p);
-        EXPECT_EQ(r.route, Route::NotFound) << p;
+        RouteMatch r = match_route(Method::get, p);
+        EXPECT_EQ(r.route, Route::not_found) << p;
         EXPECT_TRUE(r.redirect.empty()) << p;
     }
 }
@@ -210,8 +210,8 @@ TEST(MatchRoute, ReturnsNotFoundForUnknownPaths)
                              "/data/customers/", "/customer/x/vehicle", "/customer/x/vehicle/",
                              "/customer/x/y", "/data/import/x", "detail", "/detail/x"};
     for (const char* p : unknown) {
-        RouteMatch r = match_route(Method::Get, p);
-        EXPECT_EQ(r.route, Route::NotFound) << p;
+        RouteMatch r = match_route(Method::get, p);
+        EXPECT_EQ(r.route, Route::not_found) << p;
         EXPECT_TRUE(r.allow.empty()) << p;
         EXPECT_TRUE(r.redirect.empty()) << p;
     }
@@ -219,14 +219,14 @@ TEST(MatchRoute, ReturnsNotFoundForUnknownPaths)
 
 TEST(MethodFromName, MapsKnownMethodsOnly)
 {
-    EXPECT_EQ(method_from_name("GET"), Method::Get);
-    EXPECT_EQ(method_from_name("HEAD"), Method::Head);
-    EXPECT_EQ(method_from_name("POST"), Method::Post);
-    EXPECT_EQ(method_from_name("PUT"), Method::Put);
-    EXPECT_EQ(method_from_name("DELETE"), Method::Delete);
-    EXPECT_EQ(method_from_name("get"), Method::Other);
-    EXPECT_EQ(method_from_name("PATCH"), Method::Other);
-    EXPECT_EQ(method_from_name(""), Method::Other);
+    EXPECT_EQ(method_from_name("GET"), Method::get);
+    EXPECT_EQ(method_from_name("HEAD"), Method::head);
+    EXPECT_EQ(method_from_name("POST"), Method::post);
+    EXPECT_EQ(method_from_name("PUT"), Method::put);
+    EXPECT_EQ(method_from_name("DELETE"), Method::delete_);
+    EXPECT_EQ(method_from_name("get"), Method::other);
+    EXPECT_EQ(method_from_name("PATCH"), Method::other);
+    EXPECT_EQ(method_from_name(""), Method::other);
 }
 
 TEST(QueryArg, ReturnsTheFirstDecodedValue)
@@ -258,24 +258,24 @@ TEST(QueryArg, KeepsMalformedEscapes)
 
 TEST(RouteReadsBody, OnlyTheEndpointsThatTakeOne)
 {
-    EXPECT_TRUE(route_reads_body(match_route(Method::Post, "/record").route, Method::Post));
-    EXPECT_TRUE(route_reads_body(match_route(Method::Post, "/data/import").route, Method::Post));
+    EXPECT_TRUE(route_reads_body(match_route(Method::post, "/record").route, Method::post));
+    EXPECT_TRUE(route_reads_body(match_route(Method::post, "/data/import").route, Method::post));
     std::string customer = path("/data/customers/", kCustomer);
     std::string vehicle = path("/data/vehicles/", kVehicle);
-    EXPECT_TRUE(route_reads_body(match_route(Method::Put, customer).route, Method::Put));
-    EXPECT_TRUE(route_reads_body(match_route(Method::Put, vehicle).route, Method::Put));
+    EXPECT_TRUE(route_reads_body(match_route(Method::put, customer).route, Method::put));
+    EXPECT_TRUE(route_reads_body(match_route(Method::put, vehicle).route, Method::put));
     // The same routes without a body to read.
-    EXPECT_FALSE(route_reads_body(match_route(Method::Get, customer).route, Method::Get));
-    EXPECT_FALSE(route_reads_body(match_route(Method::Delete, vehicle).route, Method::Delete));
+    EXPECT_FALSE(route_reads_body(match_route(Method::get, customer).route, Method::get));
+    EXPECT_FALSE(route_reads_body(match_route(Method::delete_, vehicle).route, Method::delete_));
     // Everything else, whatever its method.
-    EXPECT_FALSE(route_reads_body(match_route(Method::Post, "/reset-frequency").route, Method::Post));
-    EXPECT_FALSE(route_reads_body(match_route(Method::Delete, path("/", kCustomer)).route,
-                                  Method::Delete));
-    EXPECT_FALSE(route_reads_body(match_route(Method::Get, "/").route, Method::Get));
-    EXPECT_FALSE(route_reads_body(Route::NotFound, Method::Post));
-    EXPECT_FALSE(route_reads_body(Route::MethodNotAllowed, Method::Put));
-    EXPECT_FALSE(route_reads_body(Route::Redirect, Method::Post));
-    EXPECT_FALSE(route_reads_body(Route::Invalid, Method::Put));
+    EXPECT_FALSE(route_reads_body(match_route(Method::post, "/reset-frequency").route, Method::post));
+    EXPECT_FALSE(route_reads_body(match_route(Method::delete_, path("/", kCustomer)).route,
+                                  Method::delete_));
+    EXPECT_FALSE(route_reads_body(match_route(Method::get, "/").route, Method::get));
+    EXPECT_FALSE(route_reads_body(Route::not_found, Method::post));
+    EXPECT_FALSE(route_reads_body(Route::method_not_allowed, Method::put));
+    EXPECT_FALSE(route_reads_body(Route::redirect, Method::post));
+    EXPECT_FALSE(route_reads_body(Route::invalid, Method::put));
 }
 
 TEST(SchedulerRoutes, EachPathWithTheOldApisMethod)
@@ -285,10 +285,10 @@ TEST(SchedulerRoutes, EachPathWithTheOldApisMethod)
         SchedulerRoute route;
         const char* method;
     };
-    for (const Want& w : {Want{"/start", SchedulerRoute::Start, "POST"},
-                          Want{"/stop", SchedulerRoute::Stop, "POST"},
-                          Want{"/status", SchedulerRoute::Status, "GET"},
-                          Want{"/run-now", SchedulerRoute::RunNow, "POST"}}) {
+    for (const Want& w : {Want{"/start", SchedulerRoute::start, "POST"},
+                          Want{"/stop", SchedulerRoute::stop, "POST"},
+                          Want{"/status", SchedulerRoute::status, "GET"},
+                          Want{"/run-now", SchedulerRoute::run_now, "POST"}}) {
         const SchedulerRouteSpec* spec = find_scheduler_route(w.path);
         ASSERT_NE(spec, nullptr) << w.path;
         EXPECT_EQ(spec->path, w.path);
