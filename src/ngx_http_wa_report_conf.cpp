@@ -241,7 +241,7 @@ char* ngx_http_wa_report_gateway_template(ngx_conf_t* cf, ngx_command_t* cmd, vo
 // so that nginx -t reports the directive's own file and line.
 
 template <class F>
-char* ngx_http_wa_report_conf_try(ngx_conf_t* cf, F&& f) noexcept {
+static char* ngx_http_wa_report_conf_try(ngx_conf_t* cf, F&& f) noexcept {
     try {
         return f();
     } catch (const std::exception& e) {
@@ -252,55 +252,52 @@ char* ngx_http_wa_report_conf_try(ngx_conf_t* cf, F&& f) noexcept {
     return static_cast<char*>(NGX_CONF_ERROR);
 }
 
-char* ngx_http_wa_report_set_redis(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
+// nginx's own slot stores the string (and refuses a duplicate), then
+// `check` looks at it, exceptions caught, while the directive's line is the
+// one nginx -t reports.
+template <class Check>
+static char* ngx_http_wa_report_set_str_checked(ngx_conf_t* cf, ngx_command_t* cmd, void* conf,
+                                                Check&& check) noexcept {
     char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
     if (rv != NGX_CONF_OK) {
         return rv;
     }
+    return ngx_http_wa_report_conf_try(cf, check);
+}
+
+char* ngx_http_wa_report_set_redis(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
-    return ngx_http_wa_report_conf_try(cf, [&] {
+    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
         return wa::parse_redis_address(cf, mcf->redis, mcf->config->redis);
     });
 }
 
 char* ngx_http_wa_report_set_redis_password_file(ngx_conf_t* cf, ngx_command_t* cmd,
                                                         void* conf) {
-    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
-    if (rv != NGX_CONF_OK) {
-        return rv;
-    }
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
-    return ngx_http_wa_report_conf_try(cf, [&] {
+    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
         return wa::load_secret(cf, mcf->redis_password_file, "redis password file",
                                mcf->config->redis.password);
     });
 }
 
 char* ngx_http_wa_report_set_key_prefix(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
-    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
-    if (rv != NGX_CONF_OK) {
-        return rv;
-    }
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
-    if (!wa::valid_key_prefix(wa::sv(mcf->key_prefix))) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "wa_report: invalid key prefix \"%V\", want 1 to 64 of "
-                           "A-Z a-z 0-9 _ . : -", &mcf->key_prefix);
-        return static_cast<char*>(NGX_CONF_ERROR);
-    }
-    return ngx_http_wa_report_conf_try(cf, [&] {
+    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
+        if (!wa::valid_key_prefix(wa::sv(mcf->key_prefix))) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "wa_report: invalid key prefix \"%V\", want 1 to 64 of "
+                               "A-Z a-z 0-9 _ . : -", &mcf->key_prefix);
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
         mcf->config->keys = wa::Keys(wa::str(mcf->key_prefix));
         return static_cast<char*>(NGX_CONF_OK);
     });
 }
 
 char* ngx_http_wa_report_set_timezone(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
-    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
-    if (rv != NGX_CONF_OK) {
-        return rv;
-    }
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
-    return ngx_http_wa_report_conf_try(cf, [&] {
+    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
         if (!mcf->config->zone.load(wa::str(mcf->timezone))) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: unknown time zone \"%V\"",
                                &mcf->timezone);
@@ -312,12 +309,8 @@ char* ngx_http_wa_report_set_timezone(ngx_conf_t* cf, ngx_command_t* cmd, void* 
 
 char* ngx_http_wa_report_set_jwt_secret_file(ngx_conf_t* cf, ngx_command_t* cmd,
                                                     void* conf) {
-    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
-    if (rv != NGX_CONF_OK) {
-        return rv;
-    }
     auto* lcf = static_cast<ngx_http_wa_report_loc_conf_t*>(conf);
-    return ngx_http_wa_report_conf_try(cf, [&] {
+    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
         std::string secret;
         if (wa::load_secret(cf, lcf->jwt_secret_file, "JWT secret file", secret) != NGX_CONF_OK) {
             return static_cast<char*>(NGX_CONF_ERROR);
@@ -333,12 +326,8 @@ char* ngx_http_wa_report_set_jwt_secret_file(ngx_conf_t* cf, ngx_command_t* cmd,
 }
 
 char* ngx_http_wa_report_set_template(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
-    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
-    if (rv != NGX_CONF_OK) {
-        return rv;
-    }
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
-    return ngx_http_wa_report_conf_try(cf, [&] {
+    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
         std::string error;
         mcf->config->reminder.message = wa::Template::parse(wa::sv(mcf->message_template), &error);
         if (!mcf->config->reminder.message) {
@@ -351,12 +340,8 @@ char* ngx_http_wa_report_set_template(ngx_conf_t* cf, ngx_command_t* cmd, void* 
 }
 
 char* ngx_http_wa_report_set_service_phone(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
-    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
-    if (rv != NGX_CONF_OK) {
-        return rv;
-    }
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
-    return ngx_http_wa_report_conf_try(cf, [&] {
+    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
         if (!wa::normalize_phone(wa::sv(mcf->service_phone))) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "wa_report: invalid service phone \"%V\", want a number such as "
@@ -378,12 +363,8 @@ char* ngx_http_wa_report_set_gateway(ngx_conf_t* cf, ngx_command_t* cmd, void* c
 }
 
 char* ngx_http_wa_report_set_gateway_url(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
-    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
-    if (rv != NGX_CONF_OK) {
-        return rv;
-    }
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
-    return ngx_http_wa_report_conf_try(cf, [&] {
+    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
         std::string why;
         if (!wa::gateway_url_ok(wa::str(mcf->gateway_url), &why)) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: invalid gateway url \"%V\": %s",
@@ -396,12 +377,8 @@ char* ngx_http_wa_report_set_gateway_url(ngx_conf_t* cf, ngx_command_t* cmd, voi
 
 char* ngx_http_wa_report_set_gateway_key_file(ngx_conf_t* cf, ngx_command_t* cmd,
                                                      void* conf) {
-    char* rv = ngx_conf_set_str_slot(cf, cmd, conf);
-    if (rv != NGX_CONF_OK) {
-        return rv;
-    }
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
-    return ngx_http_wa_report_conf_try(cf, [&] {
+    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
         std::string& key = mcf->config->reminder.key;
         char* loaded = wa::load_secret(cf, mcf->gateway_key_file, "gateway key file", key);
         if (loaded != NGX_CONF_OK) {

@@ -278,6 +278,9 @@ private:
                       const std::vector<std::string>& args, StoreFn<T> fn, void* data);
 
     template <class T>
+    StoreCall* new_call(StoreFn<T> fn, void* data);
+
+    template <class T>
     StoreCall* track(Call* call, StoreCall* sc);
 
     Redis& redis_;

@@ -100,29 +100,29 @@ StoreCall* Store::track(Call* call, StoreCall* sc) {
     return sc;
 }
 
+template <class T>
+StoreCall* Store::new_call(StoreFn<T> fn, void* data) {
+    auto* sc = new (std::nothrow) StoreCall();
+    if (sc != nullptr) {
+        sc->done_ = reinterpret_cast<void (*)()>(fn);
+        sc->data_ = data;
+        sc->redis_ = &redis_;
+    }
+    return sc;
+}
+
 template <class T, Store::Decoder<T> decode>
 StoreCall* Store::command(const std::vector<std::string>& argv, StoreFn<T> fn, void* data) {
-    auto* sc = new (std::nothrow) StoreCall();
-    if (sc == nullptr) {
-        return nullptr;
-    }
-    sc->done_ = reinterpret_cast<void (*)()>(fn);
-    sc->data_ = data;
-    sc->redis_ = &redis_;
-    return track<T>(redis_.command(argv, on_reply<T, decode>, sc), sc);
+    StoreCall* sc = new_call(fn, data);
+    return sc == nullptr ? nullptr : track<T>(redis_.command(argv, on_reply<T, decode>, sc), sc);
 }
 
 template <class T, Store::Decoder<T> decode>
 StoreCall* Store::script(Script s, const std::vector<std::string>& keys,
                          const std::vector<std::string>& args, StoreFn<T> fn, void* data) {
-    auto* sc = new (std::nothrow) StoreCall();
-    if (sc == nullptr) {
-        return nullptr;
-    }
-    sc->done_ = reinterpret_cast<void (*)()>(fn);
-    sc->data_ = data;
-    sc->redis_ = &redis_;
-    return track<T>(redis_.script(s, keys, args, on_reply<T, decode>, sc), sc);
+    StoreCall* sc = new_call(fn, data);
+    return sc == nullptr ? nullptr
+                         : track<T>(redis_.script(s, keys, args, on_reply<T, decode>, sc), sc);
 }
 
 }  // namespace wa

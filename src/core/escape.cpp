@@ -1,5 +1,7 @@
 #include "escape.hpp"
 
+#include "utf8.hpp"
+
 #include <cstdint>
 
 namespace wa {
@@ -13,45 +15,6 @@ void append_hex_byte(std::string& out, unsigned char c)
     out += "\\x";
     out.push_back(kHex[c >> 4]);
     out.push_back(kHex[c & 15]);
-}
-
-// Length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no overlong
-// forms, no surrogates, nothing above U+10FFFF), 0 when there is none.
-size_t utf8_sequence(std::string_view s, size_t i, uint32_t& code_point)
-{
-    auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-    unsigned char c = byte(i);
-    size_t n = 0;
-    uint32_t cp = 0;
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-        cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        cp = c & 0x0f;
-        lo = c == 0xe0 ? 0xa0 : 0x80;
-        hi = c == 0xed ? 0x9f : 0xbf;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        cp = c & 0x07;
-        lo = c == 0xf0 ? 0x90 : 0x80;
-        hi = c == 0xf4 ? 0x8f : 0xbf;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) {
-        return 0;
-    }
-    for (size_t k = 1; k < n; k++) {
-        unsigned char b = byte(i + k);
-        if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xbf)) {
-            return 0;
-        }
-        cp = cp << 6 | (b & 0x3f);
-    }
-    code_point = cp;
-    return n;
 }
 
 // Characters a terminal or a log viewer may take as a line break or a
@@ -104,13 +67,14 @@ std::string log_escape(std::string_view value)
             i++;
             continue;
         }
-        uint32_t cp = 0;
-        size_t n = utf8_sequence(value, i, cp);
-        if (n == 0) {
+        Utf8Char ch = utf8_char(value, i);
+        if (!ch.valid) {
             append_hex_byte(out, c);
             i++;
             continue;
         }
+        uint32_t cp = ch.code_point;
+        size_t n = ch.length;
         for (size_t k = 0; k < n; k++) {
             auto b = static_cast<unsigned char>(value[i + k]);
             if (is_unsafe_code_point(cp)) {

@@ -1,5 +1,7 @@
 #include "json.hpp"
 
+#include "utf8.hpp"
+
 #include <charconv>
 #include <cmath>
 
@@ -10,44 +12,6 @@ namespace {
 // Python switches repr() to exponent form outside [1e-4, 1e16).
 constexpr int kMinPlainExponent = -4;
 constexpr int kMaxPlainExponent = 15;
-
-struct Utf8Step {
-    size_t length;
-    bool valid;
-};
-
-// Follows Unicode's "maximal subpart" practice so that one broken character
-// turns into one replacement, not one per byte.
-Utf8Step utf8_step(std::string_view s, size_t i)
-{
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t len = 0;
-    unsigned char lo = 0x80;
-    unsigned char hi = 0xbf;
-
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3;
-        lo = c == 0xe0 ? 0xa0 : 0x80;
-        hi = c == 0xed ? 0x9f : 0xbf;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4;
-        lo = c == 0xf0 ? 0x90 : 0x80;
-        hi = c == 0xf4 ? 0x8f : 0xbf;
-    } else {
-        return {1, false};
-    }
-
-    size_t k = 1;
-    for (; k < len && i + k < s.size(); k++) {
-        auto b = static_cast<unsigned char>(s[i + k]);
-        if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xbf)) {
-            break;
-        }
-    }
-    return {k, k == len};
-}
 
 bool is_plain_ascii(unsigned char c)
 {
@@ -182,7 +146,7 @@ void append_json_string(std::string& out, std::string_view s)
             continue;
         }
 
-        Utf8Step step = utf8_step(s, i);
+        Utf8Char step = utf8_char(s, i);
         if (step.valid) {
             out.append(s.data() + i, step.length);
         } else {
