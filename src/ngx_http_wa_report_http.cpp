@@ -197,20 +197,7 @@ int HttpClient::on_socket(CURL*, curl_socket_t s, int what, void* userp,
         if (c == nullptr) {
             return 0;
         }
-        if (c->read->active) {
-            ngx_del_event(c->read, NGX_READ_EVENT, 0);
-        }
-        if (c->write->active) {
-            ngx_del_event(c->write, NGX_WRITE_EVENT, 0);
-        }
-        if (c->read->posted) {
-            ngx_delete_posted_event(c->read);
-        }
-        if (c->write->posted) {
-            ngx_delete_posted_event(c->write);
-        }
-        c->fd = (ngx_socket_t) -1;  // curl closes it
-        ngx_free_connection(c);
+        release_borrowed_connection(c);  // curl closes the socket itself
         curl_multi_assign(self->multi_, s, nullptr);
         return 0;
     }

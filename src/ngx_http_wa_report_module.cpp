@@ -24,6 +24,8 @@ static char* ngx_http_wa_report_set_base(ngx_conf_t* cf, ngx_http_wa_report_loc_
 static ngx_int_t ngx_http_wa_report_init_process(ngx_cycle_t* cycle);
 static void ngx_http_wa_report_exit_process(ngx_cycle_t* cycle);
 
+// clang-format off: nginx's own layout for its tables (STYLE.md).
+
 static ngx_conf_num_bounds_t ngx_http_wa_report_db_bounds = {
     ngx_conf_check_num_bounds, 0, 15
 };
@@ -398,6 +400,8 @@ ngx_module_t ngx_http_wa_report_module = {
 };
 
 }
+
+// clang-format on
 
 
 // The filters serve only configurations that use the module.

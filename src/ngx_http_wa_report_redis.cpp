@@ -131,16 +131,7 @@ void adapter_cleanup(void* data) {
     if (c == nullptr) {
         return;
     }
-    adapter_del(data, false);
-    adapter_del(data, true);
-    if (c->read->posted) {
-        ngx_delete_posted_event(c->read);
-    }
-    if (c->write->posted) {
-        ngx_delete_posted_event(c->write);
-    }
-    c->fd = (ngx_socket_t) -1;  // hiredis closes the socket itself
-    ngx_free_connection(c);
+    release_borrowed_connection(c);  // hiredis closes the socket itself
     a->c = nullptr;
 }
 

@@ -60,4 +60,25 @@ inline std::string str(const ngx_str_t& s) {
     return std::string(sv(s));
 }
 
+// Gives back an nginx connection that wraps a socket another library owns
+// (hiredis, libcurl): its events leave the event loop and the posted queue,
+// and the connection is freed without closing the fd, which its library
+// closes itself.
+inline void release_borrowed_connection(ngx_connection_t* c) {
+    if (c->read->active) {
+        ngx_del_event(c->read, NGX_READ_EVENT, 0);
+    }
+    if (c->write->active) {
+        ngx_del_event(c->write, NGX_WRITE_EVENT, 0);
+    }
+    if (c->read->posted) {
+        ngx_delete_posted_event(c->read);
+    }
+    if (c->write->posted) {
+        ngx_delete_posted_event(c->write);
+    }
+    c->fd = (ngx_socket_t) -1;
+    ngx_free_connection(c);
+}
+
 }  // namespace wa
