@@ -25,9 +25,9 @@ INT_SRCS  := $(wildcard tests/integration/*.cpp)
 DEB_PKGS  := g++ make nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev \
              libhiredis-dev libjansson-dev libcctz-dev tzdata libgtest-dev \
              libcpp-httplib-dev libcurl4-openssl-dev redis-server redis-tools \
-             curl wrk procps openssl
+             curl wrk procps openssl clang-format
 
-.PHONY: all module deps unit integration test run stop bench clean
+.PHONY: all module deps unit integration test run stop bench clean format
 
 all: module
 
@@ -133,6 +133,11 @@ bench: deps
 	@tools/bench-reminder.sh
 	@RATE=2000 N=40000 tools/bench-reminder.sh
 	@tools/bench-lists.sh
+
+# One style for the C++ of src/ and tests/ (.clang-format); make test checks it.
+FORMATTED = $(shell git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 2>/dev/null)
+format:
+	clang-format -i $(FORMATTED)
 
 clean:
 	rm -rf $(BUILD)

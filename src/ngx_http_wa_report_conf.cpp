@@ -40,9 +40,7 @@ bool read_secret(const std::string& path, std::string& out) {
 
 }  // namespace
 
-void destroy_config(void* data) {
-    static_cast<Config*>(data)->~Config();
-}
+void destroy_config(void* data) { static_cast<Config*>(data)->~Config(); }
 
 // "unix:/path", "host:port" or "host" (port 6379). A host name is resolved
 // here, at config time: redisAsyncConnect would resolve it synchronously in
@@ -62,13 +60,12 @@ char* parse_redis_address(ngx_conf_t* cf, const ngx_str_t& addr, RedisSettings& 
         return static_cast<char*>(NGX_CONF_ERROR);
     }
     u_char text[NGX_SOCKADDR_STRLEN];
-    size_t len = ngx_sock_ntop(u.addrs[0].sockaddr, u.addrs[0].socklen, text,
-                               NGX_SOCKADDR_STRLEN, 0);
+    size_t len =
+        ngx_sock_ntop(u.addrs[0].sockaddr, u.addrs[0].socklen, text, NGX_SOCKADDR_STRLEN, 0);
     rs.host.assign(reinterpret_cast<const char*>(text), len);
     rs.port = u.port;
     return NGX_CONF_OK;
 }
-
 
 // Reads a secret named by a directive, relative to the prefix, while the
 // directive is read: nginx -t fails at its line when it cannot be read, and
@@ -79,8 +76,8 @@ static char* load_secret(ngx_conf_t* cf, ngx_str_t& file, const char* what, std:
         return static_cast<char*>(NGX_CONF_ERROR);
     }
     if (!read_secret(str(file), out)) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno, "wa_report: cannot read %s \"%V\"",
-                           what, &file);
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno, "wa_report: cannot read %s \"%V\"", what,
+                           &file);
         return static_cast<char*>(NGX_CONF_ERROR);
     }
     if (out.empty()) {
@@ -93,7 +90,8 @@ static char* load_secret(ngx_conf_t* cf, ngx_str_t& file, const char* what, std:
         std::snprintf(mode, sizeof(mode), "%03o", static_cast<unsigned>(st.st_mode & 0777));
         ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
                            "wa_report: %s \"%V\" is accessible by group or others "
-                           "(mode %s); chmod 600 it", what, &file, mode);
+                           "(mode %s); chmod 600 it",
+                           what, &file, mode);
     }
     return NGX_CONF_OK;
 }
@@ -115,9 +113,7 @@ char* emerg_at(ngx_conf_t* cf, const ngx_http_wa_report_where_t& where, const st
     return static_cast<char*>(NGX_CONF_ERROR);
 }
 
-
-char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
-                         ReminderConfig& rc) {
+char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf, ReminderConfig& rc) {
     ngx_conf_init_value(mcf->reminder, 1);
     ngx_conf_init_value(mcf->schedule_hour, 7);
     ngx_conf_init_value(mcf->schedule_minute, 0);
@@ -169,8 +165,8 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf,
     if (rc.provider == Provider::starsender && rc.url.empty()) {
         rc.url = "https://api.starsender.online/api/send";
     }
-    std::string needs = std::string("wa_report: \"wa_report_gateway ") + provider_name(rc.provider)
-        + "\" needs ";
+    std::string needs =
+        std::string("wa_report: \"wa_report_gateway ") + provider_name(rc.provider) + "\" needs ";
     if (rc.url.empty()) {
         return emerg_at(cf, mcf->gateway_where, needs + "\"wa_report_gateway_url\"");
     }
@@ -203,8 +199,8 @@ char* ngx_http_wa_report_schedule(ngx_conf_t* cf, ngx_command_t* cmd, void* conf
         }
     }
     if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: invalid schedule time \"%V\", want HH:MM",
-                           &value[1]);
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "wa_report: invalid schedule time \"%V\", want HH:MM", &value[1]);
         return static_cast<char*>(NGX_CONF_ERROR);
     }
     mcf->schedule_hour = hour;
@@ -214,8 +210,8 @@ char* ngx_http_wa_report_schedule(ngx_conf_t* cf, ngx_command_t* cmd, void* conf
         if (ngx_strcmp(value[2].data, "on") == 0) {
             mcf->schedule_on = 1;
         } else if (ngx_strcmp(value[2].data, "off") != 0) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: invalid value \"%V\", want on or off",
-                               &value[2]);
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "wa_report: invalid value \"%V\", want on or off", &value[2]);
             return static_cast<char*>(NGX_CONF_ERROR);
         }
     }
@@ -267,13 +263,11 @@ static char* ngx_http_wa_report_set_str_checked(ngx_conf_t* cf, ngx_command_t* c
 
 char* ngx_http_wa_report_set_redis(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
-    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
-        return wa::parse_redis_address(cf, mcf->redis, mcf->config->redis);
-    });
+    return ngx_http_wa_report_set_str_checked(
+        cf, cmd, conf, [&] { return wa::parse_redis_address(cf, mcf->redis, mcf->config->redis); });
 }
 
-char* ngx_http_wa_report_set_redis_password_file(ngx_conf_t* cf, ngx_command_t* cmd,
-                                                        void* conf) {
+char* ngx_http_wa_report_set_redis_password_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
     return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
         return wa::load_secret(cf, mcf->redis_password_file, "redis password file",
@@ -287,7 +281,8 @@ char* ngx_http_wa_report_set_key_prefix(ngx_conf_t* cf, ngx_command_t* cmd, void
         if (!wa::valid_key_prefix(wa::sv(mcf->key_prefix))) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "wa_report: invalid key prefix \"%V\", want 1 to 64 of "
-                               "A-Z a-z 0-9 _ . : -", &mcf->key_prefix);
+                               "A-Z a-z 0-9 _ . : -",
+                               &mcf->key_prefix);
             return static_cast<char*>(NGX_CONF_ERROR);
         }
         mcf->config->keys = wa::Keys(wa::str(mcf->key_prefix));
@@ -307,8 +302,7 @@ char* ngx_http_wa_report_set_timezone(ngx_conf_t* cf, ngx_command_t* cmd, void* 
     });
 }
 
-char* ngx_http_wa_report_set_jwt_secret_file(ngx_conf_t* cf, ngx_command_t* cmd,
-                                                    void* conf) {
+char* ngx_http_wa_report_set_jwt_secret_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
     auto* lcf = static_cast<ngx_http_wa_report_loc_conf_t*>(conf);
     return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
         std::string secret;
@@ -345,7 +339,8 @@ char* ngx_http_wa_report_set_service_phone(ngx_conf_t* cf, ngx_command_t* cmd, v
         if (!wa::normalize_phone(wa::sv(mcf->service_phone))) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "wa_report: invalid service phone \"%V\", want a number such as "
-                               "0812-3456-7890 or +62 812 3456 7890", &mcf->service_phone);
+                               "0812-3456-7890 or +62 812 3456 7890",
+                               &mcf->service_phone);
             return static_cast<char*>(NGX_CONF_ERROR);
         }
         return static_cast<char*>(NGX_CONF_OK);
@@ -375,8 +370,7 @@ char* ngx_http_wa_report_set_gateway_url(ngx_conf_t* cf, ngx_command_t* cmd, voi
     });
 }
 
-char* ngx_http_wa_report_set_gateway_key_file(ngx_conf_t* cf, ngx_command_t* cmd,
-                                                     void* conf) {
+char* ngx_http_wa_report_set_gateway_key_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
     return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
         std::string& key = mcf->config->reminder.key;
@@ -395,18 +389,17 @@ char* ngx_http_wa_report_set_gateway_key_file(ngx_conf_t* cf, ngx_command_t* cmd
     });
 }
 
-static char* ngx_http_wa_report_check_time(ngx_conf_t* cf,
-                                          const ngx_http_wa_report_time_min_t* b,
-                                          ngx_msec_t value) {
+static char* ngx_http_wa_report_check_time(ngx_conf_t* cf, const ngx_http_wa_report_time_min_t* b,
+                                           ngx_msec_t value) {
     auto* args = static_cast<ngx_str_t*>(cf->args->elts);
     if (value < b->min) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: \"%V\" must be at least %s",
-                           &args[0], b->text);
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: \"%V\" must be at least %s", &args[0],
+                           b->text);
         return static_cast<char*>(NGX_CONF_ERROR);
     }
     if (b->max != 0 && value > b->max) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: \"%V\" must be at most %s",
-                           &args[0], b->max_text);
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: \"%V\" must be at most %s", &args[0],
+                           b->max_text);
         return static_cast<char*>(NGX_CONF_ERROR);
     }
     return NGX_CONF_OK;

@@ -21,9 +21,9 @@ extern ngx_module_t ngx_http_wa_report_module;
 namespace wa {
 
 struct RedisSettings {
-    std::string host;        // an IP address, resolved at config time
+    std::string host;  // an IP address, resolved at config time
     int port = 6379;
-    std::string unix_path;   // used instead of host:port when set
+    std::string unix_path;  // used instead of host:port when set
     int db = 0;
     std::string user;
     std::string password;
@@ -36,29 +36,29 @@ struct RedisSettings {
 };
 
 struct ReminderConfig {
-    bool enabled = true;           // this instance's workers take part in runs
-    bool schedule_on = false;      // initial schedule, used when Redis has none
+    bool enabled = true;       // this instance's workers take part in runs
+    bool schedule_on = false;  // initial schedule, used when Redis has none
     int schedule_hour = 7;
     int schedule_minute = 0;
     ngx_msec_t tick = 30000;
     ngx_msec_t lease = 30000;
     ngx_msec_t run_now_timeout = 600000;  // run-now answers 202 past it
     int lead_days = 3;
-    bool daily = false;            // the old behaviour: remind on each day of the window
+    bool daily = false;  // the old behaviour: remind on each day of the window
     std::optional<Template> message;
     std::string service_phone;
     Provider provider = Provider::log;
     // wa_report_gateway's request builder and answer parser, chosen once here.
     const GatewayProvider* gateway = &gateway_provider(Provider::log);
     std::string url;
-    std::string key;               // API key or token, from a file
+    std::string key;  // API key or token, from a file
     CloudTemplate cloud;
     ngx_msec_t timeout = 10000;
     size_t concurrency = 16;
-    size_t rate = 20;              // messages per second, 0: unlimited
+    size_t rate = 20;  // messages per second, 0: unlimited
     int retries = 3;
     ngx_msec_t retry_after_max = 30000;  // the longest wait an answer may ask for
-    bool log_messages = false;     // dry runs log the whole number and text
+    bool log_messages = false;           // dry runs log the whole number and text
 };
 
 // What the C++ side needs from http{}: built once per configuration cycle.
@@ -68,7 +68,7 @@ struct Config {
     Zone zone;
     int visit_interval_months = 4;
     int64_t message_id_ttl = 0;
-    size_t max_streams = 4;     // lists and imports in progress per worker
+    size_t max_streams = 4;  // lists and imports in progress per worker
     ReminderConfig reminder;
     // Made anew for each configuration load (start, reload) and shared by
     // its workers: the first of them to start applies wa_report_schedule.
@@ -109,7 +109,7 @@ struct ngx_http_wa_report_main_conf_t {
     wa::Config* config;
 
     ngx_flag_t reminder;
-    ngx_int_t schedule_hour;          /* -1 until wa_report_schedule */
+    ngx_int_t schedule_hour; /* -1 until wa_report_schedule */
     ngx_int_t schedule_minute;
     ngx_flag_t schedule_on;
     ngx_msec_t tick;
@@ -139,7 +139,7 @@ struct ngx_http_wa_report_loc_conf_t {
     ngx_http_wa_report_where_t scheduler_where;
     ngx_str_t jwt_secret_file;
     ngx_str_t jwt_secret;
-    time_t jwt_max_lifetime;       /* seconds */
+    time_t jwt_max_lifetime; /* seconds */
     size_t max_body_size;
     size_t import_max_body_size;
     ngx_uint_t page_size;

@@ -10,17 +10,11 @@ namespace wa {
 
 namespace {
 
-Store& store() {
-    return worker()->store;
-}
+Store& store() { return worker()->store; }
 
-void append_item(std::string& out, const Customer& c) {
-    append_customer(out, c);
-}
+void append_item(std::string& out, const Customer& c) { append_customer(out, c); }
 
-void append_item(std::string& out, const Vehicle& v) {
-    append_vehicle(out, v);
-}
+void append_item(std::string& out, const Vehicle& v) { append_vehicle(out, v); }
 
 template <class T>
 ngx_int_t send_item(ngx_http_request_t* r, ngx_uint_t status, const T& item) {
@@ -51,12 +45,10 @@ ngx_int_t customer_put(Ctx& ctx, const CustomerPut& put) {
 ngx_int_t customer_deleted(Ctx& ctx, const CustomerDeleted& outcome) {
     ngx_http_request_t* r = ctx.r;
     switch (outcome) {
-    case CustomerDeleted::not_found:
-        return send_not_found(r, "Customer tidak ditemukan");
+    case CustomerDeleted::not_found: return send_not_found(r, "Customer tidak ditemukan");
     case CustomerDeleted::has_vehicles:
         return send_json(r, NGX_HTTP_CONFLICT, detail_error("Customer masih memiliki kendaraan"));
-    case CustomerDeleted::deleted:
-        break;
+    case CustomerDeleted::deleted: break;
     }
     return send_json(r, NGX_HTTP_OK, R"({"message":"Customer berhasil dihapus"})");
 }
@@ -66,8 +58,9 @@ ngx_int_t put_customer(Ctx& ctx, const std::string& body) {
     if (!in.value) {
         return send_validation(ctx.r, in.errors);
     }
-    return next_call(ctx, store().customer_put(ctx.route.a, *in.value, now_local(),
-                                               on_answer<CustomerPut, customer_put>, &ctx));
+    return next_call(ctx,
+                     store().customer_put(ctx.route.a, *in.value, now_local(),
+                                          on_answer<CustomerPut, customer_put>, &ctx));
 }
 
 // ---- /data/vehicles/{id} ----------------------------------------------------
@@ -80,10 +73,8 @@ ngx_int_t vehicle_put(Ctx& ctx, const VehiclePut& put) {
     switch (put.status) {
     case VehiclePut::Status::no_customer:
         return send_validation(ctx.r, {not_found_field("customer_id", "customer")});
-    case VehiclePut::Status::created:
-        return send_item(ctx.r, NGX_HTTP_CREATED, put.vehicle);
-    case VehiclePut::Status::updated:
-        break;
+    case VehiclePut::Status::created: return send_item(ctx.r, NGX_HTTP_CREATED, put.vehicle);
+    case VehiclePut::Status::updated: break;
     }
     return send_item(ctx.r, NGX_HTTP_OK, put.vehicle);
 }
@@ -104,8 +95,9 @@ ngx_int_t put_vehicle(Ctx& ctx, const std::string& body) {
     if (!next.value) {
         return send_validation(ctx.r, next.errors);
     }
-    return next_call(ctx, store().vehicle_put(ctx.route.a, *in.value, *next.value, now_local(),
-                                              on_answer<VehiclePut, vehicle_put>, &ctx));
+    return next_call(ctx,
+                     store().vehicle_put(ctx.route.a, *in.value, *next.value, now_local(),
+                                         on_answer<VehiclePut, vehicle_put>, &ctx));
 }
 
 }  // namespace
@@ -121,12 +113,14 @@ ngx_int_t handle_data(Ctx& ctx) {
     Store& s = store();
     if (r->method == NGX_HTTP_DELETE) {
         return issue_store(
-            ctx, customer ? s.customer_delete(id, on_answer<CustomerDeleted, customer_deleted>, &ctx)
-                          : s.vehicle_delete(id, on_answer<bool, vehicle_deleted>, &ctx));
+            ctx,
+            customer ? s.customer_delete(id, on_answer<CustomerDeleted, customer_deleted>, &ctx)
+                     : s.vehicle_delete(id, on_answer<bool, vehicle_deleted>, &ctx));
     }
     return issue_store(
-        ctx, customer ? s.customer(id, on_answer<std::optional<Customer>, customer_found>, &ctx)
-                      : s.vehicle(id, on_answer<std::optional<Vehicle>, vehicle_found>, &ctx));
+        ctx,
+        customer ? s.customer(id, on_answer<std::optional<Customer>, customer_found>, &ctx)
+                 : s.vehicle(id, on_answer<std::optional<Vehicle>, vehicle_found>, &ctx));
 }
 
 }  // namespace wa

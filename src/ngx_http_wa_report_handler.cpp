@@ -18,13 +18,11 @@ namespace {
 
 ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_view base) {
     switch (m.route) {
-    case Route::not_found:
-        return send_not_found(r, "Not Found");
+    case Route::not_found: return send_not_found(r, "Not Found");
     case Route::method_not_allowed:
         return send_json_with(r, NGX_HTTP_NOT_ALLOWED, detail_error("Method Not Allowed"), "Allow",
                               m.allow);
-    case Route::invalid:
-        return send_validation(r, m.errors);
+    case Route::invalid: return send_validation(r, m.errors);
     case Route::redirect: {
         // The prefix is the location's name, decoded like the path.
         std::string to = uri_escape_path(base) + m.redirect;
@@ -42,20 +40,16 @@ ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_v
         r->header_only = 1;
         return ngx_http_send_header(r);
     }
-    default:
-        return NGX_DECLINED;
+    default: return NGX_DECLINED;
     }
 }
 
 ngx_int_t dispatch(Ctx& ctx) {
     switch (ctx.route.route) {
     case Route::customer_data:
-    case Route::vehicle_data:
-        return handle_data(ctx);
-    case Route::import:
-        return handle_import(ctx);
-    default:
-        return handle_report(ctx);
+    case Route::vehicle_data: return handle_data(ctx);
+    case Route::import: return handle_import(ctx);
+    default: return handle_report(ctx);
     }
 }
 

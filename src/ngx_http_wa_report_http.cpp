@@ -58,7 +58,8 @@ size_t on_header(char* buffer, size_t size, size_t nitems, void* userdata) noexc
         while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
             line.remove_prefix(1);
         }
-        while (!line.empty() && (line.back() == '\r' || line.back() == '\n' || line.back() == ' ')) {
+        while (!line.empty()
+               && (line.back() == '\r' || line.back() == '\n' || line.back() == ' ')) {
             line.remove_suffix(1);
         }
         if (!guard(ngx_cycle->log, [&] { t->response.retry_after.assign(line); })) {
@@ -97,13 +98,15 @@ bool gateway_url_ok(const std::string& url, std::string* why) {
 }
 
 HttpClient::HttpClient(ngx_log_t* log, ngx_msec_t timeout, size_t max_connections)
-    : log_(log), timeout_(timeout),
-      timer_(log, TimerIdent::gateway_client, false,
-             [](void* data) noexcept {
-                 auto* self = static_cast<HttpClient*>(data);
-                 guard(self->log_, [&] { self->act(CURL_SOCKET_TIMEOUT, 0); });
-             },
-             this) {
+    : log_(log),
+      timeout_(timeout),
+      timer_(
+          log, TimerIdent::gateway_client, false,
+          [](void* data) noexcept {
+              auto* self = static_cast<HttpClient*>(data);
+              guard(self->log_, [&] { self->act(CURL_SOCKET_TIMEOUT, 0); });
+          },
+          this) {
     multi_ = curl_multi_init();
     if (multi_ == nullptr) {
         return;
@@ -188,8 +191,7 @@ bool HttpClient::post(const OutboundRequest& request, HttpDoneFn fn, void* data)
     return true;
 }
 
-int HttpClient::on_socket(CURL*, curl_socket_t s, int what, void* userp,
-                          void* socketp) noexcept {
+int HttpClient::on_socket(CURL*, curl_socket_t s, int what, void* userp, void* socketp) noexcept {
     auto* self = static_cast<HttpClient*>(userp);
     auto* c = static_cast<ngx_connection_t*>(socketp);
 

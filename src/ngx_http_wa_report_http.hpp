@@ -17,10 +17,10 @@
 namespace wa {
 
 struct HttpResponse {
-    long status = 0;           // 0 when the transfer failed
+    long status = 0;  // 0 when the transfer failed
     std::string body;
     std::string retry_after;
-    std::string error;         // curl's reason when status is 0
+    std::string error;  // curl's reason when status is 0
     bool timed_out = false;
 };
 

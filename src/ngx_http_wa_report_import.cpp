@@ -61,29 +61,25 @@ private:
     void apply_line(std::string_view text, const std::string& now);
 
     Ctx& ctx_;
-    ngx_chain_t* chain_;        // next body buffer to read
-    off_t file_pos_ = 0;        // position inside an in-file buffer
-    std::string pending_;       // a line split across buffers
-    size_t scanned_ = 0;        // bytes of pending_ already searched for '\n'
-    bool overlong_ = false;     // skipping the rest of a line that was too long
+    ngx_chain_t* chain_;     // next body buffer to read
+    off_t file_pos_ = 0;     // position inside an in-file buffer
+    std::string pending_;    // a line split across buffers
+    size_t scanned_ = 0;     // bytes of pending_ already searched for '\n'
+    bool overlong_ = false;  // skipping the rest of a line that was too long
     size_t line_ = 0;
     int64_t imported_ = 0;
     size_t error_count_ = 0;
     std::vector<std::pair<size_t, std::string>> batch_errors_;
-    std::string errors_;        // JSON array items
+    std::string errors_;  // JSON array items
     size_t in_flight_ = 0;
     bool failed_ = false;
     bool redis_error_ = false;
     std::vector<std::unique_ptr<LineCall>> calls_;  // the batch's, answered or not
 };
 
-bool refused(const CustomerPut&) {
-    return false;
-}
+bool refused(const CustomerPut&) { return false; }
 
-bool refused(const VehiclePut& put) {
-    return put.status == VehiclePut::Status::no_customer;
-}
+bool refused(const VehiclePut& put) { return put.status == VehiclePut::Status::no_customer; }
 
 template <class T>
 void Import::on_line(const Answer<T>& answer, void* data) noexcept {
@@ -152,9 +148,9 @@ ngx_int_t Import::done() {
     ngx_http_request_t* r = ctx_.r;
     flush_errors();
     if (failed_) {
-        return redis_error_ ? send_json(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                        detail_error("Internal Server Error"))
-                            : send_unavailable(r);
+        return redis_error_
+            ? send_json(r, NGX_HTTP_INTERNAL_SERVER_ERROR, detail_error("Internal Server Error"))
+            : send_unavailable(r);
     }
     std::string out = "{\"imported\":";
     append_int(out, imported_);

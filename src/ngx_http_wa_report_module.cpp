@@ -26,383 +26,246 @@ static void ngx_http_wa_report_exit_process(ngx_cycle_t* cycle);
 
 // clang-format off: nginx's own layout for its tables (STYLE.md).
 
-static ngx_conf_num_bounds_t ngx_http_wa_report_db_bounds = {
-    ngx_conf_check_num_bounds, 0, 15
-};
+static ngx_conf_num_bounds_t ngx_http_wa_report_db_bounds = {ngx_conf_check_num_bounds, 0, 15};
 
-static ngx_conf_num_bounds_t ngx_http_wa_report_interval_bounds = {
-    ngx_conf_check_num_bounds, 1, 120
-};
+static ngx_conf_num_bounds_t ngx_http_wa_report_interval_bounds = {ngx_conf_check_num_bounds, 1,
+                                                                   120};
 
-static ngx_conf_num_bounds_t ngx_http_wa_report_streams_bounds = {
-    ngx_conf_check_num_bounds, 1, 100000
-};
+static ngx_conf_num_bounds_t ngx_http_wa_report_streams_bounds = {ngx_conf_check_num_bounds, 1,
+                                                                  100000};
 
-static ngx_conf_num_bounds_t ngx_http_wa_report_lead_bounds = {
-    ngx_conf_check_num_bounds, 1, 60
-};
+static ngx_conf_num_bounds_t ngx_http_wa_report_lead_bounds = {ngx_conf_check_num_bounds, 1, 60};
 
-static ngx_conf_num_bounds_t ngx_http_wa_report_concurrency_bounds = {
-    ngx_conf_check_num_bounds, 1, 1024
-};
+static ngx_conf_num_bounds_t ngx_http_wa_report_concurrency_bounds = {ngx_conf_check_num_bounds, 1,
+                                                                      1024};
 
-static ngx_conf_num_bounds_t ngx_http_wa_report_rate_bounds = {
-    ngx_conf_check_num_bounds, 0, 100000
-};
+static ngx_conf_num_bounds_t ngx_http_wa_report_rate_bounds = {ngx_conf_check_num_bounds, 0,
+                                                               100000};
 
-static ngx_conf_num_bounds_t ngx_http_wa_report_retries_bounds = {
-    ngx_conf_check_num_bounds, 0, 20
-};
+static ngx_conf_num_bounds_t ngx_http_wa_report_retries_bounds = {ngx_conf_check_num_bounds, 0, 20};
 
-static ngx_conf_num_bounds_t ngx_http_wa_report_page_size_bounds = {
-    ngx_conf_check_num_bounds, 1, 10000
-};
+static ngx_conf_num_bounds_t ngx_http_wa_report_page_size_bounds = {ngx_conf_check_num_bounds, 1,
+                                                                    10000};
 
 static ngx_http_wa_report_time_min_t ngx_http_wa_report_min_1ms = {
-    ngx_http_wa_report_check_msec_min, 1, "1ms", 0, nullptr
-};
+    ngx_http_wa_report_check_msec_min, 1, "1ms", 0, nullptr};
 
 static ngx_http_wa_report_time_min_t ngx_http_wa_report_min_10ms = {
-    ngx_http_wa_report_check_msec_min, 10, "10ms", 0, nullptr
-};
+    ngx_http_wa_report_check_msec_min, 10, "10ms", 0, nullptr};
 
 static ngx_http_wa_report_time_min_t ngx_http_wa_report_min_1sec = {
-    ngx_http_wa_report_check_sec_min, 1, "1s", 0, nullptr
-};
+    ngx_http_wa_report_check_sec_min, 1, "1s", 0, nullptr};
 
 /* The scripts take at most 12 digits for a lease in milliseconds and a
  * message-id mark in seconds; longer ones would make every run or count fail. */
 static ngx_http_wa_report_time_min_t ngx_http_wa_report_lease_bounds = {
-    ngx_http_wa_report_check_msec_min, 1000, "1s", ngx_msec_t{365} * 86400 * 1000, "365d"
-};
+    ngx_http_wa_report_check_msec_min, 1000, "1s", ngx_msec_t{365} * 86400 * 1000, "365d"};
 
 /* A run waits this long at most for one answer's Retry-After; a day is
  * already more than a daily run can afford. */
 static ngx_http_wa_report_time_min_t ngx_http_wa_report_retry_after_bounds = {
-    ngx_http_wa_report_check_msec_min, 0, "0", 86400000, "1d"
-};
+    ngx_http_wa_report_check_msec_min, 0, "0", 86400000, "1d"};
 
 /* run-now's wait; past a day an answer no client still waits for. */
 static ngx_http_wa_report_time_min_t ngx_http_wa_report_run_now_bounds = {
-    ngx_http_wa_report_check_msec_min, 1000, "1s", 86400000, "1d"
-};
+    ngx_http_wa_report_check_msec_min, 1000, "1s", 86400000, "1d"};
 
 static ngx_http_wa_report_time_min_t ngx_http_wa_report_mark_ttl_bounds = {
-    ngx_http_wa_report_check_sec_min, 1, "1s", ngx_msec_t{100} * 365 * 86400, "100y"
-};
+    ngx_http_wa_report_check_sec_min, 1, "1s", ngx_msec_t{100} * 365 * 86400, "100y"};
 
 static ngx_conf_enum_t ngx_http_wa_report_gateways[] = {
-    { ngx_string("log"), static_cast<ngx_uint_t>(wa::Provider::log) },
-    { ngx_string("starsender"), static_cast<ngx_uint_t>(wa::Provider::starsender) },
-    { ngx_string("cloud_api"), static_cast<ngx_uint_t>(wa::Provider::cloud_api) },
-    { ngx_null_string, 0 }
-};
+    {ngx_string("log"), static_cast<ngx_uint_t>(wa::Provider::log)},
+    {ngx_string("starsender"), static_cast<ngx_uint_t>(wa::Provider::starsender)},
+    {ngx_string("cloud_api"), static_cast<ngx_uint_t>(wa::Provider::cloud_api)},
+    {ngx_null_string, 0}};
 
 static ngx_conf_enum_t ngx_http_wa_report_remind_modes[] = {
-    { ngx_string("once"), 0 },
-    { ngx_string("daily"), 1 },
-    { ngx_null_string, 0 }
-};
+    {ngx_string("once"), 0}, {ngx_string("daily"), 1}, {ngx_null_string, 0}};
 
 static ngx_command_t ngx_http_wa_report_commands[] = {
 
-    { ngx_string("wa_report"),
-      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
-      ngx_http_wa_report,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
+    {ngx_string("wa_report"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, ngx_http_wa_report,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
 
-    { ngx_string("wa_report_redis"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_http_wa_report_set_redis,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, redis),
-      NULL },
+    {ngx_string("wa_report_redis"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_redis, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, redis), NULL},
 
-    { ngx_string("wa_report_redis_db"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_num_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, redis_db),
-      &ngx_http_wa_report_db_bounds },
+    {ngx_string("wa_report_redis_db"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_conf_set_num_slot,
+     NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, redis_db),
+     &ngx_http_wa_report_db_bounds},
 
-    { ngx_string("wa_report_redis_user"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, redis_user),
-      NULL },
+    {ngx_string("wa_report_redis_user"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_conf_set_str_slot,
+     NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, redis_user), NULL},
 
-    { ngx_string("wa_report_redis_password_file"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_http_wa_report_set_redis_password_file,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, redis_password_file),
-      NULL },
+    {ngx_string("wa_report_redis_password_file"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_redis_password_file, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, redis_password_file), NULL},
 
-    { ngx_string("wa_report_redis_connect_timeout"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_msec_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, redis_connect_timeout),
-      &ngx_http_wa_report_min_1ms },
+    {ngx_string("wa_report_redis_connect_timeout"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, redis_connect_timeout), &ngx_http_wa_report_min_1ms},
 
-    { ngx_string("wa_report_redis_timeout"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_msec_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, redis_timeout),
-      &ngx_http_wa_report_min_1ms },
+    {ngx_string("wa_report_redis_timeout"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, redis_timeout), &ngx_http_wa_report_min_1ms},
 
-    { ngx_string("wa_report_key_prefix"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_http_wa_report_set_key_prefix,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, key_prefix),
-      NULL },
+    {ngx_string("wa_report_key_prefix"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_key_prefix, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, key_prefix), NULL},
 
-    { ngx_string("wa_report_timezone"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_http_wa_report_set_timezone,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, timezone),
-      NULL },
+    {ngx_string("wa_report_timezone"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_timezone, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, timezone), NULL},
 
-    { ngx_string("wa_report_visit_interval"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_num_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, visit_interval),
-      &ngx_http_wa_report_interval_bounds },
+    {ngx_string("wa_report_visit_interval"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, visit_interval), &ngx_http_wa_report_interval_bounds},
 
-    { ngx_string("wa_report_message_id_ttl"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_sec_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, message_id_ttl),
-      &ngx_http_wa_report_mark_ttl_bounds },
+    {ngx_string("wa_report_message_id_ttl"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_sec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, message_id_ttl), &ngx_http_wa_report_mark_ttl_bounds},
 
-    { ngx_string("wa_report_max_streams"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_num_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, max_streams),
-      &ngx_http_wa_report_streams_bounds },
+    {ngx_string("wa_report_max_streams"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, max_streams), &ngx_http_wa_report_streams_bounds},
 
-    { ngx_string("wa_report_max_body_size"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_size_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_loc_conf_t, max_body_size),
-      NULL },
+    {ngx_string("wa_report_max_body_size"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_size_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, max_body_size), NULL},
 
-    { ngx_string("wa_report_import_max_body_size"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_size_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_loc_conf_t, import_max_body_size),
-      NULL },
+    {ngx_string("wa_report_import_max_body_size"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_size_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, import_max_body_size), NULL},
 
-    { ngx_string("wa_report_page_size"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_num_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_loc_conf_t, page_size),
-      &ngx_http_wa_report_page_size_bounds },
+    {ngx_string("wa_report_page_size"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, page_size), &ngx_http_wa_report_page_size_bounds},
 
-    { ngx_string("wa_report_scheduler"),
-      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
-      ngx_http_wa_report_scheduler,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
+    {ngx_string("wa_report_scheduler"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS,
+     ngx_http_wa_report_scheduler, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
 
-    { ngx_string("wa_report_jwt_secret_file"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_wa_report_set_jwt_secret_file,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_loc_conf_t, jwt_secret_file),
-      NULL },
+    {ngx_string("wa_report_jwt_secret_file"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_jwt_secret_file, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, jwt_secret_file), NULL},
 
-    { ngx_string("wa_report_jwt_max_lifetime"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_sec_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_loc_conf_t, jwt_max_lifetime),
-      &ngx_http_wa_report_min_1sec },
+    {ngx_string("wa_report_jwt_max_lifetime"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_sec_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, jwt_max_lifetime), &ngx_http_wa_report_min_1sec},
 
-    { ngx_string("wa_report_reminder"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
-      ngx_conf_set_flag_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, reminder),
-      NULL },
+    {ngx_string("wa_report_reminder"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG, ngx_conf_set_flag_slot,
+     NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, reminder), NULL},
 
-    { ngx_string("wa_report_schedule"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
-      ngx_http_wa_report_schedule,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      0,
-      NULL },
+    {ngx_string("wa_report_schedule"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE12,
+     ngx_http_wa_report_schedule, NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
 
-    { ngx_string("wa_report_tick"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_msec_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, tick),
-      &ngx_http_wa_report_min_10ms },
+    {ngx_string("wa_report_tick"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_conf_set_msec_slot,
+     NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, tick),
+     &ngx_http_wa_report_min_10ms},
 
-    { ngx_string("wa_report_run_lease"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_msec_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, run_lease),
-      &ngx_http_wa_report_lease_bounds },
+    {ngx_string("wa_report_run_lease"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_conf_set_msec_slot,
+     NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, run_lease),
+     &ngx_http_wa_report_lease_bounds},
 
-    { ngx_string("wa_report_run_now_timeout"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_msec_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, run_now_timeout),
-      &ngx_http_wa_report_run_now_bounds },
+    {ngx_string("wa_report_run_now_timeout"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, run_now_timeout), &ngx_http_wa_report_run_now_bounds},
 
-    { ngx_string("wa_report_lead_days"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_num_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, lead_days),
-      &ngx_http_wa_report_lead_bounds },
+    {ngx_string("wa_report_lead_days"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_conf_set_num_slot,
+     NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, lead_days),
+     &ngx_http_wa_report_lead_bounds},
 
-    { ngx_string("wa_report_remind"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_enum_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, remind),
-      &ngx_http_wa_report_remind_modes },
+    {ngx_string("wa_report_remind"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_conf_set_enum_slot,
+     NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, remind),
+     &ngx_http_wa_report_remind_modes},
 
-    { ngx_string("wa_report_template"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_http_wa_report_set_template,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, message_template),
-      NULL },
+    {ngx_string("wa_report_template"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_template, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, message_template), NULL},
 
-    { ngx_string("wa_report_service_phone"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_http_wa_report_set_service_phone,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, service_phone),
-      NULL },
+    {ngx_string("wa_report_service_phone"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_service_phone, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, service_phone), NULL},
 
-    { ngx_string("wa_report_gateway"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_http_wa_report_set_gateway,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, gateway),
-      &ngx_http_wa_report_gateways },
+    {ngx_string("wa_report_gateway"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_gateway, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, gateway), &ngx_http_wa_report_gateways},
 
-    { ngx_string("wa_report_gateway_url"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_http_wa_report_set_gateway_url,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, gateway_url),
-      NULL },
+    {ngx_string("wa_report_gateway_url"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_gateway_url, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, gateway_url), NULL},
 
-    { ngx_string("wa_report_gateway_key_file"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_http_wa_report_set_gateway_key_file,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, gateway_key_file),
-      NULL },
+    {ngx_string("wa_report_gateway_key_file"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_gateway_key_file, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, gateway_key_file), NULL},
 
-    { ngx_string("wa_report_gateway_template"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
-      ngx_http_wa_report_gateway_template,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      0,
-      NULL },
+    {ngx_string("wa_report_gateway_template"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE12,
+     ngx_http_wa_report_gateway_template, NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
 
-    { ngx_string("wa_report_gateway_timeout"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_msec_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, gateway_timeout),
-      &ngx_http_wa_report_min_1ms },
+    {ngx_string("wa_report_gateway_timeout"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, gateway_timeout), &ngx_http_wa_report_min_1ms},
 
-    { ngx_string("wa_report_gateway_concurrency"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_num_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, gateway_concurrency),
-      &ngx_http_wa_report_concurrency_bounds },
+    {ngx_string("wa_report_gateway_concurrency"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, gateway_concurrency),
+     &ngx_http_wa_report_concurrency_bounds},
 
-    { ngx_string("wa_report_gateway_rate"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_num_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, gateway_rate),
-      &ngx_http_wa_report_rate_bounds },
+    {ngx_string("wa_report_gateway_rate"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, gateway_rate), &ngx_http_wa_report_rate_bounds},
 
-    { ngx_string("wa_report_gateway_retries"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_num_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, gateway_retries),
-      &ngx_http_wa_report_retries_bounds },
+    {ngx_string("wa_report_gateway_retries"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, gateway_retries), &ngx_http_wa_report_retries_bounds},
 
-    { ngx_string("wa_report_gateway_retry_after_max"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_msec_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, gateway_retry_after_max),
-      &ngx_http_wa_report_retry_after_bounds },
+    {ngx_string("wa_report_gateway_retry_after_max"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, gateway_retry_after_max),
+     &ngx_http_wa_report_retry_after_bounds},
 
-    { ngx_string("wa_report_log_messages"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
-      ngx_conf_set_flag_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_wa_report_main_conf_t, log_messages),
-      NULL },
+    {ngx_string("wa_report_log_messages"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, log_messages), NULL},
 
-      ngx_null_command
-};
+    ngx_null_command};
 
 static ngx_http_module_t ngx_http_wa_report_module_ctx = {
-    NULL,                                   /* preconfiguration */
-    ngx_http_wa_report_postconfiguration,   /* postconfiguration */
+    NULL,                                 /* preconfiguration */
+    ngx_http_wa_report_postconfiguration, /* postconfiguration */
 
-    ngx_http_wa_report_create_main_conf,    /* create main configuration */
-    ngx_http_wa_report_init_main_conf,      /* init main configuration */
+    ngx_http_wa_report_create_main_conf, /* create main configuration */
+    ngx_http_wa_report_init_main_conf,   /* init main configuration */
 
-    NULL,                                   /* create server configuration */
-    NULL,                                   /* merge server configuration */
+    NULL, /* create server configuration */
+    NULL, /* merge server configuration */
 
-    ngx_http_wa_report_create_loc_conf,     /* create location configuration */
-    ngx_http_wa_report_merge_loc_conf       /* merge location configuration */
+    ngx_http_wa_report_create_loc_conf, /* create location configuration */
+    ngx_http_wa_report_merge_loc_conf   /* merge location configuration */
 };
 
 extern "C" {
 
-ngx_module_t ngx_http_wa_report_module = {
-    NGX_MODULE_V1,
-    &ngx_http_wa_report_module_ctx,         /* module context */
-    ngx_http_wa_report_commands,            /* module directives */
-    NGX_HTTP_MODULE,                        /* module type */
-    NULL,                                   /* init master */
-    NULL,                                   /* init module */
-    ngx_http_wa_report_init_process,        /* init process */
-    NULL,                                   /* init thread */
-    NULL,                                   /* exit thread */
-    ngx_http_wa_report_exit_process,        /* exit process */
-    NULL,                                   /* exit master */
-    NGX_MODULE_V1_PADDING
-};
-
+ngx_module_t ngx_http_wa_report_module = {NGX_MODULE_V1,
+                                          &ngx_http_wa_report_module_ctx,  /* module context */
+                                          ngx_http_wa_report_commands,     /* module directives */
+                                          NGX_HTTP_MODULE,                 /* module type */
+                                          NULL,                            /* init master */
+                                          NULL,                            /* init module */
+                                          ngx_http_wa_report_init_process, /* init process */
+                                          NULL,                            /* init thread */
+                                          NULL,                            /* exit thread */
+                                          ngx_http_wa_report_exit_process, /* exit process */
+                                          NULL,                            /* exit master */
+                                          NGX_MODULE_V1_PADDING};
 }
 
 // clang-format on
-
 
 // The filters serve only configurations that use the module.
 static ngx_int_t ngx_http_wa_report_postconfiguration(ngx_conf_t* cf) {
@@ -518,9 +381,8 @@ static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf) {
         rs.connect_timeout = mcf->redis_connect_timeout;
         rs.command_timeout = mcf->redis_timeout;
         std::random_device random;
-        config->load_id = wa::format_uuid_v4(
-            static_cast<uint64_t>(random()) << 32 | random(),
-            static_cast<uint64_t>(random()) << 32 | random());
+        config->load_id = wa::format_uuid_v4(static_cast<uint64_t>(random()) << 32 | random(),
+                                             static_cast<uint64_t>(random()) << 32 | random());
         return wa::init_reminder_conf(cf, mcf, config->reminder);
     } catch (const std::exception& e) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: %s", e.what());
@@ -585,8 +447,9 @@ static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, voi
     conf->api_error_pages = clcf->error_pages;
 
     if (conf->scheduler && conf->jwt_secret.len == 0) {
-        return wa::emerg_at(cf, conf->scheduler_where,
-                            "wa_report: \"wa_report_scheduler\" needs \"wa_report_jwt_secret_file\"");
+        return wa::emerg_at(
+            cf, conf->scheduler_where,
+            "wa_report: \"wa_report_scheduler\" needs \"wa_report_jwt_secret_file\"");
     }
     return NGX_CONF_OK;
 }
@@ -667,6 +530,4 @@ static ngx_int_t ngx_http_wa_report_init_process(ngx_cycle_t* cycle) {
     return wa::start_worker(cycle, *mcf->config);
 }
 
-static void ngx_http_wa_report_exit_process(ngx_cycle_t* cycle) {
-    wa::stop_worker();
-}
+static void ngx_http_wa_report_exit_process(ngx_cycle_t* cycle) { wa::stop_worker(); }

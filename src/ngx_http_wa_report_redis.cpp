@@ -33,9 +33,7 @@ const char* const script_names[] = {
 };
 #undef WA_SCRIPT
 
-const char* script_text(Script s) {
-    return script_texts[static_cast<size_t>(s)];
-}
+const char* script_text(Script s) { return script_texts[static_cast<size_t>(s)]; }
 
 // Redis states in which a connection serves nothing until it is set up
 // again: the data set is still loading (each answer comes only when Redis
@@ -102,8 +100,7 @@ void adapter_add(void* data, bool write) {
         }
         return;
     }
-    if (ngx_add_event(ev, write ? NGX_WRITE_EVENT : NGX_READ_EVENT, NGX_LEVEL_EVENT)
-        != NGX_OK) {
+    if (ngx_add_event(ev, write ? NGX_WRITE_EVENT : NGX_READ_EVENT, NGX_LEVEL_EVENT) != NGX_OK) {
         ngx_log_error(NGX_LOG_ERR, a->c->log, 0, "wa_report: cannot add redis event");
     }
 }
@@ -160,9 +157,7 @@ bool adapter_attach(Adapter* a, Redis* owner, redisAsyncContext* ac, ngx_log_t* 
 
 }  // namespace
 
-const char* script_name(Script s) {
-    return script_names[static_cast<size_t>(s)];
-}
+const char* script_name(Script s) { return script_names[static_cast<size_t>(s)]; }
 
 std::string RedisSettings::address() const {
     if (!unix_path.empty()) {
@@ -173,19 +168,22 @@ std::string RedisSettings::address() const {
 }
 
 Redis::Redis(RedisSettings settings, ngx_log_t* log)
-    : settings_(std::move(settings)), log_(log),
-      timer_(log, TimerIdent::redis_timeout, false,
-             [](void* data) noexcept {
-                 auto* self = static_cast<Redis*>(data);
-                 guard(self->log_, [&] { self->on_timer(); });
-             },
-             this),
-      retry_(log, TimerIdent::redis_retry, true,
-             [](void* data) noexcept {
-                 auto* self = static_cast<Redis*>(data);
-                 guard(self->log_, [&] { self->on_retry(); });
-             },
-             this) {
+    : settings_(std::move(settings)),
+      log_(log),
+      timer_(
+          log, TimerIdent::redis_timeout, false,
+          [](void* data) noexcept {
+              auto* self = static_cast<Redis*>(data);
+              guard(self->log_, [&] { self->on_timer(); });
+          },
+          this),
+      retry_(
+          log, TimerIdent::redis_retry, true,
+          [](void* data) noexcept {
+              auto* self = static_cast<Redis*>(data);
+              guard(self->log_, [&] { self->on_retry(); });
+          },
+          this) {
     for (size_t i = 0; i < static_cast<size_t>(Script::count_); i++) {
         shas_.push_back(sha1_hex(script_text(static_cast<Script>(i))));
     }
@@ -204,9 +202,7 @@ Redis::~Redis() {
     delete static_cast<Adapter*>(adapter_);
 }
 
-void Redis::start() {
-    connect();
-}
+void Redis::start() { connect(); }
 
 void Redis::connect() {
     redisAsyncContext* ac = settings_.unix_path.empty()
@@ -281,8 +277,9 @@ void Redis::send_handshake() {
 // Names what could not be reached: "Permission denied" alone does not say
 // which socket the worker's user may not open.
 void Redis::connect_failed(const char* error) {
-    log_outage(NGX_LOG_ERR, "wa_report: redis connect to \"" + log_value(settings_.address())
-                                + "\" failed \"" + log_text(error) + "\"");
+    log_outage(NGX_LOG_ERR,
+               "wa_report: redis connect to \"" + log_value(settings_.address()) + "\" failed \""
+                   + log_text(error) + "\"");
 }
 
 // A refused setup or a failed connect repeats at every reconnect (every 3 s
@@ -302,8 +299,8 @@ void Redis::setup_reply(const Call* call, const redisReply* reply) {
         bool harmless = harmless_auth_error(call, reply, settings_.user);
         // The reply text never contains the password.
         log_outage(harmless ? NGX_LOG_WARN : NGX_LOG_ERR,
-                   std::string("wa_report: redis ") + call->setup + " failed \""
-                       + error_text(reply) + "\"");
+                   std::string("wa_report: redis ") + call->setup + " failed \"" + error_text(reply)
+                       + "\"");
         if (!harmless) {
             drop(nullptr);
             return;
@@ -515,8 +512,8 @@ bool Redis::send(Call* call, const std::vector<std::string>& argv) {
         ptrs.push_back(a.data());
         lens.push_back(a.size());
     }
-    if (redisAsyncCommandArgv(ac_, on_reply, call, static_cast<int>(argv.size()),
-                              ptrs.data(), lens.data())
+    if (redisAsyncCommandArgv(ac_, on_reply, call, static_cast<int>(argv.size()), ptrs.data(),
+                              lens.data())
         != REDIS_OK) {
         delete call;
         return false;

@@ -110,8 +110,8 @@ private:
     // Not cancelable: it runs only while commands wait for Redis, and a
     // worker that is shutting down must wait for their answers (at most the
     // timeout) instead of failing the requests behind them.
-    Timer timer_;   // connect timeout, then "no answer for too long"
-    Timer retry_;   // reconnect backoff
+    Timer timer_;  // connect timeout, then "no answer for too long"
+    Timer retry_;  // reconnect backoff
     std::vector<std::string> shas_;
     void* adapter_ = nullptr;  // the nginx side of the current connection
     bool logged_down_ = false;

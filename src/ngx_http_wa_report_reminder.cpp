@@ -33,21 +33,21 @@ ScheduleState configured_schedule(const ReminderConfig& rc) {
 // ---- Engine -------------------------------------------------------------------
 
 Engine::Engine(Worker& worker, ngx_log_t* log)
-    : worker_(worker), log_(log),
+    : worker_(worker),
+      log_(log),
       http_(std::make_unique<HttpClient>(log, worker.config.reminder.timeout,
                                          worker.config.reminder.concurrency + 4)),
       owner_(new_uuid()),
-      reap_(log, TimerIdent::reminder_reap, true,
-            [](void* data) noexcept {
-                auto* self = static_cast<Engine*>(data);
-                auto& runs = self->draining_;
-                runs.erase(std::remove_if(runs.begin(), runs.end(),
-                                          [](const std::unique_ptr<Run>& r) {
-                                              return r->settled();
-                                          }),
-                           runs.end());
-            },
-            this) {
+      reap_(
+          log, TimerIdent::reminder_reap, true,
+          [](void* data) noexcept {
+              auto* self = static_cast<Engine*>(data);
+              auto& runs = self->draining_;
+              runs.erase(std::remove_if(runs.begin(), runs.end(),
+                                        [](const std::unique_ptr<Run>& r) { return r->settled(); }),
+                         runs.end());
+          },
+          this) {
     if (const char* fault = std::getenv("WA_REPORT_TEST_FAULT")) {
         fault_ = fault;
     }
@@ -60,9 +60,7 @@ Engine::~Engine() {
     draining_.clear();
 }
 
-bool Engine::start() {
-    return http_->ok();
-}
+bool Engine::start() { return http_->ok(); }
 
 Run& Engine::adopt(std::unique_ptr<Run> run) {
     if (current_) {
@@ -96,12 +94,13 @@ void Engine::checkpoint(const char* point) {
 
 Reminder::Reminder(Worker& worker, ngx_log_t* log)
     : engine_(worker, log),
-      tick_(log, TimerIdent::reminder_tick, true,
-            [](void* data) noexcept {
-                auto* self = static_cast<Reminder*>(data);
-                guard(self->engine_.log(), [&] { self->tick(); });
-            },
-            this) {}
+      tick_(
+          log, TimerIdent::reminder_tick, true,
+          [](void* data) noexcept {
+              auto* self = static_cast<Reminder*>(data);
+              guard(self->engine_.log(), [&] { self->tick(); });
+          },
+          this) {}
 
 Reminder::~Reminder() {
     if (call_ != nullptr) {
@@ -170,8 +169,8 @@ void Reminder::log_refused(const char* what, const std::string& reason) {
 void Reminder::apply_schedule() {
     const Config& c = engine_.config();
     const ReminderConfig& rc = c.reminder;
-    int64_t first = next_run(c.zone, static_cast<int64_t>(ngx_time()), rc.schedule_hour,
-                             rc.schedule_minute);
+    int64_t first =
+        next_run(c.zone, static_cast<int64_t>(ngx_time()), rc.schedule_hour, rc.schedule_minute);
     call_ = engine_.store().schedule_apply(
         configured_schedule(rc), first, c.load_id,
         [](const Answer<ScheduleApplied>& answer, void* data) noexcept {

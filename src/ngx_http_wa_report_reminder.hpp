@@ -106,11 +106,11 @@ private:
     Engine engine_;
     LogThrottle refusals_;
     Timer tick_;
-    StoreCall* call_ = nullptr;         // schedule, tick or resume: one at a time
+    StoreCall* call_ = nullptr;  // schedule, tick or resume: one at a time
     // wa_report_schedule was compared with what Redis remembers (once per
     // worker, before its first tick; see schedule_apply.lua).
     bool schedule_checked_ = false;
-    StoreCall* begin_call_ = nullptr;   // run_begin, for pending_
+    StoreCall* begin_call_ = nullptr;  // run_begin, for pending_
     std::unique_ptr<Pending> pending_;
 };
 

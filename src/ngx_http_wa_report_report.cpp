@@ -16,9 +16,7 @@ namespace {
 
 constexpr int64_t reset_chunk_size = 1000;
 
-Store& store() {
-    return worker()->store;
-}
+Store& store() { return worker()->store; }
 
 // ---- GET /customer/{c}/vehicle/{v} -----------------------------------------
 
@@ -32,8 +30,9 @@ ngx_int_t report_found(Ctx& ctx, const std::optional<Report>& report) {
 }
 
 ngx_int_t get_report(Ctx& ctx) {
-    return issue_store(ctx, store().report(ctx.route.a, ctx.route.b,
-                                           on_answer<std::optional<Report>, report_found>, &ctx));
+    return issue_store(ctx,
+                       store().report(ctx.route.a, ctx.route.b,
+                                      on_answer<std::optional<Report>, report_found>, &ctx));
 }
 
 // ---- GET /statistics --------------------------------------------------------
@@ -121,14 +120,13 @@ ngx_int_t recorded(Ctx& ctx, const RecordOutcome& out) {
     switch (out.status) {
     case Status::no_customer:
         return send_validation(r, {not_found_field("id_customer", "customer")});
-    case Status::no_vehicle:
-        return send_validation(r, {not_found_field("id_vehicle", "vehicle")});
+    case Status::no_vehicle: return send_validation(r, {not_found_field("id_vehicle", "vehicle")});
     case Status::vehicle_mismatch:
-        return send_validation(r, {FieldError{"body", "id_vehicle",
-                                              "vehicle does not belong to the customer",
-                                              "value_error.mismatch", 0}});
-    default:
-        break;
+        return send_validation(
+            r,
+            {FieldError{"body", "id_vehicle", "vehicle does not belong to the customer",
+                        "value_error.mismatch", 0}});
+    default: break;
     }
     if (!out.report) {
         return send_json(r, NGX_HTTP_CONFLICT,
@@ -145,9 +143,10 @@ ngx_int_t record(Ctx& ctx, const std::string& body) {
         return send_validation(ctx.r, in.errors);
     }
     const RecordInput& v = *in.value;
-    return next_call(ctx, store().record(v.id_customer, v.id_vehicle, v.message_id, new_uuid(),
-                                         now_local(), worker()->config.message_id_ttl, nullptr,
-                                         on_answer<RecordOutcome, recorded>, &ctx));
+    return next_call(ctx,
+                     store().record(v.id_customer, v.id_vehicle, v.message_id, new_uuid(),
+                                    now_local(), worker()->config.message_id_ttl, nullptr,
+                                    on_answer<RecordOutcome, recorded>, &ctx));
 }
 
 }  // namespace
@@ -161,8 +160,7 @@ ngx_int_t handle_report(Ctx& ctx) {
     case Route::customer_vehicle: return get_report(ctx);
     case Route::delete_report: return delete_report(ctx);
     case Route::reset_frequency: return reset_frequency(ctx);
-    case Route::record:
-        return read_body(ctx, loc_conf(ctx.r)->max_body_size, body_text<record>);
+    case Route::record: return read_body(ctx, loc_conf(ctx.r)->max_body_size, body_text<record>);
     default: return send_not_found(ctx.r, "Not Found");
     }
 }

@@ -14,9 +14,7 @@ namespace {
 
 constexpr size_t min_chunk_buffer = 16384;
 
-ngx_buf_tag_t chunk_tag() {
-    return reinterpret_cast<ngx_buf_tag_t>(&ngx_http_wa_report_module);
-}
+ngx_buf_tag_t chunk_tag() { return reinterpret_cast<ngx_buf_tag_t>(&ngx_http_wa_report_module); }
 
 // The body as one string; bodies here are bounded by wa_report_max_body_size.
 bool body_string(ngx_http_request_t* r, std::string& out) {
@@ -29,8 +27,8 @@ bool body_string(ngx_http_request_t* r, std::string& out) {
             size_t size = static_cast<size_t>(b->file_last - b->file_pos);
             size_t at = out.size();
             out.resize(at + size);
-            ssize_t n = ngx_read_file(b->file, reinterpret_cast<u_char*>(&out[at]), size,
-                                      b->file_pos);
+            ssize_t n =
+                ngx_read_file(b->file, reinterpret_cast<u_char*>(&out[at]), size, b->file_pos);
             if (n != static_cast<ssize_t>(size)) {
                 return false;
             }
@@ -56,9 +54,7 @@ void on_write_event(ngx_http_request_t* r) noexcept {
 
 }  // namespace
 
-ngx_int_t Operation::on_write(Ctx&) {
-    return NGX_DONE;
-}
+ngx_int_t Operation::on_write(Ctx&) { return NGX_DONE; }
 
 // ---- the context ------------------------------------------------------------------
 

@@ -72,8 +72,8 @@ void log_dry_run(ngx_log_t* log, const ReminderConfig& rc, const Item& item) {
 // logs from `error` up, and a run whose every send failed is an error. The
 // counters are the whole run's, across handovers; the last failure is this
 // runner's, a gateway's text (masked: it may repeat the recipient's number).
-void log_finished(ngx_log_t* log, const std::string& id, const std::string& day,
-                  const RunCounts& c, const std::string& last_failure) {
+void log_finished(ngx_log_t* log, const std::string& id, const std::string& day, const RunCounts& c,
+                  const std::string& last_failure) {
     std::string last;
     if (c.failed > 0 && !last_failure.empty()) {
         last = ", last failure \"" + log_value(mask_phones(last_failure)) + "\"";
@@ -93,12 +93,13 @@ class Run::Lease {
 public:
     explicit Lease(Run& run)
         : run_(run),
-          timer_(run.host_.log(), TimerIdent::run_lease, true,
-                 [](void* data) noexcept {
-                     auto* self = static_cast<Lease*>(data);
-                     self->run_.guard_.enter([&] { self->renew(); });
-                 },
-                 this) {}
+          timer_(
+              run.host_.log(), TimerIdent::run_lease, true,
+              [](void* data) noexcept {
+                  auto* self = static_cast<Lease*>(data);
+                  self->run_.guard_.enter([&] { self->renew(); });
+              },
+              this) {}
 
     ~Lease() {
         if (call_ != nullptr) {
@@ -149,25 +150,30 @@ private:
 // ---- Run ------------------------------------------------------------------------
 
 Run::Run(RunHost& host, std::string run_id, Date as_of, bool dry)
-    : id(std::move(run_id)), host_(host), as_of_(as_of), dry_(dry),
-      guard_(host.log(),
-             [](void* run) noexcept { static_cast<Run*>(run)->end(false, "internal error"); },
-             [](void* run) noexcept {
-                 auto* self = static_cast<Run*>(run);
-                 if (self->settled()) {
-                     self->hold_.cancel();
-                     self->host_.run_ended(*self);
-                 }
-             },
-             this),
+    : id(std::move(run_id)),
+      host_(host),
+      as_of_(as_of),
+      dry_(dry),
+      guard_(
+          host.log(),
+          [](void* run) noexcept { static_cast<Run*>(run)->end(false, "internal error"); },
+          [](void* run) noexcept {
+              auto* self = static_cast<Run*>(run);
+              if (self->settled()) {
+                  self->hold_.cancel();
+                  self->host_.run_ended(*self);
+              }
+          },
+          this),
       sender_(host, *this, guard_, id, as_of),
       lease_(std::make_unique<Lease>(*this)),
-      hold_(host.log(), TimerIdent::run_hold, false,
-            [](void* run) noexcept {
-                auto* self = static_cast<Run*>(run);
-                self->guard_.enter([&] { self->end(false, "run stalled"); });
-            },
-            this) {}
+      hold_(
+          host.log(), TimerIdent::run_hold, false,
+          [](void* run) noexcept {
+              auto* self = static_cast<Run*>(run);
+              self->guard_.enter([&] { self->end(false, "run stalled"); });
+          },
+          this) {}
 
 Run::~Run() {
     if (call_ != nullptr) {
@@ -276,8 +282,8 @@ void Run::fetch() {
 
 void Run::take(const DueRow& row) {
     const ReminderConfig& rc = host_.config().reminder;
-    DueDecision d = classify_due(row, as_of_, rc.lead_days,
-                                 rc.daily ? RemindMode::daily : RemindMode::once);
+    DueDecision d =
+        classify_due(row, as_of_, rc.lead_days, rc.daily ? RemindMode::daily : RemindMode::once);
     if (d.action == DueDecision::Action::pass) {
         return;
     }
@@ -328,9 +334,7 @@ void Run::finished(Item& item) {
     sender_.pump();
 }
 
-void Run::stop(const std::string& why) {
-    end(false, why);
-}
+void Run::stop(const std::string& why) { end(false, why); }
 
 void Run::idle_at_exit() {
     if (!releasing_ && call_ == nullptr) {
@@ -399,8 +403,8 @@ void Run::finish() {
                     self->end(false, "lost the run's lease");
                 } else {
                     log_finished(self->host_.log(), self->id,
-                                 for_day(self->as_of_, self->host_.config()),
-                                 answer.value.counts, self->sender_.last_failure());
+                                 for_day(self->as_of_, self->host_.config()), answer.value.counts,
+                                 self->sender_.last_failure());
                     self->end(true);
                 }
             });

@@ -39,9 +39,9 @@ struct RunWaiter {
     using DoneFn = void (*)(RunWaiter* waiter, End end);
     DoneFn fn = nullptr;
     void* data = nullptr;
-    std::string run_id;     // set when its begin is sent
-    std::string error;      // not_started, or a lost begin: "redis unavailable", ...
-    bool started = false;   // its begin was confirmed
+    std::string run_id;    // set when its begin is sent
+    std::string error;     // not_started, or a lost begin: "redis unavailable", ...
+    bool started = false;  // its begin was confirmed
     Run* run = nullptr;
 };
 
@@ -126,10 +126,10 @@ private:
 
     RunGuard guard_;
     std::vector<std::unique_ptr<Item>> items_;  // the batch, in its order
-    size_t open_items_ = 0;     // items of the batch not yet finished
-    RunCounts counts_;          // what finished since the last save
+    size_t open_items_ = 0;                     // items of the batch not yet finished
+    RunCounts counts_;                          // what finished since the last save
     Sender sender_;
-    StoreCall* call_ = nullptr; // batch, save, finish or release
+    StoreCall* call_ = nullptr;  // batch, save, finish or release
     std::unique_ptr<Lease> lease_;
     // Not cancelable: a worker that is shutting down waits for the run to
     // hand over (bounded by this timer) instead of dropping counts.

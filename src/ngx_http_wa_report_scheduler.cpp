@@ -20,13 +20,9 @@ namespace wa {
 
 namespace {
 
-const Config& config() {
-    return worker()->config;
-}
+const Config& config() { return worker()->config; }
 
-Store& store() {
-    return worker()->store;
-}
+Store& store() { return worker()->store; }
 
 ngx_int_t send_auth_error(ngx_http_request_t* r, const char* detail) {
     return send_json_with(r, NGX_HTTP_UNAUTHORIZED, detail_error(detail), "WWW-Authenticate",
@@ -87,8 +83,9 @@ ngx_int_t start(Ctx& ctx) {
     }
     int64_t next = next_run(config().zone, static_cast<int64_t>(ngx_time()), hour, minute);
     ctx.op = std::make_unique<ScheduleChange>(start_message_json(hour, minute));
-    return issue_store(ctx, store().schedule_start(hour, minute, next,
-                                                   on_answer<int64_t, schedule_changed>, &ctx));
+    return issue_store(
+        ctx,
+        store().schedule_start(hour, minute, next, on_answer<int64_t, schedule_changed>, &ctx));
 }
 
 ngx_int_t stop(Ctx& ctx) {
@@ -106,10 +103,10 @@ ngx_int_t status_read(Ctx& ctx, const ScheduleStatus& status) {
     configured.minute = c.reminder.schedule_minute;
     configured.source = schedule_source_config;
     ScheduleState schedule = schedule_in_force(status.schedule, configured);
-    int64_t next = status_next_run(c.zone, static_cast<int64_t>(ngx_time()), schedule,
-                                   status.next_run);
-    return send_success(ctx.r, status_json(schedule, c.zone.iso_with_offset(next),
-                                           status.last_run));
+    int64_t next =
+        status_next_run(c.zone, static_cast<int64_t>(ngx_time()), schedule, status.next_run);
+    return send_success(ctx.r,
+                        status_json(schedule, c.zone.iso_with_offset(next), status.last_run));
 }
 
 ngx_int_t status(Ctx& ctx) {
@@ -151,13 +148,12 @@ private:
     // Not cancelable: a worker that is shutting down still answers the
     // request before it exits, as nginx lets it finish open requests.
     ngx_event_t timer_{};
-    ngx_msec_t deadline_ = 0;   // ngx_current_msec at wa_report_run_now_timeout
-    bool following_ = false;    // the run is not this worker's any more
-    bool started_ = false;      // the run is known to have begun
+    ngx_msec_t deadline_ = 0;  // ngx_current_msec at wa_report_run_now_timeout
+    bool following_ = false;   // the run is not this worker's any more
+    bool started_ = false;     // the run is known to have begun
 };
 
-RunNow::RunNow(Ctx& ctx, ngx_msec_t timeout)
-    : ctx_(ctx), deadline_(ngx_current_msec + timeout) {
+RunNow::RunNow(Ctx& ctx, ngx_msec_t timeout) : ctx_(ctx), deadline_(ngx_current_msec + timeout) {
     waiter_.fn = on_run_done;
     waiter_.data = this;
     timer_.handler = on_timer;
@@ -213,8 +209,7 @@ ngx_int_t RunNow::step(RunStanding standing, int64_t customers, int64_t sent) {
     case RunNowStep::answer_not_started:
         return answer(send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                 scheduler_error("Job tidak dapat dimulai: " + waiter_.error)));
-    case RunNowStep::answer_unavailable:
-        return answer(send_unavailable(r));
+    case RunNowStep::answer_unavailable: return answer(send_unavailable(r));
     }
     return answer(NGX_HTTP_INTERNAL_SERVER_ERROR);
 }
@@ -269,8 +264,7 @@ ngx_int_t RunNow::run_done(RunWaiter::End end) {
         return answer(send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                 scheduler_error("Job tidak dapat dimulai: " + waiter_.error)));
     case RunWaiter::End::finished:
-    case RunWaiter::End::elsewhere:
-        break;
+    case RunWaiter::End::elsewhere: break;
     }
     started_ = started_ || waiter_.started;
     following_ = true;

@@ -41,14 +41,19 @@ Item::~Item() {
 
 Sender::Sender(RunHost& host, SendOwner& owner, RunGuard& guard, const std::string& run_id,
                Date as_of)
-    : host_(host), owner_(owner), guard_(guard), run_id_(run_id), as_of_(as_of),
+    : host_(host),
+      owner_(owner),
+      guard_(guard),
+      run_id_(run_id),
+      as_of_(as_of),
       rate_(host.config().reminder.rate, static_cast<int64_t>(host.now_ms())),
-      rate_timer_(host.log(), TimerIdent::send_rate, true,
-                  [](void* data) noexcept {
-                      auto* self = static_cast<Sender*>(data);
-                      self->guard_.enter([&] { self->pump(); });
-                  },
-                  this) {}
+      rate_timer_(
+          host.log(), TimerIdent::send_rate, true,
+          [](void* data) noexcept {
+              auto* self = static_cast<Sender*>(data);
+              self->guard_.enter([&] { self->pump(); });
+          },
+          this) {}
 
 Sender::~Sender() {
     for (Release& r : releases_) {
@@ -65,8 +70,7 @@ void Sender::pump() {
     if (owner_.ended()) {
         return;
     }
-    while (!queue_.empty() && active_ < host_.config().reminder.concurrency
-           && !worker_exiting()) {
+    while (!queue_.empty() && active_ < host_.config().reminder.concurrency && !worker_exiting()) {
         int64_t wait = rate_.take(static_cast<int64_t>(host_.now_ms()));
         if (wait > 0) {
             if (!rate_timer_.armed()) {
@@ -89,9 +93,7 @@ void Sender::pump() {
     }
 }
 
-void Sender::stop() {
-    rate_timer_.cancel();
-}
+void Sender::stop() { rate_timer_.cancel(); }
 
 void Sender::finish(Item& item) {
     if (!item.done) {
@@ -109,8 +111,8 @@ void Sender::skip(Item& item, const char* status, std::string reason) {
 void Sender::begin(Item& item) {
     const ReminderConfig& rc = host_.config().reminder;
     item.call = host_.store().attempt_begin(
-        host_.owner(), run_id_, item.vehicle, item.cycle, host_.local_time(), attempt_ttl,
-        rc.daily, as_of_,
+        host_.owner(), run_id_, item.vehicle, item.cycle, host_.local_time(), attempt_ttl, rc.daily,
+        as_of_,
         [](const Answer<AttemptClaim>& answer, void* data) noexcept {
             using Status = AttemptClaim::Status;
             auto* item = static_cast<Item*>(data);
@@ -149,9 +151,8 @@ void Sender::begin(Item& item) {
 
 void Sender::post(Item& item) {
     const ReminderConfig& rc = host_.config().reminder;
-    OutboundRequest request =
-        rc.gateway->request(rc.url, rc.key, rc.cloud, {item.phone, item.text, *rc.message,
-                                                       item.fields});
+    OutboundRequest request = rc.gateway->request(
+        rc.url, rc.key, rc.cloud, {item.phone, item.text, *rc.message, item.fields});
     bool posted = host_.gateway().post(
         request,
         [](const HttpResponse& response, void* data) noexcept {
@@ -183,9 +184,7 @@ void Sender::answered(Item& item, const HttpResponse& response) {
     policy.wait_max_ms = static_cast<int64_t>(rc.retry_after_max);
     RetryDecision next = decide_after_send(item.result, item.attempt, policy, host_.random());
     switch (next.step) {
-    case NextStep::record:
-        record(item);
-        break;
+    case NextStep::record: record(item); break;
     case NextStep::retry:
         if (owner_.ended()) {
             // Not this runner's to fail: whoever carries the run on sends it.
@@ -195,12 +194,8 @@ void Sender::answered(Item& item, const HttpResponse& response) {
             retry_later(item, next.delay_ms, next.pause_all);
         }
         break;
-    case NextStep::opt_out:
-        fail(item, true, next.reason);
-        break;
-    case NextStep::fail:
-        fail(item, false, next.reason);
-        break;
+    case NextStep::opt_out: fail(item, true, next.reason); break;
+    case NextStep::fail: fail(item, false, next.reason); break;
     }
 }
 
@@ -217,16 +212,17 @@ void Sender::retry_later(Item& item, int64_t delay_ms, bool pause_all) {
         return;
     }
     if (!item.retry) {
-        item.retry.emplace(host_.log(), TimerIdent::send_retry, true,
-                           [](void* data) noexcept {
-                               auto* item = static_cast<Item*>(data);
-                               Sender& self = *item->sender;
-                               self.guard_.answer([&] {
-                                   self.queue_.push_front(item);
-                                   self.pump();
-                               });
-                           },
-                           &item);
+        item.retry.emplace(
+            host_.log(), TimerIdent::send_retry, true,
+            [](void* data) noexcept {
+                auto* item = static_cast<Item*>(data);
+                Sender& self = *item->sender;
+                self.guard_.answer([&] {
+                    self.queue_.push_front(item);
+                    self.pump();
+                });
+            },
+            &item);
     }
     item.retry->arm(delay);
     guard_.expect();
@@ -255,10 +251,10 @@ void Sender::record(Item& item) {
                     self.finish(*item);
                     return;
                 }
-                const char* why = !answer.ok() ? "redis failed"
+                const char* why = !answer.ok()      ? "redis failed"
                     : status == Status::no_customer ? "no_customer"
-                    : status == Status::no_vehicle ? "no_vehicle"
-                    : "vehicle_mismatch";
+                    : status == Status::no_vehicle  ? "no_vehicle"
+                                                    : "vehicle_mismatch";
                 ngx_log_error(NGX_LOG_ERR, self.host_.log(), 0,
                               "wa_report: message for vehicle \"%s\" accepted but not counted: "
                               "\"%s\"",
@@ -284,8 +280,7 @@ void Sender::fail(Item& item, bool opted_out, const std::string& reason) {
     item.detail.api_response = item.result.detail;
     item.detail.reason = opted_out ? "customer menghentikan pesan seperti ini" : reason;
     item.call = host_.store().attempt_fail(
-        item.customer, item.vehicle, reason, item.result.error_code, host_.local_time(),
-        opted_out,
+        item.customer, item.vehicle, reason, item.result.error_code, host_.local_time(), opted_out,
         [](const Answer<int64_t>&, void* data) noexcept {
             auto* item = static_cast<Item*>(data);
             Sender& self = *item->sender;
@@ -336,9 +331,8 @@ void Sender::release_attempts(const std::vector<Item*>& items) {
         [](const Answer<int64_t>&, void* data) noexcept {
             auto* r = static_cast<Release*>(data);
             Sender& self = *r->sender;
-            self.guard_.answer([&] {
-                self.releases_.remove_if([r](const Release& x) { return &x == r; });
-            });
+            self.guard_.answer(
+                [&] { self.releases_.remove_if([r](const Release& x) { return &x == r; }); });
         },
         &r);
     if (r.call == nullptr) {

@@ -34,19 +34,19 @@ struct Item {
     Item& operator=(const Item&) = delete;
 
     std::string vehicle, customer, phone;
-    std::string cycle;        // next_visit_date: the visit this reminder is for
+    std::string cycle;  // next_visit_date: the visit this reminder is for
     MessageFields fields;
     std::string text;
     RunDetail detail;
     SendResult result;
     int attempt = 0;
-    bool begun = false;       // the attempt is marked in Redis, by this runner
-    bool slot = false;        // holds one of the gateway concurrency slots
+    bool begun = false;  // the attempt is marked in Redis, by this runner
+    bool slot = false;   // holds one of the gateway concurrency slots
     bool done = false;
-    bool flushed = false;     // its detail is saved in the run's list
-    StoreCall* call = nullptr;     // attempt_begin, record or attempt_fail in flight
-    std::optional<Timer> retry;    // made at its first retry
-    Sender* sender = nullptr;      // set when queued
+    bool flushed = false;        // its detail is saved in the run's list
+    StoreCall* call = nullptr;   // attempt_begin, record or attempt_fail in flight
+    std::optional<Timer> retry;  // made at its first retry
+    Sender* sender = nullptr;    // set when queued
 };
 
 // What a sender needs from the run it sends for.
@@ -67,8 +67,7 @@ protected:
 
 class Sender {
 public:
-    Sender(RunHost& host, SendOwner& owner, RunGuard& guard, const std::string& run_id,
-           Date as_of);
+    Sender(RunHost& host, SendOwner& owner, RunGuard& guard, const std::string& run_id, Date as_of);
     ~Sender();
 
     Sender(const Sender&) = delete;
@@ -114,7 +113,7 @@ private:
     const std::string& run_id_;
     Date as_of_;
     std::deque<Item*> queue_;
-    size_t active_ = 0;       // items holding a concurrency slot
+    size_t active_ = 0;  // items holding a concurrency slot
     SendRate rate_;
     Timer rate_timer_;
     std::list<Release> releases_;

@@ -40,7 +40,6 @@ bool decode_stats(const redisReply* reply, Stats& out) {
     return true;
 }
 
-
 bool decode_record(const redisReply* reply, RecordOutcome& out) {
     using Status = RecordOutcome::Status;
     if (!is_array(reply, 1)) {
@@ -268,9 +267,7 @@ bool decode_run_summary(const redisReply* reply, RunSummary& out) {
 
 }  // namespace
 
-bool Store::available() const {
-    return redis_.available();
-}
+bool Store::available() const { return redis_.available(); }
 
 // ---- the report API --------------------------------------------------------------
 
@@ -292,16 +289,23 @@ StoreCall* Store::record(const std::string& customer, const std::string& vehicle
                          const std::string& now, int64_t mark_ttl, const ReminderCount* reminder,
                          StoreFn<RecordOutcome> fn, void* data) {
     const Keys& k = keys_;
-    std::vector<std::string> keys = {
-        k.report(customer, vehicle), k.reports(), k.report_ids(), k.customer_reports(customer),
-        k.stats(), k.stats_freq(), k.seq(), k.message(message_id), k.customer(customer),
-        k.vehicle(vehicle)};
+    std::vector<std::string> keys = {k.report(customer, vehicle),
+                                     k.reports(),
+                                     k.report_ids(),
+                                     k.customer_reports(customer),
+                                     k.stats(),
+                                     k.stats_freq(),
+                                     k.seq(),
+                                     k.message(message_id),
+                                     k.customer(customer),
+                                     k.vehicle(vehicle)};
     std::vector<std::string> args = {customer, vehicle, new_id, now, std::to_string(mark_ttl)};
     if (reminder != nullptr) {
         keys.push_back(k.attempt(vehicle));
         keys.push_back(k.deliveries());
-        args.insert(args.end(), {reminder->cycle, reminder->today, reminder->provider,
-                                 reminder->run, reminder->message_id});
+        args.insert(args.end(),
+                    {reminder->cycle, reminder->today, reminder->provider, reminder->run,
+                     reminder->message_id});
     }
     return script<RecordOutcome, decode_record>(Script::record, keys, args, fn, data);
 }
@@ -345,10 +349,10 @@ StoreCall* Store::detail_page(const PageQuery& q, StoreFn<DetailPage> fn, void* 
 
 StoreCall* Store::page_end(const std::string& customer, const std::string& after, int64_t limit,
                            StoreFn<PageEnd> fn, void* data) {
-    return command<PageEnd, decode_page_end>({"ZRANGEBYSCORE", report_index(keys_, customer), after,
-                                              "+inf", "WITHSCORES", "LIMIT",
-                                              std::to_string(limit - 1), "2"},
-                                             fn, data);
+    return command<PageEnd, decode_page_end>(
+        {"ZRANGEBYSCORE", report_index(keys_, customer), after, "+inf", "WITHSCORES", "LIMIT",
+         std::to_string(limit - 1), "2"},
+        fn, data);
 }
 
 StoreCall* Store::list_end(const std::string& customer, const std::string& after,
@@ -368,31 +372,26 @@ StoreCall* Store::run_details(const std::string& run_id, int64_t start, int64_t 
 
 // ---- customers and vehicles --------------------------------------------------------
 
-StoreCall* Store::customer(const std::string& id, StoreFn<std::optional<Customer>> fn,
-                           void* data) {
+StoreCall* Store::customer(const std::string& id, StoreFn<std::optional<Customer>> fn, void* data) {
     return command<std::optional<Customer>, decode_optional<Customer, customer_at, 6>>(
-        {"HMGET", keys_.customer(id), "id", "name", "phone", "address", "created_at",
-         "updated_at"},
+        {"HMGET", keys_.customer(id), "id", "name", "phone", "address", "created_at", "updated_at"},
         fn, data);
 }
 
 StoreCall* Store::customer_put(const std::string& id, const CustomerInput& c,
                                const std::string& now, StoreFn<CustomerPut> fn, void* data) {
-    return script<CustomerPut, decode_customer_put>(Script::customer_put,
-                                                    {keys_.customer(id), keys_.stats()},
-                                                    {id, c.name, c.phone, c.address, now}, fn,
-                                                    data);
+    return script<CustomerPut, decode_customer_put>(
+        Script::customer_put, {keys_.customer(id), keys_.stats()},
+        {id, c.name, c.phone, c.address, now}, fn, data);
 }
 
-StoreCall* Store::customer_delete(const std::string& id, StoreFn<CustomerDeleted> fn,
-                                  void* data) {
+StoreCall* Store::customer_delete(const std::string& id, StoreFn<CustomerDeleted> fn, void* data) {
     return script<CustomerDeleted, decode_customer_deleted>(
-        Script::customer_delete,
-        {keys_.customer(id), keys_.customer_vehicles(id), keys_.stats()}, {}, fn, data);
+        Script::customer_delete, {keys_.customer(id), keys_.customer_vehicles(id), keys_.stats()},
+        {}, fn, data);
 }
 
-StoreCall* Store::vehicle(const std::string& id, StoreFn<std::optional<Vehicle>> fn,
-                          void* data) {
+StoreCall* Store::vehicle(const std::string& id, StoreFn<std::optional<Vehicle>> fn, void* data) {
     return command<std::optional<Vehicle>, decode_optional<Vehicle, vehicle_at, 8>>(
         {"HMGET", keys_.vehicle(id), "id", "customer_id", "model", "nopol", "last_visit_date",
          "next_visit_date", "created_at", "updated_at"},
@@ -407,15 +406,14 @@ StoreCall* Store::vehicle_put(const std::string& id, const VehicleInput& v, Date
         Script::vehicle_put,
         {k.vehicle(id), k.customer(v.customer_id), k.customer_vehicles(v.customer_id),
          k.due_day(day), k.stats()},
-        {k.tag(), id, v.customer_id, v.model, v.nopol, format_date(v.last_visit),
-         format_date(next), std::to_string(day), now},
+        {k.tag(), id, v.customer_id, v.model, v.nopol, format_date(v.last_visit), format_date(next),
+         std::to_string(day), now},
         fn, data);
 }
 
 StoreCall* Store::vehicle_delete(const std::string& id, StoreFn<bool> fn, void* data) {
-    return script<bool, decode_vehicle_deleted>(Script::vehicle_delete,
-                                                {keys_.vehicle(id), keys_.stats()},
-                                                {keys_.tag()}, fn, data);
+    return script<bool, decode_vehicle_deleted>(
+        Script::vehicle_delete, {keys_.vehicle(id), keys_.stats()}, {keys_.tag()}, fn, data);
 }
 
 // ---- the scheduler API ---------------------------------------------------------------

@@ -133,8 +133,8 @@ public:
                         StoreFn<PageEnd> fn, void* data);
     // The score of the index's last member, when one follows `after`
     // (ZREVRANGEBYSCORE); `more` is always false.
-    StoreCall* list_end(const std::string& customer, const std::string& after,
-                        StoreFn<PageEnd> fn, void* data);
+    StoreCall* list_end(const std::string& customer, const std::string& after, StoreFn<PageEnd> fn,
+                        void* data);
 
     // LRANGE of a finished run's details: `count` (>= 1) JSON items from
     // position `start` (0-based); fewer at the list's end.
@@ -188,8 +188,7 @@ public:
     // seconds), applied if it changed since the last load that applied one;
     // load_id: this configuration load's id.
     StoreCall* schedule_apply(const ScheduleState& config, int64_t next_run,
-                              const std::string& load_id, StoreFn<ScheduleApplied> fn,
-                              void* data);
+                              const std::string& load_id, StoreFn<ScheduleApplied> fn, void* data);
 
     // tick.lua: now in unix seconds; `defaults` (nginx.conf's schedule) and
     // its next run fill in what T:schedule lacks.
@@ -200,9 +199,9 @@ public:
     // run_begin.lua: as_of the run's day; started_at local ISO; next_run the
     // schedule's next run in unix seconds (a scheduled run), or -1 (run-now:
     // the schedule is left alone).
-    StoreCall* run_begin(const std::string& owner, const std::string& run, Date as_of,
-                         bool dry_run, bool manual, const std::string& started_at,
-                         int64_t next_run, int64_t lease_ms, StoreFn<RunBegin> fn, void* data);
+    StoreCall* run_begin(const std::string& owner, const std::string& run, Date as_of, bool dry_run,
+                         bool manual, const std::string& started_at, int64_t next_run,
+                         int64_t lease_ms, StoreFn<RunBegin> fn, void* data);
 
     // HGETALL of the run in progress, for a runner that resumes it.
     StoreCall* current_run(StoreFn<RunRecord> fn, void* data);
@@ -219,8 +218,8 @@ public:
     // at the start).
     StoreCall* due_batch(const std::string& owner, const std::string& run, int64_t first_day,
                          int64_t last_day, const std::string& cursor_day,
-                         const std::string& cursor_member, size_t limit,
-                         StoreFn<DueBatch> fn, void* data);
+                         const std::string& cursor_member, size_t limit, StoreFn<DueBatch> fn,
+                         void* data);
 
     // attempt_begin.lua: marks the attempt to remind `vehicle` of the visit
     // `cycle` (ttl seconds); daily: the mode wa_report_remind daily, where
@@ -256,8 +255,8 @@ public:
 
     // run_finish.lua: ends the run and keeps its result for ttl seconds.
     StoreCall* run_finish(const std::string& owner, const std::string& run,
-                          const std::string& finished_at, int64_t ttl,
-                          StoreFn<RunFinished> fn, void* data);
+                          const std::string& finished_at, int64_t ttl, StoreFn<RunFinished> fn,
+                          void* data);
 
     // A text Redis produced (an answer's reason), ready for the quoted part
     // of a log line: escaped, the password and phone numbers hidden.

@@ -16,17 +16,13 @@ namespace wa {
 
 namespace store_detail {
 
-
 inline std::string text(const redisReply* e) {
     switch (e->type) {
     case REDIS_REPLY_STRING:
     case REDIS_REPLY_STATUS:
-    case REDIS_REPLY_ERROR:
-        return std::string(e->str, e->len);
-    case REDIS_REPLY_INTEGER:
-        return std::to_string(e->integer);
-    default:
-        return std::string();
+    case REDIS_REPLY_ERROR: return std::string(e->str, e->len);
+    case REDIS_REPLY_INTEGER: return std::to_string(e->integer);
+    default: return std::string();
     }
 }
 
@@ -53,8 +49,9 @@ inline bool is_array(const redisReply* r, size_t min_elements) {
 
 // Redis states that pass by themselves: the caller answers 503.
 inline bool transient(const redisReply* reply) {
-    static const char* const states[] = {"LOADING", "BUSY", "OOM", "READONLY", "MASTERDOWN",
-                                         "TRYAGAIN", "NOAUTH", "CLUSTERDOWN", "MISCONF"};
+    static const char* const states[] = {"LOADING",  "BUSY",        "OOM",
+                                         "READONLY", "MASTERDOWN",  "TRYAGAIN",
+                                         "NOAUTH",   "CLUSTERDOWN", "MISCONF"};
     for (const char* s : states) {
         if (std::strncmp(reply->str, s, std::strlen(s)) == 0) {
             return true;
@@ -79,7 +76,8 @@ void Store::on_reply(redisReply* reply, void* data) noexcept {
             if (reply == nullptr) {
                 answer.error = StoreError::unavailable;
             } else if (reply->type == REDIS_REPLY_ERROR) {
-                answer.error = store_detail::transient(reply) ? StoreError::transient : StoreError::failed;
+                answer.error =
+                    store_detail::transient(reply) ? StoreError::transient : StoreError::failed;
                 answer.reason = sc->redis_->error_text(reply);
             } else if (!decode(reply, answer.value)) {
                 answer.error = StoreError::failed;

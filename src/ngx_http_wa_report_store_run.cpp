@@ -212,8 +212,7 @@ StoreCall* Store::tick(int64_t now, const std::string& owner, int64_t lease_ms,
 
 StoreCall* Store::run_begin(const std::string& owner, const std::string& run, Date as_of,
                             bool dry_run, bool manual, const std::string& started_at,
-                            int64_t next_run, int64_t lease_ms, StoreFn<RunBegin> fn,
-                            void* data) {
+                            int64_t next_run, int64_t lease_ms, StoreFn<RunBegin> fn, void* data) {
     return script<RunBegin, decode_run_begin>(
         Script::run_begin, {keys_.run_lease(), keys_.run_current(), keys_.schedule()},
         {owner, run, format_date(as_of), dry_run ? "1" : "0", manual ? "1" : "0", started_at,
@@ -239,8 +238,8 @@ StoreCall* Store::lease_release(const std::string& owner, int64_t lease_ms, Stor
 
 StoreCall* Store::due_batch(const std::string& owner, const std::string& run, int64_t first_day,
                             int64_t last_day, const std::string& cursor_day,
-                            const std::string& cursor_member, size_t limit,
-                            StoreFn<DueBatch> fn, void* data) {
+                            const std::string& cursor_member, size_t limit, StoreFn<DueBatch> fn,
+                            void* data) {
     return script<DueBatch, decode_due_batch>(
         Script::due_batch, {keys_.run_lease(), keys_.run_current()},
         {keys_.tag(), owner, std::to_string(first_day), std::to_string(last_day), cursor_day,
@@ -253,17 +252,14 @@ StoreCall* Store::attempt_begin(const std::string& owner, const std::string& run
                                 const std::string& now, int64_t ttl, bool daily, Date today,
                                 StoreFn<AttemptClaim> fn, void* data) {
     return script<AttemptClaim, decode_attempt_claim>(
-        Script::attempt_begin,
-        {keys_.run_lease(), keys_.attempt(vehicle), keys_.vehicle(vehicle)},
-        {owner, run, cycle, now, std::to_string(ttl), daily ? "daily" : "once",
-         format_date(today)},
+        Script::attempt_begin, {keys_.run_lease(), keys_.attempt(vehicle), keys_.vehicle(vehicle)},
+        {owner, run, cycle, now, std::to_string(ttl), daily ? "daily" : "once", format_date(today)},
         fn, data);
 }
 
 StoreCall* Store::attempt_fail(const std::string& customer, const std::string& vehicle,
-                               const std::string& reason, int error_code,
-                               const std::string& now, bool opted_out, StoreFn<int64_t> fn,
-                               void* data) {
+                               const std::string& reason, int error_code, const std::string& now,
+                               bool opted_out, StoreFn<int64_t> fn, void* data) {
     return script<int64_t, decode_any_integer>(
         Script::attempt_fail,
         {keys_.attempt(vehicle), keys_.report(customer, vehicle), keys_.vehicle(vehicle),
@@ -272,8 +268,8 @@ StoreCall* Store::attempt_fail(const std::string& customer, const std::string& v
 }
 
 StoreCall* Store::attempt_release(const std::string& owner, const std::string& run,
-                                  const std::vector<std::string>& vehicles,
-                                  StoreFn<int64_t> fn, void* data) {
+                                  const std::vector<std::string>& vehicles, StoreFn<int64_t> fn,
+                                  void* data) {
     std::vector<std::string> keys;
     keys.reserve(vehicles.size());
     for (const std::string& vehicle : vehicles) {
@@ -288,17 +284,16 @@ StoreCall* Store::run_progress(const std::string& owner, const std::string& run,
                                const RunCounts& delta, int64_t ttl,
                                const std::vector<std::pair<std::string, std::string>>& details,
                                StoreFn<bool> fn, void* data) {
-    std::vector<std::string> args = {
-        owner,
-        cursor_day,
-        cursor_member,
-        std::to_string(delta.total),
-        std::to_string(delta.sent),
-        std::to_string(delta.failed),
-        std::to_string(delta.skipped),
-        std::to_string(delta.unknown),
-        std::to_string(delta.dry),
-        std::to_string(ttl)};
+    std::vector<std::string> args = {owner,
+                                     cursor_day,
+                                     cursor_member,
+                                     std::to_string(delta.total),
+                                     std::to_string(delta.sent),
+                                     std::to_string(delta.failed),
+                                     std::to_string(delta.skipped),
+                                     std::to_string(delta.unknown),
+                                     std::to_string(delta.dry),
+                                     std::to_string(ttl)};
     args.reserve(args.size() + 2 * details.size());
     for (const auto& [vehicle, json] : details) {
         args.push_back(vehicle);
@@ -306,13 +301,13 @@ StoreCall* Store::run_progress(const std::string& owner, const std::string& run,
     }
     return script<bool, decode_saved>(
         Script::run_progress,
-        {keys_.run_lease(), keys_.run_current(), keys_.run_details(run), keys_.run_done(run)},
-        args, fn, data);
+        {keys_.run_lease(), keys_.run_current(), keys_.run_details(run), keys_.run_done(run)}, args,
+        fn, data);
 }
 
 StoreCall* Store::run_finish(const std::string& owner, const std::string& run,
-                             const std::string& finished_at, int64_t ttl,
-                             StoreFn<RunFinished> fn, void* data) {
+                             const std::string& finished_at, int64_t ttl, StoreFn<RunFinished> fn,
+                             void* data) {
     return script<RunFinished, decode_run_finished>(
         Script::run_finish,
         {keys_.run_lease(), keys_.run_current(), keys_.run_last(), keys_.stats(),
@@ -320,8 +315,6 @@ StoreCall* Store::run_finish(const std::string& owner, const std::string& run,
         {owner, finished_at, run, std::to_string(ttl)}, fn, data);
 }
 
-std::string Store::log_text(std::string_view text) const noexcept {
-    return redis_.log_text(text);
-}
+std::string Store::log_text(std::string_view text) const noexcept { return redis_.log_text(text); }
 
 }  // namespace wa

@@ -18,13 +18,9 @@ namespace wa {
 
 namespace {
 
-void append_row(std::string& out, const Report& r) {
-    append_report(out, r);
-}
+void append_row(std::string& out, const Report& r) { append_report(out, r); }
 
-void append_row(std::string& out, const ReportDetail& d) {
-    append_report_detail(out, d);
-}
+void append_row(std::string& out, const ReportDetail& d) { append_report_detail(out, d); }
 
 class Stream : public Operation {
 public:
@@ -55,14 +51,14 @@ private:
 
     Ctx& ctx_;
     bool detail_ = false;
-    std::string customer_;          // "" for every report
+    std::string customer_;  // "" for every report
     std::string cursor_ = "-inf";
-    int64_t limit_ = 0;             // 0: the whole list
+    int64_t limit_ = 0;  // 0: the whole list
     // A page of `limit` reports read in several steps: where it ends (the
     // score of its last report, inclusive) and whether reports follow it,
     // measured once before the first step.
     bool page_measured_ = false;
-    bool measuring_last_ = false;   // fewer than `limit` follow: where the list ends now
+    bool measuring_last_ = false;  // fewer than `limit` follow: where the list ends now
     std::string page_end_ = "+inf";
     bool page_more_ = false;
     // Details of a finished run (run-now): LRANGE pages of ready JSON items,
@@ -149,14 +145,10 @@ ngx_int_t Stream::deliver(const std::string& rows, const std::string& next_curso
     return fetch_or_finish();
 }
 
-int64_t Stream::step_size() const {
-    return static_cast<int64_t>(loc_conf(ctx_.r)->page_size);
-}
+int64_t Stream::step_size() const { return static_cast<int64_t>(loc_conf(ctx_.r)->page_size); }
 
 // A page that takes one step ends with it; the cursor names the next page.
-bool Stream::single_step() const {
-    return limit_ > 0 && limit_ <= step_size();
-}
+bool Stream::single_step() const { return limit_ > 0 && limit_ <= step_size(); }
 
 template <class Row>
 ngx_int_t Stream::page_read(const Page<Row>& page) {
@@ -219,9 +211,9 @@ StoreCall* Stream::fetch() {
     int64_t count = step_size();
     StoreCall* call = nullptr;
     if (run_details_) {
-        call = store.run_details(
-            run_id_, position_, count,
-            on_page_answer<std::vector<std::string>, &Stream::details_read>, &ctx_);
+        call = store.run_details(run_id_, position_, count,
+                                 on_page_answer<std::vector<std::string>, &Stream::details_read>,
+                                 &ctx_);
     } else if (limit_ > count && !page_measured_) {
         auto fn = on_page_answer<PageEnd, &Stream::end_measured>;
         call = measuring_last_ ? store.list_end(customer_, cursor_, fn, &ctx_)

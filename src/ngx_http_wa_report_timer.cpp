@@ -12,13 +12,9 @@ Timer::Timer(ngx_log_t* log, TimerIdent ident, bool cancelable, Fn fn, void* dat
     ev_.cancelable = cancelable ? 1 : 0;
 }
 
-Timer::~Timer() {
-    cancel();
-}
+Timer::~Timer() { cancel(); }
 
-void Timer::arm(ngx_msec_t ms) {
-    ngx_add_timer(&ev_, ms);
-}
+void Timer::arm(ngx_msec_t ms) { ngx_add_timer(&ev_, ms); }
 
 void Timer::post() {
     if (!ev_.posted) {

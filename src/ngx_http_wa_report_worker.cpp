@@ -37,9 +37,7 @@ void Worker::connect() {
     engine_redis_->start();
 }
 
-Worker* worker() {
-    return the_worker;
-}
+Worker* worker() { return the_worker; }
 
 std::string new_uuid() {
     auto& rng = the_worker->rng;

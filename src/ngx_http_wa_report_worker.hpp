@@ -40,7 +40,7 @@ public:
     Store& engine_store;
     std::mt19937_64 rng{std::random_device{}()};
     std::unique_ptr<Reminder> reminder;
-    size_t streams = 0;          // lists and imports holding a slot
+    size_t streams = 0;  // lists and imports holding a slot
     // Lines that requests write while a cause lasts (a Redis error every
     // request meets, every list slot taken): each cause once a minute.
     LogThrottle request_log;

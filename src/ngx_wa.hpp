@@ -48,17 +48,13 @@ bool guard(ngx_log_t* log, F&& f) noexcept {
 }
 
 // The worker is shutting down (reload, quit): start nothing new.
-inline bool worker_exiting() {
-    return ngx_exiting || ngx_quit || ngx_terminate;
-}
+inline bool worker_exiting() { return ngx_exiting || ngx_quit || ngx_terminate; }
 
 inline std::string_view sv(const ngx_str_t& s) {
     return {reinterpret_cast<const char*>(s.data), s.len};
 }
 
-inline std::string str(const ngx_str_t& s) {
-    return std::string(sv(s));
-}
+inline std::string str(const ngx_str_t& s) { return std::string(sv(s)); }
 
 // Gives back an nginx connection that wraps a socket another library owns
 // (hiredis, libcurl): its events leave the event loop and the posted queue,
@@ -77,7 +73,7 @@ inline void release_borrowed_connection(ngx_connection_t* c) {
     if (c->write->posted) {
         ngx_delete_posted_event(c->write);
     }
-    c->fd = (ngx_socket_t) -1;
+    c->fd = (ngx_socket_t)-1;
     ngx_free_connection(c);
 }
 

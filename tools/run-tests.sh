@@ -49,6 +49,17 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_gtest "unit tests (ASan + UBSan)" "$build/unit_tests"
 run_plain "lua scripts" tests/lua/run.sh
 run_plain "build loop" tests/build/run.sh "$build"
+
+# The C++ follows .clang-format (make format applies it).
+echo "=== style (clang-format)"
+unformatted=$(git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' \
+    | xargs clang-format --dry-run 2>&1 | grep -c 'warning:' || true)
+if [ "${unformatted:-0}" -eq 0 ]; then
+    echo "1 passed, 0 failed"; passed=$((passed + 1))
+else
+    echo "FAIL: $unformatted places differ from .clang-format (run make format)"
+    failed=$((failed + 1)); status=1
+fi
 WA_MODULE="$PWD/$build/ngx_http_wa_report_module.so" \
     run_gtest "integration tests (nginx + redis)" "$build/integration_tests"
 

@@ -14,8 +14,7 @@ using Seconds = cctz::time_point<cctz::seconds>;
 
 constexpr size_t kIsoDateLength = 10;
 
-void append_padded(std::string& out, int64_t value, int width)
-{
+void append_padded(std::string& out, int64_t value, int width) {
     if (value < 0) {
         out.push_back('-');
         value = -value;
@@ -36,13 +35,9 @@ void append_padded(std::string& out, int64_t value, int width)
     }
 }
 
-bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-std::optional<int> digits_value(std::string_view s)
-{
+std::optional<int> digits_value(std::string_view s) {
     int v = 0;
     for (char c : s) {
         if (!is_digit(c)) {
@@ -53,19 +48,14 @@ std::optional<int> digits_value(std::string_view s)
     return v;
 }
 
-int64_t floor_div(int64_t a, int64_t b)
-{
+int64_t floor_div(int64_t a, int64_t b) {
     int64_t q = a / b;
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-Seconds to_time_point(int64_t unix_seconds)
-{
-    return Seconds(cctz::seconds(unix_seconds));
-}
+Seconds to_time_point(int64_t unix_seconds) { return Seconds(cctz::seconds(unix_seconds)); }
 
-void append_clock(std::string& out, const cctz::civil_second& cs)
-{
+void append_clock(std::string& out, const cctz::civil_second& cs) {
     append_padded(out, cs.year(), 4);
     out.push_back('-');
     append_padded(out, cs.month(), 2);
@@ -80,8 +70,7 @@ void append_clock(std::string& out, const cctz::civil_second& cs)
 }
 
 // Python's isoformat(): "+HH:MM", with ":SS" only when the offset has seconds.
-void append_offset(std::string& out, int offset)
-{
+void append_offset(std::string& out, int offset) {
     out.push_back(offset < 0 ? '-' : '+');
     offset = std::abs(offset);
     append_padded(out, offset / 3600, 2);
@@ -95,18 +84,11 @@ void append_offset(std::string& out, int offset)
 
 }  // namespace
 
-bool operator==(const Date& a, const Date& b)
-{
-    return a.y == b.y && a.m == b.m && a.d == b.d;
-}
+bool operator==(const Date& a, const Date& b) { return a.y == b.y && a.m == b.m && a.d == b.d; }
 
-bool operator!=(const Date& a, const Date& b)
-{
-    return !(a == b);
-}
+bool operator!=(const Date& a, const Date& b) { return !(a == b); }
 
-bool operator<(const Date& a, const Date& b)
-{
+bool operator<(const Date& a, const Date& b) {
     if (a.y != b.y) {
         return a.y < b.y;
     }
@@ -116,13 +98,9 @@ bool operator<(const Date& a, const Date& b)
     return a.d < b.d;
 }
 
-bool is_leap_year(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+bool is_leap_year(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
-int days_in_month(int y, int m)
-{
+int days_in_month(int y, int m) {
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
     if (m == 2 && is_leap_year(y)) {
@@ -131,8 +109,7 @@ int days_in_month(int y, int m)
     return days[m - 1];
 }
 
-std::optional<Date> parse_date(std::string_view s)
-{
+std::optional<Date> parse_date(std::string_view s) {
     if (s.size() != kIsoDateLength || s[4] != '-' || s[7] != '-') {
         return std::nullopt;
     }
@@ -150,13 +127,9 @@ std::optional<Date> parse_date(std::string_view s)
     return Date{*y, *m, *d};
 }
 
-bool in_date_range(Date date)
-{
-    return !(date < kFirstDate) && !(kLastDate < date);
-}
+bool in_date_range(Date date) { return !(date < kFirstDate) && !(kLastDate < date); }
 
-std::string format_date(Date date)
-{
+std::string format_date(Date date) {
     std::string out;
     out.reserve(kIsoDateLength);
     append_padded(out, date.y, 4);
@@ -167,8 +140,7 @@ std::string format_date(Date date)
     return out;
 }
 
-std::string format_date_dmy(Date date)
-{
+std::string format_date_dmy(Date date) {
     std::string out;
     out.reserve(kIsoDateLength);
     append_padded(out, date.d, 2);
@@ -180,8 +152,7 @@ std::string format_date_dmy(Date date)
 }
 
 // Howard Hinnant's days_from_civil / civil_from_days.
-int64_t days_from_civil(Date date)
-{
+int64_t days_from_civil(Date date) {
     int64_t y = date.m <= 2 ? date.y - 1 : date.y;
     int64_t era = floor_div(y, 400);
     int64_t yoe = y - era * 400;
@@ -191,8 +162,7 @@ int64_t days_from_civil(Date date)
     return era * 146097 + doe - 719468;
 }
 
-Date civil_from_days(int64_t days)
-{
+Date civil_from_days(int64_t days) {
     days += 719468;
     int64_t era = floor_div(days, 146097);
     int64_t doe = days - era * 146097;
@@ -205,8 +175,7 @@ Date civil_from_days(int64_t days)
     return Date{static_cast<int>(y), static_cast<int>(m), static_cast<int>(d)};
 }
 
-Date add_months(Date date, int months)
-{
+Date add_months(Date date, int months) {
     int64_t index = int64_t{date.y} * 12 + (date.m - 1) + months;
     int y = static_cast<int>(floor_div(index, 12));
     int m = static_cast<int>(index - int64_t{y} * 12) + 1;
@@ -215,8 +184,7 @@ Date add_months(Date date, int months)
 
 Zone::Zone() : tz_(cctz::utc_time_zone()), name_("UTC") {}
 
-bool Zone::load(const std::string& name)
-{
+bool Zone::load(const std::string& name) {
     if (name.empty()) {
         return false;
     }
@@ -231,21 +199,18 @@ bool Zone::load(const std::string& name)
     return true;
 }
 
-std::string Zone::local_iso(int64_t unix_seconds) const
-{
+std::string Zone::local_iso(int64_t unix_seconds) const {
     std::string out;
     append_clock(out, cctz::convert(to_time_point(unix_seconds), tz_));
     return out;
 }
 
-Date Zone::local_date(int64_t unix_seconds) const
-{
+Date Zone::local_date(int64_t unix_seconds) const {
     cctz::civil_second cs = cctz::convert(to_time_point(unix_seconds), tz_);
     return Date{static_cast<int>(cs.year()), cs.month(), cs.day()};
 }
 
-std::string Zone::iso_with_offset(int64_t unix_seconds) const
-{
+std::string Zone::iso_with_offset(int64_t unix_seconds) const {
     cctz::time_zone::absolute_lookup al = tz_.lookup(to_time_point(unix_seconds));
 
     std::string out;
@@ -254,8 +219,7 @@ std::string Zone::iso_with_offset(int64_t unix_seconds) const
     return out;
 }
 
-int64_t Zone::to_unix(Date date, int hour, int minute) const
-{
+int64_t Zone::to_unix(Date date, int hour, int minute) const {
     cctz::civil_second cs(date.y, date.m, date.d, hour, minute, 0);
     return cctz::convert(cs, tz_).time_since_epoch().count();
 }

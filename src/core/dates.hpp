@@ -55,7 +55,7 @@ public:
 
     const std::string& name() const { return name_; }
 
-    std::string local_iso(int64_t unix_seconds) const;        // "2026-11-25T07:00:00"
+    std::string local_iso(int64_t unix_seconds) const;  // "2026-11-25T07:00:00"
     Date local_date(int64_t unix_seconds) const;
     std::string iso_with_offset(int64_t unix_seconds) const;  // "2026-11-25T07:00:00+07:00"
 

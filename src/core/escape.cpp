@@ -10,8 +10,7 @@ namespace {
 
 constexpr char kHex[] = "0123456789ABCDEF";
 
-void append_hex_byte(std::string& out, unsigned char c)
-{
+void append_hex_byte(std::string& out, unsigned char c) {
     out += "\\x";
     out.push_back(kHex[c >> 4]);
     out.push_back(kHex[c & 15]);
@@ -19,13 +18,11 @@ void append_hex_byte(std::string& out, unsigned char c)
 
 // Characters a terminal or a log viewer may take as a line break or a
 // control sequence although they are well-formed UTF-8.
-bool is_unsafe_code_point(uint32_t cp)
-{
+bool is_unsafe_code_point(uint32_t cp) {
     return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029;
 }
 
-std::string_view trim_space(std::string_view s)
-{
+std::string_view trim_space(std::string_view s) {
     constexpr std::string_view space = " \t\r\n\f\v";
     size_t begin = s.find_first_not_of(space);
     if (begin == std::string_view::npos) {
@@ -36,8 +33,7 @@ std::string_view trim_space(std::string_view s)
 
 }  // namespace
 
-std::string log_escape(std::string_view value)
-{
+std::string log_escape(std::string_view value) {
     bool cut = value.size() > kMaxLogValueBytes;
     if (cut) {
         size_t n = kMaxLogValueBytes;
@@ -91,8 +87,7 @@ std::string log_escape(std::string_view value)
     return out;
 }
 
-bool header_value_ok(std::string_view value)
-{
+bool header_value_ok(std::string_view value) {
     for (char ch : value) {
         auto c = static_cast<unsigned char>(ch);
         if ((c < 0x20 && c != '\t') || c == 0x7f) {
@@ -102,8 +97,7 @@ bool header_value_ok(std::string_view value)
     return true;
 }
 
-bool header_name_ok(std::string_view name)
-{
+bool header_name_ok(std::string_view name) {
     constexpr std::string_view specials = "!#$%&'*+-.^_`|~";
     if (name.empty()) {
         return false;
@@ -117,8 +111,7 @@ bool header_name_ok(std::string_view name)
     return true;
 }
 
-std::string redact(std::string_view text, std::string_view secret)
-{
+std::string redact(std::string_view text, std::string_view secret) {
     secret = trim_space(secret);
     if (secret.empty()) {
         return std::string(text);

@@ -25,8 +25,7 @@ using JsonPtr = std::unique_ptr<json_t, JsonDeleter>;
 constexpr size_t kMaxDetailBytes = 200;
 constexpr int64_t kMaxRetryAfterSeconds = 1000000000000;  // 10^12
 
-std::string trim_ws(const std::string& s)
-{
+std::string trim_ws(const std::string& s) {
     const char* space = " \t\r\n\f\v";
     size_t begin = s.find_first_not_of(space);
     if (begin == std::string::npos) {
@@ -35,8 +34,7 @@ std::string trim_ws(const std::string& s)
     return s.substr(begin, s.find_last_not_of(space) - begin + 1);
 }
 
-std::string_view trim_ows(std::string_view s)
-{
+std::string_view trim_ows(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
         s.remove_prefix(1);
     }
@@ -49,8 +47,7 @@ std::string_view trim_ows(std::string_view s)
 // The secret goes first: cut first, a key straddling the limit would leave
 // its beginning behind. Control characters become spaces; the text is cut at
 // a UTF-8 character boundary.
-void append_detail(std::string& out, std::string_view raw, std::string_view secret)
-{
+void append_detail(std::string& out, std::string_view raw, std::string_view secret) {
     std::string redacted = redact(raw, secret);
     std::string_view text = redacted;
     size_t room = out.size() < kMaxDetailBytes ? kMaxDetailBytes - out.size() : 0;
@@ -71,8 +68,7 @@ void append_detail(std::string& out, std::string_view raw, std::string_view secr
     }
 }
 
-JsonPtr load_object(std::string_view body)
-{
+JsonPtr load_object(std::string_view body) {
     json_error_t error;
     JsonPtr root(json_loadb(body.data(), body.size(), 0, &error));
     if (!root || !json_is_object(root.get())) {
@@ -81,8 +77,7 @@ JsonPtr load_object(std::string_view body)
     return root;
 }
 
-std::optional<std::string_view> string_member(const json_t* object, const char* key)
-{
+std::optional<std::string_view> string_member(const json_t* object, const char* key) {
     const json_t* v = json_object_get(object, key);
     if (!json_is_string(v)) {
         return std::nullopt;
@@ -91,8 +86,7 @@ std::optional<std::string_view> string_member(const json_t* object, const char* 
 }
 
 // A string, or an integer written in decimal.
-std::optional<std::string> id_member(const json_t* object, const char* key)
-{
+std::optional<std::string> id_member(const json_t* object, const char* key) {
     const json_t* v = json_object_get(object, key);
     if (json_is_string(v) && json_string_length(v) > 0) {
         return std::string(json_string_value(v), json_string_length(v));
@@ -105,19 +99,12 @@ std::optional<std::string> id_member(const json_t* object, const char* key)
     return std::nullopt;
 }
 
-bool is_2xx(long status)
-{
-    return status >= 200 && status <= 299;
-}
+bool is_2xx(long status) { return status >= 200 && status <= 299; }
 
-bool is_5xx(long status)
-{
-    return status >= 500 && status <= 599;
-}
+bool is_5xx(long status) { return status >= 500 && status <= 599; }
 
 std::string http_detail(long status, std::optional<std::string_view> message,
-                        std::string_view secret)
-{
+                        std::string_view secret) {
     std::string out = "HTTP " + std::to_string(status);
     if (message && !message->empty()) {
         out += ": ";
@@ -129,14 +116,12 @@ std::string http_detail(long status, std::optional<std::string_view> message,
 // A provider's id is stored as POST /record stores a message_id (T:msg:<id>,
 // the deliveries stream), so it must pass the same rule: an answer decides
 // neither the size of a key nor what control characters Redis keeps.
-bool storable_message_id(std::string_view id)
-{
+bool storable_message_id(std::string_view id) {
     return id.size() <= kMaxMessageIdBytes && !find_control(id);
 }
 
 // The last word on what leaves the parsers.
-SendResult without_secret(SendResult r, std::string_view secret)
-{
+SendResult without_secret(SendResult r, std::string_view secret) {
     r.detail = redact(r.detail, secret);
     if (redact(r.message_id, secret) != r.message_id || !storable_message_id(r.message_id)) {
         r.message_id.clear();
@@ -144,8 +129,7 @@ SendResult without_secret(SendResult r, std::string_view secret)
     return r;
 }
 
-Outcome outcome_for_status(long status)
-{
+Outcome outcome_for_status(long status) {
     if (status == 429) {
         return Outcome::rate_limited;
     }
@@ -155,8 +139,7 @@ Outcome outcome_for_status(long status)
     return Outcome::failed;
 }
 
-std::optional<int64_t> cloud_error_code(const json_t* error)
-{
+std::optional<int64_t> cloud_error_code(const json_t* error) {
     const json_t* v = json_object_get(error, "code");
     if (json_is_integer(v)) {
         return json_integer_value(v);
@@ -179,8 +162,7 @@ std::optional<int64_t> cloud_error_code(const json_t* error)
     return std::nullopt;
 }
 
-std::optional<Outcome> outcome_for_cloud_code(int64_t code)
-{
+std::optional<Outcome> outcome_for_cloud_code(int64_t code) {
     switch (code) {
     case 4:       // Graph API: application request limit reached
     case 80007:   // WhatsApp Business Account rate limit
@@ -198,8 +180,7 @@ std::optional<Outcome> outcome_for_cloud_code(int64_t code)
     case 131000:  // something went wrong
     case 131016:  // service unavailable
         return Outcome::retry;
-    default:
-        return std::nullopt;
+    default: return std::nullopt;
     }
 }
 
@@ -210,8 +191,7 @@ public:
 
     bool done() const { return pos_ == s_.size(); }
 
-    bool literal(std::string_view lit)
-    {
+    bool literal(std::string_view lit) {
         if (s_.substr(pos_, lit.size()) != lit) {
             return false;
         }
@@ -219,8 +199,7 @@ public:
         return true;
     }
 
-    std::optional<int> digits(size_t n)
-    {
+    std::optional<int> digits(size_t n) {
         if (pos_ + n > s_.size()) {
             return std::nullopt;
         }
@@ -237,8 +216,7 @@ public:
     }
 
     // asctime's day: " 6" or "16".
-    std::optional<int> padded_day()
-    {
+    std::optional<int> padded_day() {
         if (pos_ < s_.size() && s_[pos_] == ' ') {
             pos_++;
             return digits(1);
@@ -246,8 +224,7 @@ public:
         return digits(2);
     }
 
-    std::optional<int> month()
-    {
+    std::optional<int> month() {
         static const char* const names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
         for (int i = 0; i < 12; i++) {
@@ -258,8 +235,7 @@ public:
         return std::nullopt;
     }
 
-    bool day_name(bool long_form)
-    {
+    bool day_name(bool long_form) {
         static const char* const short_names[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
         static const char* const long_names[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                                  "Friday", "Saturday", "Sunday"};
@@ -272,8 +248,7 @@ public:
     }
 
     // "HH:MM:SS" -> seconds of the day (a leap second 60 is allowed).
-    std::optional<int> clock()
-    {
+    std::optional<int> clock() {
         auto h = digits(2);
         if (!h || !literal(":")) {
             return std::nullopt;
@@ -294,8 +269,7 @@ private:
     size_t pos_ = 0;
 };
 
-std::optional<int64_t> to_unix(int y, int m, int d, int seconds_of_day)
-{
+std::optional<int64_t> to_unix(int y, int m, int d, int seconds_of_day) {
     if (y < 1 || d < 1 || d > days_in_month(y, m)) {
         return std::nullopt;
     }
@@ -303,8 +277,7 @@ std::optional<int64_t> to_unix(int y, int m, int d, int seconds_of_day)
 }
 
 // Sun, 06 Nov 1994 08:49:37 GMT
-std::optional<int64_t> imf_fixdate(std::string_view s)
-{
+std::optional<int64_t> imf_fixdate(std::string_view s) {
     DateReader r(s);
     if (!r.day_name(false) || !r.literal(", ")) {
         return std::nullopt;
@@ -330,8 +303,7 @@ std::optional<int64_t> imf_fixdate(std::string_view s)
 
 // Sunday, 06-Nov-94 08:49:37 GMT; a two-digit year more than 50 years ahead
 // of now is taken to be in the past century (RFC 9110 5.6.7).
-std::optional<int64_t> rfc850_date(std::string_view s, int64_t now_unix)
-{
+std::optional<int64_t> rfc850_date(std::string_view s, int64_t now_unix) {
     DateReader r(s);
     if (!r.day_name(true) || !r.literal(", ")) {
         return std::nullopt;
@@ -363,8 +335,7 @@ std::optional<int64_t> rfc850_date(std::string_view s, int64_t now_unix)
 }
 
 // Sun Nov  6 08:49:37 1994
-std::optional<int64_t> asctime_date(std::string_view s)
-{
+std::optional<int64_t> asctime_date(std::string_view s) {
     DateReader r(s);
     if (!r.day_name(false) || !r.literal(" ")) {
         return std::nullopt;
@@ -388,21 +359,14 @@ std::optional<int64_t> asctime_date(std::string_view s)
     return to_unix(*y, *m, *d, *t);
 }
 
-int64_t now_seconds()
-{
-    return static_cast<int64_t>(std::time(nullptr));
-}
+int64_t now_seconds() { return static_cast<int64_t>(std::time(nullptr)); }
 
 }  // namespace
 
-bool gateway_key_ok(std::string_view key)
-{
-    return header_value_ok(trim_ws(std::string(key)));
-}
+bool gateway_key_ok(std::string_view key) { return header_value_ok(trim_ws(std::string(key))); }
 
 OutboundRequest starsender_request(const std::string& url, const std::string& api_key,
-                                   const std::string& to, const std::string& text)
-{
+                                   const std::string& to, const std::string& text) {
     OutboundRequest req;
     req.url = url;
     req.headers.emplace_back("Content-Type", "application/json");
@@ -420,8 +384,7 @@ OutboundRequest starsender_request(const std::string& url, const std::string& ap
 
 OutboundRequest cloud_api_request(const std::string& url, const std::string& token,
                                   const std::string& to, const CloudTemplate& tpl,
-                                  const std::vector<std::string>& body_params)
-{
+                                  const std::vector<std::string>& body_params) {
     OutboundRequest req;
     req.url = url;
     req.headers.emplace_back("Content-Type", "application/json");
@@ -451,30 +414,22 @@ OutboundRequest cloud_api_request(const std::string& url, const std::string& tok
     return req;
 }
 
-const char* outcome_name(Outcome outcome)
-{
+const char* outcome_name(Outcome outcome) {
     switch (outcome) {
-    case Outcome::accepted:
-        return "accepted";
-    case Outcome::retry:
-        return "retry";
-    case Outcome::rate_limited:
-        return "rate_limited";
-    case Outcome::recipient_rate_limited:
-        return "recipient_rate_limited";
-    case Outcome::failed:
-        return "failed";
-    case Outcome::opted_out:
-        return "opted_out";
+    case Outcome::accepted: return "accepted";
+    case Outcome::retry: return "retry";
+    case Outcome::rate_limited: return "rate_limited";
+    case Outcome::recipient_rate_limited: return "recipient_rate_limited";
+    case Outcome::failed: return "failed";
+    case Outcome::opted_out: return "opted_out";
     }
     return "unknown";
 }
 
 namespace {
 
-SendResult starsender_result(long http_status, std::string_view body,
-                             std::string_view retry_after, std::string_view secret)
-{
+SendResult starsender_result(long http_status, std::string_view body, std::string_view retry_after,
+                             std::string_view secret) {
     SendResult r;
     r.retry_after_ms = parse_retry_after(retry_after, now_seconds());
 
@@ -524,9 +479,8 @@ SendResult starsender_result(long http_status, std::string_view body,
     return r;
 }
 
-SendResult cloud_api_result(long http_status, std::string_view body,
-                            std::string_view retry_after, std::string_view secret)
-{
+SendResult cloud_api_result(long http_status, std::string_view body, std::string_view retry_after,
+                            std::string_view secret) {
     SendResult r;
     r.retry_after_ms = parse_retry_after(retry_after, now_seconds());
 
@@ -583,19 +537,16 @@ SendResult cloud_api_result(long http_status, std::string_view body,
 }  // namespace
 
 SendResult parse_starsender(long http_status, std::string_view body, std::string_view retry_after,
-                            std::string_view secret)
-{
+                            std::string_view secret) {
     return without_secret(starsender_result(http_status, body, retry_after, secret), secret);
 }
 
 SendResult parse_cloud_api(long http_status, std::string_view body, std::string_view retry_after,
-                           std::string_view secret)
-{
+                           std::string_view secret) {
     return without_secret(cloud_api_result(http_status, body, retry_after, secret), secret);
 }
 
-SendResult transport_failure(bool timed_out, std::string_view error, std::string_view secret)
-{
+SendResult transport_failure(bool timed_out, std::string_view error, std::string_view secret) {
     SendResult r;
     r.outcome = Outcome::retry;
     if (timed_out) {
@@ -607,8 +558,7 @@ SendResult transport_failure(bool timed_out, std::string_view error, std::string
     return without_secret(std::move(r), secret);
 }
 
-int64_t parse_retry_after(std::string_view header, int64_t now_unix)
-{
+int64_t parse_retry_after(std::string_view header, int64_t now_unix) {
     header = trim_ows(header);
     if (header.empty()) {
         return -1;
@@ -647,8 +597,7 @@ int64_t parse_retry_after(std::string_view header, int64_t now_unix)
     return seconds * 1000;
 }
 
-int64_t backoff_ms(int attempt, uint64_t random, int64_t base_ms, int64_t cap_ms)
-{
+int64_t backoff_ms(int attempt, uint64_t random, int64_t base_ms, int64_t cap_ms) {
     if (base_ms <= 0 || cap_ms <= 0) {
         return 0;
     }

@@ -37,8 +37,7 @@ constexpr TextRule kMessageIdRule{kMaxMessageIdBytes, true, false};
 // Separators make a typed phone longer than its digits, but not this long.
 constexpr size_t kMaxPhoneBytes = 32;
 
-FieldError body_error(std::string field, std::string msg, std::string type)
-{
+FieldError body_error(std::string field, std::string msg, std::string type) {
     FieldError e;
     e.where = "body";
     e.field = std::move(field);
@@ -47,8 +46,7 @@ FieldError body_error(std::string field, std::string msg, std::string type)
     return e;
 }
 
-std::string_view trim(std::string_view s)
-{
+std::string_view trim(std::string_view s) {
     const char* space = " \t\r\n\f\v";
     size_t begin = s.find_first_not_of(space);
     if (begin == std::string_view::npos) {
@@ -62,8 +60,7 @@ struct Document {
     std::vector<FieldError> errors;
 };
 
-Document load_object(std::string_view body)
-{
+Document load_object(std::string_view body) {
     Document doc;
 
     // FastAPI reads an empty body as an absent one.
@@ -73,11 +70,11 @@ Document load_object(std::string_view body)
     }
 
     json_error_t error;
-    doc.root.reset(json_loadb(body.data(), body.size(), JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-                              &error));
+    doc.root.reset(
+        json_loadb(body.data(), body.size(), JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error));
     if (!doc.root) {
-        doc.errors.push_back(body_error("", std::string("Invalid JSON: ") + error.text,
-                                        "value_error.jsondecode"));
+        doc.errors.push_back(
+            body_error("", std::string("Invalid JSON: ") + error.text, "value_error.jsondecode"));
         return doc;
     }
 
@@ -94,14 +91,12 @@ class FieldReader {
 public:
     explicit FieldReader(const json_t* object) : object_(object) {}
 
-    std::string text(const char* name, const char* alias, TextRule rule)
-    {
+    std::string text(const char* name, const char* alias, TextRule rule) {
         const json_t* v = required(name, alias);
         return v == nullptr ? std::string() : checked_text(name, v, rule);
     }
 
-    std::string optional_text(const char* name, const char* alias, TextRule rule)
-    {
+    std::string optional_text(const char* name, const char* alias, TextRule rule) {
         const json_t* v = find(name, alias);
         if (v == nullptr || json_is_null(v)) {
             return std::string();
@@ -109,8 +104,7 @@ public:
         return checked_text(name, v, rule);
     }
 
-    std::string phone(const char* name, const char* alias)
-    {
+    std::string phone(const char* name, const char* alias) {
         const json_t* v = required(name, alias);
         auto raw = v == nullptr ? std::nullopt : string_value(name, v);
         if (!raw || !free_of_controls(name, *raw)) {
@@ -124,8 +118,7 @@ public:
         return typed;
     }
 
-    std::string uuid(const char* name)
-    {
+    std::string uuid(const char* name) {
         const json_t* v = required(name, nullptr);
         if (v == nullptr) {
             return std::string();
@@ -139,14 +132,12 @@ public:
         return *id;
     }
 
-    Date date(const char* name)
-    {
+    Date date(const char* name) {
         const json_t* v = required(name, nullptr);
         return v == nullptr ? Date{} : checked_date(name, v).value_or(Date{});
     }
 
-    std::optional<Date> optional_date(const char* name)
-    {
+    std::optional<Date> optional_date(const char* name) {
         const json_t* v = find(name, nullptr);
         if (v == nullptr || json_is_null(v)) {
             return std::nullopt;
@@ -154,8 +145,7 @@ public:
         return checked_date(name, v);
     }
 
-    std::optional<ImportLine::Kind> kind(const char* name)
-    {
+    std::optional<ImportLine::Kind> kind(const char* name) {
         const json_t* v = required(name, nullptr);
         if (v == nullptr) {
             return std::nullopt;
@@ -175,13 +165,11 @@ public:
     std::vector<FieldError> take_errors() { return std::move(errors_); }
 
 private:
-    static std::string_view view(const json_t* v)
-    {
+    static std::string_view view(const json_t* v) {
         return std::string_view(json_string_value(v), json_string_length(v));
     }
 
-    const json_t* find(const char* name, const char* alias) const
-    {
+    const json_t* find(const char* name, const char* alias) const {
         const json_t* v = json_object_get(object_, name);
         if (v == nullptr && alias != nullptr) {
             v = json_object_get(object_, alias);
@@ -190,8 +178,7 @@ private:
     }
 
     // Null when the field is absent or JSON null; the error is recorded.
-    const json_t* required(const char* name, const char* alias)
-    {
+    const json_t* required(const char* name, const char* alias) {
         const json_t* v = find(name, alias);
         if (v == nullptr) {
             fail(name, "field required", "value_error.missing");
@@ -204,8 +191,7 @@ private:
         return v;
     }
 
-    std::optional<std::string_view> string_value(const char* name, const json_t* v)
-    {
+    std::optional<std::string_view> string_value(const char* name, const json_t* v) {
         if (!json_is_string(v)) {
             fail(name, "str type expected", "type_error.str");
             return std::nullopt;
@@ -213,8 +199,7 @@ private:
         return view(v);
     }
 
-    std::string checked_text(const char* name, const json_t* v, TextRule rule)
-    {
+    std::string checked_text(const char* name, const json_t* v, TextRule rule) {
         auto raw = string_value(name, v);
         if (!raw || !free_of_controls(name, *raw)) {
             return std::string();
@@ -225,7 +210,8 @@ private:
             fail(name, "ensure this value has at least 1 characters",
                  "value_error.any_str.min_length");
         } else if (s.size() > rule.max_bytes) {
-            fail(name, "ensure this value has at most " + std::to_string(rule.max_bytes) + " characters",
+            fail(name,
+                 "ensure this value has at most " + std::to_string(rule.max_bytes) + " characters",
                  "value_error.any_str.max_length");
         }
         return s;
@@ -233,8 +219,7 @@ private:
 
     // Whitespace is tidied up; other control characters are refused: they
     // have no place in stored text, and providers refuse messages with them.
-    bool free_of_controls(const char* name, std::string_view raw)
-    {
+    bool free_of_controls(const char* name, std::string_view raw) {
         if (find_control(raw)) {
             fail(name, "value must not contain control characters", "value_error.str.control");
             return false;
@@ -242,8 +227,7 @@ private:
         return true;
     }
 
-    std::optional<Date> checked_date(const char* name, const json_t* v)
-    {
+    std::optional<Date> checked_date(const char* name, const json_t* v) {
         auto date = json_is_string(v) ? parse_date(view(v)) : std::nullopt;
         if (!date) {
             fail(name, "invalid date format", "value_error.date");
@@ -256,8 +240,7 @@ private:
         return date;
     }
 
-    void fail(const char* name, std::string msg, const char* type)
-    {
+    void fail(const char* name, std::string msg, const char* type) {
         errors_.push_back(body_error(name, std::move(msg), type));
     }
 
@@ -265,8 +248,7 @@ private:
     std::vector<FieldError> errors_;
 };
 
-CustomerInput read_customer(FieldReader& r)
-{
+CustomerInput read_customer(FieldReader& r) {
     CustomerInput c;
     c.name = r.text("name", "nama", kNameRule);
     c.phone = r.phone("phone", "hp");
@@ -274,8 +256,7 @@ CustomerInput read_customer(FieldReader& r)
     return c;
 }
 
-VehicleInput read_vehicle(FieldReader& r)
-{
+VehicleInput read_vehicle(FieldReader& r) {
     VehicleInput v;
     v.customer_id = r.uuid("customer_id");
     v.model = r.text("model", nullptr, kModelRule);
@@ -285,8 +266,7 @@ VehicleInput read_vehicle(FieldReader& r)
     return v;
 }
 
-RecordInput read_record(FieldReader& r)
-{
+RecordInput read_record(FieldReader& r) {
     RecordInput rec;
     rec.id_customer = r.uuid("id_customer");
     rec.id_vehicle = r.uuid("id_vehicle");
@@ -294,8 +274,7 @@ RecordInput read_record(FieldReader& r)
     return rec;
 }
 
-ImportLine read_import_line(FieldReader& r)
-{
+ImportLine read_import_line(FieldReader& r) {
     ImportLine line;
     auto kind = r.kind("kind");
     line.id = r.uuid("id");
@@ -310,8 +289,7 @@ ImportLine read_import_line(FieldReader& r)
 }
 
 template <class T>
-Parsed<T> parse_with(std::string_view body, T (*read)(FieldReader&))
-{
+Parsed<T> parse_with(std::string_view body, T (*read)(FieldReader&)) {
     Parsed<T> parsed;
     Document doc = load_object(body);
     if (!doc.root) {
@@ -330,28 +308,19 @@ Parsed<T> parse_with(std::string_view body, T (*read)(FieldReader&))
 
 }  // namespace
 
-Parsed<CustomerInput> parse_customer(std::string_view body)
-{
+Parsed<CustomerInput> parse_customer(std::string_view body) {
     return parse_with(body, read_customer);
 }
 
-Parsed<VehicleInput> parse_vehicle(std::string_view body)
-{
-    return parse_with(body, read_vehicle);
-}
+Parsed<VehicleInput> parse_vehicle(std::string_view body) { return parse_with(body, read_vehicle); }
 
-Parsed<RecordInput> parse_record(std::string_view body)
-{
-    return parse_with(body, read_record);
-}
+Parsed<RecordInput> parse_record(std::string_view body) { return parse_with(body, read_record); }
 
-Parsed<ImportLine> parse_import_line(std::string_view line)
-{
+Parsed<ImportLine> parse_import_line(std::string_view line) {
     return parse_with(line, read_import_line);
 }
 
-std::string errors_text(const std::vector<FieldError>& errors)
-{
+std::string errors_text(const std::vector<FieldError>& errors) {
     std::string text;
     for (const FieldError& e : errors) {
         if (!text.empty()) {
@@ -366,12 +335,12 @@ std::string errors_text(const std::vector<FieldError>& errors)
 }
 
 std::optional<FieldError> date_range_error(Date date, const std::string& where,
-                                           const std::string& field)
-{
+                                           const std::string& field) {
     if (date < kFirstDate) {
-        return FieldError{where, field,
-                          "ensure this value is greater than or equal to " + format_date(kFirstDate),
-                          "value_error.number.not_ge", 0};
+        return FieldError{
+            where, field,
+            "ensure this value is greater than or equal to " + format_date(kFirstDate),
+            "value_error.number.not_ge", 0};
     }
     if (kLastDate < date) {
         return FieldError{where, field,
@@ -381,12 +350,12 @@ std::optional<FieldError> date_range_error(Date date, const std::string& where,
     return std::nullopt;
 }
 
-Parsed<Date> parse_query_date(std::string_view text, const std::string& name)
-{
+Parsed<Date> parse_query_date(std::string_view text, const std::string& name) {
     Parsed<Date> parsed;
     auto date = parse_date(text);
     if (!date) {
-        parsed.errors.push_back(FieldError{"query", name, "invalid date format", "value_error.date", 0});
+        parsed.errors.push_back(
+            FieldError{"query", name, "invalid date format", "value_error.date", 0});
     } else if (auto e = date_range_error(*date, "query", name)) {
         parsed.errors.push_back(std::move(*e));
     } else {
@@ -395,8 +364,7 @@ Parsed<Date> parse_query_date(std::string_view text, const std::string& name)
     return parsed;
 }
 
-Parsed<Date> next_visit_of(const VehicleInput& vehicle, int interval_months)
-{
+Parsed<Date> next_visit_of(const VehicleInput& vehicle, int interval_months) {
     Parsed<Date> parsed;
     if (vehicle.next_visit) {
         parsed.value = *vehicle.next_visit;
@@ -405,11 +373,11 @@ Parsed<Date> next_visit_of(const VehicleInput& vehicle, int interval_months)
 
     Date next = add_months(vehicle.last_visit, interval_months);
     if (!in_date_range(next)) {
-        parsed.errors.push_back(FieldError{
-            "body", "last_visit_date",
-            "ensure this value plus " + std::to_string(interval_months)
-                + " months is less than or equal to " + format_date(kLastDate),
-            "value_error.number.not_le", 0});
+        parsed.errors.push_back(
+            FieldError{"body", "last_visit_date",
+                       "ensure this value plus " + std::to_string(interval_months)
+                           + " months is less than or equal to " + format_date(kLastDate),
+                       "value_error.number.not_le", 0});
         return parsed;
     }
     parsed.value = next;

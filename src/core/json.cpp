@@ -13,13 +13,9 @@ namespace {
 constexpr int kMinPlainExponent = -4;
 constexpr int kMaxPlainExponent = 15;
 
-bool is_plain_ascii(unsigned char c)
-{
-    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-}
+bool is_plain_ascii(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
-void append_control_escape(std::string& out, unsigned char c)
-{
+void append_control_escape(std::string& out, unsigned char c) {
     static const char hex[] = "0123456789abcdef";
 
     switch (c) {
@@ -45,8 +41,7 @@ struct Decimal {
 };
 
 // std::to_chars gives the shortest round-trip digits (what repr() uses).
-Decimal shortest_decimal(double v)
-{
+Decimal shortest_decimal(double v) {
     char buf[64];
     auto res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
     std::string_view text(buf, static_cast<size_t>(res.ptr - buf));
@@ -72,8 +67,7 @@ Decimal shortest_decimal(double v)
     return dec;
 }
 
-void append_exponent_form(std::string& out, const Decimal& dec)
-{
+void append_exponent_form(std::string& out, const Decimal& dec) {
     out.push_back(dec.digits[0]);
     if (dec.digits.size() > 1) {
         out.push_back('.');
@@ -88,8 +82,7 @@ void append_exponent_form(std::string& out, const Decimal& dec)
     append_int(out, magnitude);
 }
 
-void append_plain_form(std::string& out, const Decimal& dec)
-{
+void append_plain_form(std::string& out, const Decimal& dec) {
     if (dec.exponent < 0) {
         out.append("0.");
         out.append(static_cast<size_t>(-dec.exponent - 1), '0');
@@ -110,8 +103,7 @@ void append_plain_form(std::string& out, const Decimal& dec)
     out.append(dec.digits, int_len, std::string::npos);
 }
 
-void append_loc(std::string& out, const FieldError& e)
-{
+void append_loc(std::string& out, const FieldError& e) {
     out.append("[");
     append_json_string(out, e.where);
     if (!(e.where == "body" && e.field.empty())) {
@@ -123,8 +115,7 @@ void append_loc(std::string& out, const FieldError& e)
 
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view s)
-{
+void append_json_string(std::string& out, std::string_view s) {
     out.push_back('"');
 
     size_t i = 0;
@@ -158,8 +149,7 @@ void append_json_string(std::string& out, std::string_view s)
     out.push_back('"');
 }
 
-void append_python_float(std::string& out, double v)
-{
+void append_python_float(std::string& out, double v) {
     if (!std::isfinite(v)) {
         out.append("null");
         return;
@@ -177,23 +167,20 @@ void append_python_float(std::string& out, double v)
     append_plain_form(out, dec);
 }
 
-void append_int(std::string& out, int64_t v)
-{
+void append_int(std::string& out, int64_t v) {
     char buf[24];
     auto res = std::to_chars(buf, buf + sizeof(buf), v);
     out.append(buf, static_cast<size_t>(res.ptr - buf));
 }
 
-std::string detail_error(std::string_view msg)
-{
+std::string detail_error(std::string_view msg) {
     std::string out("{\"detail\":");
     append_json_string(out, msg);
     out.push_back('}');
     return out;
 }
 
-std::string validation_errors(const std::vector<FieldError>& errors)
-{
+std::string validation_errors(const std::vector<FieldError>& errors) {
     std::string out("{\"detail\":[");
 
     for (size_t i = 0; i < errors.size(); i++) {
@@ -214,8 +201,7 @@ std::string validation_errors(const std::vector<FieldError>& errors)
     return out;
 }
 
-FieldError uuid_error(std::string where, std::string field)
-{
+FieldError uuid_error(std::string where, std::string field) {
     FieldError e;
     e.where = std::move(where);
     e.field = std::move(field);
@@ -224,8 +210,7 @@ FieldError uuid_error(std::string where, std::string field)
     return e;
 }
 
-FieldError int_error(std::string where, std::string field)
-{
+FieldError int_error(std::string where, std::string field) {
     FieldError e;
     e.where = std::move(where);
     e.field = std::move(field);

@@ -29,8 +29,7 @@ constexpr size_t kSha256Bytes = 32;
 // can cause.
 constexpr size_t kMaxTokenBytes = 16384;
 
-int decode_char(char c)
-{
+int decode_char(char c) {
     if (c >= 'A' && c <= 'Z') {
         return c - 'A';
     }
@@ -49,13 +48,9 @@ int decode_char(char c)
     return -1;
 }
 
-bool is_space(char c)
-{
-    return c == ' ' || c == '\t';
-}
+bool is_space(char c) { return c == ' ' || c == '\t'; }
 
-bool hmac_sha256(std::string_view key, std::string_view data, unsigned char* out)
-{
+bool hmac_sha256(std::string_view key, std::string_view data, unsigned char* out) {
     // HMAC() with a null key pointer would use a cached key, never do that.
     static const unsigned char empty = 0;
     if (key.size() > static_cast<size_t>(INT_MAX)) {
@@ -63,14 +58,13 @@ bool hmac_sha256(std::string_view key, std::string_view data, unsigned char* out
     }
     const void* key_ptr = key.empty() ? static_cast<const void*>(&empty) : key.data();
     unsigned int len = 0;
-    unsigned char* r = HMAC(EVP_sha256(), key_ptr, static_cast<int>(key.size()),
-                            reinterpret_cast<const unsigned char*>(data.data()), data.size(), out,
-                            &len);
+    unsigned char* r =
+        HMAC(EVP_sha256(), key_ptr, static_cast<int>(key.size()),
+             reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
     return r != nullptr && len == kSha256Bytes;
 }
 
-JsonPtr load_object(const std::string& text)
-{
+JsonPtr load_object(const std::string& text) {
     json_error_t error;
     JsonPtr root(json_loadb(text.data(), text.size(), JSON_REJECT_DUPLICATES, &error));
     if (!root || !json_is_object(root.get())) {
@@ -81,8 +75,7 @@ JsonPtr load_object(const std::string& text)
 
 // A time claim: absent, or a JSON integer >= 0 (seconds since the epoch).
 // false: present but of another type or negative.
-bool time_claim(const json_t* payload, const char* name, std::optional<int64_t>& out)
-{
+bool time_claim(const json_t* payload, const char* name, std::optional<int64_t>& out) {
     const json_t* claim = json_object_get(payload, name);
     if (claim == nullptr) {
         out.reset();
@@ -97,8 +90,7 @@ bool time_claim(const json_t* payload, const char* name, std::optional<int64_t>&
 
 }  // namespace
 
-std::optional<std::string> bearer_token(std::string_view authorization)
-{
+std::optional<std::string> bearer_token(std::string_view authorization) {
     size_t begin = 0;
     while (begin < authorization.size() && is_space(authorization[begin])) {
         begin++;
@@ -139,39 +131,29 @@ std::optional<std::string> bearer_token(std::string_view authorization)
     return std::string(token);
 }
 
-const char* jwt_status_name(JwtStatus status)
-{
+const char* jwt_status_name(JwtStatus status) {
     switch (status) {
-    case JwtStatus::ok:
-        return "ok";
-    case JwtStatus::malformed:
-        return "malformed";
-    case JwtStatus::bad_algorithm:
-        return "bad_algorithm";
-    case JwtStatus::bad_signature:
-        return "bad_signature";
-    case JwtStatus::expired:
-        return "expired";
-    case JwtStatus::not_yet_valid:
-        return "not_yet_valid";
-    case JwtStatus::no_expiry:
-        return "no_expiry";
-    case JwtStatus::lifetime_too_long:
-        return "lifetime_too_long";
+    case JwtStatus::ok: return "ok";
+    case JwtStatus::malformed: return "malformed";
+    case JwtStatus::bad_algorithm: return "bad_algorithm";
+    case JwtStatus::bad_signature: return "bad_signature";
+    case JwtStatus::expired: return "expired";
+    case JwtStatus::not_yet_valid: return "not_yet_valid";
+    case JwtStatus::no_expiry: return "no_expiry";
+    case JwtStatus::lifetime_too_long: return "lifetime_too_long";
     }
     return "unknown";
 }
 
-std::string base64url_encode(std::string_view data)
-{
+std::string base64url_encode(std::string_view data) {
     std::string out;
     out.reserve((data.size() + 2) / 3 * 4);
 
     size_t i = 0;
     for (; i + 3 <= data.size(); i += 3) {
-        uint32_t v = static_cast<uint32_t>(static_cast<unsigned char>(data[i])) << 16 |
-                     static_cast<uint32_t>(static_cast<unsigned char>(data[i + 1])) << 8 |
-                     static_cast<uint32_t>(static_cast<unsigned char>(data[i + 2]));
+        uint32_t v = static_cast<uint32_t>(static_cast<unsigned char>(data[i])) << 16
+            | static_cast<uint32_t>(static_cast<unsigned char>(data[i + 1])) << 8
+            | static_cast<uint32_t>(static_cast<unsigned char>(data[i + 2]));
         out.push_back(kAlphabet[v >> 18 & 63]);
         out.push_back(kAlphabet[v >> 12 & 63]);
         out.push_back(kAlphabet[v >> 6 & 63]);
@@ -193,8 +175,7 @@ std::string base64url_encode(std::string_view data)
     return out;
 }
 
-std::optional<std::string> base64url_decode(std::string_view text)
-{
+std::optional<std::string> base64url_decode(std::string_view text) {
     if (text.size() % 4 == 1) {
         return std::nullopt;
     }
@@ -223,8 +204,7 @@ std::optional<std::string> base64url_decode(std::string_view text)
     return out;
 }
 
-std::string sign_hs256(std::string_view payload_json, std::string_view secret)
-{
+std::string sign_hs256(std::string_view payload_json, std::string_view secret) {
     std::string token = kHeader;
     token.push_back('.');
     token += base64url_encode(payload_json);
@@ -239,8 +219,7 @@ std::string sign_hs256(std::string_view payload_json, std::string_view secret)
 }
 
 JwtStatus verify_hs256(std::string_view token, std::string_view secret, int64_t now_unix,
-                       int64_t max_lifetime_seconds)
-{
+                       int64_t max_lifetime_seconds) {
     if (token.size() > kMaxTokenBytes) {
         return JwtStatus::malformed;
     }
@@ -261,8 +240,8 @@ JwtStatus verify_hs256(std::string_view token, std::string_view secret, int64_t 
     auto header_text = base64url_decode(header_part);
     auto payload_text = base64url_decode(payload_part);
     auto signature = base64url_decode(signature_part);
-    if (!header_text || !payload_text || !signature || header_part.empty() ||
-        payload_part.empty()) {
+    if (!header_text || !payload_text || !signature || header_part.empty()
+        || payload_part.empty()) {
         return JwtStatus::malformed;
     }
 
@@ -271,8 +250,8 @@ JwtStatus verify_hs256(std::string_view token, std::string_view secret, int64_t 
         return JwtStatus::malformed;
     }
     const json_t* alg = json_object_get(header.get(), "alg");
-    if (!json_is_string(alg) ||
-        std::string_view(json_string_value(alg), json_string_length(alg)) != "HS256") {
+    if (!json_is_string(alg)
+        || std::string_view(json_string_value(alg), json_string_length(alg)) != "HS256") {
         return JwtStatus::bad_algorithm;
     }
     // RFC 7515 4.1.11: extensions we do not understand must not be ignored.
@@ -284,8 +263,8 @@ JwtStatus verify_hs256(std::string_view token, std::string_view secret, int64_t 
         return JwtStatus::bad_signature;
     }
     unsigned char mac[EVP_MAX_MD_SIZE];
-    if (!hmac_sha256(secret, token.substr(0, dot2), mac) ||
-        CRYPTO_memcmp(mac, signature->data(), kSha256Bytes) != 0) {
+    if (!hmac_sha256(secret, token.substr(0, dot2), mac)
+        || CRYPTO_memcmp(mac, signature->data(), kSha256Bytes) != 0) {
         return JwtStatus::bad_signature;
     }
 
@@ -295,8 +274,8 @@ JwtStatus verify_hs256(std::string_view token, std::string_view secret, int64_t 
     }
 
     std::optional<int64_t> exp, nbf, iat;
-    if (!time_claim(payload.get(), "exp", exp) || !time_claim(payload.get(), "nbf", nbf) ||
-        !time_claim(payload.get(), "iat", iat)) {
+    if (!time_claim(payload.get(), "exp", exp) || !time_claim(payload.get(), "nbf", nbf)
+        || !time_claim(payload.get(), "iat", iat)) {
         return JwtStatus::malformed;
     }
     // A token without an end would be good for ever, also once it leaked.

@@ -27,7 +27,7 @@ public:
     std::string customer_vehicles(std::string_view id) const;
     std::string customer_reports(std::string_view id) const;
     std::string vehicle(std::string_view id) const;
-    std::string due_day(int64_t day) const;          // {wa}:due:<days since epoch>
+    std::string due_day(int64_t day) const;  // {wa}:due:<days since epoch>
     std::string attempt(std::string_view vehicle) const;
     std::string deliveries() const;
     std::string schedule() const;

@@ -7,8 +7,7 @@ namespace wa {
 LogThrottle::LogThrottle(int64_t interval_ms, size_t capacity)
     : interval_ms_(interval_ms > 0 ? interval_ms : 1), capacity_(capacity > 0 ? capacity : 1) {}
 
-bool LogThrottle::allow(std::string_view cause, int64_t now_ms)
-{
+bool LogThrottle::allow(std::string_view cause, int64_t now_ms) {
     auto expired = [&](const Entry& e) { return now_ms - e.written_at >= interval_ms_; };
     for (Entry& e : entries_) {
         if (e.cause == cause) {
@@ -30,8 +29,7 @@ bool LogThrottle::allow(std::string_view cause, int64_t now_ms)
     return true;
 }
 
-LogLevel run_finished_level(const RunCounts& c)
-{
+LogLevel run_finished_level(const RunCounts& c) {
     if (c.failed > 0 && c.sent == 0) {
         return LogLevel::error;
     }
@@ -41,15 +39,13 @@ LogLevel run_finished_level(const RunCounts& c)
     return LogLevel::notice;
 }
 
-std::string run_counts_text(const RunCounts& c)
-{
+std::string run_counts_text(const RunCounts& c) {
     return std::to_string(c.total) + " vehicles, " + std::to_string(c.sent) + " sent, "
         + std::to_string(c.failed) + " failed, " + std::to_string(c.skipped) + " skipped, "
         + std::to_string(c.unknown) + " unknown, " + std::to_string(c.dry) + " dry run";
 }
 
-std::string local_date_text(Date date, std::string_view zone_name)
-{
+std::string local_date_text(Date date, std::string_view zone_name) {
     return format_date(date) + " (" + std::string(zone_name) + ")";
 }
 

@@ -8,31 +8,26 @@ constexpr size_t kMinDigits = 10;
 constexpr size_t kMaxDigits = 15;
 constexpr std::string_view kIndonesia = "62";
 
-bool is_separator(char c)
-{
+bool is_separator(char c) {
     return c == ' ' || c == '\t' || c == '-' || c == '.' || c == '(' || c == ')';
 }
 
-bool starts_with(std::string_view s, std::string_view prefix)
-{
+bool starts_with(std::string_view s, std::string_view prefix) {
     return s.substr(0, prefix.size()) == prefix;
 }
 
-bool plausible_length(const std::string& digits)
-{
+bool plausible_length(const std::string& digits) {
     return digits.size() >= kMinDigits && digits.size() <= kMaxDigits;
 }
 
-std::optional<std::string> indonesian(std::string digits)
-{
+std::optional<std::string> indonesian(std::string digits) {
     if (!plausible_length(digits) || !starts_with(digits, kIndonesia) || digits[2] == '0') {
         return std::nullopt;
     }
     return digits;
 }
 
-std::optional<std::string> international(std::string digits)
-{
+std::optional<std::string> international(std::string digits) {
     if (starts_with(digits, kIndonesia)) {
         return indonesian(std::move(digits));
     }
@@ -44,8 +39,7 @@ std::optional<std::string> international(std::string digits)
     return digits;
 }
 
-std::optional<std::string> national(const std::string& digits)
-{
+std::optional<std::string> national(const std::string& digits) {
     if (starts_with(digits, "00")) {
         return indonesian(digits.substr(2));
     }
@@ -58,20 +52,15 @@ std::optional<std::string> national(const std::string& digits)
     return indonesian(digits);
 }
 
-bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-bool is_word_char(char c)
-{
+bool is_word_char(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' || c == '-';
 }
 
 // "+"? digits ("-" digits)*, with as many digits as a phone number has
 // (kMaskMinDigits to kMaxDigits: an all-digit UUID has 32).
-bool phone_like(std::string_view word)
-{
+bool phone_like(std::string_view word) {
     if (!word.empty() && word[0] == '+') {
         word.remove_prefix(1);
     }
@@ -91,8 +80,7 @@ bool phone_like(std::string_view word)
 
 }  // namespace
 
-std::string mask_phone(std::string_view phone)
-{
+std::string mask_phone(std::string_view phone) {
     size_t digits = 0;
     for (char c : phone) {
         digits += is_digit(c) ? 1 : 0;
@@ -112,8 +100,7 @@ std::string mask_phone(std::string_view phone)
     return out;
 }
 
-std::string mask_phones(std::string_view text)
-{
+std::string mask_phones(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     size_t i = 0;
@@ -133,8 +120,7 @@ std::string mask_phones(std::string_view text)
     return out;
 }
 
-std::optional<std::string> normalize_phone(std::string_view raw)
-{
+std::optional<std::string> normalize_phone(std::string_view raw) {
     std::string digits;
     bool plus = false;
 
@@ -155,8 +141,7 @@ std::optional<std::string> normalize_phone(std::string_view raw)
     return plus ? international(std::move(digits)) : national(digits);
 }
 
-bool whatsapp_reachable(std::string_view normalized)
-{
+bool whatsapp_reachable(std::string_view normalized) {
     return !starts_with(normalized, kIndonesia) || starts_with(normalized.substr(2), "8");
 }
 

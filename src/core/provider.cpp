@@ -7,13 +7,11 @@ namespace wa {
 namespace {
 
 OutboundRequest no_request(const std::string&, const std::string&, const CloudTemplate&,
-                           const OutgoingMessage&)
-{
+                           const OutgoingMessage&) {
     return OutboundRequest{};
 }
 
-SendResult no_answer(long, std::string_view, std::string_view, std::string_view)
-{
+SendResult no_answer(long, std::string_view, std::string_view, std::string_view) {
     SendResult r;
     r.outcome = Outcome::failed;
     r.detail = "wa_report_gateway log sends nothing";
@@ -21,14 +19,12 @@ SendResult no_answer(long, std::string_view, std::string_view, std::string_view)
 }
 
 OutboundRequest starsender_message(const std::string& url, const std::string& key,
-                                   const CloudTemplate&, const OutgoingMessage& message)
-{
+                                   const CloudTemplate&, const OutgoingMessage& message) {
     return starsender_request(url, key, message.to, message.text);
 }
 
 OutboundRequest cloud_api_message(const std::string& url, const std::string& key,
-                                  const CloudTemplate& cloud, const OutgoingMessage& message)
-{
+                                  const CloudTemplate& cloud, const OutgoingMessage& message) {
     return cloud_api_request(url, key, message.to, cloud,
                              cloud_parameters(message.tpl, message.fields));
 }
@@ -42,15 +38,11 @@ const GatewayProvider kProviders[] = {
 
 }  // namespace
 
-const GatewayProvider& gateway_provider(Provider p)
-{
+const GatewayProvider& gateway_provider(Provider p) {
     auto i = static_cast<size_t>(p);
     return i < std::size(kProviders) ? kProviders[i] : kProviders[0];
 }
 
-const char* provider_name(Provider p)
-{
-    return gateway_provider(p).name;
-}
+const char* provider_name(Provider p) { return gateway_provider(p).name; }
 
 }  // namespace wa

@@ -10,8 +10,7 @@ namespace wa {
 namespace {
 
 // The whole text as a decimal integer (strtoll's, saturating).
-bool whole_integer(const std::string& text, long long& out)
-{
+bool whole_integer(const std::string& text, long long& out) {
     char* end = nullptr;
     out = std::strtoll(text.c_str(), &end, 10);
     return !text.empty() && end == text.c_str() + text.size();
@@ -19,8 +18,7 @@ bool whole_integer(const std::string& text, long long& out)
 
 // A FastAPI int parameter: absent -> fallback.
 void query_int(std::string_view query, const char* name, int fallback, int& out,
-               std::vector<FieldError>& errors)
-{
+               std::vector<FieldError>& errors) {
     auto v = query_arg(query, name);
     if (!v) {
         out = fallback;
@@ -36,8 +34,7 @@ void query_int(std::string_view query, const char* name, int fallback, int& out,
 
 }  // namespace
 
-Parsed<Paging> parse_paging(std::string_view query)
-{
+Parsed<Paging> parse_paging(std::string_view query) {
     Parsed<Paging> out;
     Paging p;
     if (auto limit = query_arg(query, "limit")) {
@@ -67,8 +64,7 @@ Parsed<Paging> parse_paging(std::string_view query)
     return out;
 }
 
-Parsed<ScheduleTime> parse_schedule_time(std::string_view query, int hour, int minute)
-{
+Parsed<ScheduleTime> parse_schedule_time(std::string_view query, int hour, int minute) {
     Parsed<ScheduleTime> out;
     ScheduleTime t;
     query_int(query, "hour", hour, t.hour, out.errors);
@@ -79,8 +75,7 @@ Parsed<ScheduleTime> parse_schedule_time(std::string_view query, int hour, int m
     return out;
 }
 
-Parsed<RunNowQuery> parse_run_now_query(std::string_view query)
-{
+Parsed<RunNowQuery> parse_run_now_query(std::string_view query) {
     Parsed<RunNowQuery> out;
     RunNowQuery q;
     if (auto d = query_arg(query, "date")) {

@@ -17,8 +17,8 @@ constexpr int64_t kMaxListLimit = 10000;
 
 // GET /, /detail, /customer/{c}.
 struct Paging {
-    int64_t limit = 0;               // 1..kMaxListLimit; 0 (absent): the whole list
-    std::optional<int64_t> cursor;   // a previous page's X-Next-Cursor (a score >= 0)
+    int64_t limit = 0;              // 1..kMaxListLimit; 0 (absent): the whole list
+    std::optional<int64_t> cursor;  // a previous page's X-Next-Cursor (a score >= 0)
 };
 
 // limit: an integer ("value is not a valid integer", type_error.integer)

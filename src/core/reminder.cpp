@@ -22,8 +22,7 @@ constexpr Placeholder kPlaceholders[] = {
 // An error message quotes at most this much of an unknown placeholder.
 constexpr size_t kMaxQuoted = 40;
 
-std::optional<Template::Field> find_placeholder(std::string_view name)
-{
+std::optional<Template::Field> find_placeholder(std::string_view name) {
     for (const Placeholder& p : kPlaceholders) {
         if (name == p.name) {
             return p.field;
@@ -32,8 +31,7 @@ std::optional<Template::Field> find_placeholder(std::string_view name)
     return std::nullopt;
 }
 
-void set_error(std::string* error, std::string message)
-{
+void set_error(std::string* error, std::string message) {
     if (error != nullptr) {
         *error = std::move(message);
     }
@@ -41,8 +39,7 @@ void set_error(std::string* error, std::string message)
 
 }  // namespace
 
-int days_between(Date from, Date to)
-{
+int days_between(Date from, Date to) {
     return static_cast<int>(days_from_civil(to) - days_from_civil(from));
 }
 
@@ -51,8 +48,7 @@ const char* const default_template =
     "pemeliharaan rutin pada tanggal {next_visit_date}, daftarkan segera melalui nomor "
     "pelayanan kami {service_phone}";
 
-std::optional<Template> Template::parse(std::string_view text, std::string* error)
-{
+std::optional<Template> Template::parse(std::string_view text, std::string* error) {
     if (text.empty()) {
         set_error(error, "the template is empty");
         return std::nullopt;
@@ -80,8 +76,9 @@ std::optional<Template> Template::parse(std::string_view text, std::string* erro
                 i += 2;
                 continue;
             }
-            set_error(error, "lone \"}\" at position " + std::to_string(i) +
-                                 " (write \"}}\" for a literal brace)");
+            set_error(error,
+                      "lone \"}\" at position " + std::to_string(i)
+                          + " (write \"}}\" for a literal brace)");
             return std::nullopt;
         }
 
@@ -99,8 +96,9 @@ std::optional<Template> Template::parse(std::string_view text, std::string* erro
 
         size_t close = text.find_first_of("{}", i + 1);
         if (close == std::string_view::npos || text[close] == '{') {
-            set_error(error, "unclosed \"{\" at position " + std::to_string(i) +
-                                 " (write \"{{\" for a literal brace)");
+            set_error(error,
+                      "unclosed \"{\" at position " + std::to_string(i)
+                          + " (write \"{{\" for a literal brace)");
             return std::nullopt;
         }
 
@@ -108,16 +106,17 @@ std::optional<Template> Template::parse(std::string_view text, std::string* erro
         auto field = find_placeholder(name);
         if (!field) {
             std::string quoted = name.size() > kMaxQuoted
-                                     ? std::string(name.substr(0, kMaxQuoted)) + "..."
-                                     : std::string(name);
+                ? std::string(name.substr(0, kMaxQuoted)) + "..."
+                : std::string(name);
             std::string known;
             for (const Placeholder& p : kPlaceholders) {
                 known += known.empty() ? "{" : ", {";
                 known += p.name;
                 known += "}";
             }
-            set_error(error, "unknown placeholder \"{" + quoted + "}\" at position " +
-                                 std::to_string(i) + " (known: " + known + ")");
+            set_error(error,
+                      "unknown placeholder \"{" + quoted + "}\" at position " + std::to_string(i)
+                          + " (known: " + known + ")");
             return std::nullopt;
         }
 
@@ -133,8 +132,7 @@ std::optional<Template> Template::parse(std::string_view text, std::string* erro
     return tpl;
 }
 
-std::string Template::render(const MessageFields& fields) const
-{
+std::string Template::render(const MessageFields& fields) const {
     std::string out;
     for (const Segment& s : segments_) {
         if (s.is_field) {
@@ -146,8 +144,7 @@ std::string Template::render(const MessageFields& fields) const
     return out;
 }
 
-bool Template::uses(std::string_view placeholder) const
-{
+bool Template::uses(std::string_view placeholder) const {
     if (placeholder.size() >= 2 && placeholder.front() == '{' && placeholder.back() == '}') {
         placeholder = placeholder.substr(1, placeholder.size() - 2);
     }
@@ -163,8 +160,7 @@ bool Template::uses(std::string_view placeholder) const
     return false;
 }
 
-std::vector<Template::Field> Template::fields() const
-{
+std::vector<Template::Field> Template::fields() const {
     std::vector<Field> out;
     for (const Segment& s : segments_) {
         if (s.is_field) {
@@ -174,25 +170,18 @@ std::vector<Template::Field> Template::fields() const
     return out;
 }
 
-std::string field_value(Template::Field field, const MessageFields& fields)
-{
+std::string field_value(Template::Field field, const MessageFields& fields) {
     switch (field) {
-    case Template::Field::customer_name:
-        return fields.customer_name;
-    case Template::Field::vehicle_nopol:
-        return fields.vehicle_nopol;
-    case Template::Field::vehicle_model:
-        return fields.vehicle_model;
-    case Template::Field::next_visit_date:
-        return format_date_dmy(fields.next_visit);
-    case Template::Field::service_phone:
-        return fields.service_phone;
+    case Template::Field::customer_name: return fields.customer_name;
+    case Template::Field::vehicle_nopol: return fields.vehicle_nopol;
+    case Template::Field::vehicle_model: return fields.vehicle_model;
+    case Template::Field::next_visit_date: return format_date_dmy(fields.next_visit);
+    case Template::Field::service_phone: return fields.service_phone;
     }
     return std::string();
 }
 
-std::vector<std::string> template_parameters(const Template& tpl, const MessageFields& fields)
-{
+std::vector<std::string> template_parameters(const Template& tpl, const MessageFields& fields) {
     std::vector<std::string> out;
     for (Template::Field f : tpl.fields()) {
         out.push_back(field_value(f, fields));
@@ -200,8 +189,7 @@ std::vector<std::string> template_parameters(const Template& tpl, const MessageF
     return out;
 }
 
-std::string message_text(const Template& tpl, const MessageFields& fields)
-{
+std::string message_text(const Template& tpl, const MessageFields& fields) {
     MessageFields single = fields;
     single.customer_name = one_line(fields.customer_name);
     single.vehicle_nopol = one_line(fields.vehicle_nopol);
@@ -216,8 +204,7 @@ std::string message_text(const Template& tpl, const MessageFields& fields)
     return text;
 }
 
-std::vector<std::string> cloud_parameters(const Template& tpl, const MessageFields& fields)
-{
+std::vector<std::string> cloud_parameters(const Template& tpl, const MessageFields& fields) {
     std::vector<std::string> out;
     for (const std::string& value : template_parameters(tpl, fields)) {
         std::string line = one_line(value);

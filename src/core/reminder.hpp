@@ -23,7 +23,13 @@ struct MessageFields {
 // as they are: the template is not re-scanned after substitution.
 class Template {
 public:
-    enum class Field { customer_name, vehicle_nopol, vehicle_model, next_visit_date, service_phone };
+    enum class Field {
+        customer_name,
+        vehicle_nopol,
+        vehicle_model,
+        next_visit_date,
+        service_phone
+    };
 
     // Errors (for nginx -t): an empty template, an unknown placeholder
     // (`unknown placeholder "{nama}"`), an unclosed "{" or a lone "}", each

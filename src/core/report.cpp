@@ -19,14 +19,12 @@ public:
 
     ~ObjectWriter() { out_.push_back('}'); }
 
-    void string(const char* key, std::string_view value)
-    {
+    void string(const char* key, std::string_view value) {
         this->key(key);
         append_json_string(out_, value);
     }
 
-    void nullable(const char* key, const std::optional<std::string>& value)
-    {
+    void nullable(const char* key, const std::optional<std::string>& value) {
         if (!value) {
             this->key(key);
             out_.append("null");
@@ -35,20 +33,17 @@ public:
         string(key, *value);
     }
 
-    void integer(const char* key, int64_t value)
-    {
+    void integer(const char* key, int64_t value) {
         this->key(key);
         append_int(out_, value);
     }
 
-    void number(const char* key, double value)
-    {
+    void number(const char* key, double value) {
         this->key(key);
         append_python_float(out_, value);
     }
 
-    void key(const char* key)
-    {
+    void key(const char* key) {
         if (!first_) {
             out_.push_back(',');
         }
@@ -63,8 +58,7 @@ private:
     bool first_ = true;
 };
 
-void append_frequency_counts(std::string& out, std::vector<std::pair<int64_t, int64_t>> counts)
-{
+void append_frequency_counts(std::string& out, std::vector<std::pair<int64_t, int64_t>> counts) {
     std::sort(counts.begin(), counts.end());
 
     out.push_back('{');
@@ -87,8 +81,7 @@ void append_frequency_counts(std::string& out, std::vector<std::pair<int64_t, in
 
 }  // namespace
 
-void append_report(std::string& out, const Report& r)
-{
+void append_report(std::string& out, const Report& r) {
     ObjectWriter w(out);
     w.string("id_customer", r.id_customer);
     w.string("id_vehicle", r.id_vehicle);
@@ -99,8 +92,7 @@ void append_report(std::string& out, const Report& r)
     w.string("updated_at", r.updated_at);
 }
 
-void append_report_detail(std::string& out, const ReportDetail& r)
-{
+void append_report_detail(std::string& out, const ReportDetail& r) {
     ObjectWriter w(out);
     w.string("id", r.id);
     w.nullable("customer_name", r.customer_name);
@@ -113,8 +105,7 @@ void append_report_detail(std::string& out, const ReportDetail& r)
     w.string("updated_at", r.updated_at);
 }
 
-std::string stats_json(Stats stats)
-{
+std::string stats_json(Stats stats) {
     double average = 0.0;
     if (stats.reports != 0) {
         average = static_cast<double>(stats.messages) / static_cast<double>(stats.reports);
@@ -132,8 +123,7 @@ std::string stats_json(Stats stats)
     return out;
 }
 
-std::string reset_message_json(int64_t count, std::optional<std::string> customer)
-{
+std::string reset_message_json(int64_t count, std::optional<std::string> customer) {
     std::string message("Frequency untuk ");
     append_int(message, count);
     message.append(" report");
@@ -151,8 +141,7 @@ std::string reset_message_json(int64_t count, std::optional<std::string> custome
     return out;
 }
 
-void append_customer(std::string& out, const Customer& c)
-{
+void append_customer(std::string& out, const Customer& c) {
     ObjectWriter w(out);
     w.string("id", c.id);
     w.string("name", c.name);
@@ -162,8 +151,7 @@ void append_customer(std::string& out, const Customer& c)
     w.string("updated_at", c.updated_at);
 }
 
-void append_vehicle(std::string& out, const Vehicle& v)
-{
+void append_vehicle(std::string& out, const Vehicle& v) {
     ObjectWriter w(out);
     w.string("id", v.id);
     w.string("customer_id", v.customer_id);
@@ -171,8 +159,9 @@ void append_vehicle(std::string& out, const Vehicle& v)
     w.string("nopol", v.nopol);
     w.string("last_visit_date", v.last_visit_date);
     // An empty next visit means "not planned", which the API spells null.
-    w.nullable("next_visit_date", v.next_visit_date.empty() ? std::nullopt
-                                                            : std::optional<std::string>(v.next_visit_date));
+    w.nullable(
+        "next_visit_date",
+        v.next_visit_date.empty() ? std::nullopt : std::optional<std::string>(v.next_visit_date));
     w.string("created_at", v.created_at);
     w.string("updated_at", v.updated_at);
 }

@@ -54,8 +54,7 @@ struct PathMatch {
     size_t count = 0;
 };
 
-PathMatch match_pattern(std::string_view pattern, std::string_view path)
-{
+PathMatch match_pattern(std::string_view pattern, std::string_view path) {
     PathMatch result;
     size_t p = 0;
     size_t i = 0;
@@ -79,7 +78,8 @@ PathMatch match_pattern(std::string_view pattern, std::string_view path)
             return {};
         }
 
-        result.params[result.count++] = {pattern.substr(p + 1, close - p - 1), path.substr(i, end - i)};
+        result.params[result.count++] = {pattern.substr(p + 1, close - p - 1),
+                                         path.substr(i, end - i)};
         p = close + 1;
         i = end;
     }
@@ -88,8 +88,7 @@ PathMatch match_pattern(std::string_view pattern, std::string_view path)
     return result;
 }
 
-bool allows(const RouteSpec& spec, Method m)
-{
+bool allows(const RouteSpec& spec, Method m) {
     for (Method allowed : spec.methods) {
         if (allowed == m) {
             return true;
@@ -98,8 +97,7 @@ bool allows(const RouteSpec& spec, Method m)
     return false;
 }
 
-std::string allow_header(const RouteSpec& spec)
-{
+std::string allow_header(const RouteSpec& spec) {
     std::string allow;
     for (Method m : spec.methods) {
         if (!allow.empty()) {
@@ -110,8 +108,7 @@ std::string allow_header(const RouteSpec& spec)
     return allow;
 }
 
-bool matches_any_route(std::string_view path)
-{
+bool matches_any_route(std::string_view path) {
     for (const RouteSpec& spec : kRoutes) {
         if (match_pattern(spec.pattern, path).matched) {
             return true;
@@ -121,8 +118,7 @@ bool matches_any_route(std::string_view path)
 }
 
 // FastAPI validates path parameters only once the route is chosen.
-RouteMatch accept(const RouteSpec& spec, const PathMatch& path)
-{
+RouteMatch accept(const RouteSpec& spec, const PathMatch& path) {
     RouteMatch result;
     std::string* slots[kMaxParams] = {&result.a, &result.b};
 
@@ -140,8 +136,7 @@ RouteMatch accept(const RouteSpec& spec, const PathMatch& path)
 }
 
 // Starlette strips every trailing slash, or adds one when there is none.
-std::string slash_variant(std::string_view path)
-{
+std::string slash_variant(std::string_view path) {
     if (path.empty() || path.back() != '/') {
         return std::string(path) + "/";
     }
@@ -150,8 +145,7 @@ std::string slash_variant(std::string_view path)
     return std::string(path.substr(0, end == std::string_view::npos ? 0 : end + 1));
 }
 
-bool has_control_character(std::string_view s)
-{
+bool has_control_character(std::string_view s) {
     for (char c : s) {
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
             return true;
@@ -160,8 +154,7 @@ bool has_control_character(std::string_view s)
     return false;
 }
 
-RouteMatch redirect_or_not_found(std::string_view path)
-{
+RouteMatch redirect_or_not_found(std::string_view path) {
     RouteMatch result;
     if (path == "/" || has_control_character(path)) {
         return result;
@@ -175,8 +168,7 @@ RouteMatch redirect_or_not_found(std::string_view path)
     return result;
 }
 
-int hex_value(char c)
-{
+int hex_value(char c) {
     if (c >= '0' && c <= '9') {
         return c - '0';
     }
@@ -191,8 +183,7 @@ int hex_value(char c)
 
 // application/x-www-form-urlencoded: "+" is a space; a malformed escape
 // stays as typed, as Python's unquote_plus leaves it.
-std::string decode_query_component(std::string_view s)
-{
+std::string decode_query_component(std::string_view s) {
     std::string out;
     out.reserve(s.size());
 
@@ -217,8 +208,7 @@ std::string decode_query_component(std::string_view s)
 }
 
 // `chosen` is set when a route is chosen, even one whose path ids are bad.
-RouteMatch match_spec(Method m, std::string_view path, const RouteSpec** chosen)
-{
+RouteMatch match_spec(Method m, std::string_view path, const RouteSpec** chosen) {
     const RouteSpec* partial = nullptr;
 
     for (const RouteSpec& spec : kRoutes) {
@@ -245,13 +235,9 @@ RouteMatch match_spec(Method m, std::string_view path, const RouteSpec** chosen)
     return redirect_or_not_found(path);
 }
 
-bool mutates(Method m)
-{
-    return m == Method::post || m == Method::put || m == Method::delete_;
-}
+bool mutates(Method m) { return m == Method::post || m == Method::put || m == Method::delete_; }
 
-bool contains(const std::vector<std::string>& names, const std::string& name)
-{
+bool contains(const std::vector<std::string>& names, const std::string& name) {
     for (const std::string& n : names) {
         if (n == name) {
             return true;
@@ -260,15 +246,13 @@ bool contains(const std::vector<std::string>& names, const std::string& name)
     return false;
 }
 
-FieldError query_error(std::string name, const char* msg, const char* type)
-{
+FieldError query_error(std::string name, const char* msg, const char* type) {
     return FieldError{"query", std::move(name), msg, type, 0};
 }
 
 }  // namespace
 
-const char* method_name(Method m)
-{
+const char* method_name(Method m) {
     switch (m) {
     case Method::get: return "GET";
     case Method::head: return "HEAD";
@@ -280,8 +264,7 @@ const char* method_name(Method m)
     return "";
 }
 
-Method method_from_name(std::string_view name)
-{
+Method method_from_name(std::string_view name) {
     if (name == "GET") {
         return Method::get;
     }
@@ -300,14 +283,12 @@ Method method_from_name(std::string_view name)
     return Method::other;
 }
 
-RouteMatch match_route(Method m, std::string_view path)
-{
+RouteMatch match_route(Method m, std::string_view path) {
     const RouteSpec* chosen = nullptr;
     return match_spec(m, path, &chosen);
 }
 
-RouteMatch match_request(Method m, std::string_view path, std::string_view query)
-{
+RouteMatch match_request(Method m, std::string_view path, std::string_view query) {
     const RouteSpec* chosen = nullptr;
     RouteMatch result = match_spec(m, path, &chosen);
     if (chosen == nullptr) {
@@ -323,8 +304,7 @@ RouteMatch match_request(Method m, std::string_view path, std::string_view query
 }
 
 std::vector<FieldError> query_errors(Method m, std::string_view query,
-                                     std::initializer_list<std::string_view> allowed)
-{
+                                     std::initializer_list<std::string_view> allowed) {
     std::vector<FieldError> errors;
     if (!mutates(m)) {
         return errors;
@@ -354,29 +334,25 @@ std::vector<FieldError> query_errors(Method m, std::string_view query,
         }
 
         reported.push_back(name);
-        errors.push_back(known ? query_error(name, "query parameter given more than once",
-                                             "value_error.duplicate")
-                               : query_error(name, "extra fields not permitted", "value_error.extra"));
+        errors.push_back(
+            known
+                ? query_error(name, "query parameter given more than once", "value_error.duplicate")
+                : query_error(name, "extra fields not permitted", "value_error.extra"));
     }
     return errors;
 }
 
-bool route_reads_body(Route route, Method m)
-{
+bool route_reads_body(Route route, Method m) {
     switch (route) {
     case Route::record:
-    case Route::import:
-        return true;
+    case Route::import: return true;
     case Route::customer_data:
-    case Route::vehicle_data:
-        return m == Method::put;
-    default:
-        return false;
+    case Route::vehicle_data: return m == Method::put;
+    default: return false;
     }
 }
 
-const SchedulerRouteSpec* find_scheduler_route(std::string_view path)
-{
+const SchedulerRouteSpec* find_scheduler_route(std::string_view path) {
     for (const SchedulerRouteSpec& spec : kSchedulerRoutes) {
         if (spec.path == path) {
             return &spec;
@@ -385,8 +361,7 @@ const SchedulerRouteSpec* find_scheduler_route(std::string_view path)
     return nullptr;
 }
 
-std::string uri_escape_path(std::string_view path)
-{
+std::string uri_escape_path(std::string_view path) {
     constexpr std::string_view kept = "-._~!$&'()*+,;=:@/";
     constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
@@ -407,8 +382,7 @@ std::string uri_escape_path(std::string_view path)
     return out;
 }
 
-std::optional<std::string> query_arg(std::string_view query, std::string_view name)
-{
+std::optional<std::string> query_arg(std::string_view query, std::string_view name) {
     while (!query.empty()) {
         size_t amp = query.find('&');
         std::string_view pair = query.substr(0, amp);

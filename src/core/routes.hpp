@@ -32,11 +32,11 @@ enum class Route {
 
 struct RouteMatch {
     Route route = Route::not_found;
-    std::string a, b;               // canonical uuids captured from the path
-    std::string allow;              // for MethodNotAllowed, e.g. "GET, PUT, DELETE"
-    std::string redirect;           // for Redirect, relative to the prefix, e.g. "/detail";
-                                    // percent-encoded (uri_escape_path), fit for Location
-    std::vector<FieldError> errors; // for Invalid (422)
+    std::string a, b;                // canonical uuids captured from the path
+    std::string allow;               // for MethodNotAllowed, e.g. "GET, PUT, DELETE"
+    std::string redirect;            // for Redirect, relative to the prefix, e.g. "/detail";
+                                     // percent-encoded (uri_escape_path), fit for Location
+    std::vector<FieldError> errors;  // for Invalid (422)
 };
 
 Method method_from_name(std::string_view name);

@@ -150,7 +150,7 @@ enum class RunBegin {
 struct RunRecord {
     bool exists = false;
     std::string id;
-    std::string as_of;          // YYYY-MM-DD
+    std::string as_of;  // YYYY-MM-DD
     bool dry_run = false;
     bool manual = false;
     std::string cursor_day;     // days since 1970-01-01, "" at the start
@@ -164,26 +164,26 @@ struct DueRow {
     std::string customer_id;
     std::string model;
     std::string nopol;
-    std::string next_visit_date;     // YYYY-MM-DD, as stored (may be anything)
-    std::string reminded_for;        // the visit last reminded for
-    std::string reminded_on;         // the day of the last reminder
-    bool do_not_contact = false;     // the customer stopped such messages
+    std::string next_visit_date;               // YYYY-MM-DD, as stored (may be anything)
+    std::string reminded_for;                  // the visit last reminded for
+    std::string reminded_on;                   // the day of the last reminder
+    bool do_not_contact = false;               // the customer stopped such messages
     std::optional<std::string> customer_name;  // nullopt: no such customer
-    std::string customer_phone;      // as stored
+    std::string customer_phone;                // as stored
     std::optional<std::string> attempt_cycle;  // an attempt mark's visit; nullopt: none
-    std::string attempt_run;         // the run that made the mark
-    bool handled = false;            // done earlier in this run (its done set)
+    std::string attempt_run;                   // the run that made the mark
+    bool handled = false;                      // done earlier in this run (its done set)
 };
 
 // due_batch.lua: the next batch of the run's window.
 struct DueBatch {
-    bool lost = false;          // the lease is not this owner's: nothing else is set
+    bool lost = false;  // the lease is not this owner's: nothing else is set
     // The position after this batch (the cursor to save), and whether the
     // window holds nothing after it.
     std::string cursor_day;
     std::string cursor_member;
     bool window_done = false;
-    std::vector<DueRow> rows;   // in the index's order (next visit, then vehicle id)
+    std::vector<DueRow> rows;  // in the index's order (next visit, then vehicle id)
 };
 
 // attempt_begin.lua: whether this runner may send to a vehicle.

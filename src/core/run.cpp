@@ -6,14 +6,12 @@ namespace wa {
 
 namespace {
 
-bool in_window(Date as_of, Date next_visit, int lead_days)
-{
+bool in_window(Date as_of, Date next_visit, int lead_days) {
     int days = days_between(as_of, next_visit);
     return days >= 0 && days < lead_days;
 }
 
-DueDecision skip(DueDecision d, const char* status, std::string reason)
-{
+DueDecision skip(DueDecision d, const char* status, std::string reason) {
     d.action = DueDecision::Action::skip;
     d.detail.status = status;
     d.detail.reason = std::move(reason);
@@ -22,8 +20,7 @@ DueDecision skip(DueDecision d, const char* status, std::string reason)
 
 }  // namespace
 
-DueDecision classify_due(const DueRow& row, Date as_of, int lead_days, RemindMode mode)
-{
+DueDecision classify_due(const DueRow& row, Date as_of, int lead_days, RemindMode mode) {
     DueDecision d;
     if (row.handled) {
         return d;
@@ -83,8 +80,7 @@ DueDecision classify_due(const DueRow& row, Date as_of, int lead_days, RemindMod
     return d;
 }
 
-void count_finished(RunCounts& counts, std::string_view status)
-{
+void count_finished(RunCounts& counts, std::string_view status) {
     counts.total++;
     if (status == "sent") {
         counts.sent++;

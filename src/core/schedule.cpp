@@ -7,14 +7,12 @@ namespace wa {
 
 namespace {
 
-void append_two_digits(std::string& out, int v)
-{
+void append_two_digits(std::string& out, int v) {
     out.push_back(static_cast<char>('0' + v / 10 % 10));
     out.push_back(static_cast<char>('0' + v % 10));
 }
 
-void append_string_or_null(std::string& out, const std::string& s)
-{
+void append_string_or_null(std::string& out, const std::string& s) {
     if (s.empty()) {
         out += "null";
     } else {
@@ -22,8 +20,7 @@ void append_string_or_null(std::string& out, const std::string& s)
     }
 }
 
-void append_key(std::string& out, const char* key)
-{
+void append_key(std::string& out, const char* key) {
     out.push_back(',');
     out.push_back('"');
     out += key;
@@ -32,8 +29,7 @@ void append_key(std::string& out, const char* key)
 
 }  // namespace
 
-int64_t next_run(const Zone& zone, int64_t now_unix, int hour, int minute)
-{
+int64_t next_run(const Zone& zone, int64_t now_unix, int hour, int minute) {
     if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
         return -1;
     }
@@ -50,39 +46,31 @@ int64_t next_run(const Zone& zone, int64_t now_unix, int hour, int minute)
     return -1;  // not reached for real zones
 }
 
-std::string cron_trigger(int hour, int minute)
-{
+std::string cron_trigger(int hour, int minute) {
     return "cron[hour='" + std::to_string(hour) + "', minute='" + std::to_string(minute) + "']";
 }
 
-std::string scheduler_success_head()
-{
+std::string scheduler_success_head() {
     return R"({"status":"success","message":"Success","data":)";
 }
 
-std::string scheduler_success_tail()
-{
-    return "}";
-}
+std::string scheduler_success_tail() { return "}"; }
 
-std::string scheduler_success(std::string_view data_json)
-{
+std::string scheduler_success(std::string_view data_json) {
     std::string out = scheduler_success_head();
     out += data_json;
     out += scheduler_success_tail();
     return out;
 }
 
-std::string scheduler_error(std::string_view message)
-{
+std::string scheduler_error(std::string_view message) {
     std::string out = R"({"status":"error","message":)";
     append_json_string(out, message);
     out += R"(,"data":null})";
     return out;
 }
 
-std::string start_message_json(int hour, int minute)
-{
+std::string start_message_json(int hour, int minute) {
     std::string out = R"({"message":"Scheduler dimulai. Job akan berjalan setiap hari jam )";
     append_two_digits(out, hour);
     out.push_back(':');
@@ -91,13 +79,9 @@ std::string start_message_json(int hour, int minute)
     return out;
 }
 
-std::string stop_message_json()
-{
-    return R"({"message":"Scheduler dihentikan"})";
-}
+std::string stop_message_json() { return R"({"message":"Scheduler dihentikan"})"; }
 
-std::string schedule_text(int hour, int minute, bool enabled)
-{
+std::string schedule_text(int hour, int minute, bool enabled) {
     std::string out;
     append_two_digits(out, hour);
     out.push_back(':');
@@ -106,15 +90,13 @@ std::string schedule_text(int hour, int minute, bool enabled)
     return out;
 }
 
-const char* guessed_source(const ScheduleState& stored, const ScheduleState& config)
-{
+const char* guessed_source(const ScheduleState& stored, const ScheduleState& config) {
     bool same = stored.hour == config.hour && stored.minute == config.minute
         && stored.enabled == config.enabled;
     return same ? schedule_source_config : schedule_source_api;
 }
 
-ScheduleApply parse_schedule_apply(std::string_view outcome)
-{
+ScheduleApply parse_schedule_apply(std::string_view outcome) {
     if (outcome == "seen") {
         return ScheduleApply::seen;
     }
@@ -135,22 +117,19 @@ ScheduleApply parse_schedule_apply(std::string_view outcome)
 
 std::string schedule_notice(ScheduleApply outcome, const ScheduleState& in_force,
                             const std::string& config, std::string_view before,
-                            std::string_view zone_name)
-{
+                            std::string_view zone_name) {
     if (outcome == ScheduleApply::seen || outcome == ScheduleApply::invalid) {
         return std::string();
     }
-    std::string out = "wa_report: schedule \"" + schedule_text(in_force.hour, in_force.minute,
-                                                               in_force.enabled);
+    std::string out =
+        "wa_report: schedule \"" + schedule_text(in_force.hour, in_force.minute, in_force.enabled);
     out += "\" (" + log_escape(zone_name) + ") ";
     bool from_config = in_force.source == schedule_source_config;
     switch (outcome) {
-    case ScheduleApply::created:
-        out += "from nginx.conf, applied: Redis had none";
-        break;
+    case ScheduleApply::created: out += "from nginx.conf, applied: Redis had none"; break;
     case ScheduleApply::applied:
-        out += "from nginx.conf, applied: it changed since \"" + log_escape(before)
-            + "\" was applied";
+        out +=
+            "from nginx.conf, applied: it changed since \"" + log_escape(before) + "\" was applied";
         break;
     case ScheduleApply::kept:
         out += from_config ? "from nginx.conf, unchanged since applied"
@@ -167,14 +146,14 @@ std::string schedule_notice(ScheduleApply outcome, const ScheduleState& in_force
 }
 
 std::string status_json(const ScheduleState& schedule, const std::string& next_run_iso_with_offset,
-                        const std::optional<LastRun>& last)
-{
+                        const std::optional<LastRun>& last) {
     bool running = schedule.enabled;
     std::string out = R"({"running":)";
     out += running ? "true" : "false";
     out += R"(,"jobs":[)";
     if (running) {
-        out += R"({"id":"maintenance_reminder_job","name":"Maintenance Reminder WhatsApp","next_run_time":)";
+        out +=
+            R"({"id":"maintenance_reminder_job","name":"Maintenance Reminder WhatsApp","next_run_time":)";
         append_string_or_null(out, next_run_iso_with_offset);
         out += R"(,"trigger":)";
         append_json_string(out, cron_trigger(schedule.hour, schedule.minute));
@@ -227,8 +206,7 @@ std::string status_json(const ScheduleState& schedule, const std::string& next_r
     return out;
 }
 
-void append_run_detail(std::string& out, const RunDetail& d)
-{
+void append_run_detail(std::string& out, const RunDetail& d) {
     out += R"({"no_pol":)";
     append_json_string(out, d.no_pol);
     append_key(out, "customer_nama");
@@ -256,8 +234,7 @@ void append_run_detail(std::string& out, const RunDetail& d)
     out += '}';
 }
 
-std::string run_result_head(int64_t total_customers, int64_t reminder_sent)
-{
+std::string run_result_head(int64_t total_customers, int64_t reminder_sent) {
     std::string out = R"({"total_customers":)";
     append_int(out, total_customers);
     out += R"(,"reminder_sent":)";
@@ -266,37 +243,27 @@ std::string run_result_head(int64_t total_customers, int64_t reminder_sent)
     return out;
 }
 
-std::string run_result_tail()
-{
-    return "]}";
-}
+std::string run_result_tail() { return "]}"; }
 
 std::string run_result_json(int64_t total_customers, int64_t reminder_sent,
-                            const std::string& details_items_json)
-{
-    return run_result_head(total_customers, reminder_sent) + details_items_json
-        + run_result_tail();
+                            const std::string& details_items_json) {
+    return run_result_head(total_customers, reminder_sent) + details_items_json + run_result_tail();
 }
 
-std::string run_pending_answer(std::string_view run_id)
-{
+std::string run_pending_answer(std::string_view run_id) {
     std::string out = R"({"status":"success","message":"Job masih berjalan","data":{"run_id":)";
     append_json_string(out, run_id);
     out += "}}";
     return out;
 }
 
-RunNowStep run_now_step(RunStanding standing, bool started, bool past_bound)
-{
+RunNowStep run_now_step(RunStanding standing, bool started, bool past_bound) {
     switch (standing) {
-    case RunStanding::finished:
-        return RunNowStep::answer_result;
+    case RunStanding::finished: return RunNowStep::answer_result;
     case RunStanding::unknown:
         return started ? RunNowStep::answer_stopped : RunNowStep::answer_not_started;
-    case RunStanding::running:
-        return past_bound ? RunNowStep::answer_pending : RunNowStep::wait;
-    case RunStanding::unreachable:
-        break;
+    case RunStanding::running: return past_bound ? RunNowStep::answer_pending : RunNowStep::wait;
+    case RunStanding::unreachable: break;
     }
     if (!past_bound) {
         return RunNowStep::wait;

@@ -37,10 +37,10 @@ std::string stop_message_json();
 // The schedule in force, as /status shows it: the daily time in the zone of
 // wa_report_timezone, whether it is enabled, and where it came from.
 struct ScheduleState {
-    int hour = 7;          // 0-23
-    int minute = 0;        // 0-59
+    int hour = 7;    // 0-23
+    int minute = 0;  // 0-59
     bool enabled = false;
-    std::string source;    // schedule_source_config or schedule_source_api
+    std::string source;  // schedule_source_config or schedule_source_api
 };
 
 // wa_report_schedule, applied at a start or reload.
@@ -64,8 +64,9 @@ ScheduleApply parse_schedule_apply(std::string_view outcome);
 
 // The text of the NOTICE a start or reload logs: the schedule in force,
 // its zone, and where it came from, e.g.
-//   wa_report: schedule "21:34 on" (Asia/Jakarta) from nginx.conf, applied: it changed since "07:00 off" was applied
-//   wa_report: schedule "07:00 off" (Asia/Jakarta) from Redis, set by the scheduler API; nginx.conf's "07:00 on" unchanged since applied
+//   wa_report: schedule "21:34 on" (Asia/Jakarta) from nginx.conf, applied: it changed since "07:00
+//   off" was applied wa_report: schedule "07:00 off" (Asia/Jakarta) from Redis, set by the
+//   scheduler API; nginx.conf's "07:00 on" unchanged since applied
 // in_force: the schedule after the call; config: nginx.conf's; before: the
 // `config` Redis had remembered (for applied). Values from Redis are
 // escaped for the log. "" for seen and invalid (nothing to log).
@@ -74,11 +75,11 @@ std::string schedule_notice(ScheduleApply outcome, const ScheduleState& in_force
                             std::string_view zone_name);
 
 struct LastRun {
-    std::string id;                      // "" (written as null) for a run of an earlier version
+    std::string id;  // "" (written as null) for a run of an earlier version
     std::string started_at, finished_at;
     int64_t total = 0, sent = 0, failed = 0, skipped = 0, unknown = 0, dry = 0;
     bool dry_run = false;
-    std::optional<int64_t> customers;    // customers when it finished; none: an earlier version's run
+    std::optional<int64_t> customers;  // customers when it finished; none: an earlier version's run
 };
 
 // {"running":true,"jobs":[{"id":"maintenance_reminder_job","name":

@@ -6,12 +6,9 @@
 namespace wa {
 
 SendRate::SendRate(uint64_t per_second, int64_t now_ms)
-    : per_ms_(static_cast<double>(per_second) / 1000.0), refilled_at_(now_ms)
-{
-}
+    : per_ms_(static_cast<double>(per_second) / 1000.0), refilled_at_(now_ms) {}
 
-int64_t SendRate::take(int64_t now_ms)
-{
+int64_t SendRate::take(int64_t now_ms) {
     if (paused_until_ > now_ms) {
         return paused_until_ - now_ms;
     }
@@ -29,9 +26,6 @@ int64_t SendRate::take(int64_t now_ms)
     return std::max<int64_t>(wait, 1);
 }
 
-void SendRate::pause(int64_t until_ms)
-{
-    paused_until_ = std::max(paused_until_, until_ms);
-}
+void SendRate::pause(int64_t until_ms) { paused_until_ = std::max(paused_until_, until_ms); }
 
 }  // namespace wa

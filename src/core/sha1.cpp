@@ -4,8 +4,7 @@
 
 namespace wa {
 
-std::string sha1_hex(std::string_view data)
-{
+std::string sha1_hex(std::string_view data) {
     static const char hex[] = "0123456789abcdef";
 
     unsigned char md[EVP_MAX_MD_SIZE];

@@ -7,8 +7,7 @@ namespace wa {
 namespace {
 
 const std::string* find_field(const std::vector<std::pair<std::string, std::string>>& fields,
-                              const char* name)
-{
+                              const char* name) {
     for (const auto& [k, v] : fields) {
         if (k == name) {
             return &v;
@@ -20,8 +19,7 @@ const std::string* find_field(const std::vector<std::pair<std::string, std::stri
 }  // namespace
 
 ScheduleState schedule_in_force(const std::optional<ScheduleState>& stored,
-                                const ScheduleState& configured)
-{
+                                const ScheduleState& configured) {
     if (!stored) {
         return configured;
     }
@@ -33,8 +31,7 @@ ScheduleState schedule_in_force(const std::optional<ScheduleState>& stored,
 }
 
 int64_t status_next_run(const Zone& zone, int64_t now_unix, const ScheduleState& schedule,
-                        std::optional<int64_t> stored_next)
-{
+                        std::optional<int64_t> stored_next) {
     if (stored_next && *stored_next >= now_unix) {
         return *stored_next;
     }
@@ -42,8 +39,7 @@ int64_t status_next_run(const Zone& zone, int64_t now_unix, const ScheduleState&
 }
 
 std::optional<LastRun> last_run_from_fields(
-    const std::vector<std::pair<std::string, std::string>>& fields)
-{
+    const std::vector<std::pair<std::string, std::string>>& fields) {
     if (fields.empty()) {
         return std::nullopt;
     }

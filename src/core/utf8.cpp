@@ -2,8 +2,7 @@
 
 namespace wa {
 
-Utf8Char utf8_char(std::string_view s, size_t i)
-{
+Utf8Char utf8_char(std::string_view s, size_t i) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
         return {c, 1, true};
@@ -42,8 +41,7 @@ Utf8Char utf8_char(std::string_view s, size_t i)
     return {cp, len, true};
 }
 
-void append_utf8(std::string& out, char32_t cp)
-{
+void append_utf8(std::string& out, char32_t cp) {
     if (cp < 0x80) {
         out.push_back(static_cast<char>(cp));
     } else if (cp < 0x800) {

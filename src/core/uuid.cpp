@@ -8,23 +8,15 @@ constexpr std::string_view kUrnPrefix = "urn:uuid:";
 constexpr size_t kHexDigits = 32;
 constexpr size_t kCanonicalLength = 36;
 
-bool is_canonical_hyphen(size_t i)
-{
-    return i == 8 || i == 13 || i == 18 || i == 23;
-}
+bool is_canonical_hyphen(size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
 
-bool is_hex(char c)
-{
+bool is_hex(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-char lower_hex(char c)
-{
-    return (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+char lower_hex(char c) { return (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string_view strip_wrappers(std::string_view s)
-{
+std::string_view strip_wrappers(std::string_view s) {
     if (s.substr(0, kUrnPrefix.size()) == kUrnPrefix) {
         s.remove_prefix(kUrnPrefix.size());
     }
@@ -36,8 +28,7 @@ std::string_view strip_wrappers(std::string_view s)
     return s;
 }
 
-std::optional<std::string> hex_digits(std::string_view s)
-{
+std::optional<std::string> hex_digits(std::string_view s) {
     bool hyphenated = s.size() == kCanonicalLength;
     if (!hyphenated && s.size() != kHexDigits) {
         return std::nullopt;
@@ -63,8 +54,7 @@ std::optional<std::string> hex_digits(std::string_view s)
     return digits;
 }
 
-std::string hyphenate(const std::string& digits)
-{
+std::string hyphenate(const std::string& digits) {
     std::string out;
     out.reserve(kCanonicalLength);
     out.append(digits, 0, 8).push_back('-');
@@ -75,8 +65,7 @@ std::string hyphenate(const std::string& digits)
     return out;
 }
 
-void append_hex64(std::string& out, uint64_t v)
-{
+void append_hex64(std::string& out, uint64_t v) {
     static const char digits[] = "0123456789abcdef";
 
     for (int shift = 60; shift >= 0; shift -= 4) {
@@ -86,8 +75,7 @@ void append_hex64(std::string& out, uint64_t v)
 
 }  // namespace
 
-std::optional<std::string> parse_uuid(std::string_view s)
-{
+std::optional<std::string> parse_uuid(std::string_view s) {
     auto digits = hex_digits(strip_wrappers(s));
     if (!digits) {
         return std::nullopt;
@@ -95,8 +83,7 @@ std::optional<std::string> parse_uuid(std::string_view s)
     return hyphenate(*digits);
 }
 
-std::string format_uuid_v4(uint64_t hi, uint64_t lo)
-{
+std::string format_uuid_v4(uint64_t hi, uint64_t lo) {
     hi = (hi & ~uint64_t{0xf000}) | uint64_t{0x4000};
     lo = (lo & ~(uint64_t{0xc} << 60)) | (uint64_t{0x8} << 60);
 

@@ -55,8 +55,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "bad date %s\n", next.c_str());
         return 2;
     }
-    std::string day = std::to_string(days_from_civil(y, static_cast<unsigned>(mo),
-                                                     static_cast<unsigned>(da)));
+    std::string day =
+        std::to_string(days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(da)));
     const std::string created = "2026-01-13T08:10:00";
     const std::string sent = "2026-02-01T13:03:00";
     std::map<int64_t, int64_t> by_frequency;
@@ -70,10 +70,26 @@ int main(int argc, char** argv) {
                  "phone", "0812" + std::to_string(10000000 + c % 90000000), "address",
                  "Jl. Bench " + std::to_string(c), "created_at", created, "updated_at", created});
         }
-        cmd({"HSET", t + ":vehicle:" + vid, "id", vid, "customer_id", cid, "model", "Avanza",
-             "nopol", "B " + std::to_string(1000 + i % 9000) + " CD", "last_visit_date",
-             "2026-01-13", "next_visit_date", next, "next_visit_day", day, "created_at", created,
-             "updated_at", created});
+        cmd({"HSET",
+             t + ":vehicle:" + vid,
+             "id",
+             vid,
+             "customer_id",
+             cid,
+             "model",
+             "Avanza",
+             "nopol",
+             "B " + std::to_string(1000 + i % 9000) + " CD",
+             "last_visit_date",
+             "2026-01-13",
+             "next_visit_date",
+             next,
+             "next_visit_day",
+             day,
+             "created_at",
+             created,
+             "updated_at",
+             created});
         cmd({"SADD", t + ":customer:" + cid + ":vehicles", vid});
         cmd({"ZADD", t + ":due:" + day, "0", vid});
         if (!reports) {

@@ -47,23 +47,23 @@ std::string make_token(long long ttl_seconds = 3600, const std::string& secret =
 // ---------------------------------------------------------------- config
 
 struct ReminderSettings {
-  std::string provider = "starsender";  // log | starsender | cloud_api
-  bool with_url = true;                 // wa_report_gateway_url (the test gateway's)
-  bool with_key_file = true;            // wa_report_gateway_key_file
-  bool with_cloud_template = true;      // wa_report_gateway_template (cloud_api only)
-  std::string template_text;            // wa_report_template; empty: the default text
-  std::string timeout = "1s";
-  int concurrency = 4;
-  int rate = 50;
-  int retries = 2;
-  int lead_days = 3;
-  std::string remind = "once";
-  std::string schedule = "07:00 off";
-  std::string tick = "200ms";
-  std::string lease = "2s";
-  int worker_processes = 1;
-  std::string jwt_file;    // empty: jwt_secret_file()
-  std::string extra_http;  // appended to the http-level directives
+    std::string provider = "starsender";  // log | starsender | cloud_api
+    bool with_url = true;                 // wa_report_gateway_url (the test gateway's)
+    bool with_key_file = true;            // wa_report_gateway_key_file
+    bool with_cloud_template = true;      // wa_report_gateway_template (cloud_api only)
+    std::string template_text;            // wa_report_template; empty: the default text
+    std::string timeout = "1s";
+    int concurrency = 4;
+    int rate = 50;
+    int retries = 2;
+    int lead_days = 3;
+    std::string remind = "once";
+    std::string schedule = "07:00 off";
+    std::string tick = "200ms";
+    std::string lease = "2s";
+    int worker_processes = 1;
+    std::string jwt_file;    // empty: jwt_secret_file()
+    std::string extra_http;  // appended to the http-level directives
 };
 
 NginxConfig reminder_config(const ReminderSettings& settings);
@@ -96,18 +96,18 @@ std::string status_body(bool running, int hour, int minute, const std::string& s
 
 // ---------------------------------------------------------------- dates
 
-std::string jakarta_today(int add_days = 0);                  // YYYY-MM-DD
-std::string add_days(const std::string& date, int days);      // YYYY-MM-DD
-std::string dmy(const std::string& date);                     // DD-MM-YYYY
+std::string jakarta_today(int add_days = 0);              // YYYY-MM-DD
+std::string add_days(const std::string& date, int days);  // YYYY-MM-DD
+std::string dmy(const std::string& date);                 // DD-MM-YYYY
 // Next HH:MM in Jakarta after now, as 2026-11-25T07:00:00+07:00.
 std::string next_run_time(int hour, int minute);
 
 // ---------------------------------------------------------------- data
 
 struct Seeded {
-  Customer customer;
-  Vehicle vehicle;
-  std::string to;  // the phone as the gateway must see it
+    Customer customer;
+    Vehicle vehicle;
+    std::string to;  // the phone as the gateway must see it
 };
 
 // Customer n (phone 0812<n>) with one vehicle whose next visit is next_visit.
@@ -137,15 +137,18 @@ json_t* detail_for(json_t* details, const std::string& nopol);
 int count_status(json_t* details, const std::string& status);
 
 struct ExpectedDetail {
-  ExpectedDetail(const Seeded* s, int d, std::string st, std::string msg = "",
-                 std::string api = "")
-      : seeded(s), days(d), status(std::move(st)), message(std::move(msg)),
-        api_response(std::move(api)) {}
-  const Seeded* seeded = nullptr;
-  int days = 0;
-  std::string status;        // sent | failed | skipped | dry_run | unknown
-  std::string message;       // sent/failed/dry_run: exact text ("" : the default template's)
-  std::string api_response;  // sent/failed: exact text ("" : any non-empty string)
+    ExpectedDetail(const Seeded* s, int d, std::string st, std::string msg = "",
+                   std::string api = "")
+        : seeded(s),
+          days(d),
+          status(std::move(st)),
+          message(std::move(msg)),
+          api_response(std::move(api)) {}
+    const Seeded* seeded = nullptr;
+    int days = 0;
+    std::string status;        // sent | failed | skipped | dry_run | unknown
+    std::string message;       // sent/failed/dry_run: exact text ("" : the default template's)
+    std::string api_response;  // sent/failed: exact text ("" : any non-empty string)
 };
 
 // Members in the documented order: no_pol, customer_nama, customer_hp,
@@ -180,23 +183,23 @@ std::string redis_dump(RedisClient& redis);
 // A further nginx with the same module on the stack's Redis, in its own
 // prefix and port.
 class ExtraNginx {
- public:
-  ExtraNginx() = default;
-  ~ExtraNginx() { stop(); }
-  ExtraNginx(const ExtraNginx&) = delete;
-  ExtraNginx& operator=(const ExtraNginx&) = delete;
+public:
+    ExtraNginx() = default;
+    ~ExtraNginx() { stop(); }
+    ExtraNginx(const ExtraNginx&) = delete;
+    ExtraNginx& operator=(const ExtraNginx&) = delete;
 
-  // Starts and waits until /whatsapp-report/statistics answers without 502/503.
-  bool start(const NginxConfig& config, int redis_port, std::string* error);
-  std::string stop();  // problems, as NginxServer::stop
-  NginxServer& nginx() { return nginx_; }
-  HttpClient& http() { return *http_; }
+    // Starts and waits until /whatsapp-report/statistics answers without 502/503.
+    bool start(const NginxConfig& config, int redis_port, std::string* error);
+    std::string stop();  // problems, as NginxServer::stop
+    NginxServer& nginx() { return nginx_; }
+    HttpClient& http() { return *http_; }
 
- private:
-  std::unique_ptr<TempDir> dir_;
-  NginxServer nginx_;
-  std::unique_ptr<HttpClient> http_;
-  bool started_ = false;
+private:
+    std::unique_ptr<TempDir> dir_;
+    NginxServer nginx_;
+    std::unique_ptr<HttpClient> http_;
+    bool started_ = false;
 };
 
 // ---------------------------------------------------------------- fixture
@@ -206,23 +209,24 @@ class ExtraNginx {
 // no secret reached error.log.
 template <class Suite>
 class ReminderTest : public StackTest<Suite> {
- protected:
-  void SetUp() override {
-    StackTest<Suite>::SetUp();
-    if (::testing::Test::HasFatalFailure()) return;
-    gateway().reset();
-    gateway().expect_starsender_key(kStarSenderKey);
-    gateway().expect_cloud_token(kCloudToken);
-    StackTest<Suite>::http().set_timeout(Millis(60000));
-  }
+protected:
+    void SetUp() override {
+        StackTest<Suite>::SetUp();
+        if (::testing::Test::HasFatalFailure())
+            return;
+        gateway().reset();
+        gateway().expect_starsender_key(kStarSenderKey);
+        gateway().expect_cloud_token(kCloudToken);
+        StackTest<Suite>::http().set_timeout(Millis(60000));
+    }
 
-  void TearDown() override {
-    EXPECT_EQ("", gateway().problems()) << gateway().dump();
-    EXPECT_TRUE(NoSecrets(StackTest<Suite>::stack().nginx().error_log(), "error.log"));
-    StackTest<Suite>::TearDown();
-  }
+    void TearDown() override {
+        EXPECT_EQ("", gateway().problems()) << gateway().dump();
+        EXPECT_TRUE(NoSecrets(StackTest<Suite>::stack().nginx().error_log(), "error.log"));
+        StackTest<Suite>::TearDown();
+    }
 
-  static TestGateway& gateway() { return shared_gateway(); }
+    static TestGateway& gateway() { return shared_gateway(); }
 };
 
 }  // namespace wa::itest

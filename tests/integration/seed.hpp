@@ -11,25 +11,25 @@ namespace wa::itest {
 inline const std::string kBase = "/whatsapp-report";
 
 struct Customer {
-  std::string id;
-  std::string name;
-  std::string phone;
-  std::string address;
+    std::string id;
+    std::string name;
+    std::string phone;
+    std::string address;
 
-  std::string path() const { return kBase + "/data/customers/" + id; }
-  std::string body() const;  // {"name":...,"phone":...,"address":...}
+    std::string path() const { return kBase + "/data/customers/" + id; }
+    std::string body() const;  // {"name":...,"phone":...,"address":...}
 };
 
 struct Vehicle {
-  std::string id;
-  std::string customer_id;
-  std::string model;
-  std::string nopol;
-  std::string last_visit_date;  // YYYY-MM-DD
-  std::string next_visit_date;  // optional; empty: derived by the module
+    std::string id;
+    std::string customer_id;
+    std::string model;
+    std::string nopol;
+    std::string last_visit_date;  // YYYY-MM-DD
+    std::string next_visit_date;  // optional; empty: derived by the module
 
-  std::string path() const { return kBase + "/data/vehicles/" + id; }
-  std::string body() const;
+    std::string path() const { return kBase + "/data/vehicles/" + id; }
+    std::string body() const;
 };
 
 // Plausible, distinct data for the n-th customer / vehicle.

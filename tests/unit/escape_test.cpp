@@ -5,24 +5,21 @@
 namespace wa {
 namespace {
 
-TEST(LogEscape, KeepsPlainTextAndUtf8)
-{
+TEST(LogEscape, KeepsPlainTextAndUtf8) {
     EXPECT_EQ(log_escape(""), "");
     EXPECT_EQ(log_escape("Budi Santoso, B 1234 CD"), "Budi Santoso, B 1234 CD");
     EXPECT_EQ(log_escape("Ibu Dewi \xe2\x80\x94 caf\xc3\xa9 \xf0\x9f\x9a\x97"),
               "Ibu Dewi \xe2\x80\x94 caf\xc3\xa9 \xf0\x9f\x9a\x97");
 }
 
-TEST(LogEscape, QuotesAndBackslashesCannotEndTheValue)
-{
+TEST(LogEscape, QuotesAndBackslashesCannotEndTheValue) {
     EXPECT_EQ(log_escape(R"(a"b)"), R"(a\"b)");
     EXPECT_EQ(log_escape(R"(a\b)"), R"(a\\b)");
     // A value ending in a backslash cannot escape the closing quote.
     EXPECT_EQ(log_escape("x\\"), "x\\\\");
 }
 
-TEST(LogEscape, ControlCharactersBecomeHex)
-{
+TEST(LogEscape, ControlCharactersBecomeHex) {
     EXPECT_EQ(log_escape("a\nb"), "a\\x0Ab");
     EXPECT_EQ(log_escape("a\r\nb"), "a\\x0D\\x0Ab");
     EXPECT_EQ(log_escape(std::string("a\0b", 3)), "a\\x00b");
@@ -30,35 +27,39 @@ TEST(LogEscape, ControlCharactersBecomeHex)
 }
 
 // The forged line of the issue: it stays inside one quoted value.
-TEST(LogEscape, ForgedLogLineStaysOnOneLine)
-{
-    std::string name = "Budi\n2026/11/24 10:00:00 [alert] 1#1: worker process 2 exited on signal 11";
+TEST(LogEscape, ForgedLogLineStaysOnOneLine) {
+    std::string name =
+        "Budi\n2026/11/24 10:00:00 [alert] 1#1: worker process 2 exited on signal 11";
     std::string out = log_escape(name);
     EXPECT_EQ(out.find('\n'), std::string::npos);
     EXPECT_EQ(out,
               "Budi\\x0A2026/11/24 10:00:00 [alert] 1#1: worker process 2 exited on signal 11");
 }
 
-TEST(LogEscape, UnicodeLineBreaksAndC1ControlsBecomeHex)
-{
-    EXPECT_EQ(log_escape("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c"),
+TEST(LogEscape, UnicodeLineBreaksAndC1ControlsBecomeHex) {
+    EXPECT_EQ(log_escape("a\xe2\x80\xa8"
+                         "b\xe2\x80\xa9"
+                         "c"),
               "a\\xE2\\x80\\xA8b\\xE2\\x80\\xA9c");
-    EXPECT_EQ(log_escape("a\xc2\x85" "b\xc2\x9b" "c"), "a\\xC2\\x85b\\xC2\\x9Bc");
+    EXPECT_EQ(log_escape("a\xc2\x85"
+                         "b\xc2\x9b"
+                         "c"),
+              "a\\xC2\\x85b\\xC2\\x9Bc");
     EXPECT_EQ(log_escape("\xc2\xa0"), "\xc2\xa0");  // NBSP is text
 }
 
-TEST(LogEscape, IllFormedUtf8BecomesHex)
-{
-    EXPECT_EQ(log_escape("a\xff" "b"), "a\\xFFb");
-    EXPECT_EQ(log_escape("\xc3"), "\\xC3");                       // truncated
-    EXPECT_EQ(log_escape("\xc0\x8a"), "\\xC0\\x8A");              // overlong newline
-    EXPECT_EQ(log_escape("\xe0\x80\x8a"), "\\xE0\\x80\\x8A");     // overlong newline
-    EXPECT_EQ(log_escape("\xed\xa0\x80"), "\\xED\\xA0\\x80");     // surrogate
+TEST(LogEscape, IllFormedUtf8BecomesHex) {
+    EXPECT_EQ(log_escape("a\xff"
+                         "b"),
+              "a\\xFFb");
+    EXPECT_EQ(log_escape("\xc3"), "\\xC3");                             // truncated
+    EXPECT_EQ(log_escape("\xc0\x8a"), "\\xC0\\x8A");                    // overlong newline
+    EXPECT_EQ(log_escape("\xe0\x80\x8a"), "\\xE0\\x80\\x8A");           // overlong newline
+    EXPECT_EQ(log_escape("\xed\xa0\x80"), "\\xED\\xA0\\x80");           // surrogate
     EXPECT_EQ(log_escape("\xf4\x90\x80\x80"), "\\xF4\\x90\\x80\\x80");  // above U+10FFFF
 }
 
-TEST(LogEscape, LongValuesAreCut)
-{
+TEST(LogEscape, LongValuesAreCut) {
     std::string longer(kMaxLogValueBytes + 10, 'a');
     EXPECT_EQ(log_escape(longer), std::string(kMaxLogValueBytes, 'a') + "...");
     EXPECT_EQ(log_escape(std::string(kMaxLogValueBytes, 'a')), std::string(kMaxLogValueBytes, 'a'));
@@ -68,8 +69,7 @@ TEST(LogEscape, LongValuesAreCut)
     EXPECT_EQ(log_escape(straddling), std::string(kMaxLogValueBytes - 1, 'a') + "...");
 }
 
-TEST(HeaderValueOk, RefusesWhatCouldEndTheHeader)
-{
+TEST(HeaderValueOk, RefusesWhatCouldEndTheHeader) {
     EXPECT_TRUE(header_value_ok(""));
     EXPECT_TRUE(header_value_ok("/whatsapp-report/detail?limit=2"));
     EXPECT_TRUE(header_value_ok("GET, PUT, DELETE"));
@@ -82,8 +82,7 @@ TEST(HeaderValueOk, RefusesWhatCouldEndTheHeader)
     EXPECT_FALSE(header_value_ok("\x7f"));
 }
 
-TEST(HeaderNameOk, TokensOnly)
-{
+TEST(HeaderNameOk, TokensOnly) {
     EXPECT_TRUE(header_name_ok("X-Next-Cursor"));
     EXPECT_TRUE(header_name_ok("WWW-Authenticate"));
     EXPECT_FALSE(header_name_ok(""));
@@ -91,8 +90,7 @@ TEST(HeaderNameOk, TokensOnly)
     EXPECT_FALSE(header_name_ok("A\r\nB"));
 }
 
-TEST(Redact, ReplacesEveryOccurrence)
-{
+TEST(Redact, ReplacesEveryOccurrence) {
     EXPECT_EQ(redact("key abc123 and abc123", "abc123"), "key [redacted] and [redacted]");
     EXPECT_EQ(redact("Authorization: Bearer EAAGtok", "EAAGtok"),
               "Authorization: Bearer [redacted]");
@@ -100,14 +98,12 @@ TEST(Redact, ReplacesEveryOccurrence)
     EXPECT_EQ(redact("nothing here", "abc123"), "nothing here");
 }
 
-TEST(Redact, TheSecretIsTrimmedAsWhenItIsSent)
-{
+TEST(Redact, TheSecretIsTrimmedAsWhenItIsSent) {
     EXPECT_EQ(redact("Invalid key abc123.", "abc123\n"), "Invalid key [redacted].");
     EXPECT_EQ(redact("Invalid key abc123.", "  abc123 \r\n"), "Invalid key [redacted].");
 }
 
-TEST(Redact, AnEmptySecretRemovesNothing)
-{
+TEST(Redact, AnEmptySecretRemovesNothing) {
     EXPECT_EQ(redact("text", ""), "text");
     EXPECT_EQ(redact("text \n", " \n"), "text \n");
 }

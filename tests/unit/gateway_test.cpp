@@ -11,23 +11,23 @@ constexpr int64_t kNow = 1795515921;  // Tue, 24 Nov 2026 10:25:21 GMT
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-TEST(StarsenderRequest, MatchesTheOldWireFormat)
-{
+TEST(StarsenderRequest, MatchesTheOldWireFormat) {
     OutboundRequest r = starsender_request(
         "https://api.starsender.online/api/send", "sk-123\n", "6280737416724",
         "Bapak Agus Nugroho untuk nomor kendaraan N 1212 RW sebentar lagi tiba saat pemeliharaan "
         "rutin pada tanggal 25-11-2026, daftarkan segera melalui nomor pelayanan kami "
         "087740659525");
     EXPECT_EQ(r.url, "https://api.starsender.online/api/send");
-    EXPECT_EQ(r.headers, (Headers{{"Content-Type", "application/json"}, {"Authorization", "sk-123"}}));
-    EXPECT_EQ(r.body,
-              R"({"messageType":"text","to":"6280737416724","body":"Bapak Agus Nugroho untuk nomor )"
-              R"(kendaraan N 1212 RW sebentar lagi tiba saat pemeliharaan rutin pada tanggal )"
-              R"(25-11-2026, daftarkan segera melalui nomor pelayanan kami 087740659525"})");
+    EXPECT_EQ(r.headers,
+              (Headers{{"Content-Type", "application/json"}, {"Authorization", "sk-123"}}));
+    EXPECT_EQ(
+        r.body,
+        R"({"messageType":"text","to":"6280737416724","body":"Bapak Agus Nugroho untuk nomor )"
+        R"(kendaraan N 1212 RW sebentar lagi tiba saat pemeliharaan rutin pada tanggal )"
+        R"(25-11-2026, daftarkan segera melalui nomor pelayanan kami 087740659525"})");
 }
 
-TEST(GatewayKey, MustFitInAHeaderOnceTrimmed)
-{
+TEST(GatewayKey, MustFitInAHeaderOnceTrimmed) {
     EXPECT_TRUE(gateway_key_ok("sk-123"));
     EXPECT_TRUE(gateway_key_ok("sk-123\n"));
     EXPECT_TRUE(gateway_key_ok(" \tEAAG token\r\n"));
@@ -41,43 +41,43 @@ TEST(GatewayKey, MustFitInAHeaderOnceTrimmed)
     EXPECT_FALSE(gateway_key_ok("sk\x7f"));
 }
 
-TEST(StarsenderRequest, EscapesTheText)
-{
+TEST(StarsenderRequest, EscapesTheText) {
     OutboundRequest r = starsender_request("u", "k", "62812", "a \"b\"\\\nÄ");
     EXPECT_EQ(r.body, R"({"messageType":"text","to":"62812","body":"a \"b\"\\\nÄ"})");
 }
 
-TEST(CloudApiRequest, TemplateMessageWithBodyParameters)
-{
+TEST(CloudApiRequest, TemplateMessageWithBodyParameters) {
     CloudTemplate tpl;
     tpl.name = "maintenance_reminder";
     OutboundRequest r = cloud_api_request(
         "https://graph.facebook.com/v21.0/123456/messages", " EAAG-token ", "6280737416724", tpl,
         {"Agus Nugroho", "N 1212 RW", "25-11-2026", "087740659525"});
     EXPECT_EQ(r.url, "https://graph.facebook.com/v21.0/123456/messages");
-    EXPECT_EQ(r.headers, (Headers{{"Content-Type", "application/json"},
-                                  {"Authorization", "Bearer EAAG-token"}}));
-    EXPECT_EQ(r.body,
-              R"({"messaging_product":"whatsapp","recipient_type":"individual","to":"6280737416724",)"
-              R"("type":"template","template":{"name":"maintenance_reminder","language":{"code":"id"},)"
-              R"("components":[{"type":"body","parameters":[{"type":"text","text":"Agus Nugroho"},)"
-              R"({"type":"text","text":"N 1212 RW"},{"type":"text","text":"25-11-2026"},)"
-              R"({"type":"text","text":"087740659525"}]}]}})");
+    EXPECT_EQ(
+        r.headers,
+        (Headers{{"Content-Type", "application/json"}, {"Authorization", "Bearer EAAG-token"}}));
+    EXPECT_EQ(
+        r.body,
+        R"({"messaging_product":"whatsapp","recipient_type":"individual","to":"6280737416724",)"
+        R"("type":"template","template":{"name":"maintenance_reminder","language":{"code":"id"},)"
+        R"("components":[{"type":"body","parameters":[{"type":"text","text":"Agus Nugroho"},)"
+        R"({"type":"text","text":"N 1212 RW"},{"type":"text","text":"25-11-2026"},)"
+        R"({"type":"text","text":"087740659525"}]}]}})");
 }
 
-TEST(CloudApiRequest, NoParametersNoComponents)
-{
+TEST(CloudApiRequest, NoParametersNoComponents) {
     CloudTemplate tpl{"hello_world", "en_US"};
     OutboundRequest r = cloud_api_request("u", "t", "62812", tpl, {});
-    EXPECT_EQ(r.body,
-              R"({"messaging_product":"whatsapp","recipient_type":"individual","to":"62812",)"
-              R"("type":"template","template":{"name":"hello_world","language":{"code":"en_US"}}})");
+    EXPECT_EQ(
+        r.body,
+        R"({"messaging_product":"whatsapp","recipient_type":"individual","to":"62812",)"
+        R"("type":"template","template":{"name":"hello_world","language":{"code":"en_US"}}})");
 }
 
-TEST(ParseStarsender, Accepted)
-{
+TEST(ParseStarsender, Accepted) {
     SendResult r = parse_starsender(
-        200, R"({"success":true,"data":{"id":"3EB0A1","status":"pending"},"message":"Pesan berhasil dikirim"})",
+        200,
+        R"({"success":true,"data":{"id":"3EB0A1","status":"pending"},"message":"Pesan berhasil dikirim"})",
         "", "");
     EXPECT_EQ(r.outcome, Outcome::accepted);
     EXPECT_EQ(r.message_id, "3EB0A1");
@@ -86,14 +86,23 @@ TEST(ParseStarsender, Accepted)
     EXPECT_EQ(r.retry_after_ms, -1);
 }
 
-TEST(ParseStarsender, MessageIdVariants)
-{
-    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"message_id":"m1"}})", "", "").message_id, "m1");
-    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"messageId":"m2"}})", "", "").message_id, "m2");
-    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"id":12345678901}})", "", "").message_id,
-              "12345678901");
-    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"id":"a","messageId":"b"}})", "", "").message_id, "a");
-    EXPECT_EQ(parse_starsender(201, R"({"success":true,"data":{"id":null,"messageId":"b"}})", "", "").message_id, "b");
+TEST(ParseStarsender, MessageIdVariants) {
+    EXPECT_EQ(
+        parse_starsender(200, R"({"success":true,"data":{"message_id":"m1"}})", "", "").message_id,
+        "m1");
+    EXPECT_EQ(
+        parse_starsender(200, R"({"success":true,"data":{"messageId":"m2"}})", "", "").message_id,
+        "m2");
+    EXPECT_EQ(
+        parse_starsender(200, R"({"success":true,"data":{"id":12345678901}})", "", "").message_id,
+        "12345678901");
+    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"id":"a","messageId":"b"}})", "", "")
+                  .message_id,
+              "a");
+    EXPECT_EQ(
+        parse_starsender(201, R"({"success":true,"data":{"id":null,"messageId":"b"}})", "", "")
+            .message_id,
+        "b");
 
     SendResult r = parse_starsender(200, R"({"success":true,"message":"ok"})", "", "");
     EXPECT_EQ(r.outcome, Outcome::accepted);
@@ -104,9 +113,9 @@ TEST(ParseStarsender, MessageIdVariants)
     EXPECT_EQ(r.detail, "");
 }
 
-TEST(ParseStarsender, Http200WithSuccessFalseIsAFailure)
-{
-    SendResult r = parse_starsender(200, R"({"success":false,"message":"Device not connected"})", "", "");
+TEST(ParseStarsender, Http200WithSuccessFalseIsAFailure) {
+    SendResult r =
+        parse_starsender(200, R"({"success":false,"message":"Device not connected"})", "", "");
     EXPECT_EQ(r.outcome, Outcome::failed);
     EXPECT_EQ(r.detail, "Device not connected");
     EXPECT_EQ(r.message_id, "");
@@ -119,8 +128,7 @@ TEST(ParseStarsender, Http200WithSuccessFalseIsAFailure)
     EXPECT_EQ(r.detail, "refused: \"success\" is not true");
 }
 
-TEST(ParseStarsender, Unparseable2xxIsRetried)
-{
+TEST(ParseStarsender, Unparseable2xxIsRetried) {
     EXPECT_EQ(parse_starsender(200, "", "", "").outcome, Outcome::retry);
     EXPECT_EQ(parse_starsender(200, "<html>", "", "").outcome, Outcome::retry);
     EXPECT_EQ(parse_starsender(200, "[true]", "", "").outcome, Outcome::retry);
@@ -128,9 +136,9 @@ TEST(ParseStarsender, Unparseable2xxIsRetried)
               "HTTP 200: answer is not a JSON object");
 }
 
-TEST(ParseStarsender, HttpStatuses)
-{
-    SendResult r = parse_starsender(429, R"({"success":false,"message":"Too many requests"})", "7", "");
+TEST(ParseStarsender, HttpStatuses) {
+    SendResult r =
+        parse_starsender(429, R"({"success":false,"message":"Too many requests"})", "7", "");
     EXPECT_EQ(r.outcome, Outcome::rate_limited);
     EXPECT_EQ(r.retry_after_ms, 7000);
     EXPECT_EQ(r.detail, "HTTP 429: Too many requests");
@@ -151,10 +159,10 @@ TEST(ParseStarsender, HttpStatuses)
     EXPECT_EQ(parse_starsender(302, "", "", "").outcome, Outcome::failed);
 }
 
-TEST(ParseStarsender, DetailIsShortAndSingleLine)
-{
+TEST(ParseStarsender, DetailIsShortAndSingleLine) {
     std::string long_message(500, 'x');
-    SendResult r = parse_starsender(200, R"({"success":false,"message":")" + long_message + "\"}", "", "");
+    SendResult r =
+        parse_starsender(200, R"({"success":false,"message":")" + long_message + "\"}", "", "");
     EXPECT_EQ(r.detail, std::string(200, 'x') + "...");
 
     r = parse_starsender(200, R"({"success":false,"message":"line1\nline2\ttab"})", "", "");
@@ -166,15 +174,13 @@ TEST(ParseStarsender, DetailIsShortAndSingleLine)
     EXPECT_EQ(r.detail, s + "...");
 }
 
-std::string cloud_error(int code, const char* message)
-{
-    return R"({"error":{"message":")" + std::string(message) +
-           R"(","type":"OAuthException","code":)" + std::to_string(code) +
-           R"(,"error_data":{"messaging_product":"whatsapp","details":"d"},"error_subcode":2494055,"fbtrace_id":"AbCd"}})";
+std::string cloud_error(int code, const char* message) {
+    return R"({"error":{"message":")" + std::string(message)
+        + R"(","type":"OAuthException","code":)" + std::to_string(code)
+        + R"(,"error_data":{"messaging_product":"whatsapp","details":"d"},"error_subcode":2494055,"fbtrace_id":"AbCd"}})";
 }
 
-TEST(ParseCloudApi, Accepted)
-{
+TEST(ParseCloudApi, Accepted) {
     SendResult r = parse_cloud_api(
         200,
         R"({"messaging_product":"whatsapp","contacts":[{"input":"6280737416724","wa_id":"6280737416724"}],)"
@@ -192,8 +198,7 @@ TEST(ParseCloudApi, Accepted)
 
 // The id becomes a Redis key and a stream field, as POST /record's
 // message_id does, and meets the same rule.
-TEST(ParseGatewayAnswers, IdsThatRecordWouldRefuseAreNotUsed)
-{
+TEST(ParseGatewayAnswers, IdsThatRecordWouldRefuseAreNotUsed) {
     const std::string longest(256, 'w');
     const std::string too_long(257, 'w');
     auto cloud = [](const std::string& id) {
@@ -215,8 +220,7 @@ TEST(ParseGatewayAnswers, IdsThatRecordWouldRefuseAreNotUsed)
     }
 }
 
-TEST(ParseCloudApi, Malformed2xx)
-{
+TEST(ParseCloudApi, Malformed2xx) {
     EXPECT_EQ(parse_cloud_api(200, "", "", "").outcome, Outcome::retry);
     EXPECT_EQ(parse_cloud_api(200, "not json", "", "").outcome, Outcome::retry);
     SendResult r = parse_cloud_api(200, R"({"messages":[]})", "", "");
@@ -225,8 +229,7 @@ TEST(ParseCloudApi, Malformed2xx)
     EXPECT_EQ(parse_cloud_api(200, R"({"messages":[{"id":7}]})", "", "").outcome, Outcome::failed);
 }
 
-TEST(ParseCloudApi, ErrorCodes)
-{
+TEST(ParseCloudApi, ErrorCodes) {
     struct Case {
         int code;
         long status;
@@ -263,8 +266,7 @@ TEST(ParseCloudApi, ErrorCodes)
     }
 }
 
-TEST(ParseCloudApi, RealisticErrorBodies)
-{
+TEST(ParseCloudApi, RealisticErrorBodies) {
     SendResult r = parse_cloud_api(
         400,
         R"({"error":{"message":"(#131050) Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business","type":"OAuthException","code":131050,"fbtrace_id":"A1"}})",
@@ -277,7 +279,8 @@ TEST(ParseCloudApi, RealisticErrorBodies)
         R"({"error":{"message":"(#131056) (Business Account, Consumer Account) pair rate limit hit","type":"OAuthException","code":131056,"fbtrace_id":"A2"}})",
         "", "");
     EXPECT_EQ(r.outcome, Outcome::recipient_rate_limited);
-    EXPECT_EQ(r.detail, "code 131056: (#131056) (Business Account, Consumer Account) pair rate limit hit");
+    EXPECT_EQ(r.detail,
+              "code 131056: (#131056) (Business Account, Consumer Account) pair rate limit hit");
 
     // A relay passing the code as a string.
     r = parse_cloud_api(429, R"({"error":{"message":"m","code":"131056"}})", "", "");
@@ -291,8 +294,7 @@ TEST(ParseCloudApi, RealisticErrorBodies)
     EXPECT_EQ(r.error_code, 0);
 }
 
-TEST(ParseCloudApi, StatusesWithoutAnErrorObject)
-{
+TEST(ParseCloudApi, StatusesWithoutAnErrorObject) {
     EXPECT_EQ(parse_cloud_api(429, "", "", "").outcome, Outcome::rate_limited);
     EXPECT_EQ(parse_cloud_api(500, "", "", "").outcome, Outcome::retry);
     EXPECT_EQ(parse_cloud_api(502, "<html>bad gateway</html>", "", "").outcome, Outcome::retry);
@@ -300,8 +302,7 @@ TEST(ParseCloudApi, StatusesWithoutAnErrorObject)
     EXPECT_EQ(parse_cloud_api(404, "{}", "", "").detail, "HTTP 404");
 }
 
-TEST(ParseCloudApi, RetryAfterIsPassedOn)
-{
+TEST(ParseCloudApi, RetryAfterIsPassedOn) {
     SendResult r = parse_cloud_api(429, cloud_error(130429, "throughput"), "30", "");
     EXPECT_EQ(r.outcome, Outcome::rate_limited);
     EXPECT_EQ(r.retry_after_ms, 30000);
@@ -316,9 +317,9 @@ constexpr const char* kKey = "ss-live-key-5c1e9a7f3b20d4e8a1";
 constexpr const char* kKeyFile = "ss-live-key-5c1e9a7f3b20d4e8a1\n";  // as read from its file
 constexpr const char* kToken = "EAAGtesttoken91f0c2d8b7a6e5d4c3";
 
-TEST(ParseStarsender, EchoedKeyIsRedacted)
-{
-    std::string body = std::string(R"({"success":false,"message":"Invalid API key: )") + kKey + "\"}";
+TEST(ParseStarsender, EchoedKeyIsRedacted) {
+    std::string body =
+        std::string(R"({"success":false,"message":"Invalid API key: )") + kKey + "\"}";
     SendResult r = parse_starsender(401, body, "", kKeyFile);
     EXPECT_EQ(r.outcome, Outcome::failed);
     EXPECT_EQ(r.detail, "HTTP 401: Invalid API key: [redacted]");
@@ -328,16 +329,14 @@ TEST(ParseStarsender, EchoedKeyIsRedacted)
     EXPECT_EQ(r.detail, "Invalid API key: [redacted]");
 }
 
-TEST(ParseStarsender, EscapedEchoIsRedactedToo)
-{
+TEST(ParseStarsender, EscapedEchoIsRedactedToo) {
     // The answer's JSON escapes the key's "/"; the decoded text is redacted.
-    SendResult r = parse_starsender(401, R"({"success":false,"message":"key a\/b+c= is wrong"})", "",
-                                    "a/b+c=");
+    SendResult r = parse_starsender(401, R"({"success":false,"message":"key a\/b+c= is wrong"})",
+                                    "", "a/b+c=");
     EXPECT_EQ(r.detail, "HTTP 401: key [redacted] is wrong");
 }
 
-TEST(ParseStarsender, EchoAtTheDetailLimitLeavesNoPiece)
-{
+TEST(ParseStarsender, EchoAtTheDetailLimitLeavesNoPiece) {
     // Cut first, the limit would fall inside the key and keep its start.
     std::string filler(160, 'x');
     std::string body =
@@ -352,46 +351,43 @@ TEST(ParseStarsender, EchoAtTheDetailLimitLeavesNoPiece)
     EXPECT_EQ(r.detail, "HTTP 401: " + filler + " [red...");
 }
 
-TEST(ParseStarsender, MessageIdHoldingTheKeyIsDropped)
-{
-    std::string body = std::string(R"({"success":true,"data":{"id":"id-)") + kKey +
-                       R"("},"message":"sent with )" + kKey + "\"}";
+TEST(ParseStarsender, MessageIdHoldingTheKeyIsDropped) {
+    std::string body = std::string(R"({"success":true,"data":{"id":"id-)") + kKey
+        + R"("},"message":"sent with )" + kKey + "\"}";
     SendResult r = parse_starsender(200, body, "", kKeyFile);
     EXPECT_EQ(r.outcome, Outcome::accepted);
     EXPECT_EQ(r.message_id, "");
     EXPECT_EQ(r.detail, "sent with [redacted]");
 }
 
-TEST(ParseCloudApi, EchoedTokenIsRedacted)
-{
-    std::string body = std::string(R"({"error":{"message":"Malformed access token Bearer )") +
-                       kToken + R"(","type":"OAuthException","code":190,"fbtrace_id":"x"}})";
+TEST(ParseCloudApi, EchoedTokenIsRedacted) {
+    std::string body = std::string(R"({"error":{"message":"Malformed access token Bearer )")
+        + kToken + R"(","type":"OAuthException","code":190,"fbtrace_id":"x"}})";
     SendResult r = parse_cloud_api(401, body, "", kToken);
     EXPECT_EQ(r.outcome, Outcome::failed);
     EXPECT_EQ(r.error_code, 190);
     EXPECT_EQ(r.detail, "code 190: Malformed access token Bearer [redacted]");
 
-    body = std::string(R"({"messages":[{"id":")") + kToken + R"(","message_status":"ok )" + kToken +
-           "\"}]}";
+    body = std::string(R"({"messages":[{"id":")") + kToken + R"(","message_status":"ok )" + kToken
+        + "\"}]}";
     r = parse_cloud_api(200, body, "", kToken);
     EXPECT_EQ(r.outcome, Outcome::accepted);
     EXPECT_EQ(r.message_id, "");
     EXPECT_EQ(r.detail, "ok [redacted]");
 }
 
-TEST(ParseCloudApi, EchoAtTheDetailLimitLeavesNoPiece)
-{
+TEST(ParseCloudApi, EchoAtTheDetailLimitLeavesNoPiece) {
     std::string filler(170, 'x');
-    std::string body = R"({"error":{"message":")" + filler + " Bearer " + kToken + R"(","code":190}})";
+    std::string body =
+        R"({"error":{"message":")" + filler + " Bearer " + kToken + R"(","code":190}})";
     SendResult r = parse_cloud_api(401, body, "", kToken);
     EXPECT_EQ(r.detail, "code 190: " + filler + " Bearer [redacted]");
     EXPECT_EQ(r.detail.find("EAAG"), std::string::npos);
 }
 
-TEST(TransportFailure, ReasonIsRedacted)
-{
-    SendResult r = transport_failure(false, std::string("Could not resolve host: gw?key=") + kKey,
-                                     kKeyFile);
+TEST(TransportFailure, ReasonIsRedacted) {
+    SendResult r =
+        transport_failure(false, std::string("Could not resolve host: gw?key=") + kKey, kKeyFile);
     EXPECT_EQ(r.outcome, Outcome::retry);
     EXPECT_EQ(r.detail, "gateway unreachable: Could not resolve host: gw?key=[redacted]");
     EXPECT_EQ(r.message_id, "");
@@ -401,14 +397,13 @@ TEST(TransportFailure, ReasonIsRedacted)
     EXPECT_EQ(r.detail, "gateway timed out");
 }
 
-TEST(ParseStarsender, BlankSecretRedactsNothing)
-{
-    SendResult r = parse_starsender(401, R"({"success":false,"message":"Device  offline"})", "", " \n");
+TEST(ParseStarsender, BlankSecretRedactsNothing) {
+    SendResult r =
+        parse_starsender(401, R"({"success":false,"message":"Device  offline"})", "", " \n");
     EXPECT_EQ(r.detail, "HTTP 401: Device  offline");
 }
 
-TEST(ParseRetryAfter, DeltaSeconds)
-{
+TEST(ParseRetryAfter, DeltaSeconds) {
     EXPECT_EQ(parse_retry_after("120", kNow), 120000);
     EXPECT_EQ(parse_retry_after("0", kNow), 0);
     EXPECT_EQ(parse_retry_after(" 5 ", kNow), 5000);
@@ -416,8 +411,7 @@ TEST(ParseRetryAfter, DeltaSeconds)
     EXPECT_EQ(parse_retry_after("99999999999999999999999", kNow), int64_t{1000000000000} * 1000);
 }
 
-TEST(ParseRetryAfter, HttpDates)
-{
+TEST(ParseRetryAfter, HttpDates) {
     EXPECT_EQ(parse_retry_after("Tue, 24 Nov 2026 10:27:21 GMT", kNow), 120000);
     EXPECT_EQ(parse_retry_after("Tue, 24 Nov 2026 10:25:21 GMT", kNow), 0);
     EXPECT_EQ(parse_retry_after("Tue, 24 Nov 2026 10:25:20 GMT", kNow), 0);
@@ -430,8 +424,7 @@ TEST(ParseRetryAfter, HttpDates)
     EXPECT_EQ(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", kNow), 0);
 }
 
-TEST(ParseRetryAfter, Invalid)
-{
+TEST(ParseRetryAfter, Invalid) {
     for (const char* h : {"", "   ", "-1", "1.5", "+5", "5s", "soon", "Tue, 24 Nov 2026 10:27:21",
                           "Tue, 24 Nov 2026 10:27:21 UTC", "Tue, 31 Nov 2026 10:27:21 GMT",
                           "Tue, 24 Foo 2026 10:27:21 GMT", "Tue, 24 Nov 2026 24:00:00 GMT",
@@ -441,8 +434,7 @@ TEST(ParseRetryAfter, Invalid)
     }
 }
 
-TEST(BackoffMs, StaysWithinTheExponentialCeiling)
-{
+TEST(BackoffMs, StaysWithinTheExponentialCeiling) {
     for (int attempt = 0; attempt < 10; attempt++) {
         int64_t ceiling = std::min<int64_t>(30000, int64_t{500} << attempt);
         EXPECT_EQ(backoff_ms(attempt, 0), 1);
@@ -458,12 +450,11 @@ TEST(BackoffMs, StaysWithinTheExponentialCeiling)
     EXPECT_EQ(backoff_ms(0, 499), 500);
     EXPECT_EQ(backoff_ms(1, 999), 1000);
     EXPECT_EQ(backoff_ms(5, 15999), 16000);
-    EXPECT_EQ(backoff_ms(6, 31999), 2000);   // ceiling capped at 30000
+    EXPECT_EQ(backoff_ms(6, 31999), 2000);  // ceiling capped at 30000
     EXPECT_EQ(backoff_ms(6, 29999), 30000);
 }
 
-TEST(BackoffMs, NoOverflowForLargeAttempts)
-{
+TEST(BackoffMs, NoOverflowForLargeAttempts) {
     for (int attempt : {40, 61, 62, 63, 64, 100, 1000, std::numeric_limits<int>::max()}) {
         EXPECT_EQ(backoff_ms(attempt, 29999), 30000) << attempt;
         EXPECT_LE(backoff_ms(attempt, std::numeric_limits<uint64_t>::max()), 30000);
@@ -473,16 +464,14 @@ TEST(BackoffMs, NoOverflowForLargeAttempts)
     EXPECT_EQ(backoff_ms(62, 5, big, big), 6);
 }
 
-TEST(BackoffMs, OddArguments)
-{
+TEST(BackoffMs, OddArguments) {
     EXPECT_EQ(backoff_ms(-3, 499), 500);  // counts as attempt 0
     EXPECT_EQ(backoff_ms(0, 5, 0, 30000), 0);
     EXPECT_EQ(backoff_ms(0, 5, 500, 0), 0);
     EXPECT_EQ(backoff_ms(0, 50000, 60000, 30000), 20001);  // base above cap
 }
 
-TEST(OutcomeName, NamesEveryOutcome)
-{
+TEST(OutcomeName, NamesEveryOutcome) {
     EXPECT_STREQ(outcome_name(Outcome::accepted), "accepted");
     EXPECT_STREQ(outcome_name(Outcome::retry), "retry");
     EXPECT_STREQ(outcome_name(Outcome::rate_limited), "rate_limited");

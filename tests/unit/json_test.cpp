@@ -7,36 +7,31 @@
 namespace wa {
 namespace {
 
-std::string json_string(std::string_view s)
-{
+std::string json_string(std::string_view s) {
     std::string out;
     append_json_string(out, s);
     return out;
 }
 
-std::string python_float(double v)
-{
+std::string python_float(double v) {
     std::string out;
     append_python_float(out, v);
     return out;
 }
 
-TEST(AppendJsonString, QuotesPlainText)
-{
+TEST(AppendJsonString, QuotesPlainText) {
     EXPECT_EQ(json_string(""), R"("")");
     EXPECT_EQ(json_string("B 1234 CD"), R"("B 1234 CD")");
 }
 
-TEST(AppendJsonString, EscapesQuotesBackslashesAndControls)
-{
+TEST(AppendJsonString, EscapesQuotesBackslashesAndControls) {
     EXPECT_EQ(json_string("a\"b\\c/d"), R"("a\"b\\c/d")");
     EXPECT_EQ(json_string("\n\r\t\b\f"), R"("\n\r\t\b\f")");
     EXPECT_EQ(json_string(std::string("\x00\x01\x1f", 3)), R"("\u0000\u0001\u001f")");
     EXPECT_EQ(json_string("\x7f"), "\"\x7f\"");
 }
 
-TEST(AppendJsonString, PassesUtf8Through)
-{
+TEST(AppendJsonString, PassesUtf8Through) {
     EXPECT_EQ(json_string("Caf\xc3\xa9"), "\"Caf\xc3\xa9\"");
     EXPECT_EQ(json_string("\xe2\x82\xac 5"), "\"\xe2\x82\xac 5\"");
     EXPECT_EQ(json_string("\xf0\x9f\x9a\x97"), "\"\xf0\x9f\x9a\x97\"");
@@ -44,20 +39,22 @@ TEST(AppendJsonString, PassesUtf8Through)
     EXPECT_EQ(json_string("\xf4\x8f\xbf\xbf"), "\"\xf4\x8f\xbf\xbf\"");
 }
 
-TEST(AppendJsonString, ReplacesIllFormedUtf8)
-{
-    EXPECT_EQ(json_string("a\xff" "b"), R"("a\ufffdb")");
+TEST(AppendJsonString, ReplacesIllFormedUtf8) {
+    EXPECT_EQ(json_string("a\xff"
+                          "b"),
+              R"("a\ufffdb")");
     EXPECT_EQ(json_string("\x80"), R"("\ufffd")");
-    EXPECT_EQ(json_string("\xc0\xaf"), R"("\ufffd\ufffd")");        // overlong
-    EXPECT_EQ(json_string("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");  // surrogate
+    EXPECT_EQ(json_string("\xc0\xaf"), R"("\ufffd\ufffd")");                      // overlong
+    EXPECT_EQ(json_string("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");            // surrogate
     EXPECT_EQ(json_string("\xf4\x90\x80\x80"), R"("\ufffd\ufffd\ufffd\ufffd")");  // > U+10FFFF
-    EXPECT_EQ(json_string("\xe2\x82" "x"), R"("\ufffdx")");  // truncated, one replacement
-    EXPECT_EQ(json_string("\xf0\x9f\x9a"), R"("\ufffd")");   // truncated at the end
-    EXPECT_EQ(json_string("\xe2\x82\"") , R"("\ufffd\"")");
+    EXPECT_EQ(json_string("\xe2\x82"
+                          "x"),
+              R"("\ufffdx")");                              // truncated, one replacement
+    EXPECT_EQ(json_string("\xf0\x9f\x9a"), R"("\ufffd")");  // truncated at the end
+    EXPECT_EQ(json_string("\xe2\x82\""), R"("\ufffd\"")");
 }
 
-TEST(AppendPythonFloat, MatchesPythonRepr)
-{
+TEST(AppendPythonFloat, MatchesPythonRepr) {
     struct Case {
         double value;
         const char* repr;
@@ -114,15 +111,13 @@ TEST(AppendPythonFloat, MatchesPythonRepr)
     }
 }
 
-TEST(AppendPythonFloat, WritesNullForNonFiniteValues)
-{
+TEST(AppendPythonFloat, WritesNullForNonFiniteValues) {
     EXPECT_EQ(python_float(std::numeric_limits<double>::infinity()), "null");
     EXPECT_EQ(python_float(-std::numeric_limits<double>::infinity()), "null");
     EXPECT_EQ(python_float(std::numeric_limits<double>::quiet_NaN()), "null");
 }
 
-TEST(AppendInt, WritesDecimal)
-{
+TEST(AppendInt, WritesDecimal) {
     std::string out;
     append_int(out, 0);
     out.push_back(' ');
@@ -134,25 +129,25 @@ TEST(AppendInt, WritesDecimal)
     EXPECT_EQ(out, "0 -42 -9223372036854775808 9223372036854775807");
 }
 
-TEST(DetailError, MatchesFastApi)
-{
+TEST(DetailError, MatchesFastApi) {
     EXPECT_EQ(detail_error("Report tidak ditemukan"), R"({"detail":"Report tidak ditemukan"})");
     EXPECT_EQ(detail_error("Method Not Allowed"), R"({"detail":"Method Not Allowed"})");
     EXPECT_EQ(detail_error("say \"hi\""), R"({"detail":"say \"hi\""})");
 }
 
-TEST(ValidationErrors, MatchesTheCapturedBodies)
-{
-    EXPECT_EQ(validation_errors({uuid_error("path", "id_customer")}),
-              R"({"detail":[{"loc":["path","id_customer"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
-    EXPECT_EQ(validation_errors({uuid_error("query", "id_customer")}),
-              R"({"detail":[{"loc":["query","id_customer"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
-    EXPECT_EQ(validation_errors({int_error("query", "hour")}),
-              R"({"detail":[{"loc":["query","hour"],"msg":"value is not a valid integer","type":"type_error.integer"}]})");
+TEST(ValidationErrors, MatchesTheCapturedBodies) {
+    EXPECT_EQ(
+        validation_errors({uuid_error("path", "id_customer")}),
+        R"({"detail":[{"loc":["path","id_customer"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
+    EXPECT_EQ(
+        validation_errors({uuid_error("query", "id_customer")}),
+        R"({"detail":[{"loc":["query","id_customer"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
+    EXPECT_EQ(
+        validation_errors({int_error("query", "hour")}),
+        R"({"detail":[{"loc":["query","hour"],"msg":"value is not a valid integer","type":"type_error.integer"}]})");
 }
 
-TEST(ValidationErrors, ListsSeveralErrorsAndBodyLevelOnes)
-{
+TEST(ValidationErrors, ListsSeveralErrorsAndBodyLevelOnes) {
     FieldError body;
     body.where = "body";
     body.msg = "field required";
@@ -167,8 +162,7 @@ TEST(ValidationErrors, ListsSeveralErrorsAndBodyLevelOnes)
     EXPECT_EQ(validation_errors({}), R"({"detail":[]})");
 }
 
-TEST(FieldErrors, CarryPydanticWording)
-{
+TEST(FieldErrors, CarryPydanticWording) {
     FieldError u = uuid_error("path", "report_id");
     EXPECT_EQ(u.where, "path");
     EXPECT_EQ(u.field, "report_id");

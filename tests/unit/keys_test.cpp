@@ -5,8 +5,7 @@
 namespace wa {
 namespace {
 
-TEST(Keys, NamesEveryKeyUnderOneHashTag)
-{
+TEST(Keys, NamesEveryKeyUnderOneHashTag) {
     Keys k("wa");
     EXPECT_EQ(k.tag(), "{wa}");
     EXPECT_EQ(k.customer("c1"), "{wa}:customer:c1");
@@ -32,22 +31,19 @@ TEST(Keys, NamesEveryKeyUnderOneHashTag)
     EXPECT_EQ(k.message("wamid.ABC"), "{wa}:msg:wamid.ABC");
 }
 
-TEST(Keys, UsesTheConfiguredPrefix)
-{
+TEST(Keys, UsesTheConfiguredPrefix) {
     Keys k("shop-1:test");
     EXPECT_EQ(k.tag(), "{shop-1:test}");
     EXPECT_EQ(k.report("a", "b"), "{shop-1:test}:report:a:b");
 }
 
-TEST(ValidKeyPrefix, AcceptsAllowedCharacters)
-{
+TEST(ValidKeyPrefix, AcceptsAllowedCharacters) {
     EXPECT_TRUE(valid_key_prefix("wa"));
     EXPECT_TRUE(valid_key_prefix("A-Z_a.z:0-9"));
     EXPECT_TRUE(valid_key_prefix(std::string(64, 'x')));
 }
 
-TEST(ValidKeyPrefix, RejectsEmptyLongAndSpecialCharacters)
-{
+TEST(ValidKeyPrefix, RejectsEmptyLongAndSpecialCharacters) {
     EXPECT_FALSE(valid_key_prefix(""));
     EXPECT_FALSE(valid_key_prefix(std::string(65, 'x')));
     EXPECT_FALSE(valid_key_prefix("{wa}"));

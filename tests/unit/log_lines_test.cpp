@@ -5,8 +5,7 @@
 namespace wa {
 namespace {
 
-TEST(LogThrottle, WritesACauseOnceAMinuteWhileItLasts)
-{
+TEST(LogThrottle, WritesACauseOnceAMinuteWhileItLasts) {
     LogThrottle t;
     EXPECT_TRUE(t.allow("redis AUTH failed", 1000));
     EXPECT_FALSE(t.allow("redis AUTH failed", 1001));
@@ -16,8 +15,7 @@ TEST(LogThrottle, WritesACauseOnceAMinuteWhileItLasts)
     EXPECT_TRUE(t.allow("redis AUTH failed", 121000));
 }
 
-TEST(LogThrottle, EachCauseHasItsOwnMinute)
-{
+TEST(LogThrottle, EachCauseHasItsOwnMinute) {
     LogThrottle t;
     EXPECT_TRUE(t.allow("a", 0));
     EXPECT_TRUE(t.allow("b", 10));
@@ -29,8 +27,7 @@ TEST(LogThrottle, EachCauseHasItsOwnMinute)
     EXPECT_TRUE(t.allow("b", 60010));
 }
 
-TEST(LogThrottle, ClearMakesTheNextOccurrenceNews)
-{
+TEST(LogThrottle, ClearMakesTheNextOccurrenceNews) {
     LogThrottle t;
     EXPECT_TRUE(t.allow("redis unavailable", 0));
     EXPECT_FALSE(t.allow("redis unavailable", 5));
@@ -39,8 +36,7 @@ TEST(LogThrottle, ClearMakesTheNextOccurrenceNews)
     EXPECT_FALSE(t.allow("redis unavailable", 7));
 }
 
-TEST(LogThrottle, AtMostCapacityLinesPerIntervalWhateverTheCauses)
-{
+TEST(LogThrottle, AtMostCapacityLinesPerIntervalWhateverTheCauses) {
     LogThrottle t(60000, 3);
     EXPECT_TRUE(t.allow("a", 0));
     EXPECT_TRUE(t.allow("b", 0));
@@ -57,8 +53,7 @@ TEST(LogThrottle, AtMostCapacityLinesPerIntervalWhateverTheCauses)
     EXPECT_TRUE(t.allow("a", 60002));
 }
 
-TEST(LogThrottle, ZeroArgumentsStillLimit)
-{
+TEST(LogThrottle, ZeroArgumentsStillLimit) {
     LogThrottle t(0, 0);
     EXPECT_TRUE(t.allow("a", 0));
     EXPECT_FALSE(t.allow("b", 0));
@@ -66,8 +61,7 @@ TEST(LogThrottle, ZeroArgumentsStillLimit)
 }
 
 RunCounts counts(int64_t total, int64_t sent, int64_t failed, int64_t skipped, int64_t unknown,
-                 int64_t dry)
-{
+                 int64_t dry) {
     RunCounts c;
     c.total = total;
     c.sent = sent;
@@ -78,37 +72,32 @@ RunCounts counts(int64_t total, int64_t sent, int64_t failed, int64_t skipped, i
     return c;
 }
 
-TEST(RunFinishedLevel, ErrorWhenSendsFailedAndNoneWasAccepted)
-{
+TEST(RunFinishedLevel, ErrorWhenSendsFailedAndNoneWasAccepted) {
     EXPECT_EQ(LogLevel::error, run_finished_level(counts(3, 0, 3, 0, 0, 0)));
     EXPECT_EQ(LogLevel::error, run_finished_level(counts(5, 0, 1, 3, 1, 0)));
 }
 
-TEST(RunFinishedLevel, WarnWhenSomeFailedOrAreUnknown)
-{
+TEST(RunFinishedLevel, WarnWhenSomeFailedOrAreUnknown) {
     EXPECT_EQ(LogLevel::warn, run_finished_level(counts(3, 2, 1, 0, 0, 0)));
     EXPECT_EQ(LogLevel::warn, run_finished_level(counts(3, 2, 0, 0, 1, 0)));
     EXPECT_EQ(LogLevel::warn, run_finished_level(counts(1, 0, 0, 0, 1, 0)));
 }
 
-TEST(RunFinishedLevel, NoticeOtherwise)
-{
+TEST(RunFinishedLevel, NoticeOtherwise) {
     EXPECT_EQ(LogLevel::notice, run_finished_level(counts(0, 0, 0, 0, 0, 0)));
     EXPECT_EQ(LogLevel::notice, run_finished_level(counts(3, 3, 0, 0, 0, 0)));
     EXPECT_EQ(LogLevel::notice, run_finished_level(counts(4, 0, 0, 1, 0, 3)));
     EXPECT_EQ(LogLevel::notice, run_finished_level(counts(2, 0, 0, 2, 0, 0)));
 }
 
-TEST(RunCountsText, NamesEveryCounter)
-{
+TEST(RunCountsText, NamesEveryCounter) {
     EXPECT_EQ("12 vehicles, 10 sent, 1 failed, 1 skipped, 0 unknown, 0 dry run",
               run_counts_text(counts(12, 10, 1, 1, 0, 0)));
     EXPECT_EQ("3 vehicles, 0 sent, 0 failed, 0 skipped, 0 unknown, 3 dry run",
               run_counts_text(counts(3, 0, 0, 0, 0, 3)));
 }
 
-TEST(LocalDateText, SaysItsZone)
-{
+TEST(LocalDateText, SaysItsZone) {
     EXPECT_EQ("2026-11-30 (Asia/Jakarta)", local_date_text(Date{2026, 11, 30}, "Asia/Jakarta"));
     EXPECT_EQ("2026-01-05 (UTC)", local_date_text(Date{2026, 1, 5}, "UTC"));
 }

@@ -5,8 +5,7 @@
 namespace wa {
 namespace {
 
-MessageFields agus()
-{
+MessageFields agus() {
     MessageFields f;
     f.customer_name = "Agus  Nugroho";
     f.vehicle_nopol = "N 1212 RW";
@@ -16,8 +15,7 @@ MessageFields agus()
     return f;
 }
 
-TEST(GatewayProvider, TheTableFollowsTheDirectivesNames)
-{
+TEST(GatewayProvider, TheTableFollowsTheDirectivesNames) {
     for (Provider p : {Provider::log, Provider::starsender, Provider::cloud_api}) {
         EXPECT_EQ(gateway_provider(p).id, p);
         EXPECT_STREQ(gateway_provider(p).name, provider_name(p));
@@ -30,8 +28,7 @@ TEST(GatewayProvider, TheTableFollowsTheDirectivesNames)
     EXPECT_TRUE(gateway_provider(Provider::cloud_api).sends);
 }
 
-TEST(GatewayProvider, StarSenderSendsTheText)
-{
+TEST(GatewayProvider, StarSenderSendsTheText) {
     std::optional<Template> tpl = Template::parse(default_template, nullptr);
     ASSERT_TRUE(tpl);
     MessageFields f = agus();
@@ -46,17 +43,16 @@ TEST(GatewayProvider, StarSenderSendsTheText)
     EXPECT_EQ(got.body, want.body);
 }
 
-TEST(GatewayProvider, CloudApiSendsTheTemplatesParameters)
-{
+TEST(GatewayProvider, CloudApiSendsTheTemplatesParameters) {
     std::optional<Template> tpl = Template::parse(default_template, nullptr);
     ASSERT_TRUE(tpl);
     MessageFields f = agus();
     std::string to = "6281234567890";
     std::string text = message_text(*tpl, f);
     CloudTemplate cloud{"maintenance_reminder", "id"};
-    OutboundRequest got = gateway_provider(Provider::cloud_api)
-                              .request("https://graph/v1/1/messages", "EAAG", cloud,
-                                       {to, text, *tpl, f});
+    OutboundRequest got =
+        gateway_provider(Provider::cloud_api)
+            .request("https://graph/v1/1/messages", "EAAG", cloud, {to, text, *tpl, f});
     OutboundRequest want = cloud_api_request("https://graph/v1/1/messages", "EAAG", to, cloud,
                                              cloud_parameters(*tpl, f));
     EXPECT_EQ(got.url, want.url);
@@ -64,8 +60,7 @@ TEST(GatewayProvider, CloudApiSendsTheTemplatesParameters)
     EXPECT_EQ(got.body, want.body);
 }
 
-TEST(GatewayProvider, LogHasNoURLToSendTo)
-{
+TEST(GatewayProvider, LogHasNoURLToSendTo) {
     std::optional<Template> tpl = Template::parse(default_template, nullptr);
     ASSERT_TRUE(tpl);
     MessageFields f = agus();
@@ -80,17 +75,16 @@ TEST(GatewayProvider, LogHasNoURLToSendTo)
     EXPECT_EQ(r.detail, "wa_report_gateway log sends nothing");
 }
 
-TEST(GatewayProvider, EachParsesItsOwnAnswers)
-{
-    const std::string ss = R"({"success":true,"data":{"id":"m-1"},"message":"Pesan berhasil dikirim"})";
+TEST(GatewayProvider, EachParsesItsOwnAnswers) {
+    const std::string ss =
+        R"({"success":true,"data":{"id":"m-1"},"message":"Pesan berhasil dikirim"})";
     SendResult a = gateway_provider(Provider::starsender).parse(200, ss, "", "sk-1");
     SendResult b = parse_starsender(200, ss, "", "sk-1");
     EXPECT_EQ(a.outcome, Outcome::accepted);
     EXPECT_EQ(a.message_id, b.message_id);
     EXPECT_EQ(a.detail, b.detail);
 
-    const std::string cloud =
-        R"({"error":{"message":"Rate limit hit","code":130429}})";
+    const std::string cloud = R"({"error":{"message":"Rate limit hit","code":130429}})";
     a = gateway_provider(Provider::cloud_api).parse(400, cloud, "7", "EAAG");
     b = parse_cloud_api(400, cloud, "7", "EAAG");
     EXPECT_EQ(a.outcome, Outcome::rate_limited);

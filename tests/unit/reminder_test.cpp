@@ -5,24 +5,21 @@
 namespace wa {
 namespace {
 
-std::string parse_error(std::string_view text)
-{
+std::string parse_error(std::string_view text) {
     std::string error;
     auto tpl = Template::parse(text, &error);
     EXPECT_FALSE(tpl.has_value()) << text;
     return error;
 }
 
-std::string render(std::string_view text, const MessageFields& f)
-{
+std::string render(std::string_view text, const MessageFields& f) {
     std::string error;
     auto tpl = Template::parse(text, &error);
     EXPECT_TRUE(tpl.has_value()) << error;
     return tpl ? tpl->render(f) : std::string();
 }
 
-MessageFields agus()
-{
+MessageFields agus() {
     MessageFields f;
     f.customer_name = "Agus Nugroho";
     f.vehicle_nopol = "N 1212 RW";
@@ -32,8 +29,7 @@ MessageFields agus()
     return f;
 }
 
-TEST(DaysBetween, CountsCalendarDays)
-{
+TEST(DaysBetween, CountsCalendarDays) {
     EXPECT_EQ(days_between(Date{2026, 11, 24}, Date{2026, 11, 25}), 1);
     EXPECT_EQ(days_between(Date{2026, 11, 25}, Date{2026, 11, 24}), -1);
     EXPECT_EQ(days_between(Date{2026, 11, 24}, Date{2026, 11, 24}), 0);
@@ -44,8 +40,7 @@ TEST(DaysBetween, CountsCalendarDays)
     EXPECT_EQ(days_between(Date{2028, 1, 1}, Date{2029, 1, 1}), 366);
 }
 
-TEST(Template, DefaultRendersTheOldSystemsMessage)
-{
+TEST(Template, DefaultRendersTheOldSystemsMessage) {
     std::string error;
     auto tpl = Template::parse(default_template, &error);
     ASSERT_TRUE(tpl) << error;
@@ -64,31 +59,27 @@ TEST(Template, DefaultRendersTheOldSystemsMessage)
               "pelayanan kami 087740659525");
 }
 
-TEST(Template, DefaultTextIsTheOldOne)
-{
+TEST(Template, DefaultTextIsTheOldOne) {
     EXPECT_STREQ(default_template,
                  "Bapak {customer_name} untuk nomor kendaraan {vehicle_nopol} sebentar lagi tiba "
                  "saat pemeliharaan rutin pada tanggal {next_visit_date}, daftarkan segera melalui "
                  "nomor pelayanan kami {service_phone}");
 }
 
-TEST(Template, EveryPlaceholder)
-{
+TEST(Template, EveryPlaceholder) {
     EXPECT_EQ(render("{customer_name}|{vehicle_nopol}|{vehicle_model}|{next_visit_date}|"
                      "{service_phone}",
                      agus()),
               "Agus Nugroho|N 1212 RW|Honda Vario 125|25-11-2026|087740659525");
 }
 
-TEST(Template, DatesArePadded)
-{
+TEST(Template, DatesArePadded) {
     MessageFields f = agus();
     f.next_visit = Date{2027, 1, 5};
     EXPECT_EQ(render("{next_visit_date}", f), "05-01-2027");
 }
 
-TEST(Template, EscapedBraces)
-{
+TEST(Template, EscapedBraces) {
     EXPECT_EQ(render("{{customer_name}} is {customer_name}", agus()),
               "{customer_name} is Agus Nugroho");
     EXPECT_EQ(render("a {{ b }} c", agus()), "a { b } c");
@@ -96,23 +87,20 @@ TEST(Template, EscapedBraces)
     EXPECT_EQ(render("}}{{", agus()), "}{");
 }
 
-TEST(Template, ValuesAreNotRescanned)
-{
+TEST(Template, ValuesAreNotRescanned) {
     MessageFields f = agus();
     f.customer_name = "{vehicle_nopol} }} {";
     EXPECT_EQ(render("Hi {customer_name}", f), "Hi {vehicle_nopol} }} {");
 }
 
-TEST(Template, Utf8AndNoPlaceholders)
-{
+TEST(Template, Utf8AndNoPlaceholders) {
     EXPECT_EQ(render("Halo 👋 — tanpa isian", agus()), "Halo 👋 — tanpa isian");
     MessageFields f = agus();
     f.customer_name = "Ñoño Gómez";
     EXPECT_EQ(render("Yth. {customer_name}", f), "Yth. Ñoño Gómez");
 }
 
-TEST(Template, UnknownPlaceholder)
-{
+TEST(Template, UnknownPlaceholder) {
     std::string e = parse_error("Halo {nama}, servis {next_visit_date}");
     EXPECT_NE(e.find("unknown placeholder \"{nama}\""), std::string::npos) << e;
     EXPECT_NE(e.find("position 5"), std::string::npos) << e;
@@ -132,8 +120,7 @@ TEST(Template, UnknownPlaceholder)
         << e;
 }
 
-TEST(Template, UnclosedBrace)
-{
+TEST(Template, UnclosedBrace) {
     std::string e = parse_error("Halo {customer_name");
     EXPECT_NE(e.find("unclosed \"{\" at position 5"), std::string::npos) << e;
 
@@ -144,8 +131,7 @@ TEST(Template, UnclosedBrace)
     EXPECT_NE(e.find("unclosed \"{\" at position 0"), std::string::npos) << e;
 }
 
-TEST(Template, LoneClosingBrace)
-{
+TEST(Template, LoneClosingBrace) {
     std::string e = parse_error("Halo customer_name}");
     EXPECT_NE(e.find("lone \"}\" at position 18"), std::string::npos) << e;
 
@@ -153,19 +139,14 @@ TEST(Template, LoneClosingBrace)
     EXPECT_NE(e.find("lone \"}\" at position 15"), std::string::npos) << e;
 }
 
-TEST(Template, EmptyIsAnError)
-{
-    EXPECT_EQ(parse_error(""), "the template is empty");
-}
+TEST(Template, EmptyIsAnError) { EXPECT_EQ(parse_error(""), "the template is empty"); }
 
-TEST(Template, NullErrorPointerIsAllowed)
-{
+TEST(Template, NullErrorPointerIsAllowed) {
     EXPECT_FALSE(Template::parse("{nama}", nullptr));
     EXPECT_TRUE(Template::parse("ok", nullptr));
 }
 
-TEST(Template, Uses)
-{
+TEST(Template, Uses) {
     auto tpl = Template::parse("Halo {customer_name}, {{service_phone}}", nullptr);
     ASSERT_TRUE(tpl);
     EXPECT_TRUE(tpl->uses("customer_name"));
@@ -176,8 +157,7 @@ TEST(Template, Uses)
     EXPECT_FALSE(tpl->uses(""));
 }
 
-TEST(Template, ParametersInOrderOfAppearance)
-{
+TEST(Template, ParametersInOrderOfAppearance) {
     auto tpl = Template::parse(
         "{vehicle_nopol} {next_visit_date} {customer_name} {vehicle_nopol} {{vehicle_model}}",
         nullptr);
@@ -197,8 +177,7 @@ TEST(Template, ParametersInOrderOfAppearance)
 
 // The example: a customer name with a newline, a tab or more than 4
 // spaces in a row, which Meta refuses as a template parameter (132018).
-TEST(CloudParameters, OneLineEach)
-{
+TEST(CloudParameters, OneLineEach) {
     auto def = Template::parse(default_template, nullptr);
     ASSERT_TRUE(def);
     MessageFields f = agus();
@@ -217,8 +196,7 @@ TEST(CloudParameters, OneLineEach)
     EXPECT_EQ(cloud_parameters(*def, f), expected);
 }
 
-TEST(CloudParameters, EmptyBecomesADashAndLongIsCut)
-{
+TEST(CloudParameters, EmptyBecomesADashAndLongIsCut) {
     auto tpl = Template::parse("{vehicle_model} {customer_name} {service_phone}", nullptr);
     ASSERT_TRUE(tpl);
     MessageFields f = agus();
@@ -235,11 +213,11 @@ TEST(CloudParameters, EmptyBecomesADashAndLongIsCut)
     EXPECT_EQ(cloud_parameters(*tpl, f)[1], std::string(1023, 'x')) << "no trailing space";
 }
 
-TEST(MessageText, ValuesOnOneLineTemplateLinesKept)
-{
-    auto tpl = Template::parse("Halo {customer_name},\r\n\tservis {vehicle_nopol} ({vehicle_model})"
-                               "\x07 tanggal {next_visit_date}.\n",
-                               nullptr);
+TEST(MessageText, ValuesOnOneLineTemplateLinesKept) {
+    auto tpl = Template::parse(
+        "Halo {customer_name},\r\n\tservis {vehicle_nopol} ({vehicle_model})"
+        "\x07 tanggal {next_visit_date}.\n",
+        nullptr);
     ASSERT_TRUE(tpl);
     MessageFields f = agus();
     f.customer_name = "Agus\n\nNugroho\t";
@@ -253,8 +231,7 @@ TEST(MessageText, ValuesOnOneLineTemplateLinesKept)
     EXPECT_EQ(message_text(*def, agus()), def->render(agus())) << "ordinary data is unchanged";
 }
 
-TEST(MessageText, CutAtWhatsAppsTextLimit)
-{
+TEST(MessageText, CutAtWhatsAppsTextLimit) {
     auto tpl = Template::parse("{customer_name}", nullptr);
     ASSERT_TRUE(tpl);
     MessageFields f = agus();

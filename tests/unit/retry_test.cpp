@@ -9,8 +9,7 @@ namespace {
 
 constexpr int64_t kNow = 1795515921;  // Tue, 24 Nov 2026 10:25:21 GMT
 
-SendResult answer(Outcome outcome, std::string detail, int64_t retry_after_ms = -1)
-{
+SendResult answer(Outcome outcome, std::string detail, int64_t retry_after_ms = -1) {
     SendResult r;
     r.outcome = outcome;
     r.detail = std::move(detail);
@@ -18,18 +17,16 @@ SendResult answer(Outcome outcome, std::string detail, int64_t retry_after_ms = 
     return r;
 }
 
-RetryPolicy policy(int retries = 3, int64_t wait_max_ms = 30000)
-{
+RetryPolicy policy(int retries = 3, int64_t wait_max_ms = 30000) {
     RetryPolicy p;
     p.retries = retries;
     p.wait_max_ms = wait_max_ms;
     return p;
 }
 
-TEST(DecideAfterSend, FinalAnswers)
-{
-    RetryDecision d = decide_after_send(answer(Outcome::accepted, "Pesan berhasil dikirim"), 0,
-                                        policy(), 7);
+TEST(DecideAfterSend, FinalAnswers) {
+    RetryDecision d =
+        decide_after_send(answer(Outcome::accepted, "Pesan berhasil dikirim"), 0, policy(), 7);
     EXPECT_EQ(d.step, NextStep::record);
     EXPECT_EQ(d.reason, "");
 
@@ -38,18 +35,17 @@ TEST(DecideAfterSend, FinalAnswers)
     EXPECT_EQ(d.reason, "Device offline");
     EXPECT_EQ(d.delay_ms, 0);
 
-    d = decide_after_send(answer(Outcome::opted_out, "code 131050: Unable to deliver"), 0,
-                          policy(), 7);
+    d = decide_after_send(answer(Outcome::opted_out, "code 131050: Unable to deliver"), 0, policy(),
+                          7);
     EXPECT_EQ(d.step, NextStep::opt_out);
     EXPECT_EQ(d.reason, "code 131050: Unable to deliver");
 }
 
 // The issue's example: a 429 with Retry-After: 86400 paused every send for a
 // day. Past the cap the message fails for this run, with the reason.
-TEST(DecideAfterSend, RetryAfterBeyondTheCapFailsTheMessage)
-{
-    SendResult r = parse_starsender(429, R"({"success":false,"message":"Too Many Requests"})",
-                                    "86400", "");
+TEST(DecideAfterSend, RetryAfterBeyondTheCapFailsTheMessage) {
+    SendResult r =
+        parse_starsender(429, R"({"success":false,"message":"Too Many Requests"})", "86400", "");
     ASSERT_EQ(r.retry_after_ms, 86400000);
     RetryDecision d = decide_after_send(r, 0, policy(), 7);
     EXPECT_EQ(d.step, NextStep::fail);
@@ -83,16 +79,15 @@ TEST(DecideAfterSend, RetryAfterBeyondTheCapFailsTheMessage)
     EXPECT_EQ(d.reason, "HTTP 503; the gateway asked to wait 0.001 s, more than the 0 s allowed");
 }
 
-TEST(DecideAfterSend, RetryAfterWithinTheCapIsHonoured)
-{
-    RetryDecision d = decide_after_send(answer(Outcome::rate_limited, "HTTP 429", 30000), 0,
-                                        policy(), 7);
+TEST(DecideAfterSend, RetryAfterWithinTheCapIsHonoured) {
+    RetryDecision d =
+        decide_after_send(answer(Outcome::rate_limited, "HTTP 429", 30000), 0, policy(), 7);
     EXPECT_EQ(d.step, NextStep::retry);
     EXPECT_EQ(d.delay_ms, 30000);
     EXPECT_TRUE(d.pause_all) << "account-wide throttling holds every send";
 
-    d = decide_after_send(answer(Outcome::recipient_rate_limited, "code 131056", 6000), 2,
-                          policy(), 7);
+    d = decide_after_send(answer(Outcome::recipient_rate_limited, "code 131056", 6000), 2, policy(),
+                          7);
     EXPECT_EQ(d.step, NextStep::retry);
     EXPECT_EQ(d.delay_ms, 6000);
     EXPECT_FALSE(d.pause_all) << "only that recipient waits";
@@ -103,11 +98,10 @@ TEST(DecideAfterSend, RetryAfterWithinTheCapIsHonoured)
     EXPECT_FALSE(d.pause_all);
 }
 
-TEST(DecideAfterSend, BackoffWithoutRetryAfterIsBoundedByBothCaps)
-{
+TEST(DecideAfterSend, BackoffWithoutRetryAfterIsBoundedByBothCaps) {
     // Exponential with full jitter: attempt 0 waits 1..500 ms, then 1..1000, ...
-    RetryDecision d = decide_after_send(answer(Outcome::retry, "gateway timed out"), 0, policy(),
-                                        499);
+    RetryDecision d =
+        decide_after_send(answer(Outcome::retry, "gateway timed out"), 0, policy(), 499);
     EXPECT_EQ(d.step, NextStep::retry);
     EXPECT_EQ(d.delay_ms, 500);
     d = decide_after_send(answer(Outcome::retry, "HTTP 500"), 2, policy(), 1999);
@@ -130,8 +124,7 @@ TEST(DecideAfterSend, BackoffWithoutRetryAfterIsBoundedByBothCaps)
     EXPECT_EQ(d.delay_ms, 1) << "wait maximum 0: retries come at once";
 }
 
-TEST(DecideAfterSend, RetriesAreBounded)
-{
+TEST(DecideAfterSend, RetriesAreBounded) {
     RetryDecision d = decide_after_send(answer(Outcome::retry, "HTTP 500", 1000), 2, policy(3), 7);
     EXPECT_EQ(d.step, NextStep::retry);
     d = decide_after_send(answer(Outcome::retry, "HTTP 500", 1000), 3, policy(3), 7);

@@ -8,34 +8,29 @@ namespace {
 constexpr const char* kCustomer = "19db3ad0-ddd1-4fb2-bb98-2ef8daf61a26";
 constexpr const char* kVehicle = "451b4cf3-6123-4df7-b656-af7229d4beef";
 
-std::string path(std::string a, std::string b = "", std::string c = "", std::string d = "")
-{
+std::string path(std::string a, std::string b = "", std::string c = "", std::string d = "") {
     return a + b + c + d;
 }
 
-void expect_route(Method m, const std::string& p, Route expected)
-{
+void expect_route(Method m, const std::string& p, Route expected) {
     RouteMatch r = match_route(m, p);
     EXPECT_EQ(r.route, expected) << p;
     EXPECT_TRUE(r.errors.empty()) << p;
 }
 
-void expect_405(Method m, const std::string& p, const std::string& allow)
-{
+void expect_405(Method m, const std::string& p, const std::string& allow) {
     RouteMatch r = match_route(m, p);
     EXPECT_EQ(r.route, Route::method_not_allowed) << p;
     EXPECT_EQ(r.allow, allow) << p;
 }
 
-void expect_redirect(const std::string& p, const std::string& to)
-{
+void expect_redirect(const std::string& p, const std::string& to) {
     RouteMatch r = match_route(Method::get, p);
     EXPECT_EQ(r.route, Route::redirect) << p;
     EXPECT_EQ(r.redirect, to) << p;
 }
 
-TEST(MatchRoute, FindsFixedRoutes)
-{
+TEST(MatchRoute, FindsFixedRoutes) {
     expect_route(Method::get, "/", Route::list);
     expect_route(Method::get, "/detail", Route::detail);
     expect_route(Method::get, "/statistics", Route::statistics);
@@ -44,13 +39,13 @@ TEST(MatchRoute, FindsFixedRoutes)
     expect_route(Method::post, "/data/import", Route::import);
 }
 
-TEST(MatchRoute, CapturesCanonicalIds)
-{
+TEST(MatchRoute, CapturesCanonicalIds) {
     RouteMatch r = match_route(Method::get, path("/customer/", kCustomer));
     EXPECT_EQ(r.route, Route::customer);
     EXPECT_EQ(r.a, kCustomer);
 
-    r = match_route(Method::get, path("/customer/", "19DB3AD0DDD14FB2BB982EF8DAF61A26", "/vehicle/", kVehicle));
+    r = match_route(Method::get,
+                    path("/customer/", "19DB3AD0DDD14FB2BB982EF8DAF61A26", "/vehicle/", kVehicle));
     EXPECT_EQ(r.route, Route::customer_vehicle);
     EXPECT_EQ(r.a, kCustomer);
     EXPECT_EQ(r.b, kVehicle);
@@ -60,8 +55,7 @@ TEST(MatchRoute, CapturesCanonicalIds)
     EXPECT_EQ(r.a, kVehicle);
 }
 
-TEST(MatchRoute, FindsDataRoutesForEachMethod)
-{
+TEST(MatchRoute, FindsDataRoutesForEachMethod) {
     for (Method m : {Method::get, Method::put, Method::delete_}) {
         RouteMatch r = match_route(m, path("/data/customers/", kCustomer));
         EXPECT_EQ(r.route, Route::customer_data);
@@ -75,17 +69,18 @@ TEST(MatchRoute, FindsDataRoutesForEachMethod)
     expect_405(Method::head, path("/data/vehicles/", kVehicle), "GET, PUT, DELETE");
 }
 
-TEST(MatchRoute, ReportsBadPathIdsLikeFastApi)
-{
+TEST(MatchRoute, ReportsBadPathIdsLikeFastApi) {
     RouteMatch r = match_route(Method::get, "/customer/not-a-uuid");
     EXPECT_EQ(r.route, Route::invalid);
-    EXPECT_EQ(validation_errors(r.errors),
-              R"({"detail":[{"loc":["path","id_customer"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
+    EXPECT_EQ(
+        validation_errors(r.errors),
+        R"({"detail":[{"loc":["path","id_customer"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
 
     r = match_route(Method::get, path("/customer/", kCustomer, "/vehicle/xyz"));
     EXPECT_EQ(r.route, Route::invalid);
-    EXPECT_EQ(validation_errors(r.errors),
-              R"({"detail":[{"loc":["path","id_vehicle"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
+    EXPECT_EQ(
+        validation_errors(r.errors),
+        R"({"detail":[{"loc":["path","id_vehicle"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
 
     r = match_route(Method::get, "/customer/a/vehicle/b");
     ASSERT_EQ(r.errors.size(), 2u);
@@ -94,8 +89,9 @@ TEST(MatchRoute, ReportsBadPathIdsLikeFastApi)
 
     r = match_route(Method::delete_, "/123");
     EXPECT_EQ(r.route, Route::invalid);
-    EXPECT_EQ(validation_errors(r.errors),
-              R"({"detail":[{"loc":["path","report_id"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
+    EXPECT_EQ(
+        validation_errors(r.errors),
+        R"({"detail":[{"loc":["path","report_id"],"msg":"value is not a valid uuid","type":"type_error.uuid"}]})");
 
     r = match_route(Method::put, "/data/customers/x");
     EXPECT_EQ(r.route, Route::invalid);
@@ -107,8 +103,7 @@ TEST(MatchRoute, ReportsBadPathIdsLikeFastApi)
     EXPECT_EQ(r.route, Route::invalid);
 }
 
-TEST(MatchRoute, AnswersWrongMethodsWithTheRoutesAllowList)
-{
+TEST(MatchRoute, AnswersWrongMethodsWithTheRoutesAllowList) {
     expect_405(Method::head, "/statistics", "GET");
     expect_405(Method::post, "/statistics", "GET");
     expect_405(Method::post, "/", "GET");
@@ -123,8 +118,7 @@ TEST(MatchRoute, AnswersWrongMethodsWithTheRoutesAllowList)
 
 // The old router declared DELETE "/{report_id}" before POST
 // "/reset-frequency"; these answers were captured from it.
-TEST(MatchRoute, KeepsFastApisOrderQuirks)
-{
+TEST(MatchRoute, KeepsFastApisOrderQuirks) {
     expect_405(Method::get, "/reset-frequency", "DELETE");
     expect_405(Method::get, "/anything", "DELETE");
     expect_405(Method::get, path("/", kCustomer), "DELETE");
@@ -144,8 +138,7 @@ TEST(MatchRoute, KeepsFastApisOrderQuirks)
     EXPECT_EQ(r.errors[0].field, "report_id");
 }
 
-TEST(MatchRoute, RedirectsTrailingSlashes)
-{
+TEST(MatchRoute, RedirectsTrailingSlashes) {
     expect_redirect("", "/");
     expect_redirect("/detail/", "/detail");
     expect_redirect("/statistics/", "/statistics");
@@ -162,8 +155,7 @@ TEST(MatchRoute, RedirectsTrailingSlashes)
 
 // The path is percent-decoded: a CR or LF in it must never reach the
 // Location header, so such paths get no redirect at all.
-TEST(MatchRoute, NoRedirectForControlCharacters)
-{
+TEST(MatchRoute, NoRedirectForControlCharacters) {
     const std::string paths[] = {
         "/x\r\nSet-Cookie: evil=1/",
         "/x\nSet-Cookie: evil=1/",
@@ -182,8 +174,7 @@ TEST(MatchRoute, NoRedirectForControlCharacters)
     }
 }
 
-TEST(MatchRoute, RedirectIsPercentEncoded)
-{
+TEST(MatchRoute, RedirectIsPercentEncoded) {
     expect_redirect("/ab cd/", "/ab%20cd");
     expect_redirect("/a?b/", "/a%3Fb");
     expect_redirect("/a#b/", "/a%23b");
@@ -194,21 +185,27 @@ TEST(MatchRoute, RedirectIsPercentEncoded)
     expect_redirect("/a:b@c!$&'()*+,;=~._-/", "/a:b@c!$&'()*+,;=~._-");
 }
 
-TEST(UriEscapePath, KeepsWhatAPathMayHoldAndEncodesTheRest)
-{
+TEST(UriEscapePath, KeepsWhatAPathMayHoldAndEncodesTheRest) {
     EXPECT_EQ(uri_escape_path(""), "");
     EXPECT_EQ(uri_escape_path("/whatsapp-report/detail"), "/whatsapp-report/detail");
     EXPECT_EQ(uri_escape_path("/A-Z_a.z~0:9@!$&'()*+,;="), "/A-Z_a.z~0:9@!$&'()*+,;=");
     EXPECT_EQ(uri_escape_path("/x\r\nSet-Cookie: evil=1"), "/x%0D%0ASet-Cookie:%20evil=1");
     EXPECT_EQ(uri_escape_path(std::string("\0\x7f\xff", 3)), "%00%7F%FF");
-    EXPECT_EQ(uri_escape_path("?#%[]\\^`{|}\" <>"), "%3F%23%25%5B%5D%5C%5E%60%7B%7C%7D%22%20%3C%3E");
+    EXPECT_EQ(uri_escape_path("?#%[]\\^`{|}\" <>"),
+              "%3F%23%25%5B%5D%5C%5E%60%7B%7C%7D%22%20%3C%3E");
 }
 
-TEST(MatchRoute, ReturnsNotFoundForUnknownPaths)
-{
-    const char* unknown[] = {"//", "/a/b", "/data/customers",
-                             "/data/customers/", "/customer/x/vehicle", "/customer/x/vehicle/",
-                             "/customer/x/y", "/data/import/x", "detail", "/detail/x"};
+TEST(MatchRoute, ReturnsNotFoundForUnknownPaths) {
+    const char* unknown[] = {"//",
+                             "/a/b",
+                             "/data/customers",
+                             "/data/customers/",
+                             "/customer/x/vehicle",
+                             "/customer/x/vehicle/",
+                             "/customer/x/y",
+                             "/data/import/x",
+                             "detail",
+                             "/detail/x"};
     for (const char* p : unknown) {
         RouteMatch r = match_route(Method::get, p);
         EXPECT_EQ(r.route, Route::not_found) << p;
@@ -217,8 +214,7 @@ TEST(MatchRoute, ReturnsNotFoundForUnknownPaths)
     }
 }
 
-TEST(MethodFromName, MapsKnownMethodsOnly)
-{
+TEST(MethodFromName, MapsKnownMethodsOnly) {
     EXPECT_EQ(method_from_name("GET"), Method::get);
     EXPECT_EQ(method_from_name("HEAD"), Method::head);
     EXPECT_EQ(method_from_name("POST"), Method::post);
@@ -229,8 +225,7 @@ TEST(MethodFromName, MapsKnownMethodsOnly)
     EXPECT_EQ(method_from_name(""), Method::other);
 }
 
-TEST(QueryArg, ReturnsTheFirstDecodedValue)
-{
+TEST(QueryArg, ReturnsTheFirstDecodedValue) {
     EXPECT_EQ(query_arg("id_customer=abc", "id_customer"), "abc");
     EXPECT_EQ(query_arg("a=1&id_customer=x%2Dy&id_customer=z", "id_customer"), "x-y");
     EXPECT_EQ(query_arg("q=a+b%20c", "q"), "a b c");
@@ -239,8 +234,7 @@ TEST(QueryArg, ReturnsTheFirstDecodedValue)
     EXPECT_EQ(query_arg("q=1=2", "q"), "1=2");
 }
 
-TEST(QueryArg, HandlesBlankAndMissingValues)
-{
+TEST(QueryArg, HandlesBlankAndMissingValues) {
     EXPECT_EQ(query_arg("", "q"), std::nullopt);
     EXPECT_EQ(query_arg("qq=1&xq=2", "q"), std::nullopt);
     EXPECT_EQ(query_arg("q", "q"), "");
@@ -248,16 +242,14 @@ TEST(QueryArg, HandlesBlankAndMissingValues)
     EXPECT_EQ(query_arg("&&q=1&", "q"), "1");
 }
 
-TEST(QueryArg, KeepsMalformedEscapes)
-{
+TEST(QueryArg, KeepsMalformedEscapes) {
     EXPECT_EQ(query_arg("q=100%", "q"), "100%");
     EXPECT_EQ(query_arg("q=%zz", "q"), "%zz");
     EXPECT_EQ(query_arg("q=%4", "q"), "%4");
     EXPECT_EQ(query_arg("q=%41%", "q"), "A%");
 }
 
-TEST(RouteReadsBody, OnlyTheEndpointsThatTakeOne)
-{
+TEST(RouteReadsBody, OnlyTheEndpointsThatTakeOne) {
     EXPECT_TRUE(route_reads_body(match_route(Method::post, "/record").route, Method::post));
     EXPECT_TRUE(route_reads_body(match_route(Method::post, "/data/import").route, Method::post));
     std::string customer = path("/data/customers/", kCustomer);
@@ -268,7 +260,8 @@ TEST(RouteReadsBody, OnlyTheEndpointsThatTakeOne)
     EXPECT_FALSE(route_reads_body(match_route(Method::get, customer).route, Method::get));
     EXPECT_FALSE(route_reads_body(match_route(Method::delete_, vehicle).route, Method::delete_));
     // Everything else, whatever its method.
-    EXPECT_FALSE(route_reads_body(match_route(Method::post, "/reset-frequency").route, Method::post));
+    EXPECT_FALSE(
+        route_reads_body(match_route(Method::post, "/reset-frequency").route, Method::post));
     EXPECT_FALSE(route_reads_body(match_route(Method::delete_, path("/", kCustomer)).route,
                                   Method::delete_));
     EXPECT_FALSE(route_reads_body(match_route(Method::get, "/").route, Method::get));
@@ -278,8 +271,7 @@ TEST(RouteReadsBody, OnlyTheEndpointsThatTakeOne)
     EXPECT_FALSE(route_reads_body(Route::invalid, Method::put));
 }
 
-TEST(SchedulerRoutes, EachPathWithTheOldApisMethod)
-{
+TEST(SchedulerRoutes, EachPathWithTheOldApisMethod) {
     struct Want {
         const char* path;
         SchedulerRoute route;

@@ -8,8 +8,7 @@ namespace {
 constexpr const char* kOutsideWindow = "tanggal kunjungan di luar jangka waktu pengingat";
 
 // A row that is sent when its visit is in the window.
-DueRow row(const std::string& next_visit = "2026-11-25")
-{
+DueRow row(const std::string& next_visit = "2026-11-25") {
     DueRow r;
     r.vehicle_id = "v1";
     r.customer_id = "c1";
@@ -21,15 +20,13 @@ DueRow row(const std::string& next_visit = "2026-11-25")
     return r;
 }
 
-DueDecision once(const DueRow& r, Date as_of = Date{2026, 11, 24}, int lead = 3)
-{
+DueDecision once(const DueRow& r, Date as_of = Date{2026, 11, 24}, int lead = 3) {
     return classify_due(r, as_of, lead, RemindMode::once);
 }
 
 // The rule's verdict for a complete row whose visit is next_visit: true when
 // sent, false when skipped as outside the window (anything else fails).
-::testing::AssertionResult Due(Date as_of, Date next_visit, int lead_days)
-{
+::testing::AssertionResult Due(Date as_of, Date next_visit, int lead_days) {
     DueDecision d = once(row(format_date(next_visit)), as_of, lead_days);
     if (d.action == DueDecision::Action::send) {
         return ::testing::AssertionSuccess();
@@ -38,26 +35,24 @@ DueDecision once(const DueRow& r, Date as_of = Date{2026, 11, 24}, int lead = 3)
         && d.detail.reason == kOutsideWindow) {
         return ::testing::AssertionFailure() << "outside the window";
     }
-    return ::testing::AssertionFailure() << "unexpected: " << d.detail.status << " "
-                                         << d.detail.reason;
+    return ::testing::AssertionFailure()
+        << "unexpected: " << d.detail.status << " " << d.detail.reason;
 }
 
-::testing::AssertionResult NotDue(Date as_of, Date next_visit, int lead_days)
-{
+::testing::AssertionResult NotDue(Date as_of, Date next_visit, int lead_days) {
     DueDecision d = once(row(format_date(next_visit)), as_of, lead_days);
     if (d.action == DueDecision::Action::skip && d.detail.status == "skipped"
         && d.detail.reason == kOutsideWindow) {
         return ::testing::AssertionSuccess();
     }
-    return ::testing::AssertionFailure() << "not skipped as outside the window: "
-                                         << static_cast<int>(d.action) << " "
-                                         << d.detail.reason;
+    return ::testing::AssertionFailure()
+        << "not skipped as outside the window: " << static_cast<int>(d.action) << " "
+        << d.detail.reason;
 }
 
 // ---- the window (the old system's rule, formerly is_due) -----------------------
 
-TEST(ClassifyDueWindow, LeadWindowEdges)
-{
+TEST(ClassifyDueWindow, LeadWindowEdges) {
     Date today{2026, 11, 24};
     EXPECT_TRUE(NotDue(today, Date{2026, 11, 23}, 3));  // -1: visit has passed
     EXPECT_TRUE(Due(today, Date{2026, 11, 24}, 3));     // 0
@@ -66,8 +61,7 @@ TEST(ClassifyDueWindow, LeadWindowEdges)
     EXPECT_TRUE(NotDue(today, Date{2026, 11, 27}, 3));  // 3
 }
 
-TEST(ClassifyDueWindow, OtherLeads)
-{
+TEST(ClassifyDueWindow, OtherLeads) {
     Date today{2026, 11, 24};
     EXPECT_TRUE(NotDue(today, today, 0));
     EXPECT_TRUE(Due(today, today, 1));
@@ -76,8 +70,7 @@ TEST(ClassifyDueWindow, OtherLeads)
     EXPECT_TRUE(NotDue(today, Date{2026, 12, 2}, 8));
 }
 
-TEST(ClassifyDueWindow, AcrossMonthAndYearEnds)
-{
+TEST(ClassifyDueWindow, AcrossMonthAndYearEnds) {
     EXPECT_TRUE(Due(Date{2026, 1, 30}, Date{2026, 2, 1}, 3));
     EXPECT_TRUE(NotDue(Date{2026, 1, 30}, Date{2026, 2, 2}, 3));
     EXPECT_TRUE(Due(Date{2026, 2, 27}, Date{2026, 3, 1}, 3));     // 2 days, not a leap year
@@ -89,8 +82,7 @@ TEST(ClassifyDueWindow, AcrossMonthAndYearEnds)
     EXPECT_TRUE(NotDue(Date{2026, 5, 1}, Date{2026, 4, 30}, 3));
 }
 
-TEST(ClassifyDueWindow, WithTheDefaultIntervalAtMonthEnds)
-{
+TEST(ClassifyDueWindow, WithTheDefaultIntervalAtMonthEnds) {
     // last visit + 4 months, clamped like relativedelta.
     Date next = add_months(Date{2026, 10, 31}, 4);
     EXPECT_EQ(next, (Date{2027, 2, 28}));
@@ -101,8 +93,7 @@ TEST(ClassifyDueWindow, WithTheDefaultIntervalAtMonthEnds)
 
 // ---- send ----------------------------------------------------------------------
 
-TEST(ClassifyDue, SendsWithTheNormalizedPhoneTheVisitAndTheFields)
-{
+TEST(ClassifyDue, SendsWithTheNormalizedPhoneTheVisitAndTheFields) {
     DueDecision d = once(row());
     ASSERT_EQ(d.action, DueDecision::Action::send);
     EXPECT_EQ(d.phone, "6281234567890");
@@ -122,8 +113,7 @@ TEST(ClassifyDue, SendsWithTheNormalizedPhoneTheVisitAndTheFields)
     EXPECT_EQ(d.detail.reason, "");
 }
 
-TEST(ClassifyDue, HandledEarlierInTheRunIsNotListedAgain)
-{
+TEST(ClassifyDue, HandledEarlierInTheRunIsNotListedAgain) {
     DueRow r = row();
     r.handled = true;
     r.customer_name.reset();  // whatever else the row says
@@ -134,16 +124,14 @@ TEST(ClassifyDue, HandledEarlierInTheRunIsNotListedAgain)
 
 // ---- skips, in the rule's order ------------------------------------------------
 
-void ExpectSkip(const DueDecision& d, const std::string& status, const std::string& reason)
-{
+void ExpectSkip(const DueDecision& d, const std::string& status, const std::string& reason) {
     EXPECT_EQ(d.action, DueDecision::Action::skip);
     EXPECT_EQ(d.detail.status, status);
     EXPECT_EQ(d.detail.reason, reason);
     EXPECT_EQ(d.phone, "");
 }
 
-TEST(ClassifyDue, NoCustomer)
-{
+TEST(ClassifyDue, NoCustomer) {
     DueRow r = row();
     r.customer_name.reset();
     r.next_visit_date = "";  // the customer comes first
@@ -153,8 +141,7 @@ TEST(ClassifyDue, NoCustomer)
     EXPECT_EQ(d.detail.customer_hp, "0812-3456-7890");
 }
 
-TEST(ClassifyDue, NoOrNoValidVisitDate)
-{
+TEST(ClassifyDue, NoOrNoValidVisitDate) {
     DueRow r = row("");
     r.customer_phone = "";
     DueDecision d = once(r);
@@ -164,8 +151,7 @@ TEST(ClassifyDue, NoOrNoValidVisitDate)
     ExpectSkip(once(row("25-11-2026")), "skipped", "data tidak lengkap: tanggal kunjungan kosong");
 }
 
-TEST(ClassifyDue, OutsideTheWindowKeepsItsDaysInTheDetail)
-{
+TEST(ClassifyDue, OutsideTheWindowKeepsItsDaysInTheDetail) {
     DueRow r = row("2026-12-24");
     r.customer_phone = "";  // the window comes before the phone
     DueDecision d = once(r);
@@ -176,8 +162,7 @@ TEST(ClassifyDue, OutsideTheWindowKeepsItsDaysInTheDetail)
     EXPECT_EQ(d.detail.days_until_visit, -4);
 }
 
-TEST(ClassifyDue, IncompleteData)
-{
+TEST(ClassifyDue, IncompleteData) {
     DueRow r = row();
     r.customer_phone = "";
     r.nopol = "";
@@ -188,8 +173,7 @@ TEST(ClassifyDue, IncompleteData)
     ExpectSkip(once(r), "skipped", "data tidak lengkap: nomor polisi kosong");
 }
 
-TEST(ClassifyDue, PhoneThatIsNotOneOrNotAMobile)
-{
+TEST(ClassifyDue, PhoneThatIsNotOneOrNotAMobile) {
     DueRow r = row();
     r.customer_phone = "12";
     r.do_not_contact = true;
@@ -198,16 +182,14 @@ TEST(ClassifyDue, PhoneThatIsNotOneOrNotAMobile)
     ExpectSkip(once(r), "skipped", "nomor HP bukan nomor seluler");
 }
 
-TEST(ClassifyDue, CustomerStoppedSuchMessages)
-{
+TEST(ClassifyDue, CustomerStoppedSuchMessages) {
     DueRow r = row();
     r.do_not_contact = true;
     r.attempt_cycle = "2026-11-25";
     ExpectSkip(once(r), "skipped", "customer tidak ingin menerima pesan");
 }
 
-TEST(ClassifyDue, OnceRemindsOncePerVisit)
-{
+TEST(ClassifyDue, OnceRemindsOncePerVisit) {
     DueRow r = row();
     r.reminded_for = "2026-11-25";
     r.reminded_on = "2026-11-24";
@@ -216,8 +198,7 @@ TEST(ClassifyDue, OnceRemindsOncePerVisit)
     EXPECT_EQ(once(r).action, DueDecision::Action::send);
 }
 
-TEST(ClassifyDue, DailyRemindsOnceADay)
-{
+TEST(ClassifyDue, DailyRemindsOnceADay) {
     DueRow r = row();
     r.reminded_for = "2026-11-25";
     r.reminded_on = "2026-11-23";
@@ -228,8 +209,7 @@ TEST(ClassifyDue, DailyRemindsOnceADay)
                "sudah diingatkan hari ini");
 }
 
-TEST(ClassifyDue, AnEarlierAttemptWhoseOutcomeIsUnknownIsNotSentAgain)
-{
+TEST(ClassifyDue, AnEarlierAttemptWhoseOutcomeIsUnknownIsNotSentAgain) {
     DueRow r = row();
     r.attempt_cycle = "2026-11-25";
     r.attempt_run = "run-7";
@@ -240,8 +220,7 @@ TEST(ClassifyDue, AnEarlierAttemptWhoseOutcomeIsUnknownIsNotSentAgain)
 
 // ---- counting ------------------------------------------------------------------
 
-TEST(CountFinished, EachStatusHasItsCounter)
-{
+TEST(CountFinished, EachStatusHasItsCounter) {
     RunCounts c;
     for (const char* s : {"sent", "sent", "failed", "unknown", "dry_run", "skipped", "anything"}) {
         count_finished(c, s);

@@ -6,15 +6,13 @@
 namespace wa {
 namespace {
 
-Zone zone(const char* name)
-{
+Zone zone(const char* name) {
     Zone z;
     EXPECT_TRUE(z.load(name)) << name;
     return z;
 }
 
-TEST(NextRun, LaterToday)
-{
+TEST(NextRun, LaterToday) {
     Zone jkt = zone("Asia/Jakarta");
     // 2026-11-24 07:00 WIB is 00:00 UTC.
     EXPECT_EQ(next_run(jkt, 1795478400 - 3600, 7, 0), 1795478400);
@@ -22,15 +20,13 @@ TEST(NextRun, LaterToday)
               "2026-11-24T07:00:00+07:00");
 }
 
-TEST(NextRun, StrictlyAfterNow)
-{
+TEST(NextRun, StrictlyAfterNow) {
     Zone jkt = zone("Asia/Jakarta");
     EXPECT_EQ(next_run(jkt, 1795478400, 7, 0), 1795564800);      // exactly 07:00 -> tomorrow
     EXPECT_EQ(next_run(jkt, 1795478400 - 1, 7, 0), 1795478400);  // 06:59:59 -> today
 }
 
-TEST(NextRun, AcrossJakartasDayBoundary)
-{
+TEST(NextRun, AcrossJakartasDayBoundary) {
     Zone jkt = zone("Asia/Jakarta");
     // 2026-11-24 23:59:59 WIB is 16:59:59 UTC, still the 24th in UTC as well;
     // the next 07:00 is the 25th's.
@@ -47,16 +43,14 @@ TEST(NextRun, AcrossJakartasDayBoundary)
     EXPECT_EQ(next_run(jkt, 1798734600, 7, 0), 1798761600);
 }
 
-TEST(NextRun, Utc)
-{
+TEST(NextRun, Utc) {
     Zone utc;
     EXPECT_EQ(next_run(utc, 0, 0, 0), 86400);
     EXPECT_EQ(next_run(utc, 0, 7, 30), 7 * 3600 + 1800);
     EXPECT_EQ(utc.iso_with_offset(next_run(utc, 1795515921, 7, 0)), "2026-11-25T07:00:00+00:00");
 }
 
-TEST(NextRun, AcrossBerlinsSpringForward)
-{
+TEST(NextRun, AcrossBerlinsSpringForward) {
     Zone berlin = zone("Europe/Berlin");
     // 2026-03-28 08:00 CET -> 2026-03-29 07:00 CEST, 22 hours later.
     int64_t t = next_run(berlin, 1774681200, 7, 0);
@@ -73,8 +67,7 @@ TEST(NextRun, AcrossBerlinsSpringForward)
     EXPECT_EQ(berlin.iso_with_offset(t), "2026-03-30T02:30:00+02:00");
 }
 
-TEST(NextRun, AcrossBerlinsFallBack)
-{
+TEST(NextRun, AcrossBerlinsFallBack) {
     Zone berlin = zone("Europe/Berlin");
     // 2026-10-24 07:00 CEST -> 2026-10-25 07:00 CET, 25 hours later: now is
     // exactly a run time, so the next one is the following day's.
@@ -93,8 +86,7 @@ TEST(NextRun, AcrossBerlinsFallBack)
     EXPECT_EQ(berlin.iso_with_offset(t), "2026-10-26T02:30:00+01:00");
 }
 
-TEST(NextRun, RefusesOutOfRangeTimes)
-{
+TEST(NextRun, RefusesOutOfRangeTimes) {
     Zone utc;
     EXPECT_EQ(next_run(utc, 0, 24, 0), -1);
     EXPECT_EQ(next_run(utc, 0, -1, 0), -1);
@@ -103,35 +95,35 @@ TEST(NextRun, RefusesOutOfRangeTimes)
     EXPECT_EQ(next_run(utc, 0, 23, 59), 86340);
 }
 
-TEST(CronTrigger, LikeApscheduler)
-{
+TEST(CronTrigger, LikeApscheduler) {
     EXPECT_EQ(cron_trigger(7, 0), "cron[hour='7', minute='0']");
     EXPECT_EQ(cron_trigger(9, 15), "cron[hour='9', minute='15']");
     EXPECT_EQ(cron_trigger(23, 59), "cron[hour='23', minute='59']");
 }
 
-TEST(SchedulerEnvelope, SuccessAndError)
-{
-    EXPECT_EQ(scheduler_success(stop_message_json()),
-              R"({"status":"success","message":"Success","data":{"message":"Scheduler dihentikan"}})");
-    EXPECT_EQ(scheduler_error("Hour harus 0-23 dan minute harus 0-59"),
-              R"({"status":"error","message":"Hour harus 0-23 dan minute harus 0-59","data":null})");
+TEST(SchedulerEnvelope, SuccessAndError) {
+    EXPECT_EQ(
+        scheduler_success(stop_message_json()),
+        R"({"status":"success","message":"Success","data":{"message":"Scheduler dihentikan"}})");
+    EXPECT_EQ(
+        scheduler_error("Hour harus 0-23 dan minute harus 0-59"),
+        R"({"status":"error","message":"Hour harus 0-23 dan minute harus 0-59","data":null})");
     EXPECT_EQ(scheduler_error("a \"quoted\" thing"),
               R"({"status":"error","message":"a \"quoted\" thing","data":null})");
 }
 
-TEST(StartMessage, MatchesTheOldSystem)
-{
-    EXPECT_EQ(scheduler_success(start_message_json(7, 0)),
-              R"({"status":"success","message":"Success","data":{"message":"Scheduler dimulai. Job akan berjalan setiap hari jam 07:00"}})");
-    EXPECT_EQ(scheduler_success(start_message_json(9, 15)),
-              R"({"status":"success","message":"Success","data":{"message":"Scheduler dimulai. Job akan berjalan setiap hari jam 09:15"}})");
+TEST(StartMessage, MatchesTheOldSystem) {
+    EXPECT_EQ(
+        scheduler_success(start_message_json(7, 0)),
+        R"({"status":"success","message":"Success","data":{"message":"Scheduler dimulai. Job akan berjalan setiap hari jam 07:00"}})");
+    EXPECT_EQ(
+        scheduler_success(start_message_json(9, 15)),
+        R"({"status":"success","message":"Success","data":{"message":"Scheduler dimulai. Job akan berjalan setiap hari jam 09:15"}})");
     EXPECT_EQ(start_message_json(23, 5),
               R"({"message":"Scheduler dimulai. Job akan berjalan setiap hari jam 23:05"})");
 }
 
-ScheduleState schedule(int hour, int minute, bool enabled, const char* source)
-{
+ScheduleState schedule(int hour, int minute, bool enabled, const char* source) {
     ScheduleState s;
     s.hour = hour;
     s.minute = minute;
@@ -143,8 +135,7 @@ ScheduleState schedule(int hour, int minute, bool enabled, const char* source)
 // The old system's captures (sched_status_stopped.json, sched_status_running.json)
 // up to their closing braces: what they had stays byte for byte, the
 // schedule object follows.
-TEST(StatusJson, OldSystemsFieldsStayTheSameAndTheScheduleFollows)
-{
+TEST(StatusJson, OldSystemsFieldsStayTheSameAndTheScheduleFollows) {
     const std::string stopped_capture =
         R"({"status":"success","message":"Success","data":{"running":false,"jobs":[]}})";
     const std::string running_capture =
@@ -162,17 +153,17 @@ TEST(StatusJson, OldSystemsFieldsStayTheSameAndTheScheduleFollows)
 
 // The issue's example: "wa_report_schedule 21:34;" is stopped, and /status
 // said only "jobs":[]. The time shows while stopped, next_run_time or not.
-TEST(StatusJson, StoppedScheduleShowsItsTime)
-{
-    EXPECT_EQ(status_json(schedule(21, 34, false, "nginx.conf"), "2026-11-25T21:34:00+07:00",
-                          std::nullopt),
-              R"({"running":false,"jobs":[],"schedule":{"hour":21,"minute":34,"enabled":false,"source":"nginx.conf"}})");
-    EXPECT_EQ(status_json(schedule(9, 15, true, "api"), "", std::nullopt),
-              R"({"running":true,"jobs":[{"id":"maintenance_reminder_job","name":"Maintenance Reminder WhatsApp","next_run_time":null,"trigger":"cron[hour='9', minute='15']"}],"schedule":{"hour":9,"minute":15,"enabled":true,"source":"api"}})");
+TEST(StatusJson, StoppedScheduleShowsItsTime) {
+    EXPECT_EQ(
+        status_json(schedule(21, 34, false, "nginx.conf"), "2026-11-25T21:34:00+07:00",
+                    std::nullopt),
+        R"({"running":false,"jobs":[],"schedule":{"hour":21,"minute":34,"enabled":false,"source":"nginx.conf"}})");
+    EXPECT_EQ(
+        status_json(schedule(9, 15, true, "api"), "", std::nullopt),
+        R"({"running":true,"jobs":[{"id":"maintenance_reminder_job","name":"Maintenance Reminder WhatsApp","next_run_time":null,"trigger":"cron[hour='9', minute='15']"}],"schedule":{"hour":9,"minute":15,"enabled":true,"source":"api"}})");
 }
 
-TEST(StatusJson, WithTheLastRun)
-{
+TEST(StatusJson, WithTheLastRun) {
     LastRun last;
     last.id = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
     last.started_at = "2026-11-24T07:00:00";
@@ -207,8 +198,7 @@ TEST(StatusJson, WithTheLastRun)
 }
 
 // A run:last an earlier version wrote has no id and no customers.
-TEST(StatusJson, LastRunOfAnEarlierVersion)
-{
+TEST(StatusJson, LastRunOfAnEarlierVersion) {
     LastRun old;
     old.started_at = "2026-11-24T07:00:00";
     EXPECT_EQ(
@@ -218,16 +208,14 @@ TEST(StatusJson, LastRunOfAnEarlierVersion)
         R"("id":null,"vehicles_due":0,"customers":null,"dry_run_count":0}})");
 }
 
-TEST(ScheduleText, AsTheDirectiveWritesIt)
-{
+TEST(ScheduleText, AsTheDirectiveWritesIt) {
     EXPECT_EQ(schedule_text(7, 0, false), "07:00 off");
     EXPECT_EQ(schedule_text(21, 34, true), "21:34 on");
     EXPECT_EQ(schedule_text(0, 5, true), "00:05 on");
     EXPECT_EQ(schedule_text(23, 59, false), "23:59 off");
 }
 
-TEST(GuessedSource, NginxConfsWhenTheSameSchedule)
-{
+TEST(GuessedSource, NginxConfsWhenTheSameSchedule) {
     ScheduleState config = schedule(7, 0, false, "");
     EXPECT_STREQ(guessed_source(schedule(7, 0, false, ""), config), "nginx.conf");
     EXPECT_STREQ(guessed_source(schedule(7, 0, true, ""), config), "api");
@@ -235,8 +223,7 @@ TEST(GuessedSource, NginxConfsWhenTheSameSchedule)
     EXPECT_STREQ(guessed_source(schedule(7, 15, false, ""), config), "api");
 }
 
-TEST(ScheduleApply, Outcomes)
-{
+TEST(ScheduleApply, Outcomes) {
     EXPECT_EQ(parse_schedule_apply("seen"), ScheduleApply::seen);
     EXPECT_EQ(parse_schedule_apply("created"), ScheduleApply::created);
     EXPECT_EQ(parse_schedule_apply("applied"), ScheduleApply::applied);
@@ -246,8 +233,7 @@ TEST(ScheduleApply, Outcomes)
     EXPECT_EQ(parse_schedule_apply("Applied"), ScheduleApply::invalid);
 }
 
-TEST(ScheduleNotice, SaysWhatIsInForceAndWhereItCameFrom)
-{
+TEST(ScheduleNotice, SaysWhatIsInForceAndWhereItCameFrom) {
     EXPECT_EQ(schedule_notice(ScheduleApply::applied, schedule(21, 34, true, "nginx.conf"),
                               "21:34 on", "07:00 off", "Asia/Jakarta"),
               "wa_report: schedule \"21:34 on\" (Asia/Jakarta) from nginx.conf, applied: it "
@@ -263,8 +249,8 @@ TEST(ScheduleNotice, SaysWhatIsInForceAndWhereItCameFrom)
                               "07:00 on", "Asia/Jakarta"),
               "wa_report: schedule \"09:15 off\" (Asia/Jakarta) from Redis, set by the scheduler "
               "API; nginx.conf's \"07:00 on\" unchanged since applied");
-    EXPECT_EQ(schedule_notice(ScheduleApply::adopted, schedule(9, 15, true, "api"), "07:00 off",
-                              "", "Asia/Jakarta"),
+    EXPECT_EQ(schedule_notice(ScheduleApply::adopted, schedule(9, 15, true, "api"), "07:00 off", "",
+                              "Asia/Jakarta"),
               "wa_report: schedule \"09:15 on\" (Asia/Jakarta) from Redis, kept from an earlier "
               "version; nginx.conf's \"07:00 off\" recorded as applied");
     EXPECT_EQ(schedule_notice(ScheduleApply::adopted, schedule(7, 0, false, "nginx.conf"),
@@ -280,42 +266,41 @@ TEST(ScheduleNotice, SaysWhatIsInForceAndWhereItCameFrom)
 }
 
 // What Redis remembered is untrusted: it reaches the log escaped.
-TEST(ScheduleNotice, EscapesWhatRedisRemembered)
-{
+TEST(ScheduleNotice, EscapesWhatRedisRemembered) {
     std::string line = schedule_notice(ScheduleApply::applied, schedule(7, 0, true, "nginx.conf"),
                                        "07:00 on", "x\"\n[alert] forged", "Asia/Jakarta");
     EXPECT_EQ(line.find('\n'), std::string::npos) << line;
-    EXPECT_EQ(line, "wa_report: schedule \"07:00 on\" (Asia/Jakarta) from nginx.conf, applied: it "
-                    "changed since \"" + log_escape("x\"\n[alert] forged") + "\" was applied");
+    EXPECT_EQ(line,
+              "wa_report: schedule \"07:00 on\" (Asia/Jakarta) from nginx.conf, applied: it "
+              "changed since \""
+                  + log_escape("x\"\n[alert] forged") + "\" was applied");
 }
 
-TEST(RunPending, AnswerWithTheRunsId)
-{
-    EXPECT_EQ(run_pending_answer("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"),
-              R"({"status":"success","message":"Job masih berjalan","data":{"run_id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"}})");
+TEST(RunPending, AnswerWithTheRunsId) {
+    EXPECT_EQ(
+        run_pending_answer("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"),
+        R"({"status":"success","message":"Job masih berjalan","data":{"run_id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"}})");
 }
 
 // run-now follows its run wherever it is carried on: the answer is the
 // finished run's, and a reload or a lost lease is not a stop.
-TEST(RunNowStep, FinishedRunsAreAnsweredEvenPastTheBound)
-{
+TEST(RunNowStep, FinishedRunsAreAnsweredEvenPastTheBound) {
     for (bool started : {false, true}) {
         for (bool past : {false, true}) {
-            EXPECT_EQ(run_now_step(RunStanding::finished, started, past), RunNowStep::answer_result);
+            EXPECT_EQ(run_now_step(RunStanding::finished, started, past),
+                      RunNowStep::answer_result);
         }
     }
 }
 
-TEST(RunNowStep, RunningRunsAreWaitedForUntilTheBound)
-{
+TEST(RunNowStep, RunningRunsAreWaitedForUntilTheBound) {
     EXPECT_EQ(run_now_step(RunStanding::running, true, false), RunNowStep::wait);
     EXPECT_EQ(run_now_step(RunStanding::running, false, false), RunNowStep::wait);
     EXPECT_EQ(run_now_step(RunStanding::running, true, true), RunNowStep::answer_pending);
     EXPECT_EQ(run_now_step(RunStanding::running, false, true), RunNowStep::answer_pending);
 }
 
-TEST(RunNowStep, RunsRedisNoLongerKnows)
-{
+TEST(RunNowStep, RunsRedisNoLongerKnows) {
     EXPECT_EQ(run_now_step(RunStanding::unknown, true, false), RunNowStep::answer_stopped);
     EXPECT_EQ(run_now_step(RunStanding::unknown, true, true), RunNowStep::answer_stopped);
     // Its begin's answer was lost and Redis shows no such run: it never began.
@@ -323,16 +308,14 @@ TEST(RunNowStep, RunsRedisNoLongerKnows)
     EXPECT_EQ(run_now_step(RunStanding::unknown, false, true), RunNowStep::answer_not_started);
 }
 
-TEST(RunNowStep, RedisSilentIsWaitedOutUntilTheBound)
-{
+TEST(RunNowStep, RedisSilentIsWaitedOutUntilTheBound) {
     EXPECT_EQ(run_now_step(RunStanding::unreachable, true, false), RunNowStep::wait);
     EXPECT_EQ(run_now_step(RunStanding::unreachable, false, false), RunNowStep::wait);
     EXPECT_EQ(run_now_step(RunStanding::unreachable, true, true), RunNowStep::answer_pending);
     EXPECT_EQ(run_now_step(RunStanding::unreachable, false, true), RunNowStep::answer_unavailable);
 }
 
-TEST(RunDetail, SentItemMatchesTheOldSystem)
-{
+TEST(RunDetail, SentItemMatchesTheOldSystem) {
     RunDetail d;
     d.no_pol = "N 1212 RW";
     d.customer_nama = "Agus Nugroho";
@@ -368,8 +351,7 @@ TEST(RunDetail, SentItemMatchesTheOldSystem)
         R"({"status":"success","message":"Success","data":{"total_customers":10000,"reminder_sent":157,"details":[{"no_pol":"N 1212 RW","customer_nama":"Agus Nugroho","customer_hp":"080737416724","next_visit_date":"2026-11-25","days_until_visit":1,"status":"sent","message":"Bapak Agus Nugroho untuk nomor kendaraan N 1212 RW sebentar lagi tiba saat pemeliharaan rutin pada tanggal 25-11-2026, daftarkan segera melalui nomor pelayanan kami 087740659525","api_response":"Pesan berhasil dikirim"},{"no_pol":"D 5537 WW","customer_nama":"Sri Lestari","customer_hp":"082710405411","next_visit_date":"2026-11-24","days_until_visit":0,"status":"sent","message":"Bapak Sri Lestari untuk nomor kendaraan D 5537 WW sebentar lagi tiba saat pemeliharaan rutin pada tanggal 24-11-2026, daftarkan segera melalui nomor pelayanan kami 087740659525","api_response":"Pesan berhasil dikirim"}]}})");
 }
 
-TEST(RunDetail, OptionalFields)
-{
+TEST(RunDetail, OptionalFields) {
     RunDetail d;
     d.no_pol = "B 1 X";
     d.customer_nama = "Budi";
@@ -380,8 +362,9 @@ TEST(RunDetail, OptionalFields)
     d.reason = "no phone number";
     std::string out;
     append_run_detail(out, d);
-    EXPECT_EQ(out,
-              R"({"no_pol":"B 1 X","customer_nama":"Budi","customer_hp":"","next_visit_date":"2026-11-26","days_until_visit":2,"status":"skipped","reason":"no phone number"})");
+    EXPECT_EQ(
+        out,
+        R"({"no_pol":"B 1 X","customer_nama":"Budi","customer_hp":"","next_visit_date":"2026-11-26","days_until_visit":2,"status":"skipped","reason":"no phone number"})");
 
     d.status = "failed";
     d.message = "Halo";
@@ -389,25 +372,23 @@ TEST(RunDetail, OptionalFields)
     d.reason = "code 131026: x";
     out.clear();
     append_run_detail(out, d);
-    EXPECT_EQ(out,
-              R"({"no_pol":"B 1 X","customer_nama":"Budi","customer_hp":"","next_visit_date":"2026-11-26","days_until_visit":2,"status":"failed","message":"Halo","api_response":"Device not connected","reason":"code 131026: x"})");
+    EXPECT_EQ(
+        out,
+        R"({"no_pol":"B 1 X","customer_nama":"Budi","customer_hp":"","next_visit_date":"2026-11-26","days_until_visit":2,"status":"failed","message":"Halo","api_response":"Device not connected","reason":"code 131026: x"})");
 }
 
-TEST(RunResult, EmptyDetails)
-{
+TEST(RunResult, EmptyDetails) {
     EXPECT_EQ(run_result_json(0, 0, ""), R"({"total_customers":0,"reminder_sent":0,"details":[]})");
 }
 
-TEST(RunResult, MatchesTheReferenceFile)
-{
+TEST(RunResult, MatchesTheReferenceFile) {
     // The reference capture is the authority where it exists.
     const char* expected =
         R"({"status":"success","message":"Success","data":{"total_customers":10000,"reminder_sent":157,"details":[]}})";
     EXPECT_EQ(scheduler_success(run_result_json(10000, 157, "")), expected);
 }
 
-TEST(RunResult, StreamedHalvesWrapTheSameBody)
-{
+TEST(RunResult, StreamedHalvesWrapTheSameBody) {
     // run-now streams its details between these halves.
     std::string items = R"({"no_pol":"B 1"},{"no_pol":"B 2"})";
     EXPECT_EQ(scheduler_success_head() + run_result_head(3, 2) + items + run_result_tail()

@@ -7,24 +7,21 @@ namespace {
 
 constexpr int64_t kStart = 1000000;
 
-TEST(SendRate, UnlimitedNeverWaits)
-{
+TEST(SendRate, UnlimitedNeverWaits) {
     SendRate rate(0, kStart);
     for (int i = 0; i < 1000; ++i) {
         EXPECT_EQ(rate.take(kStart), 0);
     }
 }
 
-TEST(SendRate, TheFirstSendGoesAtOnce)
-{
+TEST(SendRate, TheFirstSendGoesAtOnce) {
     SendRate rate(1, kStart);
     EXPECT_EQ(rate.take(kStart), 0);
 }
 
 // At low rates the bucket holds one token: sends are spaced evenly, never a
 // burst after a quiet while.
-TEST(SendRate, LowRatesSpaceSendsEvenly)
-{
+TEST(SendRate, LowRatesSpaceSendsEvenly) {
     SendRate rate(20, kStart);  // one every 50 ms
     EXPECT_EQ(rate.take(kStart), 0);
     EXPECT_EQ(rate.take(kStart), 50);
@@ -36,8 +33,7 @@ TEST(SendRate, LowRatesSpaceSendsEvenly)
     EXPECT_EQ(rate.take(kStart + 60000), 50);
 }
 
-TEST(SendRate, OneASecond)
-{
+TEST(SendRate, OneASecond) {
     SendRate rate(1, kStart);
     EXPECT_EQ(rate.take(kStart), 0);
     EXPECT_EQ(rate.take(kStart + 500), 500);
@@ -47,8 +43,7 @@ TEST(SendRate, OneASecond)
 
 // At high rates the bucket holds 10 ms worth: a timer that fires a
 // millisecond late does not lower the rate.
-TEST(SendRate, HighRatesHoldTenMillisecondsWorth)
-{
+TEST(SendRate, HighRatesHoldTenMillisecondsWorth) {
     SendRate rate(2000, kStart);  // 2 a millisecond
     EXPECT_EQ(rate.take(kStart), 0);
     EXPECT_EQ(rate.take(kStart), 1);  // less than one token left: wait at least 1 ms
@@ -67,8 +62,7 @@ TEST(SendRate, HighRatesHoldTenMillisecondsWorth)
     EXPECT_EQ(total, 2000);
 }
 
-TEST(SendRate, NeverWaitsLessThanAMillisecond)
-{
+TEST(SendRate, NeverWaitsLessThanAMillisecond) {
     SendRate rate(3000, kStart);
     for (int i = 0; i < 100; ++i) {
         int64_t wait = rate.take(kStart);
@@ -76,8 +70,7 @@ TEST(SendRate, NeverWaitsLessThanAMillisecond)
     }
 }
 
-TEST(SendRate, APauseHoldsEverySendUntilItEnds)
-{
+TEST(SendRate, APauseHoldsEverySendUntilItEnds) {
     SendRate rate(0, kStart);
     rate.pause(kStart + 3000);
     EXPECT_EQ(rate.take(kStart), 3000);
@@ -89,8 +82,7 @@ TEST(SendRate, APauseHoldsEverySendUntilItEnds)
     EXPECT_EQ(rate.take(kStart + 5000), 0);
 }
 
-TEST(SendRate, APauseComesBeforeTheTokens)
-{
+TEST(SendRate, APauseComesBeforeTheTokens) {
     SendRate rate(1, kStart);
     rate.pause(kStart + 10);
     EXPECT_EQ(rate.take(kStart), 10);  // no token taken while paused

@@ -5,8 +5,7 @@
 namespace wa {
 namespace {
 
-ScheduleState schedule(int hour, int minute, bool enabled, const char* source)
-{
+ScheduleState schedule(int hour, int minute, bool enabled, const char* source) {
     ScheduleState s;
     s.hour = hour;
     s.minute = minute;
@@ -15,22 +14,19 @@ ScheduleState schedule(int hour, int minute, bool enabled, const char* source)
     return s;
 }
 
-void expect_same(const ScheduleState& got, const ScheduleState& want)
-{
+void expect_same(const ScheduleState& got, const ScheduleState& want) {
     EXPECT_EQ(got.hour, want.hour);
     EXPECT_EQ(got.minute, want.minute);
     EXPECT_EQ(got.enabled, want.enabled);
     EXPECT_EQ(got.source, want.source);
 }
 
-TEST(ScheduleInForce, NginxConfsUntilAWorkerHasWrittenOne)
-{
+TEST(ScheduleInForce, NginxConfsUntilAWorkerHasWrittenOne) {
     ScheduleState conf = schedule(7, 0, true, schedule_source_config);
     expect_same(schedule_in_force(std::nullopt, conf), conf);
 }
 
-TEST(ScheduleInForce, RedisesOnceWrittenWithItsSource)
-{
+TEST(ScheduleInForce, RedisesOnceWrittenWithItsSource) {
     ScheduleState conf = schedule(7, 0, true, schedule_source_config);
     ScheduleState stored = schedule(21, 34, false, schedule_source_api);
     expect_same(schedule_in_force(stored, conf), stored);
@@ -39,8 +35,7 @@ TEST(ScheduleInForce, RedisesOnceWrittenWithItsSource)
     expect_same(schedule_in_force(same, conf), same);
 }
 
-TEST(ScheduleInForce, GuessesTheSourceAnEarlierVersionLeftOut)
-{
+TEST(ScheduleInForce, GuessesTheSourceAnEarlierVersionLeftOut) {
     ScheduleState conf = schedule(7, 0, true, schedule_source_config);
     expect_same(schedule_in_force(schedule(7, 0, true, ""), conf),
                 schedule(7, 0, true, schedule_source_config));
@@ -50,16 +45,14 @@ TEST(ScheduleInForce, GuessesTheSourceAnEarlierVersionLeftOut)
                 schedule(8, 0, true, schedule_source_api));
 }
 
-TEST(StatusNextRun, TheStoredOneWhileItIsAhead)
-{
+TEST(StatusNextRun, TheStoredOneWhileItIsAhead) {
     Zone utc;
     ScheduleState s = schedule(7, 0, true, schedule_source_config);
     EXPECT_EQ(status_next_run(utc, 1000, s, 5000), 5000);
     EXPECT_EQ(status_next_run(utc, 5000, s, 5000), 5000);
 }
 
-TEST(StatusNextRun, ComputedWhenNoneIsStoredOrItHasPassed)
-{
+TEST(StatusNextRun, ComputedWhenNoneIsStoredOrItHasPassed) {
     Zone utc;
     ScheduleState s = schedule(7, 30, true, schedule_source_config);
     EXPECT_EQ(status_next_run(utc, 0, s, std::nullopt), 7 * 3600 + 1800);
@@ -71,13 +64,11 @@ TEST(StatusNextRun, ComputedWhenNoneIsStoredOrItHasPassed)
               -1);
 }
 
-TEST(LastRunFromFields, NoneBeforeTheFirstRun)
-{
+TEST(LastRunFromFields, NoneBeforeTheFirstRun) {
     EXPECT_FALSE(last_run_from_fields({}).has_value());
 }
 
-TEST(LastRunFromFields, ReadsEveryField)
-{
+TEST(LastRunFromFields, ReadsEveryField) {
     auto l = last_run_from_fields({{"id", "r1"},
                                    {"started_at", "2026-11-24T07:00:00"},
                                    {"finished_at", "2026-11-24T07:00:05"},
@@ -104,8 +95,7 @@ TEST(LastRunFromFields, ReadsEveryField)
     EXPECT_EQ(*l->customers, 4);
 }
 
-TEST(LastRunFromFields, AnEarlierVersionsRun)
-{
+TEST(LastRunFromFields, AnEarlierVersionsRun) {
     // No id, no customers, no dry counter: what an earlier version recorded.
     auto l = last_run_from_fields({{"started_at", "s"}, {"total", "2"}, {"dry_run", "0"}});
     ASSERT_TRUE(l.has_value());
@@ -118,13 +108,9 @@ TEST(LastRunFromFields, AnEarlierVersionsRun)
     EXPECT_FALSE(last_run_from_fields({{"customers", ""}})->customers.has_value());
 }
 
-TEST(LastRunFromFields, ReadsCountersAsStrtollDoesAndTheFirstOfTwins)
-{
-    auto l = last_run_from_fields({{"sent", "12abc"},
-                                   {"failed", "x"},
-                                   {"dry_run", "true"},
-                                   {"total", "1"},
-                                   {"total", "9"}});
+TEST(LastRunFromFields, ReadsCountersAsStrtollDoesAndTheFirstOfTwins) {
+    auto l = last_run_from_fields(
+        {{"sent", "12abc"}, {"failed", "x"}, {"dry_run", "true"}, {"total", "1"}, {"total", "9"}});
     ASSERT_TRUE(l.has_value());
     EXPECT_EQ(l->sent, 12);
     EXPECT_EQ(l->failed, 0);
