@@ -24,6 +24,7 @@ build/bench_gateway "$gport" & gpid=$!
 
 echo "bench-key" > "$dir/gateway.key"
 echo "bench-secret" > "$dir/jwt.secret"
+chmod 600 "$dir/gateway.key" "$dir/jwt.secret"
 cat > "$dir/nginx.conf" <<CONF
 load_module $top/build/ngx_http_wa_report_module.so;
 worker_processes 1;
