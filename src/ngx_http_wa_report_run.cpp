@@ -173,6 +173,13 @@ Run::Run(RunHost& host, std::string run_id, Date as_of, bool dry)
               auto* self = static_cast<Run*>(run);
               self->guard_.enter([&] { self->end(false, "run stalled"); });
           },
+          this),
+      classify_(
+          host.log(), TimerIdent::run_slice, true,
+          [](void* run) noexcept {
+              auto* self = static_cast<Run*>(run);
+              self->guard_.answer([&] { self->classify_some(); });
+          },
           this) {}
 
 Run::~Run() {
@@ -266,18 +273,39 @@ void Run::fetch() {
                 // Items decided right away (skips) must not end the batch
                 // while the rest of it is still being read.
                 self->classifying_ = true;
-                for (const DueRow& row : batch.rows) {
-                    self->take(row);
-                }
-                self->classifying_ = false;
-                if (self->open_items_ == 0) {
-                    self->save(false);
-                } else {
-                    self->sender_.pump();
-                }
+                self->rows_ = answer.value.rows;
+                self->next_row_ = 0;
+                self->classify_some();
             });
         },
         this));
+}
+
+// A few rows a pass (run_steps_per_pass), then the loop's other work: a
+// batch is never classified, rendered and queued in one go.
+void Run::classify_some() {
+    if (ended_) {
+        classifying_ = false;
+        rows_.clear();
+        return;
+    }
+    size_t end = std::min(rows_.size(), next_row_ + run_steps_per_pass);
+    for (; next_row_ < end; next_row_++) {
+        take(rows_[next_row_]);
+    }
+    if (next_row_ < rows_.size()) {
+        sender_.pump();  // what is queued can start meanwhile
+        classify_.post_next();
+        guard_.expect();
+        return;
+    }
+    classifying_ = false;
+    rows_.clear();
+    if (open_items_ == 0) {
+        save(false);
+    } else {
+        sender_.pump();
+    }
 }
 
 void Run::take(const DueRow& row) {

@@ -106,6 +106,7 @@ private:
     template <class T>
     bool answered(const Answer<T>& answer, const char* what);
     void fetch();
+    void classify_some();
     void take(const DueRow& row);
     void save(bool last);
     void finish();
@@ -122,7 +123,9 @@ private:
     bool window_done_ = false;
     bool ended_ = false;
     bool releasing_ = false;
-    bool classifying_ = false;
+    bool classifying_ = false;  // the batch's rows are still being read
+    std::vector<DueRow> rows_;  // the batch as read
+    size_t next_row_ = 0;       // the first row not yet classified
 
     RunGuard guard_;
     std::vector<std::unique_ptr<Item>> items_;  // the batch, in its order
@@ -135,6 +138,7 @@ private:
     // hand over (bounded by this timer) instead of dropping counts.
     Timer hold_;
     std::vector<RunWaiter*> waiters_;
+    Timer classify_;  // the next pass's rows
 };
 
 }  // namespace wa

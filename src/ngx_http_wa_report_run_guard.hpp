@@ -16,6 +16,13 @@
 
 namespace wa {
 
+// The most a run does in one pass of nginx's event loop: due rows classified
+// (and their texts rendered), or message steps taken (a send started, a
+// gateway request made, a gateway answer acted on). The rest waits for the
+// next pass, so requests on the same worker wait behind a few steps of a
+// run, not behind a whole batch or a burst of answers.
+constexpr size_t run_steps_per_pass = 8;
+
 class RunGuard {
 public:
     using Fn = void (*)(void* run) noexcept;

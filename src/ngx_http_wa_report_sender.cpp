@@ -33,6 +33,8 @@ void free_slot(Item& item, size_t& active) {
 
 }  // namespace
 
+Item::Item() = default;
+
 Item::~Item() {
     if (call != nullptr) {
         call->cancel();
@@ -53,7 +55,10 @@ Sender::Sender(RunHost& host, SendOwner& owner, RunGuard& guard, const std::stri
               auto* self = static_cast<Sender*>(data);
               self->guard_.enter([&] { self->pump(); });
           },
-          this) {}
+          this),
+      steps_(
+          host.log(), TimerIdent::run_slice, true,
+          [](void* data) noexcept { static_cast<Sender*>(data)->take_steps(); }, this) {}
 
 Sender::~Sender() {
     for (Release& r : releases_) {
@@ -82,11 +87,7 @@ void Sender::pump() {
         queue_.pop_front();
         item.slot = true;
         active_++;
-        if (item.begun) {
-            post(item);
-        } else {
-            begin(item);
-        }
+        defer(item, Step::start);
     }
     if (worker_exiting() && active_ == 0) {
         owner_.idle_at_exit();
@@ -95,6 +96,67 @@ void Sender::pump() {
 
 void Sender::stop() { rate_timer_.cancel(); }
 
+// Steps wait in order; the first of a pass posts the event that takes them
+// at the end of this pass, a few at a time, the rest at the next passes.
+// Each waiting step counts as a callback to come, so the run is not freed
+// before its steps are taken, even after it ended: an answer that says a
+// message was accepted must still be counted.
+void Sender::defer(Item& item, Step step) {
+    ready_.push_back({&item, step});
+    guard_.expect();
+    if (!taking_ && !steps_.armed()) {
+        steps_.post();
+    }
+}
+
+void Sender::take_steps() {
+    // A step's own new steps (a finished send starts the next) wait too:
+    // posted now, they would run in this same pass.
+    taking_ = true;
+    for (size_t n = 0; n < run_steps_per_pass && !ready_.empty(); n++) {
+        Ready r = ready_.front();
+        ready_.pop_front();
+        // A settled run is freed later by its engine, never in here.
+        guard_.answer([&] { take_step(*r.item, r.step); });
+    }
+    taking_ = false;
+    if (!ready_.empty()) {
+        steps_.post_next();
+    }
+}
+
+void Sender::take_step(Item& item, Step step) {
+    switch (step) {
+    case Step::start:
+        if (owner_.ended()) {
+            free_slot(item, active_);  // nothing marked: the queue is dropped
+        } else if (worker_exiting()) {
+            // Not started after all: back to the queue the hand-over leaves.
+            free_slot(item, active_);
+            queue_.push_front(&item);
+            pump();
+        } else if (item.begun) {
+            post(item);
+        } else {
+            begin(item);
+        }
+        break;
+    case Step::post:
+        if (owner_.ended()) {
+            // Not sent: whoever carries the run on sends it.
+            free_slot(item, active_);
+            release_attempts({&item});
+        } else {
+            post(item);
+        }
+        break;
+    case Step::answer: {
+        std::unique_ptr<HttpResponse> response = std::move(item.response);
+        answered(item, *response);
+        break;
+    }
+    }
+}
 void Sender::finish(Item& item) {
     if (!item.done) {
         free_slot(item, active_);
@@ -123,14 +185,9 @@ void Sender::begin(Item& item) {
                 if (!answer.ok()) {
                     std::string why = "redis failed while marking an attempt";
                     self.owner_.stop(answer.reason.empty() ? why : why + ": " + answer.reason);
-                } else if (status == Status::ok && self.owner_.ended()) {
-                    // Not sent: whoever carries the run on sends it.
-                    item->begun = true;
-                    free_slot(*item, self.active_);
-                    self.release_attempts({item});
                 } else if (status == Status::ok) {
                     item->begun = true;
-                    self.post(*item);
+                    self.defer(*item, Step::post);
                 } else if (status == Status::reminded) {
                     self.skip(*item, "skipped", "sudah diingatkan untuk kunjungan " + item->cycle);
                 } else if (status == Status::in_flight) {
@@ -158,7 +215,10 @@ void Sender::post(Item& item) {
         [](const HttpResponse& response, void* data) noexcept {
             auto* item = static_cast<Item*>(data);
             Sender& self = *item->sender;
-            self.guard_.answer([&] { self.answered(*item, response); });
+            self.guard_.answer([&] {
+                item->response = std::make_unique<HttpResponse>(response);
+                self.defer(*item, Step::answer);
+            });
         },
         &item);
     if (!posted) {

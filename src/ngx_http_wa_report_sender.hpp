@@ -27,7 +27,7 @@ struct HttpResponse;
 
 // One vehicle of a run's batch, and where its message stands.
 struct Item {
-    Item() = default;
+    Item();
     ~Item();  // detaches its Store call; its retry timer goes with it
 
     Item(const Item&) = delete;
@@ -43,10 +43,11 @@ struct Item {
     bool begun = false;  // the attempt is marked in Redis, by this runner
     bool slot = false;   // holds one of the gateway concurrency slots
     bool done = false;
-    bool flushed = false;        // its detail is saved in the run's list
-    StoreCall* call = nullptr;   // attempt_begin, record or attempt_fail in flight
-    std::optional<Timer> retry;  // made at its first retry
-    Sender* sender = nullptr;    // set when queued
+    bool flushed = false;                    // its detail is saved in the run's list
+    StoreCall* call = nullptr;               // attempt_begin, record or attempt_fail in flight
+    std::optional<Timer> retry;              // made at its first retry
+    std::unique_ptr<HttpResponse> response;  // the gateway's answer, until acted on
+    Sender* sender = nullptr;                // set when queued
 };
 
 // What a sender needs from the run it sends for.
@@ -97,6 +98,21 @@ private:
         StoreCall* call = nullptr;
     };
 
+    // A message's next step, waiting for its turn in a pass of the loop.
+    enum class Step {
+        start,   // holds a slot: mark the attempt (or post, when marked)
+        post,    // marked: make the gateway request
+        answer,  // the gateway answered (item.response): act on it
+    };
+    struct Ready {
+        Item* item;
+        Step step;
+    };
+
+    void defer(Item& item, Step step);
+    void take_steps();
+    void take_step(Item& item, Step step);
+
     void begin(Item& item);
     void post(Item& item);
     void answered(Item& item, const HttpResponse& response);
@@ -116,6 +132,9 @@ private:
     size_t active_ = 0;  // items holding a concurrency slot
     SendRate rate_;
     Timer rate_timer_;
+    std::deque<Ready> ready_;  // each one a counted callback of the guard
+    Timer steps_;              // the next pass's steps
+    bool taking_ = false;      // inside take_steps: new steps wait for the next pass
     std::list<Release> releases_;
     std::string last_failure_;
 };

@@ -22,6 +22,12 @@ void Timer::post() {
     }
 }
 
+void Timer::post_next() {
+    if (!ev_.posted) {
+        ngx_post_event(&ev_, &ngx_posted_next_events);
+    }
+}
+
 void Timer::cancel() {
     if (ev_.timer_set) {
         ngx_del_timer(&ev_);

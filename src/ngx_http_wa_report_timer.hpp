@@ -25,6 +25,7 @@ enum class TimerIdent : ngx_int_t {
     redis_timeout = -107,   // connect and command timeouts
     redis_retry = -108,     // reconnect backoff
     gateway_client = -109,  // libcurl's timeouts
+    run_slice = -110,       // a run's next slice of work (a posted event)
 };
 
 class Timer {
@@ -44,6 +45,9 @@ public:
     void arm(ngx_msec_t ms);
     // Fires once from nginx's posted events, after the current event's work.
     void post();
+    // Fires at the next pass of the event loop, after nginx has looked at
+    // the connections again (ngx_posted_next_events): how long work yields.
+    void post_next();
     void cancel();
     bool armed() const { return ev_.timer_set || ev_.posted; }
 

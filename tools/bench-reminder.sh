@@ -12,6 +12,7 @@ CONCURRENCY=${CONCURRENCY:-32}
 RATE=${RATE:-0}
 DURATION=${DURATION:-4s}
 NGINX=${NGINX:-/usr/sbin/nginx}
+MODULE=${MODULE:-$PWD/build/ngx_http_wa_report_module.so}
 AS_OF=2026-12-01
 
 . tools/bench-common.sh
@@ -26,7 +27,7 @@ echo "bench-key" > "$dir/gateway.key"
 echo "bench-secret" > "$dir/jwt.secret"
 chmod 600 "$dir/gateway.key" "$dir/jwt.secret"
 cat > "$dir/nginx.conf" <<CONF
-load_module $top/build/ngx_http_wa_report_module.so;
+load_module $MODULE;
 worker_processes 1;
 error_log logs/error.log notice;
 pid nginx.pid;
