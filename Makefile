@@ -25,7 +25,8 @@ INT_SRCS  := $(wildcard tests/integration/*.cpp)
 DEB_PKGS  := g++ make nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev \
              libhiredis-dev libjansson-dev libcctz-dev tzdata libgtest-dev \
              libcpp-httplib-dev libcurl4-openssl-dev redis-server redis-tools \
-             curl wrk procps openssl clang-format
+             curl wrk procps openssl clang-format \
+             python3-jsonschema
 
 .PHONY: all module deps unit integration test run stop bench clean format
 
