@@ -26,14 +26,19 @@ DEB_PKGS  := g++ make nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev \
              libhiredis-dev libjansson-dev libcctz-dev tzdata libgtest-dev \
              libcpp-httplib-dev libcurl4-openssl-dev redis-server redis-tools \
              curl wrk procps openssl clang-format \
-             python3-jsonschema
+             python3-jsonschema libjs-chart.js
 
-.PHONY: all module deps unit integration test run stop bench clean format
+# The dashboard's browser test (make browser-test) needs these too; they are
+# large (chromium: about 80 MB to fetch, 290 MB installed), so `make deps`
+# leaves them out and `make test` runs that test only when they are there.
+BROWSER_PKGS := chromium chromium-driver python3-selenium
+
+.PHONY: all module deps unit integration test run stop bench clean format browser-test
 
 all: module
 
 deps:
-	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	@missing=$$(for p in $(DEB_PKGS) $(EXTRA_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	    | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    echo "installing:" $$missing; \
@@ -141,6 +146,13 @@ run: deps
 
 stop:
 	@tools/run.sh stop
+
+# The dashboard in headless Chromium against a make-run-like instance;
+# screenshots in build/dashboard.png and build/dashboard-phone.png.
+browser-test:
+	@$(MAKE) --no-print-directory deps EXTRA_PKGS="$(BROWSER_PKGS)"
+	@$(MAKE) --no-print-directory module
+	@tests/browser/run.sh $(BUILD)
 
 bench: deps
 	@$(MAKE) --no-print-directory module

@@ -69,6 +69,15 @@ WA_OPENAPI_RECORD="$PWD/$openapi_record" WA_MODULE="$PWD/$build/ngx_http_wa_repo
 run_plain "answers against openapi/openapi.json" \
     /usr/bin/python3 tests/openapi/validate.py openapi/openapi.json "$openapi_record"
 
+# The dashboard in headless Chromium (a few seconds), when make browser-test
+# has installed the browser.
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
+    && /usr/bin/python3 -c 'import selenium' 2>/dev/null; then
+    run_plain "dashboard in headless Chromium" tests/browser/run.sh "$build"
+else
+    echo "=== dashboard in headless Chromium: skipped (make browser-test installs chromium)"
+fi
+
 echo
 echo "$passed passed, $failed failed"
 exit $status
