@@ -6,6 +6,7 @@
 
 #include "ngx_http_wa_report_data.hpp"
 #include "ngx_http_wa_report_import.hpp"
+#include "ngx_http_wa_report_openapi.hpp"
 #include "ngx_http_wa_report_report.hpp"
 #include "ngx_http_wa_report_respond.hpp"
 
@@ -23,6 +24,7 @@ ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_v
         return send_json_with(r, NGX_HTTP_NOT_ALLOWED, detail_error("Method Not Allowed"), "Allow",
                               m.allow);
     case Route::invalid: return send_validation(r, m.errors);
+    case Route::openapi: return send_openapi(r);
     case Route::redirect: {
         // The prefix is the location's name, decoded like the path.
         std::string to = uri_escape_path(base) + m.redirect;

@@ -47,6 +47,7 @@ start() {
     [ "$(id -u)" -eq 0 ] && user="user root;"
     sed -e "s|@MODULE@|$top/build/ngx_http_wa_report_module.so|" \
         -e "s|@PORT@|$PORT|" -e "s|@REDIS_PORT@|$REDIS_PORT|" -e "s|@USER@|$user|" \
+        -e "s|@TOP@|$top|" \
         conf.d/demo.conf.in > "$run/nginx.conf"
     "$NGINX" -p "$run/" -c nginx.conf -e logs/error.log -t -q
     "$NGINX" -p "$run/" -c nginx.conf -e logs/error.log
@@ -75,6 +76,10 @@ The reminder job (dry run: messages go to run/logs/error.log); a token for the s
   T=\$(tools/jwt.sh run/jwt.secret)
   curl -s -X POST -H "Authorization: Bearer \$T" http://127.0.0.1:$PORT/scheduler/maintenance-reminder/run-now
   curl -s -H "Authorization: Bearer \$T" http://127.0.0.1:$PORT/scheduler/maintenance-reminder/status
+
+The dashboard (paste the token \$T into its scheduler box) and the API's OpenAPI document:
+  http://127.0.0.1:$PORT/dashboard/
+  http://127.0.0.1:$PORT/whatsapp-report/openapi.json
 MSG
 }
 
