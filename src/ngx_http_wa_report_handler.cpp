@@ -4,6 +4,7 @@
 
 #include "ngx_http_wa_report_handler.hpp"
 
+#include "ngx_http_wa_report_access.hpp"
 #include "ngx_http_wa_report_data.hpp"
 #include "ngx_http_wa_report_import.hpp"
 #include "ngx_http_wa_report_openapi.hpp"
@@ -59,6 +60,12 @@ ngx_int_t serve(ngx_http_request_t* r) {
     Worker* w = worker();
     if (w == nullptr) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    // Before the route, so a caller without credentials learns nothing of
+    // the API, not even which paths exist.
+    ngx_int_t refused = check_report_access(r);
+    if (refused != NGX_DECLINED) {
+        return refused;
     }
     std::string_view uri = sv(r->uri);
     std::string_view base = sv(loc_conf(r)->base);

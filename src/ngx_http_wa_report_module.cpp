@@ -1,5 +1,6 @@
 // ngx_http_wa_report_module: directives, configuration and worker lifetime.
 
+#include "ngx_http_wa_report_access.hpp"
 #include "ngx_http_wa_report_conf.hpp"
 #include "ngx_http_wa_report_worker.hpp"
 
@@ -46,6 +47,12 @@ static ngx_conf_num_bounds_t ngx_http_wa_report_retries_bounds = {ngx_conf_check
 
 static ngx_conf_num_bounds_t ngx_http_wa_report_page_size_bounds = {ngx_conf_check_num_bounds, 1,
                                                                     10000};
+
+static ngx_conf_enum_t ngx_http_wa_report_auth_modes[] = {
+    {ngx_string("off"), static_cast<ngx_uint_t>(wa::AuthMode::off)},
+    {ngx_string("jwt"), static_cast<ngx_uint_t>(wa::AuthMode::jwt)},
+    {ngx_string("key"), static_cast<ngx_uint_t>(wa::AuthMode::key)},
+    {ngx_null_string, 0}};
 
 static ngx_http_wa_report_time_min_t ngx_http_wa_report_min_1ms = {
     ngx_http_wa_report_check_msec_min, 1, "1ms", 0, nullptr};
@@ -157,6 +164,26 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
      NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_sec_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_wa_report_loc_conf_t, jwt_max_lifetime), &ngx_http_wa_report_min_1sec},
+
+    {ngx_string("wa_report_auth_read"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_auth, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, auth_read), &ngx_http_wa_report_auth_modes},
+
+    {ngx_string("wa_report_auth_write"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_auth, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, auth_write), &ngx_http_wa_report_auth_modes},
+
+    {ngx_string("wa_report_auth_jwt_secret_file"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_auth_jwt_secret_file, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, auth_jwt_secret_file), NULL},
+
+    {ngx_string("wa_report_auth_keys_file"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_auth_keys_file, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, auth_keys_file), NULL},
 
     {ngx_string("wa_report_reminder"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG, ngx_conf_set_flag_slot,
      NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, reminder), NULL},
@@ -406,6 +433,12 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf) {
      *     lcf->scheduler_where = { { 0, NULL }, 0 };
      *     lcf->core_error_pages = NULL;
      *     lcf->api_error_pages = NULL;
+     *     lcf->auth_read_where = { { 0, NULL }, 0 };
+     *     lcf->auth_write_where = { { 0, NULL }, 0 };
+     *     lcf->auth_jwt_secret_file = { 0, NULL };
+     *     lcf->auth_jwt_secret = { 0, NULL };
+     *     lcf->auth_keys_file = { 0, NULL };
+     *     lcf->auth_keys = NULL;
      */
 
     lcf->enable = NGX_CONF_UNSET;
@@ -414,6 +447,8 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf) {
     lcf->max_body_size = NGX_CONF_UNSET_SIZE;
     lcf->import_max_body_size = NGX_CONF_UNSET_SIZE;
     lcf->page_size = NGX_CONF_UNSET_UINT;
+    lcf->auth_read = NGX_CONF_UNSET_UINT;
+    lcf->auth_write = NGX_CONF_UNSET_UINT;
     return lcf;
 }
 
@@ -431,6 +466,22 @@ static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, voi
 
     ngx_conf_merge_str_value(conf->jwt_secret, prev->jwt_secret, "");
 
+    // The line that chose an inherited mode is the enclosing level's.
+    if (conf->auth_read == NGX_CONF_UNSET_UINT) {
+        conf->auth_read_where = prev->auth_read_where;
+    }
+    if (conf->auth_write == NGX_CONF_UNSET_UINT) {
+        conf->auth_write_where = prev->auth_write_where;
+    }
+    ngx_conf_merge_uint_value(conf->auth_read, prev->auth_read,
+                              static_cast<ngx_uint_t>(wa::AuthMode::off));
+    ngx_conf_merge_uint_value(conf->auth_write, prev->auth_write,
+                              static_cast<ngx_uint_t>(wa::AuthMode::off));
+    ngx_conf_merge_str_value(conf->auth_jwt_secret, prev->auth_jwt_secret, "");
+    if (conf->auth_keys == nullptr) {
+        conf->auth_keys = prev->auth_keys;
+    }
+
     // nginx's merge (the core module merges first) gave this location the
     // enclosing level's error_page list when it has none of its own. A
     // server's pages are HTML for a web site; the API answers its errors as
@@ -446,6 +497,9 @@ static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, voi
     }
     conf->api_error_pages = clcf->error_pages;
 
+    if (conf->enable == 1 && wa::check_auth_conf(cf, conf) != NGX_CONF_OK) {
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
     if (conf->scheduler && conf->jwt_secret.len == 0) {
         return wa::emerg_at(
             cf, conf->scheduler_where,
