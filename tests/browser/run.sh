@@ -47,6 +47,9 @@ wait_for redis-cli -p "$REDIS_PORT" ping || { echo "redis-server did not start";
 
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$TMP/jwt.secret"
 chmod 600 "$TMP/jwt.secret"
+# make run's configuration protects writes with run/api-key.
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$TMP/api-key"
+chmod 600 "$TMP/api-key"
 user=""
 [ "$(id -u)" -eq 0 ] && user="user root;"
 sed -e "s|@MODULE@|$ROOT/$BUILD/ngx_http_wa_report_module.so|" \
@@ -55,7 +58,7 @@ sed -e "s|@MODULE@|$ROOT/$BUILD/ngx_http_wa_report_module.so|" \
 "$NGINX" -p "$TMP/" -c nginx.conf -e logs/error.log
 wait_for curl -sf "http://127.0.0.1:$PORT/healthz" \
     || { cat "$TMP/logs/error.log"; echo "0 passed, 1 failed"; exit 1; }
-tools/demo-data.sh "http://127.0.0.1:$PORT/whatsapp-report" >/dev/null
+API_KEY=$(cat "$TMP/api-key") tools/demo-data.sh "http://127.0.0.1:$PORT/whatsapp-report" >/dev/null
 
 WA_URL="http://127.0.0.1:$PORT" WA_TOKEN=$(tools/jwt.sh "$TMP/jwt.secret") \
     WA_SHOTS="$ROOT/$BUILD" WA_ERROR_LOG="$TMP/logs/error.log" \
