@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ngx_http_wa_report_conf.hpp"
+#include "ngx_http_wa_report_metrics.hpp"
 #include "ngx_http_wa_report_run_guard.hpp"
 #include "ngx_http_wa_report_sender.hpp"
 #include "ngx_http_wa_report_timer.hpp"
@@ -91,6 +92,9 @@ public:
 
     bool settled() const { return ended_ && guard_.pending() == 0; }
 
+    // How it began, for the metrics (default: the schedule).
+    void set_trigger(metrics::Trigger t) { trigger_ = t; }
+
     const std::string id;
 
 private:
@@ -123,6 +127,8 @@ private:
     bool ended_ = false;
     bool releasing_ = false;
     bool classifying_ = false;
+    metrics::Trigger trigger_ = metrics::Trigger::schedule;
+    ngx_msec_t started_ = 0;  // its start or resumption in this worker
 
     RunGuard guard_;
     std::vector<std::unique_ptr<Item>> items_;  // the batch, in its order
