@@ -26,6 +26,8 @@ DEB_PKGS  := g++ make nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev \
              libhiredis-dev libjansson-dev libcctz-dev tzdata libgtest-dev \
              libcpp-httplib-dev libcurl4-openssl-dev redis-server redis-tools \
              curl wrk procps openssl clang-format
+# promtool (package prometheus) checks the /metrics text and the example alert rules.
+DEB_PKGS  += prometheus
 
 .PHONY: all module deps unit integration test run stop bench clean format
 

@@ -75,6 +75,9 @@ The reminder job (dry run: messages go to run/logs/error.log); a token for the s
   T=\$(tools/jwt.sh run/jwt.secret)
   curl -s -X POST -H "Authorization: Bearer \$T" http://127.0.0.1:$PORT/scheduler/maintenance-reminder/run-now
   curl -s -H "Authorization: Bearer \$T" http://127.0.0.1:$PORT/scheduler/maintenance-reminder/status
+
+Prometheus metrics of both workers:
+  curl -s http://127.0.0.1:$PORT/metrics
 MSG
 }
 
