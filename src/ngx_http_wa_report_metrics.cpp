@@ -61,9 +61,7 @@ ngx_int_t init_zone(ngx_shm_zone_t* zone, void* data) noexcept {
     return NGX_OK;
 }
 
-bool alive(int64_t pid) {
-    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH;
-}
+bool alive(int64_t pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH; }
 
 uint64_t since_us(ngx_msec_t started) {
     return static_cast<uint64_t>(ngx_current_msec - started) * 1000;

@@ -294,8 +294,7 @@ void count_script_error(Shared& s, size_t script) {
 }
 
 void count_run(Shared& s, Trigger t, Outcome o, uint64_t us, int64_t now) {
-    s.runs[static_cast<size_t>(t)][static_cast<size_t>(o)].fetch_add(1,
-                                                                     std::memory_order_relaxed);
+    s.runs[static_cast<size_t>(t)][static_cast<size_t>(o)].fetch_add(1, std::memory_order_relaxed);
     s.run_duration.observe(run_buckets, us);
     if (o != Outcome::finished) {
         return;

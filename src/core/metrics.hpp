@@ -117,8 +117,7 @@ Vehicle vehicle_of(const RunDetail& detail, long gateway_status, bool opted_out)
 // Upper bounds in seconds. HTTP: nginx measures a request in milliseconds,
 // so the smallest bucket is 5 ms. Runs: a daily job of seconds to hours.
 // Gateway: one HTTP call to the provider, capped by wa_report_gateway_timeout.
-inline constexpr double http_buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                          0.5,   1,    2.5,   5,    10};
+inline constexpr double http_buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 inline constexpr double run_buckets[] = {1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200};
 inline constexpr double gateway_buckets[] = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
@@ -130,7 +129,7 @@ struct Histogram {
     // us: one observation in microseconds.
     void observe(const double (&bounds)[N], uint64_t us) {
         size_t i = 0;
-        while (i < N && static_cast<double>(us) > bounds[i] * 1e6) {
+        while (i < N && bounds[i] * 1e6 < static_cast<double>(us)) {
             i++;
         }
         counts[i].fetch_add(1, std::memory_order_relaxed);

@@ -61,8 +61,7 @@ public:
     const std::string& text() const { return out_; }
 
 private:
-    void series(std::string_view name, std::string_view suffix, Labels labels,
-                const Label* extra);
+    void series(std::string_view name, std::string_view suffix, Labels labels, const Label* extra);
 
     std::string out_;
 };

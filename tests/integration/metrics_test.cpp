@@ -122,7 +122,8 @@ TEST_F(MetricsTest, CountsAreExactAndSummedOverWorkers) {
     }
     for (int i = 0; i < 2; ++i) {
         HttpClient client(stack().port());
-        EXPECT_EQ(404, client.get(kBase + "/customer/" + kNoCustomer + "/vehicle/" + kNoVehicle).status);
+        EXPECT_EQ(404,
+                  client.get(kBase + "/customer/" + kNoCustomer + "/vehicle/" + kNoVehicle).status);
     }
     {
         HttpClient client(stack().port());
@@ -136,24 +137,24 @@ TEST_F(MetricsTest, CountsAreExactAndSummedOverWorkers) {
     HttpResponse second = scrape();
     ASSERT_EQ(200, second.status) << describe(second);
     Samples after = parse_samples(second.body);
-    EXPECT_TRUE(SameText(
-        changed_counters(before, after),
-        "wa_report_gateway_request_duration_seconds_count{provider=\"starsender\"} +4\n"
-        "wa_report_http_request_duration_seconds_count{route=\"customer_vehicle\"} +2\n"
-        "wa_report_http_request_duration_seconds_count{route=\"metrics\"} +1\n"
-        "wa_report_http_request_duration_seconds_count{route=\"record\"} +1\n"
-        "wa_report_http_request_duration_seconds_count{route=\"scheduler_run_now\"} +1\n"
-        "wa_report_http_request_duration_seconds_count{route=\"statistics\"} +3\n"
-        "wa_report_http_requests_total{route=\"customer_vehicle\",code=\"4xx\"} +2\n"
-        "wa_report_http_requests_total{route=\"metrics\",code=\"2xx\"} +1\n"
-        "wa_report_http_requests_total{route=\"record\",code=\"4xx\"} +1\n"
-        "wa_report_http_requests_total{route=\"scheduler_run_now\",code=\"2xx\"} +1\n"
-        "wa_report_http_requests_total{route=\"statistics\",code=\"2xx\"} +3\n"
-        "wa_report_run_duration_seconds_count +1\n"
-        "wa_report_run_vehicles_total{decision=\"failed\",reason=\"4xx\"} +1\n"
-        "wa_report_run_vehicles_total{decision=\"sent\",reason=\"none\"} +2\n"
-        "wa_report_runs_total{trigger=\"run_now\",outcome=\"finished\"} +1\n"
-        "wa_report_send_retries_total +1\n"))
+    EXPECT_TRUE(
+        SameText(changed_counters(before, after),
+                 "wa_report_gateway_request_duration_seconds_count{provider=\"starsender\"} +4\n"
+                 "wa_report_http_request_duration_seconds_count{route=\"customer_vehicle\"} +2\n"
+                 "wa_report_http_request_duration_seconds_count{route=\"metrics\"} +1\n"
+                 "wa_report_http_request_duration_seconds_count{route=\"record\"} +1\n"
+                 "wa_report_http_request_duration_seconds_count{route=\"scheduler_run_now\"} +1\n"
+                 "wa_report_http_request_duration_seconds_count{route=\"statistics\"} +3\n"
+                 "wa_report_http_requests_total{route=\"customer_vehicle\",code=\"4xx\"} +2\n"
+                 "wa_report_http_requests_total{route=\"metrics\",code=\"2xx\"} +1\n"
+                 "wa_report_http_requests_total{route=\"record\",code=\"4xx\"} +1\n"
+                 "wa_report_http_requests_total{route=\"scheduler_run_now\",code=\"2xx\"} +1\n"
+                 "wa_report_http_requests_total{route=\"statistics\",code=\"2xx\"} +3\n"
+                 "wa_report_run_duration_seconds_count +1\n"
+                 "wa_report_run_vehicles_total{decision=\"failed\",reason=\"4xx\"} +1\n"
+                 "wa_report_run_vehicles_total{decision=\"sent\",reason=\"none\"} +2\n"
+                 "wa_report_runs_total{trigger=\"run_now\",outcome=\"finished\"} +1\n"
+                 "wa_report_send_retries_total +1\n"))
         << changed_counters(before, after);
 
     EXPECT_EQ(2, value_of(after, "wa_report_redis_connected{connection=\"requests\"}"));
@@ -180,14 +181,15 @@ TEST_F(MetricsTest, ScriptErrorsAreCountedByScript) {
     Samples after = parse_samples(scrape().body);
     EXPECT_EQ(value_of(before, "wa_report_redis_script_errors_total{script=\"stats\"}") + 1,
               value_of(after, "wa_report_redis_script_errors_total{script=\"stats\"}"));
-    EXPECT_EQ(value_of(before, "wa_report_http_requests_total{route=\"statistics\",code=\"5xx\"}")
-                  + 1,
-              value_of(after, "wa_report_http_requests_total{route=\"statistics\",code=\"5xx\"}"));
+    EXPECT_EQ(
+        value_of(before, "wa_report_http_requests_total{route=\"statistics\",code=\"5xx\"}") + 1,
+        value_of(after, "wa_report_http_requests_total{route=\"statistics\",code=\"5xx\"}"));
 }
 
 TEST_F(MetricsTest, StoreGaugesComeFromTheStatisticsHash) {
     ASSERT_TRUE(
-        redis().command({"HSET", "{wa}:stats", "reports", "7", "messages", "19", "failures", "3"})
+        redis()
+            .command({"HSET", "{wa}:stats", "reports", "7", "messages", "19", "failures", "3"})
             .ok);
     // Each worker keeps what it read for 5 s.
     Samples s;

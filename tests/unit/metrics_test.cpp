@@ -144,38 +144,40 @@ TEST(MetricsLabels, SentDryRunAndFailuresByCode) {
 
 TEST(MetricsCounting, RequestsByRouteClassAndBucket) {
     auto s = zeroed();
-    count_request(*s, route_index(Route::list), 200, 4000);     // 4 ms: first bucket
-    count_request(*s, route_index(Route::list), 204, 5000);     // 5 ms: on the bound
-    count_request(*s, route_index(Route::list), 404, 5001);     // just above
+    count_request(*s, route_index(Route::list), 200, 4000);      // 4 ms: first bucket
+    count_request(*s, route_index(Route::list), 204, 5000);      // 5 ms: on the bound
+    count_request(*s, route_index(Route::list), 404, 5001);      // just above
     count_request(*s, route_index(Route::list), 200, 20000000);  // 20 s: above the last
-    count_request(*s, route_index(Route::list), 0, 1000);       // no status: not counted
-    count_request(*s, route_count, 200, 1000);                  // no such route
+    count_request(*s, route_index(Route::list), 0, 1000);        // no status: not counted
+    count_request(*s, route_count, 200, 1000);                   // no such route
     std::string text = render(*s, WorkerSums{}, {}, std::nullopt);
-    EXPECT_EQ("wa_report_http_requests_total{route=\"list\",code=\"1xx\"} 0\n"
-              "wa_report_http_requests_total{route=\"list\",code=\"2xx\"} 3\n"
-              "wa_report_http_requests_total{route=\"list\",code=\"3xx\"} 0\n"
-              "wa_report_http_requests_total{route=\"list\",code=\"4xx\"} 1\n"
-              "wa_report_http_requests_total{route=\"list\",code=\"5xx\"} 0\n",
-              lines_starting(text, "wa_report_http_requests_total{route=\"list\""));
-    EXPECT_EQ("wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"0.005\"} 2\n"
-              "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"0.01\"} 3\n"
-              "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"0.025\"} 3\n"
-              "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"0.05\"} 3\n"
-              "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"0.1\"} 3\n"
-              "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"0.25\"} 3\n"
-              "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"0.5\"} 3\n"
-              "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"1\"} 3\n"
-              "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"2.5\"} 3\n"
-              "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"5\"} 3\n"
-              "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"10\"} 3\n"
-              "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"+Inf\"} 4\n"
-              "wa_report_http_request_duration_seconds_sum{route=\"list\"} 20.014001\n"
-              "wa_report_http_request_duration_seconds_count{route=\"list\"} 4\n",
-              lines_starting(text, "wa_report_http_request_duration_seconds_"
-                                   "bucket{route=\"list\"")
-                  + lines_starting(text, "wa_report_http_request_duration_seconds_sum{route=\"list\"")
-                  + lines_starting(text,
-                                   "wa_report_http_request_duration_seconds_count{route=\"list\""));
+    EXPECT_EQ(
+        "wa_report_http_requests_total{route=\"list\",code=\"1xx\"} 0\n"
+        "wa_report_http_requests_total{route=\"list\",code=\"2xx\"} 3\n"
+        "wa_report_http_requests_total{route=\"list\",code=\"3xx\"} 0\n"
+        "wa_report_http_requests_total{route=\"list\",code=\"4xx\"} 1\n"
+        "wa_report_http_requests_total{route=\"list\",code=\"5xx\"} 0\n",
+        lines_starting(text, "wa_report_http_requests_total{route=\"list\""));
+    EXPECT_EQ(
+        "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"0.005\"} 2\n"
+        "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"0.01\"} 3\n"
+        "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"0.025\"} 3\n"
+        "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"0.05\"} 3\n"
+        "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"0.1\"} 3\n"
+        "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"0.25\"} 3\n"
+        "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"0.5\"} 3\n"
+        "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"1\"} 3\n"
+        "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"2.5\"} 3\n"
+        "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"5\"} 3\n"
+        "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"10\"} 3\n"
+        "wa_report_http_request_duration_seconds_bucket{route=\"list\",le=\"+Inf\"} 4\n"
+        "wa_report_http_request_duration_seconds_sum{route=\"list\"} 20.014001\n"
+        "wa_report_http_request_duration_seconds_count{route=\"list\"} 4\n",
+        lines_starting(text,
+                       "wa_report_http_request_duration_seconds_"
+                       "bucket{route=\"list\"")
+            + lines_starting(text, "wa_report_http_request_duration_seconds_sum{route=\"list\"")
+            + lines_starting(text, "wa_report_http_request_duration_seconds_count{route=\"list\""));
 }
 
 TEST(MetricsCounting, RunsKeepTheLatestSuccess) {
@@ -184,20 +186,22 @@ TEST(MetricsCounting, RunsKeepTheLatestSuccess) {
     count_run(*s, Trigger::schedule, Outcome::finished, 1000000, 1700000050);  // earlier
     count_run(*s, Trigger::resumed, Outcome::stopped, 0, 1700000200);          // not a success
     std::string text = render(*s, WorkerSums{}, {}, std::nullopt);
-    EXPECT_EQ("wa_report_runs_total{trigger=\"schedule\",outcome=\"finished\"} 1\n"
-              "wa_report_runs_total{trigger=\"schedule\",outcome=\"handed_over\"} 0\n"
-              "wa_report_runs_total{trigger=\"schedule\",outcome=\"stopped\"} 0\n"
-              "wa_report_runs_total{trigger=\"run_now\",outcome=\"finished\"} 1\n"
-              "wa_report_runs_total{trigger=\"run_now\",outcome=\"handed_over\"} 0\n"
-              "wa_report_runs_total{trigger=\"run_now\",outcome=\"stopped\"} 0\n"
-              "wa_report_runs_total{trigger=\"resumed\",outcome=\"finished\"} 0\n"
-              "wa_report_runs_total{trigger=\"resumed\",outcome=\"handed_over\"} 0\n"
-              "wa_report_runs_total{trigger=\"resumed\",outcome=\"stopped\"} 1\n",
-              lines_starting(text, "wa_report_runs_total{"));
-    EXPECT_EQ("wa_report_run_duration_seconds_bucket{le=\"1\"} 2\n"
-              "wa_report_run_duration_seconds_bucket{le=\"5\"} 3\n",
-              lines_starting(text, "wa_report_run_duration_seconds_bucket{le=\"1\"}")
-                  + lines_starting(text, "wa_report_run_duration_seconds_bucket{le=\"5\"}"));
+    EXPECT_EQ(
+        "wa_report_runs_total{trigger=\"schedule\",outcome=\"finished\"} 1\n"
+        "wa_report_runs_total{trigger=\"schedule\",outcome=\"handed_over\"} 0\n"
+        "wa_report_runs_total{trigger=\"schedule\",outcome=\"stopped\"} 0\n"
+        "wa_report_runs_total{trigger=\"run_now\",outcome=\"finished\"} 1\n"
+        "wa_report_runs_total{trigger=\"run_now\",outcome=\"handed_over\"} 0\n"
+        "wa_report_runs_total{trigger=\"run_now\",outcome=\"stopped\"} 0\n"
+        "wa_report_runs_total{trigger=\"resumed\",outcome=\"finished\"} 0\n"
+        "wa_report_runs_total{trigger=\"resumed\",outcome=\"handed_over\"} 0\n"
+        "wa_report_runs_total{trigger=\"resumed\",outcome=\"stopped\"} 1\n",
+        lines_starting(text, "wa_report_runs_total{"));
+    EXPECT_EQ(
+        "wa_report_run_duration_seconds_bucket{le=\"1\"} 2\n"
+        "wa_report_run_duration_seconds_bucket{le=\"5\"} 3\n",
+        lines_starting(text, "wa_report_run_duration_seconds_bucket{le=\"1\"}")
+            + lines_starting(text, "wa_report_run_duration_seconds_bucket{le=\"5\"}"));
     EXPECT_EQ("wa_report_run_duration_seconds_sum 3\n",
               lines_starting(text, "wa_report_run_duration_seconds_sum"));
     EXPECT_EQ("wa_report_last_successful_run_timestamp_seconds 1700000100\n",
@@ -223,14 +227,15 @@ TEST(MetricsCounting, WorkerGaugesSumOnlyLiveWorkers) {
     EXPECT_EQ(2u, all.redis_connected[0]);
     EXPECT_EQ(6u, all.sends_in_flight);
     std::string text = render(*s, live, {}, std::nullopt);
-    EXPECT_EQ("wa_report_redis_connected{connection=\"requests\"} 1\n"
-              "wa_report_redis_connected{connection=\"engine\"} 0\n"
-              "wa_report_redis_commands_in_flight{connection=\"requests\"} 0\n"
-              "wa_report_redis_commands_in_flight{connection=\"engine\"} 3\n"
-              "wa_report_sends_in_flight 2\n",
-              lines_starting(text, "wa_report_redis_connected{")
-                  + lines_starting(text, "wa_report_redis_commands_in_flight{")
-                  + lines_starting(text, "wa_report_sends_in_flight "));
+    EXPECT_EQ(
+        "wa_report_redis_connected{connection=\"requests\"} 1\n"
+        "wa_report_redis_connected{connection=\"engine\"} 0\n"
+        "wa_report_redis_commands_in_flight{connection=\"requests\"} 0\n"
+        "wa_report_redis_commands_in_flight{connection=\"engine\"} 3\n"
+        "wa_report_sends_in_flight 2\n",
+        lines_starting(text, "wa_report_redis_connected{")
+            + lines_starting(text, "wa_report_redis_commands_in_flight{")
+            + lines_starting(text, "wa_report_sends_in_flight "));
 }
 
 TEST(MetricsRender, ScriptsAndStoreGauges) {
@@ -243,25 +248,27 @@ TEST(MetricsRender, ScriptsAndStoreGauges) {
     g.messages = 30;
     g.failures = 2;
     std::string text = render(*s, WorkerSums{}, {"attempt_begin", "record"}, g);
-    EXPECT_EQ("wa_report_redis_script_errors_total{script=\"attempt_begin\"} 0\n"
-              "wa_report_redis_script_errors_total{script=\"record\"} 2\n",
-              lines_starting(text, "wa_report_redis_script_errors_total{"));
-    EXPECT_EQ("# HELP wa_report_store_up 1 when the store's statistics could be read from Redis "
-              "for this scrape (cached up to 5 s per worker), else 0.\n"
-              "# TYPE wa_report_store_up gauge\n"
-              "wa_report_store_up 1\n"
-              "# HELP wa_report_store_reports Reports in the store ({prefix}:stats reports).\n"
-              "# TYPE wa_report_store_reports gauge\n"
-              "wa_report_store_reports 12\n"
-              "# HELP wa_report_store_messages Messages counted in the store, the sum of the "
-              "reports' frequencies ({prefix}:stats messages).\n"
-              "# TYPE wa_report_store_messages gauge\n"
-              "wa_report_store_messages 30\n"
-              "# HELP wa_report_store_failures Sends the provider refused or that failed, as the "
-              "store counted them ({prefix}:stats failures).\n"
-              "# TYPE wa_report_store_failures gauge\n"
-              "wa_report_store_failures 2\n",
-              text.substr(text.find("# HELP wa_report_store_up")));
+    EXPECT_EQ(
+        "wa_report_redis_script_errors_total{script=\"attempt_begin\"} 0\n"
+        "wa_report_redis_script_errors_total{script=\"record\"} 2\n",
+        lines_starting(text, "wa_report_redis_script_errors_total{"));
+    EXPECT_EQ(
+        "# HELP wa_report_store_up 1 when the store's statistics could be read from Redis "
+        "for this scrape (cached up to 5 s per worker), else 0.\n"
+        "# TYPE wa_report_store_up gauge\n"
+        "wa_report_store_up 1\n"
+        "# HELP wa_report_store_reports Reports in the store ({prefix}:stats reports).\n"
+        "# TYPE wa_report_store_reports gauge\n"
+        "wa_report_store_reports 12\n"
+        "# HELP wa_report_store_messages Messages counted in the store, the sum of the "
+        "reports' frequencies ({prefix}:stats messages).\n"
+        "# TYPE wa_report_store_messages gauge\n"
+        "wa_report_store_messages 30\n"
+        "# HELP wa_report_store_failures Sends the provider refused or that failed, as the "
+        "store counted them ({prefix}:stats failures).\n"
+        "# TYPE wa_report_store_failures gauge\n"
+        "wa_report_store_failures 2\n",
+        text.substr(text.find("# HELP wa_report_store_up")));
     std::string down = render(*s, WorkerSums{}, {}, std::nullopt);
     EXPECT_EQ("wa_report_store_up 0\n", down.substr(down.find("wa_report_store_up 0")));
 }
@@ -269,34 +276,37 @@ TEST(MetricsRender, ScriptsAndStoreGauges) {
 TEST(MetricsRender, EveryFamilyHasHelpAndTypeOnce) {
     auto s = zeroed();
     std::string text = render(*s, WorkerSums{}, {"a"}, StoreGauges{});
-    EXPECT_EQ("# TYPE wa_report_http_requests_total counter\n"
-              "# TYPE wa_report_http_request_duration_seconds histogram\n"
-              "# TYPE wa_report_redis_connected gauge\n"
-              "# TYPE wa_report_redis_reconnects_total counter\n"
-              "# TYPE wa_report_redis_command_timeouts_total counter\n"
-              "# TYPE wa_report_redis_script_errors_total counter\n"
-              "# TYPE wa_report_redis_commands_in_flight gauge\n"
-              "# TYPE wa_report_runs_total counter\n"
-              "# TYPE wa_report_run_vehicles_total counter\n"
-              "# TYPE wa_report_run_duration_seconds histogram\n"
-              "# TYPE wa_report_sends_in_flight gauge\n"
-              "# TYPE wa_report_send_retries_total counter\n"
-              "# TYPE wa_report_gateway_request_duration_seconds histogram\n"
-              "# TYPE wa_report_last_successful_run_timestamp_seconds gauge\n"
-              "# TYPE wa_report_store_up gauge\n"
-              "# TYPE wa_report_store_reports gauge\n"
-              "# TYPE wa_report_store_messages gauge\n"
-              "# TYPE wa_report_store_failures gauge\n",
-              lines_starting(text, "# TYPE "));
+    EXPECT_EQ(
+        "# TYPE wa_report_http_requests_total counter\n"
+        "# TYPE wa_report_http_request_duration_seconds histogram\n"
+        "# TYPE wa_report_redis_connected gauge\n"
+        "# TYPE wa_report_redis_reconnects_total counter\n"
+        "# TYPE wa_report_redis_command_timeouts_total counter\n"
+        "# TYPE wa_report_redis_script_errors_total counter\n"
+        "# TYPE wa_report_redis_commands_in_flight gauge\n"
+        "# TYPE wa_report_runs_total counter\n"
+        "# TYPE wa_report_run_vehicles_total counter\n"
+        "# TYPE wa_report_run_duration_seconds histogram\n"
+        "# TYPE wa_report_sends_in_flight gauge\n"
+        "# TYPE wa_report_send_retries_total counter\n"
+        "# TYPE wa_report_gateway_request_duration_seconds histogram\n"
+        "# TYPE wa_report_last_successful_run_timestamp_seconds gauge\n"
+        "# TYPE wa_report_store_up gauge\n"
+        "# TYPE wa_report_store_reports gauge\n"
+        "# TYPE wa_report_store_messages gauge\n"
+        "# TYPE wa_report_store_failures gauge\n",
+        lines_starting(text, "# TYPE "));
     EXPECT_EQ(18u, std::count(text.begin(), text.end(), '#') / 2);
-    EXPECT_EQ("wa_report_run_vehicles_total{decision=\"sent\",reason=\"none\"} 0\n"
-              "wa_report_run_vehicles_total{decision=\"dry_run\",reason=\"none\"} 0\n",
-              lines_starting(text, "wa_report_run_vehicles_total{decision=\"sent\"")
-                  + lines_starting(text, "wa_report_run_vehicles_total{decision=\"dry_run\""));
-    EXPECT_EQ("wa_report_gateway_request_duration_seconds_count{provider=\"log\"} 0\n"
-              "wa_report_gateway_request_duration_seconds_count{provider=\"starsender\"} 0\n"
-              "wa_report_gateway_request_duration_seconds_count{provider=\"cloud_api\"} 0\n",
-              lines_starting(text, "wa_report_gateway_request_duration_seconds_count"));
+    EXPECT_EQ(
+        "wa_report_run_vehicles_total{decision=\"sent\",reason=\"none\"} 0\n"
+        "wa_report_run_vehicles_total{decision=\"dry_run\",reason=\"none\"} 0\n",
+        lines_starting(text, "wa_report_run_vehicles_total{decision=\"sent\"")
+            + lines_starting(text, "wa_report_run_vehicles_total{decision=\"dry_run\""));
+    EXPECT_EQ(
+        "wa_report_gateway_request_duration_seconds_count{provider=\"log\"} 0\n"
+        "wa_report_gateway_request_duration_seconds_count{provider=\"starsender\"} 0\n"
+        "wa_report_gateway_request_duration_seconds_count{provider=\"cloud_api\"} 0\n",
+        lines_starting(text, "wa_report_gateway_request_duration_seconds_count"));
 }
 
 }  // namespace

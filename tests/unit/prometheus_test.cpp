@@ -35,13 +35,14 @@ TEST(PrometheusText, FamilyAndSamples) {
     w.sample("x_total", {{"route", "list"}, {"code", "2xx"}}, uint64_t{3});
     w.sample("x_total", {{"path", "a\"b\\c\nd"}}, int64_t{-2});
     w.sample("y", {}, 0.25);
-    EXPECT_EQ("# HELP x_total Things\\nthat \\\\ happened.\n"
-              "# TYPE x_total counter\n"
-              "x_total 18446744073709551615\n"
-              "x_total{route=\"list\",code=\"2xx\"} 3\n"
-              "x_total{path=\"a\\\"b\\\\c\\nd\"} -2\n"
-              "y 0.25\n",
-              w.text());
+    EXPECT_EQ(
+        "# HELP x_total Things\\nthat \\\\ happened.\n"
+        "# TYPE x_total counter\n"
+        "x_total 18446744073709551615\n"
+        "x_total{route=\"list\",code=\"2xx\"} 3\n"
+        "x_total{path=\"a\\\"b\\\\c\\nd\"} -2\n"
+        "y 0.25\n",
+        w.text());
 }
 
 TEST(PrometheusText, HistogramBucketsAreCumulativeWithInfSumAndCount) {
@@ -49,13 +50,14 @@ TEST(PrometheusText, HistogramBucketsAreCumulativeWithInfSumAndCount) {
     const uint64_t counts[] = {2, 0, 1, 4};  // 4 above the last bound
     Writer w;
     w.histogram("d_seconds", {{"route", "list"}}, bounds, 3, counts, 12.0625);
-    EXPECT_EQ("d_seconds_bucket{route=\"list\",le=\"0.005\"} 2\n"
-              "d_seconds_bucket{route=\"list\",le=\"0.5\"} 2\n"
-              "d_seconds_bucket{route=\"list\",le=\"1\"} 3\n"
-              "d_seconds_bucket{route=\"list\",le=\"+Inf\"} 7\n"
-              "d_seconds_sum{route=\"list\"} 12.0625\n"
-              "d_seconds_count{route=\"list\"} 7\n",
-              w.text());
+    EXPECT_EQ(
+        "d_seconds_bucket{route=\"list\",le=\"0.005\"} 2\n"
+        "d_seconds_bucket{route=\"list\",le=\"0.5\"} 2\n"
+        "d_seconds_bucket{route=\"list\",le=\"1\"} 3\n"
+        "d_seconds_bucket{route=\"list\",le=\"+Inf\"} 7\n"
+        "d_seconds_sum{route=\"list\"} 12.0625\n"
+        "d_seconds_count{route=\"list\"} 7\n",
+        w.text());
 }
 
 TEST(PrometheusText, HistogramWithoutLabels) {
@@ -63,11 +65,12 @@ TEST(PrometheusText, HistogramWithoutLabels) {
     const uint64_t counts[] = {0, 0};
     Writer w;
     w.histogram("r_seconds", {}, bounds, 1, counts, 0);
-    EXPECT_EQ("r_seconds_bucket{le=\"1\"} 0\n"
-              "r_seconds_bucket{le=\"+Inf\"} 0\n"
-              "r_seconds_sum 0\n"
-              "r_seconds_count 0\n",
-              w.text());
+    EXPECT_EQ(
+        "r_seconds_bucket{le=\"1\"} 0\n"
+        "r_seconds_bucket{le=\"+Inf\"} 0\n"
+        "r_seconds_sum 0\n"
+        "r_seconds_count 0\n",
+        w.text());
 }
 
 }  // namespace
