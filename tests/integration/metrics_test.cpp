@@ -5,6 +5,9 @@
 // the output, the store gauges and a scrape while Redis is down.
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <csignal>
+
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -224,6 +227,46 @@ TEST_F(MetricsTest, OnlyGetAndHead) {
     HttpResponse head = client.head("/metrics");
     EXPECT_EQ(200, head.status);
     EXPECT_EQ("", head.body);
+}
+
+// A reload keeps the zone (same module binary), so counts go on; the old
+// workers give their slots back as they exit, and a worker killed outright
+// is left out of the gauges.
+TEST_F(MetricsTest, ReloadKeepsCountsAndGaugesFollowTheWorkers) {
+    {
+        HttpClient client(stack().port());
+        EXPECT_EQ(200, client.get(kBase + "/statistics").status);
+    }
+    long long stats_before =
+        value_of(parse_samples(scrape().body),
+                 "wa_report_http_requests_total{route=\"statistics\",code=\"2xx\"}");
+    ASSERT_LE(1, stats_before);
+    std::string error;
+    ASSERT_TRUE(stack().nginx().reload(&error)) << error;
+    Samples s;
+    auto connected_workers = [&](long long n) {
+        return poll_until(Millis(15000), [&] {
+            s = parse_samples(scrape().body);
+            return value_of(s, "wa_report_redis_connected{connection=\"requests\"}") == n
+                && value_of(s, "wa_report_redis_connected{connection=\"engine\"}") == n;
+        });
+    };
+    EXPECT_TRUE(connected_workers(2)) << "two workers after the reload";
+    EXPECT_EQ(stats_before,
+              value_of(s, "wa_report_http_requests_total{route=\"statistics\",code=\"2xx\"}"))
+        << "a reload keeps the counts";
+
+    std::vector<pid_t> workers = stack().nginx().worker_pids();
+    ASSERT_EQ(2u, workers.size());
+    ASSERT_EQ(0, ::kill(workers[0], SIGKILL));
+    ASSERT_TRUE(poll_until(Millis(15000), [&] {
+        std::vector<pid_t> now = stack().nginx().worker_pids();
+        return now.size() == 2 && std::find(now.begin(), now.end(), workers[0]) == now.end();
+    }));
+    EXPECT_TRUE(connected_workers(2)) << "the killed worker's slot is not counted";
+    // nginx's own [alert] about the killed worker is this test's doing.
+    std::string problems = stack().nginx().take_log_problems();
+    EXPECT_NE(std::string::npos, problems.find("exited on signal 9")) << problems;
 }
 
 // The alert rules the README shows are the file promtool checks.
