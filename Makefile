@@ -27,6 +27,8 @@ DEB_PKGS  := g++ make nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev \
              libcpp-httplib-dev libcurl4-openssl-dev redis-server redis-tools \
              curl wrk procps openssl clang-format \
              python3-jsonschema libjs-chart.js
+# promtool (package prometheus) checks the /metrics text and the example alert rules.
+DEB_PKGS  += prometheus
 
 # The dashboard's browser test (make browser-test) needs these too; they are
 # large (chromium: about 80 MB to fetch, 290 MB installed), so `make deps`

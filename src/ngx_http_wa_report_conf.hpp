@@ -131,6 +131,7 @@ struct ngx_http_wa_report_main_conf_t {
     ngx_int_t gateway_retries;
     ngx_msec_t gateway_retry_after_max;
     ngx_flag_t log_messages;
+    ngx_shm_zone_t* metrics_zone;  // the counters of every worker (metrics)
 };
 
 struct ngx_http_wa_report_loc_conf_t {
@@ -158,6 +159,7 @@ struct ngx_http_wa_report_loc_conf_t {
     ngx_str_t auth_jwt_secret;
     ngx_str_t auth_keys_file;
     ngx_array_t* auth_keys;  // of wa::ApiKeyDigest
+    ngx_flag_t metrics;  // wa_report_metrics
 };
 
 // Directive handlers and post handlers (ngx_http_wa_report_conf.cpp); the

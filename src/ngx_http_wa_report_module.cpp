@@ -6,6 +6,7 @@
 
 #include "ngx_http_wa_report_filters.hpp"
 #include "ngx_http_wa_report_handler.hpp"
+#include "ngx_http_wa_report_metrics.hpp"
 #include "ngx_http_wa_report_scheduler.hpp"
 
 #include "core/uuid.hpp"
@@ -20,6 +21,7 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf);
 static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, void* child);
 static char* ngx_http_wa_report(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 static char* ngx_http_wa_report_scheduler(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+static char* ngx_http_wa_report_metrics(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 static char* ngx_http_wa_report_set_base(ngx_conf_t* cf, ngx_http_wa_report_loc_conf_t* lcf,
                                          ngx_http_handler_pt handler);
 static ngx_int_t ngx_http_wa_report_init_process(ngx_cycle_t* cycle);
@@ -154,6 +156,9 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
 
     {ngx_string("wa_report_scheduler"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS,
      ngx_http_wa_report_scheduler, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
+
+    {ngx_string("wa_report_metrics"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS,
+     ngx_http_wa_report_metrics, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
 
     {ngx_string("wa_report_jwt_secret_file"),
      NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
@@ -301,6 +306,9 @@ static ngx_int_t ngx_http_wa_report_postconfiguration(ngx_conf_t* cf) {
     if (!mcf->used) {
         return NGX_OK;
     }
+    if (wa::metrics::install(cf, mcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
     return wa::install_filters();
 }
 
@@ -328,6 +336,7 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
      *     mcf->gateway_key_file = { 0, NULL };
      *     mcf->gateway_template = { 0, NULL };
      *     mcf->gateway_template_language = { 0, NULL };
+     *     mcf->metrics_zone = NULL;
      */
 
     mcf->redis_db = NGX_CONF_UNSET;
@@ -449,6 +458,7 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf) {
     lcf->page_size = NGX_CONF_UNSET_UINT;
     lcf->auth_read = NGX_CONF_UNSET_UINT;
     lcf->auth_write = NGX_CONF_UNSET_UINT;
+    lcf->metrics = NGX_CONF_UNSET;
     return lcf;
 }
 
@@ -463,6 +473,7 @@ static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, voi
     ngx_conf_merge_size_value(conf->import_max_body_size, prev->import_max_body_size,
                               64 * 1024 * 1024);
     ngx_conf_merge_uint_value(conf->page_size, prev->page_size, 500);
+    ngx_conf_merge_value(conf->metrics, prev->metrics, 0);
 
     ngx_conf_merge_str_value(conf->jwt_secret, prev->jwt_secret, "");
 
@@ -516,6 +527,9 @@ static char* ngx_http_wa_report(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) 
     if (lcf->scheduler == 1) {
         return const_cast<char*>("conflicts with \"wa_report_scheduler\"");
     }
+    if (lcf->metrics == 1) {
+        return const_cast<char*>("conflicts with \"wa_report_metrics\"");
+    }
     lcf->enable = 1;
     return ngx_http_wa_report_set_base(cf, lcf, ngx_http_wa_report_handler);
 }
@@ -567,6 +581,9 @@ static char* ngx_http_wa_report_scheduler(ngx_conf_t* cf, ngx_command_t* cmd, vo
     if (lcf->enable == 1) {
         return const_cast<char*>("conflicts with \"wa_report\"");
     }
+    if (lcf->metrics == 1) {
+        return const_cast<char*>("conflicts with \"wa_report_metrics\"");
+    }
     lcf->scheduler = 1;
     wa::remember_where(cf, lcf->scheduler_where);
     return ngx_http_wa_report_set_base(cf, lcf, ngx_http_wa_report_scheduler_handler);
@@ -581,7 +598,34 @@ static ngx_int_t ngx_http_wa_report_init_process(ngx_cycle_t* cycle) {
     if (mcf == nullptr || !mcf->used) {
         return NGX_OK;
     }
+    wa::metrics::attach(mcf->metrics_zone);
     return wa::start_worker(cycle, *mcf->config);
 }
 
-static void ngx_http_wa_report_exit_process(ngx_cycle_t* cycle) { wa::stop_worker(); }
+static void ngx_http_wa_report_exit_process(ngx_cycle_t* cycle) {
+    wa::stop_worker();
+    wa::metrics::detach();
+}
+
+// The scrape needs no prefix of routes and no JSON error pages: a plain
+// handler, and the zone and its counting come with any use of the module.
+static char* ngx_http_wa_report_metrics(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
+    auto* lcf = static_cast<ngx_http_wa_report_loc_conf_t*>(conf);
+    if (lcf->metrics != NGX_CONF_UNSET) {
+        return const_cast<char*>("is duplicate");
+    }
+    if (lcf->enable == 1) {
+        return const_cast<char*>("conflicts with \"wa_report\"");
+    }
+    if (lcf->scheduler == 1) {
+        return const_cast<char*>("conflicts with \"wa_report_scheduler\"");
+    }
+    lcf->metrics = 1;
+    auto* clcf = static_cast<ngx_http_core_loc_conf_t*>(
+        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    clcf->handler = ngx_http_wa_report_metrics_handler;
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_wa_report_module));
+    mcf->used = 1;
+    return NGX_CONF_OK;
+}

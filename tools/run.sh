@@ -88,6 +88,8 @@ The reminder job (dry run: messages go to run/logs/error.log); a token for the s
 The dashboard (paste the token \$T into its scheduler box) and the API's OpenAPI document:
   http://127.0.0.1:$PORT/dashboard/
   http://127.0.0.1:$PORT/whatsapp-report/openapi.json
+Prometheus metrics of both workers:
+  curl -s http://127.0.0.1:$PORT/metrics
 MSG
 }
 
