@@ -159,7 +159,7 @@ struct ngx_http_wa_report_loc_conf_t {
     ngx_str_t auth_jwt_secret;
     ngx_str_t auth_keys_file;
     ngx_array_t* auth_keys;  // of wa::ApiKeyDigest
-    ngx_flag_t metrics;  // wa_report_metrics
+    ngx_flag_t metrics;      // wa_report_metrics
 };
 
 // Directive handlers and post handlers (ngx_http_wa_report_conf.cpp); the

@@ -217,6 +217,8 @@ void Sender::post(Item& item) {
             auto* item = static_cast<Item*>(data);
             Sender& self = *item->sender;
             self.guard_.answer([&] {
+                // Timed here: acting on the answer may wait for the next pass.
+                metrics::send_answered(self.host_.config().reminder.gateway->id, item->posted_at);
                 item->response = std::make_unique<HttpResponse>(response);
                 self.defer(*item, Step::answer);
             });
@@ -238,7 +240,6 @@ void Sender::post(Item& item) {
 void Sender::answered(Item& item, const HttpResponse& response) {
     host_.checkpoint("gateway_answer");
     const ReminderConfig& rc = host_.config().reminder;
-    metrics::send_answered(rc.gateway->id, item.posted_at);
     item.gateway_status = response.status;
     item.result = response.status == 0
         ? transport_failure(response.timed_out, response.error, rc.key)

@@ -179,6 +179,7 @@ const char* route_label(size_t index) {
         case Route::customer_data: return "customer_data";
         case Route::vehicle_data: return "vehicle_data";
         case Route::import: return "import";
+        case Route::openapi: return "openapi";
         }
     }
     if (index < report_route_count + scheduler_route_count) {
