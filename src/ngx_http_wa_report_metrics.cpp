@@ -158,7 +158,13 @@ void gauges_read(const Answer<StoreGauges>& answer, void* data) noexcept {
 
 ngx_int_t serve(ngx_http_request_t* r) {
     if (!(r->method & (NGX_HTTP_GET | NGX_HTTP_HEAD))) {
-        return NGX_HTTP_NOT_ALLOWED;
+        // The API's 405, as in the other locations the module serves; the
+        // body is read and dropped so that the connection can go on.
+        if (ngx_http_discard_request_body(r) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        return send_json_with(r, NGX_HTTP_NOT_ALLOWED, detail_error("Method Not Allowed"), "Allow",
+                              "GET, HEAD");
     }
     ngx_int_t rc = ngx_http_discard_request_body(r);
     if (rc != NGX_OK) {

@@ -60,6 +60,6 @@ wait_for curl -sf "http://127.0.0.1:$PORT/healthz" \
     || { cat "$TMP/logs/error.log"; echo "0 passed, 1 failed"; exit 1; }
 API_KEY=$(cat "$TMP/api-key") tools/demo-data.sh "http://127.0.0.1:$PORT/whatsapp-report" >/dev/null
 
-WA_URL="http://127.0.0.1:$PORT" WA_TOKEN=$(tools/jwt.sh "$TMP/jwt.secret") \
+WA_URL="http://127.0.0.1:$PORT" WA_API_KEY=$(cat "$TMP/api-key") WA_TOKEN=$(tools/jwt.sh "$TMP/jwt.secret") \
     WA_SHOTS="$ROOT/$BUILD" WA_ERROR_LOG="$TMP/logs/error.log" \
     /usr/bin/python3 tests/browser/dashboard_test.py "$@"

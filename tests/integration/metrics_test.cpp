@@ -223,7 +223,10 @@ TEST_F(MetricsTest, RedisDownStillServesTheModulesOwnMetrics) {
 
 TEST_F(MetricsTest, OnlyGetAndHead) {
     HttpClient client(stack().port());
-    EXPECT_EQ(405, client.request("POST", "/metrics", "x").status);
+    HttpResponse post = client.request("POST", "/metrics", "x");
+    EXPECT_EQ(405, post.status);
+    EXPECT_EQ("{\"detail\":\"Method Not Allowed\"}", post.body);
+    EXPECT_EQ("GET, HEAD", post.header("Allow"));
     HttpResponse head = client.head("/metrics");
     EXPECT_EQ(200, head.status);
     EXPECT_EQ("", head.body);

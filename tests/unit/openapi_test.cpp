@@ -156,10 +156,10 @@ TEST(OpenApiDocument, EveryDocumentedOperationIsRouted) {
                 << path;
         } else {
             // A location of its own (location = /metrics { wa_report_metrics; }):
-            // one path, answered to GET.
+            // one path, answered to GET and HEAD.
             EXPECT_EQ("wa_report_metrics", item.directive) << path;
             EXPECT_EQ("/metrics", path);
-            EXPECT_EQ(std::set<std::string>{"get"}, item.methods) << path;
+            EXPECT_EQ((std::set<std::string>{"get", "head"}), item.methods) << path;
         }
     }
 }
