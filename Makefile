@@ -25,14 +25,22 @@ INT_SRCS  := $(wildcard tests/integration/*.cpp)
 DEB_PKGS  := g++ make nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev \
              libhiredis-dev libjansson-dev libcctz-dev tzdata libgtest-dev \
              libcpp-httplib-dev libcurl4-openssl-dev redis-server redis-tools \
-             curl wrk procps openssl clang-format
+             curl wrk procps openssl clang-format \
+             python3-jsonschema libjs-chart.js
+# promtool (package prometheus) checks the /metrics text and the example alert rules.
+DEB_PKGS  += prometheus
 
-.PHONY: all module deps unit integration test run stop bench clean format
+# The dashboard's browser test (make browser-test) needs these too; they are
+# large (chromium: about 80 MB to fetch, 290 MB installed), so `make deps`
+# leaves them out and `make test` runs that test only when they are there.
+BROWSER_PKGS := chromium chromium-driver python3-selenium
+
+.PHONY: all module deps unit integration test run stop bench clean format browser-test
 
 all: module
 
 deps:
-	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	@missing=$$(for p in $(DEB_PKGS) $(EXTRA_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	    | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    echo "installing:" $$missing; \
@@ -65,8 +73,10 @@ $(shell mkdir -p $(BUILD); \
     echo $(LUA_SRCS) | cmp -s - $(LUA_LIST) || echo $(LUA_SRCS) > $(LUA_LIST))
 NGX_MAKEFILE := $(NGX_DIR)/objs/Makefile
 SCRIPTS_INC  := $(NGX_DIR)/objs/addon/wa_report/wa_report_scripts.inc
+OPENAPI      := openapi/openapi.json
+OPENAPI_INC  := $(NGX_DIR)/objs/addon/wa_report/wa_report_openapi.inc
 
-$(NGX_MAKEFILE): config tools/embed-lua.sh $(SRC_LIST)
+$(NGX_MAKEFILE): config tools/embed-lua.sh tools/embed-openapi.sh $(SRC_LIST)
 	$(BUILDCHECK)
 	rm -rf $(NGX_DIR) && mkdir -p $(BUILD) && cp -a $(NGX_SRC) $(NGX_DIR)
 	cd $(NGX_DIR) && source ./conf_flags && \
@@ -79,10 +89,15 @@ $(SCRIPTS_INC): $(LUA_SRCS) $(LUA_LIST) | $(NGX_MAKEFILE)
 	@tools/embed-lua.sh lua-compat > $@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; touch $@; else mv $@.tmp $@; fi
 
+# A changed OpenAPI document likewise (core/openapi.cpp includes it).
+$(OPENAPI_INC): $(OPENAPI) tools/embed-openapi.sh | $(NGX_MAKEFILE)
+	@tools/embed-openapi.sh $(OPENAPI) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; touch $@; else mv $@.tmp $@; fi
+
 # The .so is written beside the old one and renamed over it: a running nginx
 # (`make run`) keeps the file it mapped and serves on; an in-place copy would
 # change the mapped pages under it and crash its workers.
-$(MODULE): $(NGX_MAKEFILE) $(SCRIPTS_INC) $(MOD_SRCS)
+$(MODULE): $(NGX_MAKEFILE) $(SCRIPTS_INC) $(OPENAPI_INC) $(MOD_SRCS)
 	$(MAKE) -s -j2 -C $(NGX_DIR) -f objs/Makefile modules
 	cp $(NGX_DIR)/objs/ngx_http_wa_report_module.so $@.tmp
 	mv -f $@.tmp $@
@@ -93,7 +108,14 @@ UNIT_OBJS := $(patsubst %.cpp,$(BUILD)/unit/%.o,$(CORE_SRCS) $(UNIT_SRCS))
 $(BUILD)/unit/%.o: %.cpp
 	$(BUILDCHECK)
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) $(SANITIZE) -Isrc -MMD -MP -c $< -o $@
+	$(CXX) $(CXXFLAGS) $(SANITIZE) -Isrc -I$(BUILD)/unit/gen -MMD -MP -c $< -o $@
+
+# The unit tests' own copy of the embedded OpenAPI document.
+UNIT_OPENAPI_INC := $(BUILD)/unit/gen/wa_report_openapi.inc
+$(UNIT_OPENAPI_INC): $(OPENAPI) tools/embed-openapi.sh
+	@mkdir -p $(dir $@)
+	@tools/embed-openapi.sh $(OPENAPI) > $@
+$(BUILD)/unit/src/core/openapi.o: $(UNIT_OPENAPI_INC)
 
 $(BUILD)/unit_tests: $(UNIT_OBJS)
 	$(CXX) $(SANITIZE) $^ -ljansson -lcctz -lcrypto -lgtest -lgtest_main -pthread -o $@
@@ -126,6 +148,13 @@ run: deps
 
 stop:
 	@tools/run.sh stop
+
+# The dashboard in headless Chromium against a make-run-like instance;
+# screenshots in build/dashboard.png and build/dashboard-phone.png.
+browser-test:
+	@$(MAKE) --no-print-directory deps EXTRA_PKGS="$(BROWSER_PKGS)"
+	@$(MAKE) --no-print-directory module
+	@tests/browser/run.sh $(BUILD)
 
 bench: deps
 	@$(MAKE) --no-print-directory module

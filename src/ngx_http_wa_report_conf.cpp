@@ -7,6 +7,7 @@
 
 #include "ngx_http_wa_report_http.hpp"
 
+#include "core/access.hpp"
 #include "core/phone.hpp"
 
 #include <sys/stat.h>
@@ -71,7 +72,7 @@ char* parse_redis_address(ngx_conf_t* cf, const ngx_str_t& addr, RedisSettings& 
 // directive is read: nginx -t fails at its line when it cannot be read, and
 // warns when others than its owner may read it (the master reads it before
 // dropping privileges, so 0600 is enough). The value itself is never logged.
-static char* load_secret(ngx_conf_t* cf, ngx_str_t& file, const char* what, std::string& out) {
+char* load_secret(ngx_conf_t* cf, ngx_str_t& file, const char* what, std::string& out) {
     if (ngx_conf_full_name(cf->cycle, &file, 1) != NGX_OK) {
         return static_cast<char*>(NGX_CONF_ERROR);
     }
@@ -380,20 +381,27 @@ char* ngx_http_wa_report_set_timezone(ngx_conf_t* cf, ngx_command_t* cmd, void* 
     });
 }
 
+// A secret file's bytes in the configuration's pool, for a loc conf.
+static char* ngx_http_wa_report_load_secret_str(ngx_conf_t* cf, ngx_str_t& file, const char* what,
+                                                ngx_str_t& out) {
+    std::string secret;
+    if (wa::load_secret(cf, file, what, secret) != NGX_CONF_OK) {
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
+    out.data = static_cast<u_char*>(ngx_pnalloc(cf->pool, secret.size()));
+    if (out.data == nullptr) {
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
+    out.len = secret.size();
+    ngx_memcpy(out.data, secret.data(), secret.size());
+    return static_cast<char*>(NGX_CONF_OK);
+}
+
 char* ngx_http_wa_report_set_jwt_secret_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
     auto* lcf = static_cast<ngx_http_wa_report_loc_conf_t*>(conf);
     return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
-        std::string secret;
-        if (wa::load_secret(cf, lcf->jwt_secret_file, "JWT secret file", secret) != NGX_CONF_OK) {
-            return static_cast<char*>(NGX_CONF_ERROR);
-        }
-        lcf->jwt_secret.data = static_cast<u_char*>(ngx_pnalloc(cf->pool, secret.size()));
-        if (lcf->jwt_secret.data == nullptr) {
-            return static_cast<char*>(NGX_CONF_ERROR);
-        }
-        lcf->jwt_secret.len = secret.size();
-        ngx_memcpy(lcf->jwt_secret.data, secret.data(), secret.size());
-        return static_cast<char*>(NGX_CONF_OK);
+        return ngx_http_wa_report_load_secret_str(cf, lcf->jwt_secret_file, "JWT secret file",
+                                                  lcf->jwt_secret);
     });
 }
 
@@ -492,3 +500,95 @@ char* ngx_http_wa_report_check_sec_min(ngx_conf_t* cf, void* post, void* data) {
     return ngx_http_wa_report_check_time(cf, static_cast<ngx_http_wa_report_time_min_t*>(post),
                                          static_cast<ngx_msec_t>(*static_cast<time_t*>(data)));
 }
+
+// ---- access control (wa_report_auth_*) ------------------------------------
+
+char* ngx_http_wa_report_set_auth(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
+    char* rv = ngx_conf_set_enum_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+    auto* lcf = static_cast<ngx_http_wa_report_loc_conf_t*>(conf);
+    bool read = cmd->offset == offsetof(ngx_http_wa_report_loc_conf_t, auth_read);
+    wa::remember_where(cf, read ? lcf->auth_read_where : lcf->auth_write_where);
+    return NGX_CONF_OK;
+}
+
+char* ngx_http_wa_report_set_auth_jwt_secret_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
+    auto* lcf = static_cast<ngx_http_wa_report_loc_conf_t*>(conf);
+    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
+        return ngx_http_wa_report_load_secret_str(cf, lcf->auth_jwt_secret_file,
+                                                  "auth JWT secret file", lcf->auth_jwt_secret);
+    });
+}
+
+// Read as a secret file (the permission warning, the master reads it); a bad
+// line is named by the file's path and line number, never by its text.
+char* ngx_http_wa_report_set_auth_keys_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
+    auto* lcf = static_cast<ngx_http_wa_report_loc_conf_t*>(conf);
+    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
+        std::string text;
+        if (wa::load_secret(cf, lcf->auth_keys_file, "API keys file", text) != NGX_CONF_OK) {
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
+        wa::ApiKeyFile parsed = wa::parse_api_keys(text);
+        if (!parsed.error.empty()) {
+            if (parsed.error_line > 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "wa_report: invalid API key at \"%V:%uz\": %s",
+                                   &lcf->auth_keys_file, parsed.error_line, parsed.error.c_str());
+            } else {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: API keys file \"%V\" %s",
+                                   &lcf->auth_keys_file, parsed.error.c_str());
+            }
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
+        lcf->auth_keys = ngx_array_create(cf->pool, parsed.keys.size(), sizeof(wa::ApiKeyDigest));
+        if (lcf->auth_keys == nullptr) {
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
+        for (const wa::ApiKeyDigest& key : parsed.keys) {
+            auto* slot = static_cast<wa::ApiKeyDigest*>(ngx_array_push(lcf->auth_keys));
+            if (slot == nullptr) {
+                return static_cast<char*>(NGX_CONF_ERROR);
+            }
+            ngx_memcpy(slot, &key, sizeof(key));
+        }
+        return static_cast<char*>(NGX_CONF_OK);
+    });
+}
+
+namespace wa {
+
+namespace {
+
+// The directive's own text, as written: "wa_report_auth_write key".
+char* check_auth_mode(ngx_conf_t* cf, const ngx_http_wa_report_loc_conf_t* conf, ngx_uint_t mode,
+                      const char* directive, const ngx_http_wa_report_where_t& where) {
+    if (static_cast<AuthMode>(mode) == AuthMode::jwt && conf->auth_jwt_secret.len == 0) {
+        return emerg_at(cf, where,
+                        std::string("wa_report: \"") + directive
+                            + " jwt\" needs \"wa_report_auth_jwt_secret_file\"");
+    }
+    if (static_cast<AuthMode>(mode) == AuthMode::key
+        && (conf->auth_keys == nullptr || conf->auth_keys->nelts == 0)) {
+        return emerg_at(
+            cf, where,
+            std::string("wa_report: \"") + directive + " key\" needs \"wa_report_auth_keys_file\"");
+    }
+    return NGX_CONF_OK;
+}
+
+}  // namespace
+
+char* check_auth_conf(ngx_conf_t* cf, const ngx_http_wa_report_loc_conf_t* conf) {
+    char* rv =
+        check_auth_mode(cf, conf, conf->auth_read, "wa_report_auth_read", conf->auth_read_where);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+    return check_auth_mode(cf, conf, conf->auth_write, "wa_report_auth_write",
+                           conf->auth_write_where);
+}
+
+}  // namespace wa

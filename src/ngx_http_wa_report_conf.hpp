@@ -150,6 +150,7 @@ struct ngx_http_wa_report_main_conf_t {
     ngx_int_t gateway_retries;
     ngx_msec_t gateway_retry_after_max;
     ngx_flag_t log_messages;
+    ngx_shm_zone_t* metrics_zone;  // the counters of every worker (metrics)
 };
 
 struct ngx_http_wa_report_loc_conf_t {
@@ -167,6 +168,17 @@ struct ngx_http_wa_report_loc_conf_t {
     // module left it (an API location does not take the server's).
     ngx_array_t* core_error_pages;
     ngx_array_t* api_error_pages;
+    // Access control (wa_report_auth_*): wa::AuthMode values; the lines that
+    // chose them, for a mode that lacks its secret or keys file.
+    ngx_uint_t auth_read;
+    ngx_uint_t auth_write;
+    ngx_http_wa_report_where_t auth_read_where;
+    ngx_http_wa_report_where_t auth_write_where;
+    ngx_str_t auth_jwt_secret_file;
+    ngx_str_t auth_jwt_secret;
+    ngx_str_t auth_keys_file;
+    ngx_array_t* auth_keys;  // of wa::ApiKeyDigest
+    ngx_flag_t metrics;      // wa_report_metrics
 };
 
 // Directive handlers and post handlers (ngx_http_wa_report_conf.cpp); the
@@ -187,6 +199,9 @@ char* ngx_http_wa_report_set_service_phone(ngx_conf_t* cf, ngx_command_t* cmd, v
 char* ngx_http_wa_report_set_gateway(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_set_gateway_url(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_set_gateway_key_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_auth(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_auth_jwt_secret_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_auth_keys_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_check_msec_min(ngx_conf_t* cf, void* post, void* data);
 char* ngx_http_wa_report_check_sec_min(ngx_conf_t* cf, void* post, void* data);
 
@@ -208,6 +223,14 @@ void remember_where(ngx_conf_t* cf, ngx_http_wa_report_where_t& where);
 // An [emerg] at the line of the directive that asked for what is missing
 // (nginx's own "in file:line" form).
 char* emerg_at(ngx_conf_t* cf, const ngx_http_wa_report_where_t& where, const std::string& what);
+// For the merge of a wa_report location: an [emerg] at the line of the
+// wa_report_auth_read or _write that chose a mode whose secret or keys file
+// the location lacks.
+char* check_auth_conf(ngx_conf_t* cf, const ngx_http_wa_report_loc_conf_t* conf);
+// A secret file named by a directive (relative to the prefix), read while
+// the directive is read: [emerg] when it cannot be read or is empty, [warn]
+// when group or others may access it; trailing CR and LF are not part of it.
+char* load_secret(ngx_conf_t* cf, ngx_str_t& file, const char* what, std::string& out);
 // A pool cleanup handler that destroys a Config made in place.
 void destroy_config(void* data);
 

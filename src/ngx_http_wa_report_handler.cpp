@@ -4,8 +4,10 @@
 
 #include "ngx_http_wa_report_handler.hpp"
 
+#include "ngx_http_wa_report_access.hpp"
 #include "ngx_http_wa_report_data.hpp"
 #include "ngx_http_wa_report_import.hpp"
+#include "ngx_http_wa_report_openapi.hpp"
 #include "ngx_http_wa_report_report.hpp"
 #include "ngx_http_wa_report_respond.hpp"
 
@@ -23,6 +25,7 @@ ngx_int_t route_answer(ngx_http_request_t* r, const RouteMatch& m, std::string_v
         return send_json_with(r, NGX_HTTP_NOT_ALLOWED, detail_error("Method Not Allowed"), "Allow",
                               m.allow);
     case Route::invalid: return send_validation(r, m.errors);
+    case Route::openapi: return send_openapi(r);
     case Route::redirect: {
         // The prefix is the location's name, decoded like the path.
         std::string to = uri_escape_path(base) + m.redirect;
@@ -57,6 +60,12 @@ ngx_int_t serve(ngx_http_request_t* r) {
     Worker* w = worker();
     if (w == nullptr) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    // Before the route, so a caller without credentials learns nothing of
+    // the API, not even which paths exist.
+    ngx_int_t refused = check_report_access(r);
+    if (refused != NGX_DECLINED) {
+        return refused;
     }
     std::string_view uri = sv(r->uri);
     std::string_view base = sv(loc_conf(r)->base);

@@ -1,10 +1,12 @@
 // ngx_http_wa_report_module: directives, configuration and worker lifetime.
 
+#include "ngx_http_wa_report_access.hpp"
 #include "ngx_http_wa_report_conf.hpp"
 #include "ngx_http_wa_report_worker.hpp"
 
 #include "ngx_http_wa_report_filters.hpp"
 #include "ngx_http_wa_report_handler.hpp"
+#include "ngx_http_wa_report_metrics.hpp"
 #include "ngx_http_wa_report_scheduler.hpp"
 
 #include "core/uuid.hpp"
@@ -19,6 +21,7 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf);
 static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, void* child);
 static char* ngx_http_wa_report(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 static char* ngx_http_wa_report_scheduler(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+static char* ngx_http_wa_report_metrics(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 static char* ngx_http_wa_report_set_base(ngx_conf_t* cf, ngx_http_wa_report_loc_conf_t* lcf,
                                          ngx_http_handler_pt handler);
 static ngx_int_t ngx_http_wa_report_init_process(ngx_cycle_t* cycle);
@@ -46,6 +49,12 @@ static ngx_conf_num_bounds_t ngx_http_wa_report_retries_bounds = {ngx_conf_check
 
 static ngx_conf_num_bounds_t ngx_http_wa_report_page_size_bounds = {ngx_conf_check_num_bounds, 1,
                                                                     10000};
+
+static ngx_conf_enum_t ngx_http_wa_report_auth_modes[] = {
+    {ngx_string("off"), static_cast<ngx_uint_t>(wa::AuthMode::off)},
+    {ngx_string("jwt"), static_cast<ngx_uint_t>(wa::AuthMode::jwt)},
+    {ngx_string("key"), static_cast<ngx_uint_t>(wa::AuthMode::key)},
+    {ngx_null_string, 0}};
 
 static ngx_http_wa_report_time_min_t ngx_http_wa_report_min_1ms = {
     ngx_http_wa_report_check_msec_min, 1, "1ms", 0, nullptr};
@@ -158,6 +167,9 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
     {ngx_string("wa_report_scheduler"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS,
      ngx_http_wa_report_scheduler, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
 
+    {ngx_string("wa_report_metrics"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS,
+     ngx_http_wa_report_metrics, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
+
     {ngx_string("wa_report_jwt_secret_file"),
      NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
      ngx_http_wa_report_set_jwt_secret_file, NGX_HTTP_LOC_CONF_OFFSET,
@@ -167,6 +179,26 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
      NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_sec_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_wa_report_loc_conf_t, jwt_max_lifetime), &ngx_http_wa_report_min_1sec},
+
+    {ngx_string("wa_report_auth_read"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_auth, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, auth_read), &ngx_http_wa_report_auth_modes},
+
+    {ngx_string("wa_report_auth_write"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_auth, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, auth_write), &ngx_http_wa_report_auth_modes},
+
+    {ngx_string("wa_report_auth_jwt_secret_file"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_auth_jwt_secret_file, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, auth_jwt_secret_file), NULL},
+
+    {ngx_string("wa_report_auth_keys_file"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_auth_keys_file, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, auth_keys_file), NULL},
 
     {ngx_string("wa_report_reminder"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG, ngx_conf_set_flag_slot,
      NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, reminder), NULL},
@@ -284,6 +316,9 @@ static ngx_int_t ngx_http_wa_report_postconfiguration(ngx_conf_t* cf) {
     if (!mcf->used) {
         return NGX_OK;
     }
+    if (wa::metrics::install(cf, mcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
     return wa::install_filters();
 }
 
@@ -314,6 +349,7 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
      *     mcf->gateway_key_file = { 0, NULL };
      *     mcf->gateway_template = { 0, NULL };
      *     mcf->gateway_template_language = { 0, NULL };
+     *     mcf->metrics_zone = NULL;
      */
 
     mcf->redis_db = NGX_CONF_UNSET;
@@ -440,6 +476,12 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf) {
      *     lcf->scheduler_where = { { 0, NULL }, 0 };
      *     lcf->core_error_pages = NULL;
      *     lcf->api_error_pages = NULL;
+     *     lcf->auth_read_where = { { 0, NULL }, 0 };
+     *     lcf->auth_write_where = { { 0, NULL }, 0 };
+     *     lcf->auth_jwt_secret_file = { 0, NULL };
+     *     lcf->auth_jwt_secret = { 0, NULL };
+     *     lcf->auth_keys_file = { 0, NULL };
+     *     lcf->auth_keys = NULL;
      */
 
     lcf->enable = NGX_CONF_UNSET;
@@ -448,6 +490,9 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf) {
     lcf->max_body_size = NGX_CONF_UNSET_SIZE;
     lcf->import_max_body_size = NGX_CONF_UNSET_SIZE;
     lcf->page_size = NGX_CONF_UNSET_UINT;
+    lcf->auth_read = NGX_CONF_UNSET_UINT;
+    lcf->auth_write = NGX_CONF_UNSET_UINT;
+    lcf->metrics = NGX_CONF_UNSET;
     return lcf;
 }
 
@@ -462,8 +507,25 @@ static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, voi
     ngx_conf_merge_size_value(conf->import_max_body_size, prev->import_max_body_size,
                               64 * 1024 * 1024);
     ngx_conf_merge_uint_value(conf->page_size, prev->page_size, 500);
+    ngx_conf_merge_value(conf->metrics, prev->metrics, 0);
 
     ngx_conf_merge_str_value(conf->jwt_secret, prev->jwt_secret, "");
+
+    // The line that chose an inherited mode is the enclosing level's.
+    if (conf->auth_read == NGX_CONF_UNSET_UINT) {
+        conf->auth_read_where = prev->auth_read_where;
+    }
+    if (conf->auth_write == NGX_CONF_UNSET_UINT) {
+        conf->auth_write_where = prev->auth_write_where;
+    }
+    ngx_conf_merge_uint_value(conf->auth_read, prev->auth_read,
+                              static_cast<ngx_uint_t>(wa::AuthMode::off));
+    ngx_conf_merge_uint_value(conf->auth_write, prev->auth_write,
+                              static_cast<ngx_uint_t>(wa::AuthMode::off));
+    ngx_conf_merge_str_value(conf->auth_jwt_secret, prev->auth_jwt_secret, "");
+    if (conf->auth_keys == nullptr) {
+        conf->auth_keys = prev->auth_keys;
+    }
 
     // nginx's merge (the core module merges first) gave this location the
     // enclosing level's error_page list when it has none of its own. A
@@ -480,6 +542,9 @@ static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, voi
     }
     conf->api_error_pages = clcf->error_pages;
 
+    if (conf->enable == 1 && wa::check_auth_conf(cf, conf) != NGX_CONF_OK) {
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
     if (conf->scheduler && conf->jwt_secret.len == 0) {
         return wa::emerg_at(
             cf, conf->scheduler_where,
@@ -495,6 +560,9 @@ static char* ngx_http_wa_report(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) 
     }
     if (lcf->scheduler == 1) {
         return const_cast<char*>("conflicts with \"wa_report_scheduler\"");
+    }
+    if (lcf->metrics == 1) {
+        return const_cast<char*>("conflicts with \"wa_report_metrics\"");
     }
     lcf->enable = 1;
     return ngx_http_wa_report_set_base(cf, lcf, ngx_http_wa_report_handler);
@@ -547,6 +615,9 @@ static char* ngx_http_wa_report_scheduler(ngx_conf_t* cf, ngx_command_t* cmd, vo
     if (lcf->enable == 1) {
         return const_cast<char*>("conflicts with \"wa_report\"");
     }
+    if (lcf->metrics == 1) {
+        return const_cast<char*>("conflicts with \"wa_report_metrics\"");
+    }
     lcf->scheduler = 1;
     wa::remember_where(cf, lcf->scheduler_where);
     return ngx_http_wa_report_set_base(cf, lcf, ngx_http_wa_report_scheduler_handler);
@@ -561,7 +632,34 @@ static ngx_int_t ngx_http_wa_report_init_process(ngx_cycle_t* cycle) {
     if (mcf == nullptr || !mcf->used) {
         return NGX_OK;
     }
+    wa::metrics::attach(mcf->metrics_zone);
     return wa::start_worker(cycle, *mcf->config);
 }
 
-static void ngx_http_wa_report_exit_process(ngx_cycle_t* cycle) { wa::stop_worker(); }
+static void ngx_http_wa_report_exit_process(ngx_cycle_t* cycle) {
+    wa::stop_worker();
+    wa::metrics::detach();
+}
+
+// The scrape needs no prefix of routes and no JSON error pages: a plain
+// handler, and the zone and its counting come with any use of the module.
+static char* ngx_http_wa_report_metrics(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
+    auto* lcf = static_cast<ngx_http_wa_report_loc_conf_t*>(conf);
+    if (lcf->metrics != NGX_CONF_UNSET) {
+        return const_cast<char*>("is duplicate");
+    }
+    if (lcf->enable == 1) {
+        return const_cast<char*>("conflicts with \"wa_report\"");
+    }
+    if (lcf->scheduler == 1) {
+        return const_cast<char*>("conflicts with \"wa_report_scheduler\"");
+    }
+    lcf->metrics = 1;
+    auto* clcf = static_cast<ngx_http_core_loc_conf_t*>(
+        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    clcf->handler = ngx_http_wa_report_metrics_handler;
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_wa_report_module));
+    mcf->used = 1;
+    return NGX_CONF_OK;
+}

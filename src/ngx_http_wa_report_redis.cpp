@@ -188,9 +188,10 @@ std::string RedisSettings::address() const {
     return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-Redis::Redis(RedisSettings settings, ngx_log_t* log)
+Redis::Redis(RedisSettings settings, ngx_log_t* log, metrics::Connection connection)
     : settings_(std::move(settings)),
       log_(log),
+      connection_(connection),
       timer_(
           log, TimerIdent::redis_timeout, false,
           [](void* data) noexcept {
@@ -370,6 +371,7 @@ void Redis::setup_reply(const Call* call, const redisReply* reply) {
 void Redis::setup_succeeded() {
     state_ = State::ready;
     backoff_ = 0;
+    publish();
     outage_log_.clear();
     if (logged_down_) {
         ngx_log_error(NGX_LOG_NOTICE, log_, 0, "wa_report: redis is back");
@@ -432,6 +434,7 @@ void Redis::lost(const char* why) {
     state_ = State::down;
     pending_ = 0;
     setup_pending_ = 0;
+    publish();
     timer_.cancel();
     if (why != nullptr) {
         log_outage(NGX_LOG_ERR, "wa_report: redis unavailable \"" + log_text(why) + "\"");
@@ -452,6 +455,7 @@ void Redis::schedule_retry() {
 
 void Redis::on_retry() {
     if (ac_ == nullptr) {
+        metrics::redis_reconnect();
         connect();
     }
 }
@@ -490,6 +494,7 @@ void Redis::on_timer() {
         timer_.arm(settings_.command_timeout - silent);
         return;
     }
+    metrics::redis_command_timeout();
     drop("command timed out");
 }
 
@@ -536,6 +541,7 @@ Call* Redis::script(Script s, const std::vector<std::string>& keys,
     call->fn = fn;
     call->data = data;
     call->script = s;
+    call->counted_as = s;
     call->argv.reserve(keys.size() + args.size());
     call->argv.insert(call->argv.end(), keys.begin(), keys.end());
     call->argv.insert(call->argv.end(), args.begin(), args.end());
@@ -579,6 +585,7 @@ bool Redis::send(Call* call, const std::vector<std::string>& argv) {
     }
     pending_++;
     arm_timer();
+    publish();
     return true;
 }
 
@@ -597,6 +604,7 @@ void Redis::handle_reply(redisAsyncContext* ac, void* r, void* privdata) {
         if (self->pending_ > 0) {
             self->pending_--;
         }
+        self->publish();
         self->arm_timer();
     }
 
@@ -626,6 +634,10 @@ void Redis::handle_reply(redisAsyncContext* ac, void* r, void* privdata) {
         return;
     }
 
+    if (reply != nullptr && reply->type == REDIS_REPLY_ERROR
+        && call->counted_as != Script::count_) {
+        metrics::redis_script_error(static_cast<size_t>(call->counted_as));
+    }
     if (call->data != nullptr) {
         call->fn(reply, call->data);
     }

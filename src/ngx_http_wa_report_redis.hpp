@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ngx_http_wa_report_conf.hpp"
+#include "ngx_http_wa_report_metrics.hpp"
 #include "ngx_http_wa_report_timer.hpp"
 
 #include "core/log_lines.hpp"
@@ -37,15 +38,17 @@ struct Call {
     ReplyFn fn = nullptr;
     void* data = nullptr;
     Script script = Script::count_;
-    std::vector<std::string> argv;  // kept only for scripts: EVAL after NOSCRIPT
-    const char* setup = nullptr;    // a connection setup step ("AUTH", ...): no caller
+    Script counted_as = Script::count_;  // the script, for its error metric (also after EVAL)
+    std::vector<std::string> argv;       // kept only for scripts: EVAL after NOSCRIPT
+    const char* setup = nullptr;         // a connection setup step ("AUTH", ...): no caller
 
     void cancel() { data = nullptr; }
 };
 
 class Redis {
 public:
-    Redis(RedisSettings settings, ngx_log_t* log);
+    Redis(RedisSettings settings, ngx_log_t* log,
+          metrics::Connection connection = metrics::Connection::requests);
     ~Redis();
 
     Redis(const Redis&) = delete;
@@ -113,9 +116,12 @@ private:
     void arm_timer();
     void send_handshake();
     void send_auth_and_select();
+    // This connection's state and commands in flight, for the metrics.
+    void publish() const { metrics::redis_state(connection_, state_ == State::ready, pending_); }
 
     RedisSettings settings_;
     ngx_log_t* log_;
+    metrics::Connection connection_;
     redisAsyncContext* ac_ = nullptr;
     State state_ = State::down;
     ngx_uint_t pending_ = 0;

@@ -334,6 +334,7 @@ void Reminder::begun(const Answer<RunBegin>& answer) {
         return;
     }
     Run& run = engine_.adopt(std::make_unique<Run>(engine_, p->id, p->as_of, p->dry_run));
+    run.set_trigger(p->manual ? metrics::Trigger::run_now : metrics::Trigger::schedule);
     if (p->waiter != nullptr) {
         run.add_waiter(p->waiter);
     }

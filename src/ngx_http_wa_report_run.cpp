@@ -234,6 +234,8 @@ void Run::start(std::string cursor_day, std::string cursor_member, bool resumed)
     guard_.enter([&] {
         cursor_day_ = std::move(cursor_day);
         cursor_member_ = std::move(cursor_member);
+        started_ = ngx_current_msec;
+        trigger_ = resumed ? metrics::Trigger::resumed : trigger_;
         ngx_log_error(NGX_LOG_NOTICE, host_.log(), 0, "wa_report: run \"%s\" %s %s%s",
                       log_value(id).c_str(), for_day(as_of_, host_.config()).c_str(),
                       resumed ? "resumed" : "started", dry_ ? ", dry run" : "");
@@ -351,6 +353,8 @@ void Run::finished(Item& item) {
     // Counted when finished, not when read: a batch handed over half-way is
     // read again by the next runner, which counts what it finishes.
     count_finished(counts_, item.detail.status);
+    metrics::run_vehicle(item.detail, item.gateway_status,
+                         item.result.outcome == Outcome::opted_out);
     open_items_--;
     if (ended_ || classifying_) {
         return;
@@ -474,6 +478,7 @@ void Run::end(bool ok, const std::string& why) noexcept {
         return;
     }
     ended_ = true;
+    metrics::run_ended(trigger_, metrics::run_outcome(ok, why), started_);
     guard(host_.log(), [&] {
         if (!why.empty()) {
             ngx_log_error(NGX_LOG_ERR, host_.log(), 0, "wa_report: run \"%s\" %s stopped \"%s\"",

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ngx_http_wa_report_conf.hpp"
+#include "ngx_http_wa_report_metrics.hpp"
 #include "ngx_http_wa_report_run_guard.hpp"
 #include "ngx_http_wa_report_sender.hpp"
 #include "ngx_http_wa_report_timer.hpp"
@@ -91,6 +92,9 @@ public:
 
     bool settled() const { return ended_ && guard_.pending() == 0; }
 
+    // How it began, for the metrics (default: the schedule).
+    void set_trigger(metrics::Trigger t) { trigger_ = t; }
+
     const std::string id;
 
 private:
@@ -126,6 +130,8 @@ private:
     bool classifying_ = false;  // the batch's rows are still being read
     std::vector<DueRow> rows_;  // the batch as read
     size_t next_row_ = 0;       // the first row not yet classified
+    metrics::Trigger trigger_ = metrics::Trigger::schedule;
+    ngx_msec_t started_ = 0;  // its start or resumption in this worker
 
     RunGuard guard_;
     std::vector<std::unique_ptr<Item>> items_;  // the batch, in its order

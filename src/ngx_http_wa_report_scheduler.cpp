@@ -4,12 +4,12 @@
 
 #include "ngx_http_wa_report_scheduler.hpp"
 
+#include "ngx_http_wa_report_access.hpp"
 #include "ngx_http_wa_report_reminder.hpp"
 #include "ngx_http_wa_report_respond.hpp"
 #include "ngx_http_wa_report_stream.hpp"
 
 #include "core/json.hpp"
-#include "core/jwt.hpp"
 #include "core/queries.hpp"
 #include "core/schedule.hpp"
 #include "core/status.hpp"
@@ -24,32 +24,17 @@ const Config& config() { return worker()->config; }
 
 Store& store() { return worker()->store; }
 
-ngx_int_t send_auth_error(ngx_http_request_t* r, const char* detail) {
-    return send_json_with(r, NGX_HTTP_UNAUTHORIZED, detail_error(detail), "WWW-Authenticate",
-                          "Bearer");
-}
-
 // The old system accepted any bearer token; here the signature is checked
 // against the secret of wa_report_jwt_secret_file, and the token must expire
 // within wa_report_jwt_max_lifetime. NGX_DECLINED: go on; anything else is
 // the 401 already sent.
 ngx_int_t check_auth(ngx_http_request_t* r) {
-    if (r->headers_in.authorization == nullptr) {
-        return send_auth_error(r, "Not authenticated");
-    }
-    auto token = bearer_token(sv(r->headers_in.authorization->value));
-    if (!token) {
-        return send_auth_error(r, "Invalid authentication credentials");
-    }
     const ngx_http_wa_report_loc_conf_t* lcf = loc_conf(r);
-    JwtStatus st = verify_hs256(*token, sv(lcf->jwt_secret), static_cast<int64_t>(ngx_time()),
-                                static_cast<int64_t>(lcf->jwt_max_lifetime));
-    if (st != JwtStatus::ok) {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0, "wa_report: bearer token refused \"%s\"",
-                      jwt_status_name(st));
-        return send_auth_error(r, "Invalid authentication credentials");
-    }
-    return NGX_DECLINED;
+    AuthSettings s;
+    s.mode = AuthMode::jwt;
+    s.jwt_secret = sv(lcf->jwt_secret);
+    s.jwt_max_lifetime = static_cast<int64_t>(lcf->jwt_max_lifetime);
+    return check_bearer(r, s);
 }
 
 ngx_int_t send_success(ngx_http_request_t* r, const std::string& data) {

@@ -9,6 +9,7 @@
 #include "ngx_http_wa_report_sender.hpp"
 
 #include "ngx_http_wa_report_http.hpp"
+#include "ngx_http_wa_report_metrics.hpp"
 #include "ngx_http_wa_report_run.hpp"
 #include "ngx_http_wa_report_worker.hpp"
 
@@ -218,11 +219,14 @@ void Sender::post(Item& item) {
             auto* item = static_cast<Item*>(data);
             Sender& self = *item->sender;
             self.guard_.answer([&] {
+                // Timed here: acting on the answer may wait for the next pass.
+                metrics::send_answered(self.host_.config().reminder.gateway->id, item->posted_at);
                 item->response = std::make_unique<HttpResponse>(response);
                 self.defer(*item, Step::answer);
             });
         },
         &item);
+    item.posted_at = ngx_current_msec;
     if (!posted) {
         item.result = SendResult{};
         item.result.detail = "cannot start the gateway request";
@@ -230,6 +234,7 @@ void Sender::post(Item& item) {
         return;
     }
     guard_.expect();
+    metrics::send_started();
 }
 
 // The gateway's answer is always acted on, even after the run has ended
@@ -237,6 +242,7 @@ void Sender::post(Item& item) {
 void Sender::answered(Item& item, const HttpResponse& response) {
     host_.checkpoint("gateway_answer");
     const ReminderConfig& rc = host_.config().reminder;
+    item.gateway_status = response.status;
     item.result = response.status == 0
         ? transport_failure(response.timed_out, response.error, rc.key)
         : rc.gateway->parse(response.status, response.body, response.retry_after, rc.key);
@@ -262,6 +268,7 @@ void Sender::answered(Item& item, const HttpResponse& response) {
 }
 
 void Sender::retry_later(Item& item, int64_t delay_ms, bool pause_all) {
+    metrics::send_retry();
     item.attempt++;
     free_slot(item, active_);
     auto delay = static_cast<ngx_msec_t>(std::max<int64_t>(delay_ms, 1));

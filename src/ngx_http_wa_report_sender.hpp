@@ -47,8 +47,10 @@ struct Item {
     RunDetail detail;
     SendResult result;
     int attempt = 0;
-    bool begun = false;  // the attempt is marked in Redis, by this runner
-    bool slot = false;   // holds one of the gateway concurrency slots
+    long gateway_status = 0;   // the provider's last HTTP status (0: no answer)
+    ngx_msec_t posted_at = 0;  // when the last request to the provider went out
+    bool begun = false;        // the attempt is marked in Redis, by this runner
+    bool slot = false;         // holds one of the gateway concurrency slots
     bool done = false;
     bool flushed = false;                      // its detail is saved in the run's list
     StoreCall* call = nullptr;                 // attempt_begin, record or attempt_fail in flight

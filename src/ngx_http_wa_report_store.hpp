@@ -38,6 +38,9 @@ namespace wa {
 class Redis;
 struct Call;
 enum class Script;
+namespace metrics {
+struct StoreGauges;
+}
 
 // Why a call has no value.
 enum class StoreError {
@@ -87,6 +90,10 @@ public:
 
     // stats.lua: the statistics.
     StoreCall* stats(StoreFn<Stats> fn, void* data);
+
+    // HMGET of {prefix}:stats reports, messages, failures for a scrape
+    // (ngx_http_wa_report_store_metrics.cpp).
+    StoreCall* store_gauges(StoreFn<metrics::StoreGauges> fn, void* data);
 
     // HMGET of one report; nullopt when there is none.
     StoreCall* report(const std::string& customer, const std::string& vehicle,

@@ -24,7 +24,7 @@ Worker::Worker(const Config& c, ngx_log_t* log)
     : config(c),
       redis_(std::make_unique<Redis>(c.redis, log)),
       store_(std::make_unique<Store>(*redis_, c.keys)),
-      engine_redis_(std::make_unique<Redis>(c.redis, log)),
+      engine_redis_(std::make_unique<Redis>(c.redis, log, metrics::Connection::engine)),
       engine_store_(std::make_unique<Store>(*engine_redis_, c.keys)),
       redis(*redis_),
       store(*store_),

@@ -2,7 +2,10 @@
 # Loads a small demo data set through the data API: customers, vehicles (some
 # due for maintenance in the next days) and a few counted messages.
 set -eu
-base=${1:?usage: demo-data.sh http://127.0.0.1:8000/whatsapp-report}
+base=${1:?usage: [API_KEY=key] demo-data.sh http://127.0.0.1:8000/whatsapp-report}
+# The location's write key (wa_report_auth_write key), when it has one.
+auth=()
+[ -z "${API_KEY:-}" ] || auth=(-H "Authorization: Bearer $API_KEY")
 
 names=("Budi Santoso" "Siti Rahayu" "Agus Nugroho" "Sri Lestari" "Joko Hidayat"
        "Dewi Anggraini" "Rudi Hartono" "Rina Wulandari" "Bambang Susilo" "Fitri Handayani")
@@ -42,11 +45,11 @@ ndjson=$(
         "$(veh_id 11)" "$(cust_id 1)" "$(today '-20 days')"
 )
 
-curl -sf -X POST "$base/data/import" -H 'Content-Type: application/x-ndjson' \
+curl -sf -X POST "$base/data/import" "${auth[@]}" -H 'Content-Type: application/x-ndjson' \
     --data-binary "$ndjson" >/dev/null
 
 record() {
-    curl -sf -X POST "$base/record" -H 'Content-Type: application/json' \
+    curl -sf -X POST "$base/record" "${auth[@]}" -H 'Content-Type: application/json' \
         -d "{\"id_customer\":\"$(cust_id "$1")\",\"id_vehicle\":\"$(veh_id "$2")\",\"message_id\":\"demo-$3\"}" \
         >/dev/null
 }

@@ -60,8 +60,23 @@ else
     echo "FAIL: $unformatted places differ from .clang-format (run make format)"
     failed=$((failed + 1)); status=1
 fi
-WA_MODULE="$PWD/$build/ngx_http_wa_report_module.so" \
+# Every answer the integration tests receive is recorded and then checked
+# against the OpenAPI document (tests/openapi/validate.py).
+openapi_record="$build/openapi-answers.ndjson"
+rm -f "$openapi_record"
+WA_OPENAPI_RECORD="$PWD/$openapi_record" WA_MODULE="$PWD/$build/ngx_http_wa_report_module.so" \
     run_gtest "integration tests (nginx + redis)" "$build/integration_tests"
+run_plain "answers against openapi/openapi.json" \
+    /usr/bin/python3 tests/openapi/validate.py openapi/openapi.json "$openapi_record"
+
+# The dashboard in headless Chromium (a few seconds), when make browser-test
+# has installed the browser.
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
+    && /usr/bin/python3 -c 'import selenium' 2>/dev/null; then
+    run_plain "dashboard in headless Chromium" tests/browser/run.sh "$build"
+else
+    echo "=== dashboard in headless Chromium: skipped (make browser-test installs chromium)"
+fi
 
 echo
 echo "$passed passed, $failed failed"

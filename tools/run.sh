@@ -41,19 +41,23 @@ start() {
     # The scheduler API's token secret: made once, kept in run/.
     [ -s "$run/jwt.secret" ] || { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$run/jwt.secret"; }
     chmod 600 "$run/jwt.secret"
+    # The data API's write key: made once, kept in run/ (mode 600 from the start).
+    [ -s "$run/api-key" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$run/api-key")
+    chmod 600 "$run/api-key"
 
     # Workers of a root master would run as nobody, which cannot write here.
     user=""
     [ "$(id -u)" -eq 0 ] && user="user root;"
     sed -e "s|@MODULE@|$top/build/ngx_http_wa_report_module.so|" \
         -e "s|@PORT@|$PORT|" -e "s|@REDIS_PORT@|$REDIS_PORT|" -e "s|@USER@|$user|" \
+        -e "s|@TOP@|$top|" \
         conf.d/demo.conf.in > "$run/nginx.conf"
     "$NGINX" -p "$run/" -c nginx.conf -e logs/error.log -t -q
     "$NGINX" -p "$run/" -c nginx.conf -e logs/error.log
     wait_for curl -sf "http://127.0.0.1:$PORT/healthz" \
         || { echo "nginx did not start: see $run/logs/error.log"; exit 1; }
 
-    tools/demo-data.sh "http://127.0.0.1:$PORT/whatsapp-report"
+    API_KEY=$(cat "$run/api-key") tools/demo-data.sh "http://127.0.0.1:$PORT/whatsapp-report"
 
     base="http://127.0.0.1:$PORT/whatsapp-report"
     cat <<MSG
@@ -66,15 +70,26 @@ wa-report is running: nginx on 127.0.0.1:$PORT, redis-server on 127.0.0.1:$REDIS
   curl -s $base/detail
   curl -s $base/customer/00000000-0000-4000-8000-000000000001
   curl -s $base/customer/00000000-0000-4000-8000-000000000001/vehicle/00000000-0000-4000-8001-000000000001
-  curl -s -X POST $base/record -H 'Content-Type: application/json' \\
+
+Writes need the key in run/api-key (reads are open on loopback):
+  curl -s -X POST $base/record -H "Authorization: Bearer \$(cat run/api-key)" \\
+       -H 'Content-Type: application/json' \\
        -d '{"id_customer":"00000000-0000-4000-8000-000000000001","id_vehicle":"00000000-0000-4000-8001-000000000001","message_id":"try-1"}'
-  curl -s -X POST "$base/reset-frequency?id_customer=00000000-0000-4000-8000-000000000001"
+  curl -s -X POST -H "Authorization: Bearer \$(cat run/api-key)" \\
+       "$base/reset-frequency?id_customer=00000000-0000-4000-8000-000000000001"
+  curl -s -X POST $base/record -d '{}'     # without the key: 401 {"detail":"Not authenticated"}
   redis-cli -p $REDIS_PORT HGETALL '{wa}:stats'
 
 The reminder job (dry run: messages go to run/logs/error.log); a token for the scheduler API:
   T=\$(tools/jwt.sh run/jwt.secret)
   curl -s -X POST -H "Authorization: Bearer \$T" http://127.0.0.1:$PORT/scheduler/maintenance-reminder/run-now
   curl -s -H "Authorization: Bearer \$T" http://127.0.0.1:$PORT/scheduler/maintenance-reminder/status
+
+The dashboard (paste the token \$T into its scheduler box) and the API's OpenAPI document:
+  http://127.0.0.1:$PORT/dashboard/
+  http://127.0.0.1:$PORT/whatsapp-report/openapi.json
+Prometheus metrics of both workers:
+  curl -s http://127.0.0.1:$PORT/metrics
 MSG
 }
 

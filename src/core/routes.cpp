@@ -1,6 +1,7 @@
 #include "routes.hpp"
 
 #include <initializer_list>
+#include <iterator>
 
 #include "uuid.hpp"
 
@@ -12,14 +13,9 @@ constexpr size_t kMaxParams = 2;
 
 constexpr size_t kMaxQueryErrors = 20;
 
-struct RouteSpec {
-    std::string_view pattern;  // "{name}" matches one non-empty segment
-    std::initializer_list<Method> methods;
-    Route route;
-    std::initializer_list<std::string_view> params;  // the query its POST/PUT/DELETE take
-};
-
-// Order matters and mirrors the old FastAPI router: "/{report_id}" comes
+// Order matters and mirrors the old FastAPI router (the document the API
+// describes itself with, "/openapi.json", is matched as FastAPI matched its
+// own: DELETE of it is "/{report_id}"'s 422, POST and PUT 405): "/{report_id}" comes
 // before "/reset-frequency", which is why GET /reset-frequency answers 405
 // with "Allow: DELETE" there and here.
 const RouteSpec kRoutes[] = {
@@ -30,6 +26,7 @@ const RouteSpec kRoutes[] = {
     {"/data/import", {Method::post}, Route::import, {}},
     {"/data/customers/{id}", {Method::get, Method::put, Method::delete_}, Route::customer_data, {}},
     {"/data/vehicles/{id}", {Method::get, Method::put, Method::delete_}, Route::vehicle_data, {}},
+    {"/openapi.json", {Method::get, Method::head}, Route::openapi, {}},
     {"/customer/{id_customer}", {Method::get}, Route::customer, {}},
     {"/customer/{id_customer}/vehicle/{id_vehicle}", {Method::get}, Route::customer_vehicle, {}},
     {"/{report_id}", {Method::delete_}, Route::delete_report, {}},
@@ -350,6 +347,12 @@ bool route_reads_body(Route route, Method m) {
     case Route::vehicle_data: return m == Method::put;
     default: return false;
     }
+}
+
+RouteTable<RouteSpec> report_routes() { return {std::begin(kRoutes), std::end(kRoutes)}; }
+
+RouteTable<SchedulerRouteSpec> scheduler_routes() {
+    return {std::begin(kSchedulerRoutes), std::end(kSchedulerRoutes)};
 }
 
 const SchedulerRouteSpec* find_scheduler_route(std::string_view path) {

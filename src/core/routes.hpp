@@ -28,6 +28,7 @@ enum class Route {
     customer_data,
     vehicle_data,
     import,
+    openapi,
 };
 
 struct RouteMatch {
@@ -38,6 +39,29 @@ struct RouteMatch {
                                      // percent-encoded (uri_escape_path), fit for Location
     std::vector<FieldError> errors;  // for Invalid (422)
 };
+
+// One route of the report API: `pattern` is relative to the location's
+// prefix, "{name}" matching one non-empty path segment; `methods` are the
+// ones it answers (any other gets 405 with them in Allow); `params` is the
+// query its POST/PUT/DELETE take (see query_errors).
+struct RouteSpec {
+    std::string_view pattern;
+    std::initializer_list<Method> methods;
+    Route route;
+    std::initializer_list<std::string_view> params;
+};
+
+// A fixed table, walked in order (for the OpenAPI document's check).
+template <class T>
+struct RouteTable {
+    const T* first;
+    const T* last;
+    const T* begin() const { return first; }
+    const T* end() const { return last; }
+};
+
+// Every report API route, in match order.
+RouteTable<RouteSpec> report_routes();
 
 Method method_from_name(std::string_view name);
 
@@ -88,6 +112,9 @@ struct SchedulerRouteSpec {
     SchedulerRoute route;
     std::initializer_list<std::string_view> params;  // the query it takes
 };
+
+// Every scheduler API route.
+RouteTable<SchedulerRouteSpec> scheduler_routes();
 
 // The scheduler API's route for `path`; nullptr when there is none (404).
 const SchedulerRouteSpec* find_scheduler_route(std::string_view path);

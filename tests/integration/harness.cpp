@@ -1055,11 +1055,55 @@ HttpResponse HttpClient::exchange(const std::string& method, const std::string& 
     return response;
 }
 
+namespace {
+
+// With WA_OPENAPI_RECORD set, every answer the tests receive is appended to
+// that file, one JSON object a line (method, target, status, content_type,
+// body), for tests/openapi/validate.py to check against the OpenAPI document.
+// A body that is not UTF-8 is recorded as null with "binary":true.
+void record_exchange(const std::string& method, const std::string& target,
+                     const HttpResponse& response) {
+    static const char* file = std::getenv("WA_OPENAPI_RECORD");
+    if (file == nullptr || *file == '\0' || response.status == 0) {
+        return;
+    }
+    JsonPtr line(json_object());
+    json_object_set_new(line.get(), "method", json_string(method.c_str()));
+    json_t* t = json_stringn(target.data(), target.size());
+    json_object_set_new(line.get(), "target", t != nullptr ? t : json_string("(not UTF-8)"));
+    json_object_set_new(line.get(), "status", json_integer(response.status));
+    json_object_set_new(line.get(), "content_type",
+                        json_string(response.header("Content-Type").c_str()));
+    json_t* body = json_stringn(response.body.data(), response.body.size());
+    json_object_set_new(line.get(), "binary", json_boolean(body == nullptr));
+    json_object_set_new(line.get(), "body", body != nullptr ? body : json_null());
+    char* text = json_dumps(line.get(), JSON_COMPACT);
+    if (text == nullptr) {
+        return;
+    }
+    std::string out = std::string(text) + "\n";
+    std::free(text);
+    int fd = ::open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        // One write per line: O_APPEND keeps lines whole.
+        ssize_t written = ::write(fd, out.data(), out.size());
+        (void)written;
+        ::close(fd);
+    }
+}
+
+}  // namespace
+
 HttpResponse HttpClient::raw_request(const std::string& method, const std::string& wire,
                                      const RequestOptions& options) {
     bool nothing_received = false;
     HttpResponse response = exchange(method, wire, "", options, &nothing_received);
     last_request_ = method + " (raw)";
+    size_t start = wire.find(' ');
+    size_t end = start == std::string::npos ? start : wire.find_first_of(" \r\n", start + 1);
+    if (end != std::string::npos) {
+        record_exchange(method, wire.substr(start + 1, end - start - 1), response);
+    }
     return response;
 }
 
@@ -1095,6 +1139,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
         response.note = "nginx's own 400 on a reused connection: the body of the previous request ("
             + previous + ") was probably not consumed and was parsed as a new request";
     }
+    record_exchange(method, target, response);
     return response;
 }
 

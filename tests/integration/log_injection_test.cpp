@@ -145,6 +145,9 @@ std::string repo_file(const std::string& path) {
     return here.substr(0, here.rfind("tests/integration/")) + path;
 }
 
+// The key the example's keys file holds in the tests.
+const std::string kExampleApiKey = "example-api-key-3e8a61c0d9b24f57a6e1";
+
 // The server of conf.d/wa-report.conf as shipped: its http-level lines and
 // its server block, on the test's ports.
 StackOptions example_stack() {
@@ -163,6 +166,9 @@ StackOptions example_stack() {
     };
     replace(http, "wa_report_redis 127.0.0.1:6379;", "wa_report_redis {redis};");
     replace(body, "listen 8000;", "");
+    replace(body, "wa_report_auth_keys_file /etc/nginx/secrets/wa-report.keys;",
+            "wa_report_auth_keys_file {prefix}/wa-report.keys;");
+    options.nginx.files["wa-report.keys"] = kExampleApiKey + "\n";
     options.nginx.wa_http = http;
     options.nginx.report_location = "";
     options.nginx.server_extra = body;
@@ -193,6 +199,23 @@ TEST_F(ExampleConfigTest, PathsOutsideTheApiCannotForgeALogLine) {
     EXPECT_EQ(std::string::npos, log.find('\r')) << log;
     EXPECT_EQ(std::string::npos, log.find('\x1b')) << log;
     EXPECT_EQ("", stack().nginx().take_log_problems());
+}
+
+// The example protects writes with its keys file and leaves reads to the
+// addresses it allows.
+TEST_F(ExampleConfigTest, WritesNeedAKeyReadsDoNot) {
+    ASSERT_FALSE(stack_options().nginx.server_extra.empty()) << "conf.d/wa-report.conf not found";
+    const std::string customer = kBase + "/data/customers/19db3ad0-ddd1-4fb2-bb98-2ef8daf61a26";
+    const std::string body = "{\"name\":\"Joko Hidayat\",\"phone\":\"087525534192\"}";
+    HttpResponse refused = http().put_json(customer, body);
+    EXPECT_TRUE(IsJsonBody(refused, 401, "{\"detail\":\"Not authenticated\"}"));
+    EXPECT_EQ("Bearer", refused.header("WWW-Authenticate"));
+    EXPECT_EQ(0, redis().dbsize());
+    HttpResponse created = http().request(
+        "PUT", customer, body,
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + kExampleApiKey}});
+    EXPECT_EQ(201, created.status) << describe(created);
+    EXPECT_EQ(200, http().get(customer).status);
 }
 
 }  // namespace

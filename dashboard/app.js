@@ -1,0 +1,352 @@
+// The wa-report dashboard: reads the report API and the scheduler API of the
+// nginx that serves this page. Every text that comes from the API is put in
+// with textContent, never as HTML. The scheduler token and the API key live
+// only in this page's memory (no storage, no cookie): a reload forgets them.
+'use strict';
+
+const LABELS = {
+  id: {
+    title: 'Laporan pengingat WhatsApp', stats: 'Statistik', reports: 'Laporan',
+    messages: 'Pesan terkirim', average: 'Rata-rata pesan per laporan',
+    histogram: 'Jumlah laporan menurut frekuensi', frequency: 'Frekuensi',
+    scheduler: 'Penjadwal', token: 'Token penjadwal (JWT)', use_token: 'Pakai token',
+    token_hint: 'Token hanya disimpan di memori halaman ini.', enabled: 'Aktif', time: 'Jam',
+    next_run: 'Jalan berikutnya', source: 'Diatur oleh', start: 'Mulai', stop: 'Hentikan',
+    dry_run: 'Jalankan sekarang (uji coba)', last_run: 'Jalan terakhir',
+    due: 'Kendaraan yang jatuh tempo',
+    due_hint: 'Dari hasil uji coba (jalankan sekarang): kendaraan dalam jangka wa_report_lead_days hari. Daftar 7 hari ke depan belum tersedia (perlu endpoint baru).',
+    plate: 'No. polisi', customer: 'Pelanggan', phone: 'HP', visit: 'Kunjungan', days: 'Hari lagi',
+    status: 'Status', note: 'Keterangan', lookup: 'Cari pelanggan', customer_id: 'ID pelanggan',
+    search: 'Cari', name: 'Nama', address: 'Alamat', model: 'Model', last_message: 'Pesan terakhir',
+    why_hint: 'Alasan kendaraan (tidak) diingatkan: belum tersedia (perlu endpoint baru).',
+    funnel: 'Status pengiriman',
+    funnel_hint: 'Diterima, terkirim, dibaca, gagal: belum tersedia (status pengiriman belum dicatat).',
+    access: 'Akses API', api_key: 'Kunci API (bila API meminta)', use_key: 'Pakai kunci',
+    yes: 'ya', no: 'tidak', none: 'belum ada', never: 'belum pernah',
+    need_token: 'Masukkan token penjadwal dulu.',
+    dry_summary: (d) => `Uji coba: ${d.due} kendaraan jatuh tempo, ${d.customers} pelanggan, ${d.sent} terkirim.`,
+    run_started_at: 'Mulai', run_finished_at: 'Selesai', run_due: 'Kendaraan jatuh tempo',
+    run_sent: 'Terkirim', run_failed: 'Gagal', run_skipped: 'Dilewati', run_unknown: 'Tidak diketahui',
+    run_dry: 'Uji coba', run_customers: 'Pelanggan',
+    not_found: 'Tidak ditemukan.', bad_id: 'ID harus berupa UUID.',
+  },
+  en: {
+    title: 'WhatsApp reminder reports', stats: 'Statistics', reports: 'Reports',
+    messages: 'Messages sent', average: 'Average messages per report',
+    histogram: 'Reports by frequency', frequency: 'Frequency',
+    scheduler: 'Scheduler', token: 'Scheduler token (JWT)', use_token: 'Use token',
+    token_hint: 'The token is kept only in this page\'s memory.', enabled: 'Enabled', time: 'Time',
+    next_run: 'Next run', source: 'Set by', start: 'Start', stop: 'Stop',
+    dry_run: 'Run now (dry run)', last_run: 'Last run',
+    due: 'Vehicles due',
+    due_hint: 'From the dry run (run now): the vehicles in the wa_report_lead_days window. A list of the next 7 days is not available yet (needs a new endpoint).',
+    plate: 'Plate', customer: 'Customer', phone: 'Phone', visit: 'Visit', days: 'Days left',
+    status: 'Status', note: 'Note', lookup: 'Customer lookup', customer_id: 'Customer id',
+    search: 'Search', name: 'Name', address: 'Address', model: 'Model', last_message: 'Last message',
+    why_hint: 'Why a vehicle was (not) reminded: not available yet (needs a new endpoint).',
+    funnel: 'Delivery funnel',
+    funnel_hint: 'Accepted, delivered, read, failed: not available yet (delivery statuses are not recorded).',
+    access: 'API access', api_key: 'API key (if the API asks for one)', use_key: 'Use key',
+    yes: 'yes', no: 'no', none: 'none yet', never: 'never',
+    need_token: 'Enter the scheduler token first.',
+    dry_summary: (d) => `Dry run: ${d.due} vehicles due, ${d.customers} customers, ${d.sent} sent.`,
+    run_started_at: 'Started', run_finished_at: 'Finished', run_due: 'Vehicles due',
+    run_sent: 'Sent', run_failed: 'Failed', run_skipped: 'Skipped', run_unknown: 'Unknown',
+    run_dry: 'Dry run', run_customers: 'Customers',
+    not_found: 'Not found.', bad_id: 'The id must be a UUID.',
+  },
+};
+
+const page = {
+  lang: 'id',
+  token: null,   // the scheduler JWT, in memory only
+  apiKey: null,  // the report API key, in memory only
+  chart: null,
+  stats: null,
+  status: null,
+  dryRun: null,
+};
+
+const $ = (id) => document.getElementById(id);
+const t = (key) => LABELS[page.lang][key];
+const reportBase = document.body.dataset.report;
+const schedulerBase = document.body.dataset.scheduler;
+
+// One cell or element's text; null and undefined show as a dash.
+function text(el, value) {
+  el.textContent = value === null || value === undefined ? '–' : String(value);
+  return el;
+}
+
+function row(values) {
+  const tr = document.createElement('tr');
+  for (const v of values) {
+    tr.appendChild(text(document.createElement('td'), v));
+  }
+  return tr;
+}
+
+// A phone shows a wide table's rows as cards: each cell gets its column's
+// label (an attribute, shown by CSS).
+function labelCells(tableId) {
+  const table = $(tableId);
+  const labels = [...table.tHead.rows[0].cells].map((th) => th.textContent);
+  for (const tr of table.tBodies[0].rows) {
+    [...tr.cells].forEach((td, i) => td.setAttribute('data-label', labels[i] || ''));
+  }
+}
+
+function showError(id, message) {
+  const el = $(id);
+  el.hidden = !message;
+  text(el, message || '');
+}
+
+// The API's error answers are {"detail": "..."} or {"status":"error","message":...}.
+function errorText(status, body) {
+  if (body && typeof body.detail === 'string') return `${status}: ${body.detail}`;
+  if (body && typeof body.message === 'string') return `${status}: ${body.message}`;
+  if (body && Array.isArray(body.detail)) return `${status}: ${body.detail.map((d) => d.msg).join('; ')}`;
+  return `HTTP ${status}`;
+}
+
+async function call(method, url, bearer) {
+  const headers = { Accept: 'application/json' };
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  const response = await fetch(url, { method, headers, cache: 'no-store' });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (e) {
+    body = null;
+  }
+  return { ok: response.ok, status: response.status, body };
+}
+
+// ---- statistics -------------------------------------------------------------
+
+async function loadStatistics() {
+  const r = await call('GET', `${reportBase}/statistics`, page.apiKey);
+  if (!r.ok) {
+    showError('stats-error', errorText(r.status, r.body));
+    return;
+  }
+  showError('stats-error', '');
+  page.stats = r.body;
+  renderStatistics();
+}
+
+function renderStatistics() {
+  const s = page.stats;
+  if (!s) return;
+  text($('stat-reports'), s.total_customers_with_vehicles);
+  text($('stat-messages'), s.total_messages_sent);
+  text($('stat-average'), Number(s.average_messages_per_customer).toFixed(2));
+  const freqs = Object.keys(s.customers_by_frequency).sort((a, b) => Number(a) - Number(b));
+  const counts = freqs.map((f) => s.customers_by_frequency[f]);
+  const body = $('frequency-table').tBodies[0];
+  body.replaceChildren(...freqs.map((f, i) => row([f, counts[i]])));
+  drawChart(freqs, counts);
+}
+
+function drawChart(labels, counts) {
+  if (typeof Chart === 'undefined') return;  // the table above still shows the numbers
+  if (page.chart) page.chart.destroy();
+  page.chart = new Chart($('frequency-chart'), {
+    type: 'bar',
+    data: { labels, datasets: [{ label: t('reports'), data: counts, backgroundColor: '#128c7e' }] },
+    options: {
+      maintainAspectRatio: false,
+      animation: false,
+      plugins: { legend: { display: false } },
+      scales: {
+        x: { title: { display: true, text: t('frequency') } },
+        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: t('reports') } },
+      },
+    },
+  });
+}
+
+// ---- scheduler --------------------------------------------------------------
+
+function setSchedulerButtons() {
+  for (const id of ['sched-start', 'sched-stop', 'sched-dry-run']) {
+    $(id).disabled = !page.token;
+  }
+}
+
+async function loadStatus() {
+  if (!page.token) {
+    showError('scheduler-error', t('need_token'));
+    return;
+  }
+  const r = await call('GET', `${schedulerBase}/status`, page.token);
+  if (!r.ok) {
+    showError('scheduler-error', errorText(r.status, r.body));
+    return;
+  }
+  showError('scheduler-error', '');
+  page.status = r.body.data;
+  renderStatus();
+}
+
+function pad(n) {
+  return String(n).padStart(2, '0');
+}
+
+function renderStatus() {
+  const s = page.status;
+  if (!s) return;
+  $('scheduler-status').hidden = false;
+  text($('sched-enabled'), s.schedule.enabled ? t('yes') : t('no'));
+  text($('sched-time'), `${pad(s.schedule.hour)}:${pad(s.schedule.minute)}`);
+  const job = s.jobs.length ? s.jobs[0] : null;
+  text($('sched-next'), job ? job.next_run_time : t('none'));
+  text($('sched-source'), s.schedule.source);
+  const last = s.last_run;
+  const body = $('last-run').tBodies[0];
+  if (!last) {
+    body.replaceChildren(row([t('never'), '']));
+    return;
+  }
+  body.replaceChildren(
+    row([t('run_started_at'), last.started_at]),
+    row([t('run_finished_at'), last.finished_at]),
+    row([t('run_due'), last.vehicles_due]),
+    row([t('run_sent'), last.reminder_sent]),
+    row([t('run_failed'), last.failed]),
+    row([t('run_skipped'), last.skipped]),
+    row([t('run_unknown'), last.unknown]),
+    row([t('run_dry'), last.dry_run ? `${t('yes')} (${last.dry_run_count})` : t('no')]),
+    row([t('run_customers'), last.customers]),
+  );
+}
+
+async function schedulerAction(method, path) {
+  if (!page.token) {
+    showError('scheduler-error', t('need_token'));
+    return null;
+  }
+  const r = await call(method, `${schedulerBase}${path}`, page.token);
+  if (!r.ok) {
+    showError('scheduler-error', errorText(r.status, r.body));
+    return null;
+  }
+  showError('scheduler-error', '');
+  return r.body;
+}
+
+async function dryRun() {
+  $('sched-dry-run').disabled = true;
+  try {
+    const answer = await schedulerAction('POST', '/run-now?dry_run=true');
+    if (answer && answer.data && Array.isArray(answer.data.details)) {
+      page.dryRun = answer.data;
+      renderDryRun();
+    } else if (answer) {
+      text($('dry-run-summary'), answer.message);
+    }
+    await loadStatus();
+  } finally {
+    setSchedulerButtons();
+  }
+}
+
+function renderDryRun() {
+  const d = page.dryRun;
+  if (!d) return;
+  $('dry-run-summary').dataset.due = d.details.length;
+  text($('dry-run-summary'),
+       t('dry_summary')({ due: d.details.length, customers: d.total_customers, sent: d.reminder_sent }));
+  const body = $('due-table').tBodies[0];
+  body.replaceChildren(...d.details.map((v) => row([
+    v.no_pol, v.customer_nama, v.customer_hp, v.next_visit_date, v.days_until_visit, v.status,
+    v.reason || v.message || v.api_response || '',
+  ])));
+  labelCells('due-table');
+}
+
+// ---- lookup -----------------------------------------------------------------
+
+const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
+
+async function lookup(id) {
+  $('customer-card').hidden = true;
+  $('lookup-table').tBodies[0].replaceChildren();
+  if (!UUID.test(id)) {
+    showError('lookup-error', t('bad_id'));
+    return;
+  }
+  const [customer, reports] = await Promise.all([
+    call('GET', `${reportBase}/data/customers/${encodeURIComponent(id)}`, page.apiKey),
+    call('GET', `${reportBase}/customer/${encodeURIComponent(id)}`, page.apiKey),
+  ]);
+  if (!customer.ok) {
+    showError('lookup-error', customer.status === 404 ? t('not_found') : errorText(customer.status, customer.body));
+    return;
+  }
+  showError('lookup-error', reports.ok ? '' : errorText(reports.status, reports.body));
+  $('customer-card').hidden = false;
+  text($('cust-name'), customer.body.name);
+  text($('cust-phone'), customer.body.phone);
+  text($('cust-address'), customer.body.address);
+  if (!reports.ok) return;
+  const rows = await Promise.all(reports.body.map(async (report) => {
+    const v = await call('GET', `${reportBase}/data/vehicles/${encodeURIComponent(report.id_vehicle)}`, page.apiKey);
+    const vehicle = v.ok ? v.body : {};
+    return row([vehicle.nopol, vehicle.model, vehicle.next_visit_date, report.frequency,
+                report.last_message_date]);
+  }));
+  $('lookup-table').tBodies[0].replaceChildren(...rows);
+  labelCells('lookup-table');
+}
+
+// ---- language ---------------------------------------------------------------
+
+function setLanguage(lang) {
+  page.lang = lang;
+  document.documentElement.lang = lang;
+  $('lang-id').setAttribute('aria-pressed', String(lang === 'id'));
+  $('lang-en').setAttribute('aria-pressed', String(lang === 'en'));
+  for (const el of document.querySelectorAll('[data-i18n]')) {
+    text(el, t(el.dataset.i18n));
+  }
+  renderStatistics();
+  renderStatus();
+  renderDryRun();
+  if ($('lookup-table').tBodies[0].rows.length) labelCells('lookup-table');
+}
+
+// ---- wiring -----------------------------------------------------------------
+
+function init() {
+  $('lang-id').addEventListener('click', () => setLanguage('id'));
+  $('lang-en').addEventListener('click', () => setLanguage('en'));
+  $('token-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    page.token = $('token').value.trim() || null;
+    $('token').value = '';
+    setSchedulerButtons();
+    loadStatus();
+  });
+  $('key-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    page.apiKey = $('api-key').value.trim() || null;
+    $('api-key').value = '';
+    loadStatistics();
+  });
+  $('sched-start').addEventListener('click', async () => {
+    if (await schedulerAction('POST', '/start')) await loadStatus();
+  });
+  $('sched-stop').addEventListener('click', async () => {
+    if (await schedulerAction('POST', '/stop')) await loadStatus();
+  });
+  $('sched-dry-run').addEventListener('click', dryRun);
+  $('lookup-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    lookup($('customer-id').value.trim());
+  });
+  loadStatistics();
+}
+
+init();
