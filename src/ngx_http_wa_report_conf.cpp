@@ -276,6 +276,84 @@ char* ngx_http_wa_report_set_redis_password_file(ngx_conf_t* cf, ngx_command_t* 
     });
 }
 
+// wa_report_redis_sentinel <master-name> host:port [host:port ...]
+char* ngx_http_wa_report_set_redis_sentinel(ngx_conf_t* cf, ngx_command_t*, void* conf) {
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
+    wa::RedisSettings& rs = mcf->config->redis;
+    if (!rs.master_name.empty()) {
+        return const_cast<char*>("is duplicate");
+    }
+    auto* args = static_cast<ngx_str_t*>(cf->args->elts);
+    return ngx_http_wa_report_conf_try(cf, [&] {
+        std::string name = wa::str(args[1]);
+        // A master name travels in SENTINEL commands and Pub/Sub payloads
+        // split on spaces.
+        bool ok = !name.empty() && name.size() <= 64;
+        for (char c : name) {
+            ok = ok && c > ' ' && c < 0x7f;
+        }
+        if (!ok) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "wa_report: invalid sentinel master name \"%V\", want 1 to 64 "
+                               "printable ASCII characters without spaces",
+                               &args[1]);
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
+        for (ngx_uint_t i = 2; i < cf->args->nelts; i++) {
+            wa::RedisSettings one;
+            if (wa::parse_redis_address(cf, args[i], one) != NGX_CONF_OK) {
+                return static_cast<char*>(NGX_CONF_ERROR);
+            }
+            if (!one.unix_path.empty()) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "wa_report: a sentinel is host:port, not \"%V\"", &args[i]);
+                return static_cast<char*>(NGX_CONF_ERROR);
+            }
+            rs.sentinels.push_back({one.host, one.port});
+        }
+        rs.master_name = name;
+        wa::remember_where(cf, mcf->redis_sentinel_where);
+        return static_cast<char*>(NGX_CONF_OK);
+    });
+}
+
+char* ngx_http_wa_report_set_redis_sentinel_password_file(ngx_conf_t* cf, ngx_command_t* cmd,
+                                                          void* conf) {
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
+    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
+        return wa::load_secret(cf, mcf->redis_sentinel_password_file,
+                               "redis sentinel password file",
+                               mcf->config->redis.sentinel_password);
+    });
+}
+
+// wa_report_redis_wait <replicas> [timeout]
+char* ngx_http_wa_report_set_redis_wait(ngx_conf_t* cf, ngx_command_t*, void* conf) {
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
+    if (mcf->redis_wait != NGX_CONF_UNSET) {
+        return const_cast<char*>("is duplicate");
+    }
+    auto* args = static_cast<ngx_str_t*>(cf->args->elts);
+    ngx_int_t n = ngx_atoi(args[1].data, args[1].len);
+    if (n == NGX_ERROR || n > 16) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "wa_report: invalid number of replicas \"%V\", want 0 to 16", &args[1]);
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
+    mcf->redis_wait = n;
+    if (cf->args->nelts == 3) {
+        ngx_msec_t t = ngx_parse_time(&args[2], 0);
+        if (t == static_cast<ngx_msec_t>(NGX_ERROR) || t == 0 || t > 60000) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "wa_report: invalid wait timeout \"%V\", want 1ms to 60s", &args[2]);
+            return static_cast<char*>(NGX_CONF_ERROR);
+        }
+        mcf->redis_wait_timeout = t;
+    }
+    wa::remember_where(cf, mcf->redis_wait_where);
+    return NGX_CONF_OK;
+}
+
 char* ngx_http_wa_report_set_key_prefix(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
     return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {

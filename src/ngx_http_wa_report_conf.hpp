@@ -10,9 +10,11 @@
 #include "core/keys.hpp"
 #include "core/provider.hpp"
 #include "core/reminder.hpp"
+#include "core/sentinel.hpp"
 
 #include <optional>
 #include <string>
+#include <vector>
 
 extern "C" {
 extern ngx_module_t ngx_http_wa_report_module;
@@ -29,6 +31,18 @@ struct RedisSettings {
     std::string password;
     ngx_msec_t connect_timeout = 1000;
     ngx_msec_t command_timeout = 2000;
+
+    // wa_report_redis_sentinel: the primary of `master_name` is asked of
+    // these sentinels in turn, instead of host/port being fixed.
+    std::string master_name;
+    std::vector<HostPort> sentinels;
+    std::string sentinel_password;
+    // wa_report_redis_wait: a counted send is confirmed on this many
+    // replicas (WAIT) before the run moves on; 0: not waited for.
+    int wait_replicas = 0;
+    ngx_msec_t wait_timeout = 500;
+
+    bool sentinel() const { return !master_name.empty(); }
 
     // "unix:/path", or "host:port" ("[host]:port" for IPv6): how an admin
     // wrote it, for the lines that say what could not be reached.
@@ -97,6 +111,11 @@ struct ngx_http_wa_report_main_conf_t {
     ngx_int_t redis_db;
     ngx_str_t redis_user;
     ngx_str_t redis_password_file;
+    ngx_str_t redis_sentinel_password_file;
+    ngx_http_wa_report_where_t redis_sentinel_where;
+    ngx_int_t redis_wait;
+    ngx_msec_t redis_wait_timeout;
+    ngx_http_wa_report_where_t redis_wait_where;
     ngx_msec_t redis_connect_timeout;
     ngx_msec_t redis_timeout;
     ngx_str_t key_prefix;
@@ -168,6 +187,10 @@ char* ngx_http_wa_report_schedule(ngx_conf_t* cf, ngx_command_t* cmd, void* conf
 char* ngx_http_wa_report_gateway_template(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_set_redis(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_set_redis_password_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_redis_sentinel(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_redis_sentinel_password_file(ngx_conf_t* cf, ngx_command_t* cmd,
+                                                          void* conf);
+char* ngx_http_wa_report_set_redis_wait(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_set_key_prefix(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_set_timezone(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_set_jwt_secret_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);

@@ -100,6 +100,16 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
      ngx_http_wa_report_set_redis, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(ngx_http_wa_report_main_conf_t, redis), NULL},
 
+    {ngx_string("wa_report_redis_sentinel"), NGX_HTTP_MAIN_CONF | NGX_CONF_2MORE,
+     ngx_http_wa_report_set_redis_sentinel, NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
+
+    {ngx_string("wa_report_redis_sentinel_password_file"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_redis_sentinel_password_file, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_main_conf_t, redis_sentinel_password_file), NULL},
+
+    {ngx_string("wa_report_redis_wait"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE12,
+     ngx_http_wa_report_set_redis_wait, NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
+
     {ngx_string("wa_report_redis_db"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_conf_set_num_slot,
      NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, redis_db),
      &ngx_http_wa_report_db_bounds},
@@ -325,6 +335,9 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
      *     mcf->redis = { 0, NULL };
      *     mcf->redis_user = { 0, NULL };
      *     mcf->redis_password_file = { 0, NULL };
+     *     mcf->redis_sentinel_password_file = { 0, NULL };
+     *     mcf->redis_sentinel_where = { { 0, NULL }, 0 };
+     *     mcf->redis_wait_where = { { 0, NULL }, 0 };
      *     mcf->key_prefix = { 0, NULL };
      *     mcf->timezone = { 0, NULL };
      *     mcf->used = 0;
@@ -340,6 +353,8 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
      */
 
     mcf->redis_db = NGX_CONF_UNSET;
+    mcf->redis_wait = NGX_CONF_UNSET;
+    mcf->redis_wait_timeout = NGX_CONF_UNSET_MSEC;
     mcf->redis_connect_timeout = NGX_CONF_UNSET_MSEC;
     mcf->redis_timeout = NGX_CONF_UNSET_MSEC;
     mcf->visit_interval = NGX_CONF_UNSET;
@@ -392,7 +407,26 @@ static char* ngx_http_wa_report_init_main_conf(ngx_conf_t* cf, void* conf) {
     // Values the directives did not set; every value a directive sets was
     // checked where it was read, so that nginx -t names its file and line.
     try {
-        if (mcf->redis.data == nullptr) {
+        if (config->redis.sentinel() && mcf->redis.data != nullptr) {
+            return wa::emerg_at(cf, mcf->redis_sentinel_where,
+                                "wa_report: \"wa_report_redis_sentinel\" and \"wa_report_redis\" "
+                                "exclude each other");
+        }
+        // With Sentinel there are replicas to fail over to: a counted send
+        // waits for one of them by default, so a failover cannot lose it.
+        ngx_conf_init_value(mcf->redis_wait, config->redis.sentinel() ? 1 : 0);
+        // WAIT holds Redis's answer up to its timeout, which the command
+        // timeout would take for a stuck connection.
+        ngx_conf_init_msec_value(mcf->redis_wait_timeout,
+                                 ngx_min(static_cast<ngx_msec_t>(500), mcf->redis_timeout / 2));
+        if (mcf->redis_wait_timeout >= mcf->redis_timeout) {
+            return wa::emerg_at(cf, mcf->redis_wait_where,
+                                "wa_report: the wait timeout must be shorter than "
+                                "wa_report_redis_timeout");
+        }
+        config->redis.wait_replicas = static_cast<int>(mcf->redis_wait);
+        config->redis.wait_timeout = mcf->redis_wait_timeout;
+        if (mcf->redis.data == nullptr && !config->redis.sentinel()) {
             ngx_str_set(&mcf->redis, "127.0.0.1:6379");
             if (wa::parse_redis_address(cf, mcf->redis, config->redis) != NGX_CONF_OK) {
                 return static_cast<char*>(NGX_CONF_ERROR);

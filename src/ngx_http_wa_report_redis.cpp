@@ -64,12 +64,15 @@ struct Adapter {
     redisAsyncContext* ac = nullptr;
     ngx_connection_t* c = nullptr;
     bool writing = false;  // inside redisAsyncHandleWrite
+    bool data = true;      // the data connection (a sentinel's bytes prove nothing of it)
 };
 
 void adapter_read(ngx_event_t* ev) {
     auto* c = static_cast<ngx_connection_t*>(ev->data);
     auto* a = static_cast<Adapter*>(c->data);
-    a->owner->heard();
+    if (a->data) {
+        a->owner->heard();
+    }
     redisAsyncHandleRead(a->ac);
 }
 
@@ -155,6 +158,24 @@ bool adapter_attach(Adapter* a, Redis* owner, redisAsyncContext* ac, ngx_log_t* 
     return true;
 }
 
+// The steps of a question to a sentinel, told apart by their privdata.
+const char sentinel_auth[] = "AUTH";
+const char sentinel_master[] = "SENTINEL get-master-addr-by-name";
+const char sentinel_subscribe[] = "SUBSCRIBE";
+
+bool error_is(const redisReply* reply, const char* prefix) {
+    return reply != nullptr && reply->type == REDIS_REPLY_ERROR
+        && std::strncmp(reply->str, prefix, std::strlen(prefix)) == 0;
+}
+
+std::string reply_string(const redisReply* reply) {
+    if (reply == nullptr
+        || (reply->type != REDIS_REPLY_STRING && reply->type != REDIS_REPLY_STATUS)) {
+        return {};
+    }
+    return std::string(reply->str, reply->len);
+}
+
 }  // namespace
 
 const char* script_name(Script s) { return script_names[static_cast<size_t>(s)]; }
@@ -184,6 +205,13 @@ Redis::Redis(RedisSettings settings, ngx_log_t* log, metrics::Connection connect
               auto* self = static_cast<Redis*>(data);
               guard(self->log_, [&] { self->on_retry(); });
           },
+          this),
+      sentinel_timer_(
+          log, TimerIdent::redis_timeout, true,
+          [](void* data) noexcept {
+              auto* self = static_cast<Redis*>(data);
+              guard(self->log_, [&] { self->sentinel_failed("no answer in time"); });
+          },
           this) {
     for (size_t i = 0; i < static_cast<size_t>(Script::count_); i++) {
         shas_.push_back(sha1_hex(script_text(static_cast<Script>(i))));
@@ -193,6 +221,9 @@ Redis::Redis(RedisSettings settings, ngx_log_t* log, metrics::Connection connect
 Redis::~Redis() {
     timer_.cancel();
     retry_.cancel();
+    sentinel_timer_.cancel();
+    close_sentinel();
+    delete static_cast<Adapter*>(sentinel_adapter_);
     redisAsyncContext* ac = ac_;
     ac_ = nullptr;
     state_ = State::down;
@@ -206,6 +237,10 @@ Redis::~Redis() {
 void Redis::start() { connect(); }
 
 void Redis::connect() {
+    if (settings_.sentinel() && !resolved_) {
+        resolve();
+        return;
+    }
     redisAsyncContext* ac = settings_.unix_path.empty()
         ? redisAsyncConnect(settings_.host.c_str(), settings_.port)
         : redisAsyncConnectUnix(settings_.unix_path.c_str());
@@ -270,6 +305,11 @@ void Redis::send_handshake() {
     if (settings_.db != 0) {
         step("SELECT", {"SELECT", std::to_string(settings_.db)});
     }
+    if (settings_.sentinel()) {
+        // A sentinel's answer may be stale (a failover under way): only the
+        // node itself can say it is the primary.
+        step("ROLE", {"ROLE"});
+    }
     for (size_t i = 0; i < static_cast<size_t>(Script::count_); i++) {
         step("SCRIPT LOAD", {"SCRIPT", "LOAD", script_text(static_cast<Script>(i))});
     }
@@ -303,6 +343,20 @@ void Redis::setup_reply(const Call* call, const redisReply* reply) {
                    std::string("wa_report: redis ") + call->setup + " failed \"" + error_text(reply)
                        + "\"");
         if (!harmless) {
+            drop(nullptr);
+            return;
+        }
+    }
+    if (std::strcmp(call->setup, "ROLE") == 0) {
+        std::string role;
+        if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0) {
+            role = reply_string(reply->element[0]);
+        }
+        if (role != "master") {
+            log_outage(NGX_LOG_ERR,
+                       "wa_report: redis \"" + log_value(settings_.address())
+                           + "\" is not the primary of \"" + log_value(settings_.master_name)
+                           + "\" (role \"" + log_text(role) + "\")");
             drop(nullptr);
             return;
         }
@@ -375,6 +429,8 @@ void Redis::drop(const char* why) {
 // Marks Redis down and schedules the reconnect. The caller has already
 // detached ac_ (hiredis frees it, or the caller does).
 void Redis::lost(const char* why) {
+    // Whatever went wrong, the next connection asks the sentinels afresh.
+    resolved_ = false;
     state_ = State::down;
     pending_ = 0;
     setup_pending_ = 0;
@@ -589,9 +645,188 @@ void Redis::handle_reply(redisAsyncContext* ac, void* r, void* privdata) {
     // The commands queued behind this one would meet the same answer, one
     // slow reply at a time; dropping the connection answers them at once and
     // sets the next one up again (AUTH included) through the backoff.
-    if (current && self->ac_ == ac && refuses_connection(reply)) {
+    if (current && self->ac_ == ac
+        && (refuses_connection(reply)
+            || (self->settings_.sentinel() && error_is(reply, "READONLY")))) {
+        // READONLY: the node was made a replica behind our back (a
+        // failover); the sentinels know the new primary.
         self->drop(reply->str);
     }
+}
+
+// ---- Sentinel -------------------------------------------------------------------
+//
+// One sentinel at a time is asked for the primary's address; one that
+// cannot answer (down, slow, does not know the master) passes the question
+// to the next. When every one failed, the usual backoff runs and the round
+// starts again. The sentinel that answered keeps the connection, subscribed
+// to +switch-master, so a failover is heard at once rather than at the next
+// failed command; its drop costs nothing but that early warning.
+
+std::string Redis::sentinel_address() const {
+    const HostPort& s = settings_.sentinels[sentinel_ % settings_.sentinels.size()];
+    bool ipv6 = s.host.find(':') != std::string::npos;
+    return (ipv6 ? "[" + s.host + "]" : s.host) + ":" + std::to_string(s.port);
+}
+
+void Redis::close_sentinel() {
+    redisAsyncContext* sac = sac_;
+    if (sac == nullptr) {
+        return;
+    }
+    sac_ = nullptr;
+    sac->data = nullptr;  // its pending callbacks land nowhere
+    redisAsyncFree(sac);
+}
+
+void Redis::resolve() {
+    close_sentinel();
+    state_ = State::resolving;
+    const HostPort& s = settings_.sentinels[sentinel_ % settings_.sentinels.size()];
+    redisAsyncContext* sac = redisAsyncConnect(s.host.c_str(), s.port);
+    if (sac == nullptr) {
+        sentinel_failed("out of memory");
+        return;
+    }
+    if (sac->err) {
+        std::string why = sac->errstr;
+        redisAsyncFree(sac);
+        sentinel_failed(why);
+        return;
+    }
+    delete static_cast<Adapter*>(sentinel_adapter_);
+    auto* a = new (std::nothrow) Adapter();
+    sentinel_adapter_ = a;
+    if (a == nullptr || !adapter_attach(a, this, sac, log_)) {
+        redisAsyncFree(sac);
+        sentinel_failed("no free connection");
+        return;
+    }
+    a->data = false;
+    sac->data = this;
+    redisAsyncSetConnectCallback(sac, on_sentinel_connect);
+    redisAsyncSetDisconnectCallback(sac, on_sentinel_disconnect);
+    sac_ = sac;
+    if (!settings_.sentinel_password.empty()) {
+        const char* argv[] = {"AUTH", settings_.sentinel_password.c_str()};
+        size_t lens[] = {4, settings_.sentinel_password.size()};
+        redisAsyncCommandArgv(sac, on_sentinel_reply, const_cast<char*>(sentinel_auth), 2, argv,
+                              lens);
+    }
+    const char* argv[] = {"SENTINEL", "get-master-addr-by-name", settings_.master_name.c_str()};
+    size_t lens[] = {8, 23, settings_.master_name.size()};
+    redisAsyncCommandArgv(sac, on_sentinel_reply, const_cast<char*>(sentinel_master), 3, argv,
+                          lens);
+    sentinel_timer_.arm(settings_.connect_timeout + settings_.command_timeout);
+}
+
+void Redis::on_sentinel_connect(const redisAsyncContext* ac, int status) noexcept {
+    guard(ngx_cycle->log, [&] {
+        auto* self = static_cast<Redis*>(ac->data);
+        if (self == nullptr || self->sac_ != ac || status == REDIS_OK) {
+            return;
+        }
+        // hiredis frees the context after this callback.
+        self->sac_ = nullptr;
+        self->sentinel_failed(ac->errstr);
+    });
+}
+
+void Redis::on_sentinel_disconnect(const redisAsyncContext* ac, int status) noexcept {
+    guard(ngx_cycle->log, [&] {
+        auto* self = static_cast<Redis*>(ac->data);
+        if (self == nullptr || self->sac_ != ac) {
+            return;
+        }
+        self->sac_ = nullptr;
+        if (self->state_ == State::resolving) {
+            self->sentinel_failed(status == REDIS_OK ? "connection closed" : ac->errstr);
+        }
+    });
+}
+
+void Redis::on_sentinel_reply(redisAsyncContext* ac, void* reply, void* privdata) noexcept {
+    auto* self = static_cast<Redis*>(ac->data);
+    guard(self != nullptr ? self->log_ : ngx_cycle->log, [&] {
+        if (self != nullptr && self->sac_ == ac) {
+            self->sentinel_answer(ac, static_cast<const redisReply*>(reply),
+                                  static_cast<const char*>(privdata));
+        }
+    });
+}
+
+void Redis::sentinel_answer(redisAsyncContext* ac, const redisReply* reply, const char* step) {
+    if (step == sentinel_subscribe) {
+        // ["message", "+switch-master", "<name> <old ip> <old port> <new ip> <new port>"]
+        if (reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3
+            || reply_string(reply->element[0]) != "message") {
+            return;
+        }
+        std::optional<HostPort> next =
+            switch_master_address(reply_string(reply->element[2]), settings_.master_name);
+        if (!next) {
+            return;
+        }
+        ngx_log_error(NGX_LOG_NOTICE, log_, 0,
+                      "wa_report: redis sentinel \"%s\" announced a new primary \"%s:%d\"",
+                      log_value(sentinel_address()).c_str(), log_value(next->host).c_str(),
+                      next->port);
+        if (ac_ != nullptr && (next->host != settings_.host || next->port != settings_.port)) {
+            drop("the primary moved");
+        }
+        return;
+    }
+    if (state_ != State::resolving) {
+        return;
+    }
+    if (step == sentinel_auth) {
+        if (reply != nullptr && reply->type == REDIS_REPLY_ERROR) {
+            sentinel_failed("AUTH failed: " + std::string(reply->str, reply->len));
+        }
+        return;
+    }
+    // SENTINEL get-master-addr-by-name: [ip, port], or nil for an unknown master.
+    std::optional<HostPort> primary;
+    if (reply != nullptr && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2) {
+        primary =
+            wa::sentinel_address(reply_string(reply->element[0]), reply_string(reply->element[1]));
+    }
+    if (!primary) {
+        std::string why = reply == nullptr     ? "connection lost"
+            : reply->type == REDIS_REPLY_ERROR ? std::string(reply->str, reply->len)
+            : reply->type == REDIS_REPLY_NIL
+            ? "does not know master \"" + settings_.master_name + "\""
+            : "an answer of another shape";
+        sentinel_failed(why);
+        return;
+    }
+    sentinel_timer_.cancel();
+    sentinel_tries_ = 0;
+    const char* argv[] = {"SUBSCRIBE", "+switch-master"};
+    size_t lens[] = {9, 14};
+    redisAsyncCommandArgv(ac, on_sentinel_reply, const_cast<char*>(sentinel_subscribe), 2, argv,
+                          lens);
+    settings_.host = primary->host;
+    settings_.port = primary->port;
+    settings_.unix_path.clear();
+    resolved_ = true;
+    state_ = State::down;
+    connect();
+}
+
+void Redis::sentinel_failed(const std::string& why) {
+    sentinel_timer_.cancel();
+    log_outage(NGX_LOG_ERR,
+               "wa_report: redis sentinel \"" + log_value(sentinel_address()) + "\" failed \""
+                   + log_text(why) + "\"");
+    close_sentinel();
+    sentinel_ = (sentinel_ + 1) % settings_.sentinels.size();
+    if (++sentinel_tries_ < settings_.sentinels.size()) {
+        resolve();
+        return;
+    }
+    sentinel_tries_ = 0;
+    lost("no sentinel named the primary");
 }
 
 }  // namespace wa

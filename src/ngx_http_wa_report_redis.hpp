@@ -1,4 +1,8 @@
-// The worker's one Redis connection: hiredis's async API on nginx's event loop.
+// One Redis connection of the worker: hiredis's async API on nginx's event
+// loop. With wa_report_redis_sentinel, the primary's address is asked of the
+// sentinels first, and asked again whenever the connection is lost, the node
+// answers that it is not the primary (ROLE at set-up, READONLY later), or a
+// sentinel announces +switch-master.
 #pragma once
 
 #include "ngx_http_wa_report_conf.hpp"
@@ -77,9 +81,10 @@ public:
     std::string error_text(const redisReply* reply) const noexcept;
 
 private:
-    // connecting: TCP connect in progress; setting_up: connected, AUTH,
-    // SELECT and SCRIPT LOAD not all answered yet; ready: all succeeded.
-    enum class State { down, connecting, setting_up, ready };
+    // resolving: asking a sentinel for the primary; connecting: TCP connect
+    // in progress; setting_up: connected, AUTH, SELECT, ROLE and SCRIPT LOAD
+    // not all answered yet; ready: all succeeded.
+    enum class State { down, resolving, connecting, setting_up, ready };
 
     // Called by hiredis and nginx: noexcept, each body under guard().
     static void on_connect(const redisAsyncContext* ac, int status) noexcept;
@@ -88,6 +93,16 @@ private:
     static void handle_reply(redisAsyncContext* ac, void* reply, void* privdata);
     void on_timer();
     void on_retry();
+
+    // The sentinel side (wa_report_redis_sentinel).
+    static void on_sentinel_connect(const redisAsyncContext* ac, int status) noexcept;
+    static void on_sentinel_disconnect(const redisAsyncContext* ac, int status) noexcept;
+    static void on_sentinel_reply(redisAsyncContext* ac, void* reply, void* privdata) noexcept;
+    void resolve();
+    void sentinel_answer(redisAsyncContext* ac, const redisReply* reply, const char* step);
+    void sentinel_failed(const std::string& why);
+    void close_sentinel();
+    std::string sentinel_address() const;
 
     void connect();
     void connect_failed(const char* error);
@@ -119,7 +134,13 @@ private:
     Timer timer_;  // connect timeout, then "no answer for too long"
     Timer retry_;  // reconnect backoff
     std::vector<std::string> shas_;
-    void* adapter_ = nullptr;  // the nginx side of the current connection
+    void* adapter_ = nullptr;           // the nginx side of the current connection
+    redisAsyncContext* sac_ = nullptr;  // to a sentinel: asking, then subscribed
+    void* sentinel_adapter_ = nullptr;
+    size_t sentinel_ = 0;        // the sentinel asked last (index in settings_.sentinels)
+    size_t sentinel_tries_ = 0;  // sentinels asked in this round
+    bool resolved_ = false;      // settings_.host/port is what a sentinel answered
+    Timer sentinel_timer_;       // bounds the question to one sentinel
     bool logged_down_ = false;
     // The outage's lines: each cause once, then at most once a minute while
     // the outage lasts; a reconnect every few seconds repeats none of them.

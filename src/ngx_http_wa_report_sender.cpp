@@ -23,6 +23,8 @@ namespace wa {
 namespace {
 
 constexpr int64_t attempt_ttl = 7 * 86400;
+// How long sends go on unconfirmed after replicas were found missing.
+constexpr ngx_msec_t replicas_missing_ms = 10000;
 
 // Gives back the concurrency slot the item holds, if it holds one.
 void free_slot(Item& item, size_t& active) {
@@ -188,7 +190,7 @@ void Sender::begin(Item& item) {
                     self.owner_.stop(answer.reason.empty() ? why : why + ": " + answer.reason);
                 } else if (status == Status::ok) {
                     item->begun = true;
-                    self.defer(*item, Step::post);
+                    self.confirm(*item, AfterConfirm::post);
                 } else if (status == Status::reminded) {
                     self.skip(*item, "skipped", "sudah diingatkan untuk kunjungan " + item->cycle);
                 } else if (status == Status::in_flight) {
@@ -315,7 +317,7 @@ void Sender::record(Item& item) {
                 Status status = answer.value.status;
                 if (answer.ok() && (status == Status::counted || status == Status::duplicate)) {
                     item->detail.status = "sent";
-                    self.finish(*item);
+                    self.confirm(*item, AfterConfirm::finish);
                     return;
                 }
                 const char* why = !answer.ok()      ? "redis failed"
@@ -340,6 +342,61 @@ void Sender::record(Item& item) {
         return;
     }
     guard_.expect();
+}
+
+// With replicas (wa_report_redis_wait), what a send's next step relies on
+// is confirmed on them first: the attempt mark before the message goes out,
+// the count before the run moves on. A primary that dies before replicating
+// would otherwise take the mark or the count with it, and the new primary
+// would let the reminder be sent again. Redis runs WAIT after the script on
+// the same connection, so it covers that script's writes. A confirmation
+// that times out (a replica down) is logged, at most once a minute, and the
+// send goes on: the reminders do not stop for a missing replica.
+void Sender::confirm(Item& item, AfterConfirm then) {
+    const RedisSettings& rs = host_.config().redis;
+    item.then = then;
+    // After a confirmation that came back short, replicas are taken for
+    // missing for a while: WAIT blocks the engine's connection for its
+    // whole timeout each time, which would slow every send to a crawl.
+    if (rs.wait_replicas <= 0 || host_.now_ms() < unconfirmed_until_) {
+        confirmed(item);
+        return;
+    }
+    item.call = host_.store().wait_replicas(
+        rs.wait_replicas, rs.wait_timeout,
+        [](const Answer<int64_t>& answer, void* data) noexcept {
+            auto* item = static_cast<Item*>(data);
+            Sender& self = *item->sender;
+            self.guard_.answer([&] {
+                item->call = nullptr;
+                int want = self.host_.config().redis.wait_replicas;
+                if (!answer.ok() || answer.value < want) {
+                    self.unconfirmed_until_ = self.host_.now_ms() + replicas_missing_ms;
+                    std::string line = "wa_report: a reminder's writes were confirmed on "
+                        + std::to_string(answer.ok() ? answer.value : 0) + " of "
+                        + std::to_string(want)
+                        + " replicas in time; sends go on unconfirmed for 10s";
+                    if (self.wait_log_.allow(line, static_cast<int64_t>(self.host_.now_ms()))) {
+                        ngx_log_error(NGX_LOG_WARN, self.host_.log(), 0, "%s", line.c_str());
+                    }
+                }
+                self.confirmed(*item);
+            });
+        },
+        &item);
+    if (item.call == nullptr) {
+        confirmed(item);
+        return;
+    }
+    guard_.expect();
+}
+
+void Sender::confirmed(Item& item) {
+    if (item.then == AfterConfirm::post) {
+        defer(item, Step::post);
+    } else {
+        finish(item);
+    }
 }
 
 void Sender::fail(Item& item, bool opted_out, const std::string& reason) {

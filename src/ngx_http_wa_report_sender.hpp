@@ -10,6 +10,7 @@
 #include "core/gateway.hpp"
 #include "core/reminder.hpp"
 #include "core/schedule.hpp"
+#include "core/log_lines.hpp"
 #include "core/send_rate.hpp"
 
 #include <deque>
@@ -24,6 +25,12 @@ namespace wa {
 class RunHost;
 class Sender;
 struct HttpResponse;
+
+// What a send does once Redis's replicas confirmed its last write.
+enum class AfterConfirm {
+    post,    // the attempt is marked: send the message
+    finish,  // the send is counted: the item is done
+};
 
 // One vehicle of a run's batch, and where its message stands.
 struct Item {
@@ -45,11 +52,12 @@ struct Item {
     bool begun = false;        // the attempt is marked in Redis, by this runner
     bool slot = false;         // holds one of the gateway concurrency slots
     bool done = false;
-    bool flushed = false;                    // its detail is saved in the run's list
-    StoreCall* call = nullptr;               // attempt_begin, record or attempt_fail in flight
-    std::optional<Timer> retry;              // made at its first retry
-    std::unique_ptr<HttpResponse> response;  // the gateway's answer, until acted on
-    Sender* sender = nullptr;                // set when queued
+    bool flushed = false;                      // its detail is saved in the run's list
+    StoreCall* call = nullptr;                 // attempt_begin, record or attempt_fail in flight
+    std::optional<Timer> retry;                // made at its first retry
+    std::unique_ptr<HttpResponse> response;    // the gateway's answer, until acted on
+    AfterConfirm then = AfterConfirm::finish;  // what follows its replicas' confirmation
+    Sender* sender = nullptr;                  // set when queued
 };
 
 // What a sender needs from the run it sends for.
@@ -120,6 +128,8 @@ private:
     void answered(Item& item, const HttpResponse& response);
     void retry_later(Item& item, int64_t delay_ms, bool pause_all);
     void record(Item& item);
+    void confirm(Item& item, AfterConfirm then);
+    void confirmed(Item& item);
     void fail(Item& item, bool opted_out, const std::string& reason);
     void skip(Item& item, const char* status, std::string reason);
     void finish(Item& item);
@@ -139,6 +149,8 @@ private:
     bool taking_ = false;      // inside take_steps: new steps wait for the next pass
     std::list<Release> releases_;
     std::string last_failure_;
+    LogThrottle wait_log_;
+    ngx_msec_t unconfirmed_until_ = 0;  // replicas missing: no WAIT until then
 };
 
 }  // namespace wa

@@ -265,6 +265,10 @@ public:
                           const std::string& finished_at, int64_t ttl, StoreFn<RunFinished> fn,
                           void* data);
 
+    // WAIT: the writes this connection made so far reached `replicas`
+    // replicas, or timeout_ms passed; answers how many replicas confirmed.
+    StoreCall* wait_replicas(int replicas, ngx_msec_t timeout_ms, StoreFn<int64_t> fn, void* data);
+
     // A text Redis produced (an answer's reason), ready for the quoted part
     // of a log line: escaped, the password and phone numbers hidden.
     std::string log_text(std::string_view text) const noexcept;

@@ -315,6 +315,12 @@ StoreCall* Store::run_finish(const std::string& owner, const std::string& run,
         {owner, finished_at, run, std::to_string(ttl)}, fn, data);
 }
 
+StoreCall* Store::wait_replicas(int replicas, ngx_msec_t timeout_ms, StoreFn<int64_t> fn,
+                                void* data) {
+    return command<int64_t, decode_any_integer>(
+        {"WAIT", std::to_string(replicas), std::to_string(timeout_ms)}, fn, data);
+}
+
 std::string Store::log_text(std::string_view text) const noexcept { return redis_.log_text(text); }
 
 }  // namespace wa
