@@ -149,7 +149,7 @@ clean:
 DEB_DIR     ?= build-deb
 DEB_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 DEB_FILE     = $(DEB_DIR)/libnginx-mod-http-wa-report_$(DEB_VERSION)_$(shell dpkg --print-architecture).deb
-DEB_BUILD_PKGS := debhelper dpkg-dev
+DEB_BUILD_PKGS := build-essential debhelper dpkg-dev
 
 deb:
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(DEB_BUILD_PKGS)"
