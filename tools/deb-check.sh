@@ -26,10 +26,22 @@ fi
 
 tmp=$(mktemp -d /tmp/deb-check.XXXXXX)
 redis_pid=
+nginx_pid=
 default_moved=
+# Gone, or a zombie the chroot's init has not reaped yet.
+nginx_gone() {
+    [ -z "$nginx_pid" ] && return 0
+    local state
+    state=$(awk '{print $3}' "/proc/$nginx_pid/stat" 2>/dev/null || true)
+    [ -z "$state" ] || [ "$state" = Z ]
+}
 cleanup() {
-    [ -f /run/nginx.pid ] && nginx -s stop 2>/dev/null
-    [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null
+    if ! nginx_gone; then
+        kill "$nginx_pid"
+        for _ in $(seq 1 100); do nginx_gone && break; sleep 0.1; done
+    fi
+    # Waited for: a process left in a chroot keeps its /dev mount busy.
+    [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid"
     rm -f "$conf"
     [ -n "$default_moved" ] && mv "$tmp/default-site" "$default_site"
     rm -rf "$tmp"
@@ -115,6 +127,7 @@ nginx -t >"$tmp/nginx-t.log" 2>&1 || { cat "$tmp/nginx-t.log"; fail "nginx -t"; 
 
 step "start nginx on 127.0.0.1:$http_port"
 nginx || fail "nginx did not start"
+nginx_pid=$(cat /run/nginx.pid)
 base=http://127.0.0.1:$http_port
 wait_for "nginx on $http_port" curl -s -o /dev/null "$base/"
 
@@ -141,7 +154,7 @@ fi
 
 step "stop nginx"
 nginx -s quit || fail "nginx -s quit"
-wait_for "nginx to exit" test ! -e /run/nginx.pid
+wait_for "nginx to exit" nginx_gone
 rm -f "$conf"
 
 step "purge"
@@ -149,15 +162,16 @@ DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "$pkg" >"$tmp/apt-purge.log"
     || { tail -20 "$tmp/apt-purge.log"; fail "apt-get purge"; }
 ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'installed' \
     || fail "$pkg is still installed"
+# Directories shared with other packages (/usr/share/doc, ...) stay; the
+# package's own ones must go with its files.
 left=0
 while IFS= read -r f; do
+    [ -d "$f" ] && [ ! -L "$f" ] && continue
     [ -e "$f" ] || [ -L "$f" ] || continue
-    # A directory another package owns (/usr/share/doc, ...) stays.
-    [ -d "$f" ] && dpkg-query -S "$f" >/dev/null 2>&1 && continue
     echo "left behind: $f" >&2
     left=1
 done <"$tmp/files"
-for f in "$enabled" "$enabled.removed"; do
+for f in /usr/share/doc/$pkg /usr/share/wa-report "$enabled" "$enabled.removed"; do
     [ ! -e "$f" ] && [ ! -L "$f" ] || { echo "left behind: $f" >&2; left=1; }
 done
 [ "$left" -eq 0 ] || fail "purge left files of $pkg"
