@@ -141,7 +141,7 @@ format:
 	clang-format -i $(FORMATTED)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(DEB_DIR)
 
 # The Debian package, built the way Debian builds nginx modules (debian/,
 # dh --with nginx) from a copy of the tree in its own directory, so `make`
