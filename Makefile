@@ -4,6 +4,7 @@
 #   make stop     stop them
 #   make test     unit tests (ASan+UBSan), Lua script tests, integration tests
 #   make bench    benchmarks (see BENCHMARKS.md)
+#   make deb      the Debian package, in build-deb/ (make deb-check: install test)
 
 SHELL     := /bin/bash
 BUILD     ?= build
@@ -35,7 +36,7 @@ DEB_PKGS  += prometheus
 # leaves them out and `make test` runs that test only when they are there.
 BROWSER_PKGS := chromium chromium-driver python3-selenium
 
-.PHONY: all module deps unit integration test run stop bench clean format browser-test
+.PHONY: all module deps unit integration test run stop bench clean format browser-test deb deb-check
 
 all: module
 
@@ -169,4 +170,27 @@ format:
 	clang-format -i $(FORMATTED)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(DEB_DIR)
+
+# The Debian package, built the way Debian builds nginx modules (debian/,
+# dh --with nginx) from a copy of the tree in its own directory, so `make`
+# and `make test` keep their build/. The version is debian/changelog's.
+DEB_DIR     ?= build-deb
+DEB_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+DEB_FILE     = $(DEB_DIR)/libnginx-mod-http-wa-report_$(DEB_VERSION)_$(shell dpkg --print-architecture).deb
+DEB_BUILD_PKGS := build-essential debhelper dpkg-dev
+
+deb:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(DEB_BUILD_PKGS)"
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	tar -cf - --exclude=./.git --exclude=./$(BUILD) --exclude=./$(DEB_DIR) --exclude=./run . \
+	    | tar -xf - -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc -j2 >../build.log 2>&1 \
+	    || { tail -30 ../build.log; exit 1; }
+	rm -rf $(DEB_DIR)/src
+	@echo "built $(DEB_FILE)"
+
+# Installs, tries and purges the package on this machine: meant for a fresh
+# Debian root (../shared/tools/fresh-check.sh . 'make deb-check').
+deb-check: deb
+	@tools/deb-check.sh $(DEB_FILE)
