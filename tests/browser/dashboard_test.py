@@ -17,6 +17,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common import utils
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -29,6 +30,18 @@ HOSTILE_ID = "00000000-0000-4000-8000-0000000000ff"
 HOSTILE_NAME = '<img src=x onerror="document.title=1">Eve'
 
 
+class LoopbackService(Service):
+    """chromedriver reached at 127.0.0.1: Selenium asks for "localhost", which a
+    minimal root without /etc/hosts (a fresh debootstrap) cannot resolve."""
+
+    @property
+    def service_url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def is_connectable(self):
+        return utils.is_connectable(self.port, "127.0.0.1")
+
+
 def browser():
     options = webdriver.ChromeOptions()
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -36,7 +49,7 @@ def browser():
         options.add_argument(arg)
     options.binary_location = "/usr/bin/chromium"
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    return webdriver.Chrome(service=LoopbackService("/usr/bin/chromedriver"), options=options)
 
 
 def put_json(path, body):
