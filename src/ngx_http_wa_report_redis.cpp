@@ -212,6 +212,13 @@ Redis::Redis(RedisSettings settings, ngx_log_t* log, metrics::Connection connect
               auto* self = static_cast<Redis*>(data);
               guard(self->log_, [&] { self->sentinel_failed("no answer in time"); });
           },
+          this),
+      sentinel_next_(
+          log, TimerIdent::redis_retry, true,
+          [](void* data) noexcept {
+              auto* self = static_cast<Redis*>(data);
+              guard(self->log_, [&] { self->resolve(); });
+          },
           this) {
     for (size_t i = 0; i < static_cast<size_t>(Script::count_); i++) {
         shas_.push_back(sha1_hex(script_text(static_cast<Script>(i))));
@@ -222,6 +229,7 @@ Redis::~Redis() {
     timer_.cancel();
     retry_.cancel();
     sentinel_timer_.cancel();
+    sentinel_next_.cancel();
     close_sentinel();
     delete static_cast<Adapter*>(sentinel_adapter_);
     redisAsyncContext* ac = ac_;
@@ -822,7 +830,7 @@ void Redis::sentinel_failed(const std::string& why) {
     close_sentinel();
     sentinel_ = (sentinel_ + 1) % settings_.sentinels.size();
     if (++sentinel_tries_ < settings_.sentinels.size()) {
-        resolve();
+        sentinel_next_.post();
         return;
     }
     sentinel_tries_ = 0;

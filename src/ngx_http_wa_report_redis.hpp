@@ -141,6 +141,10 @@ private:
     size_t sentinel_tries_ = 0;  // sentinels asked in this round
     bool resolved_ = false;      // settings_.host/port is what a sentinel answered
     Timer sentinel_timer_;       // bounds the question to one sentinel
+    // Asks the next sentinel from a posted event: a failed sentinel's context
+    // is freed by hiredis only once its callback returns, and its adapter
+    // must outlive it.
+    Timer sentinel_next_;
     bool logged_down_ = false;
     // The outage's lines: each cause once, then at most once a minute while
     // the outage lasts; a reconnect every few seconds repeats none of them.

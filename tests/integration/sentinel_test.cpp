@@ -270,6 +270,30 @@ TEST_F(SentinelTest, ReadsComeBackAfterThePrimaryIsKilled) {
     EXPECT_EQ(nginx2_->take_log_problems(), "");
 }
 
+// A sentinel that is down, and one that does not know the master, pass the
+// question on to the next.
+TEST_F(SentinelTest, ASentinelThatCannotAnswerPassesToTheNext) {
+    int down_port = sentinels_[0]->port;
+    sentinels_[0]->child.kill_now();
+    command(sentinels_[1]->port, {"SENTINEL", "REMOVE", kMaster});
+    ASSERT_TRUE(start_nginx(2));
+    HttpClient http(port_);
+    ASSERT_TRUE(poll_until(Millis(5000),
+                           [&] { return http.get("/whatsapp-report/statistics").status == 200; }));
+    Customer c = make_customer(1);
+    ASSERT_TRUE(PutCustomer(http, c));
+    EXPECT_EQ(command(primary_->port, {"HGET", "{wa}:customer:" + c.id, "name"}).str, c.name);
+    std::string log = nginx_->error_log();
+    EXPECT_NE(log.find("wa_report: redis sentinel \"127.0.0.1:" + std::to_string(down_port)
+                       + "\" failed \"Connection refused\""),
+              std::string::npos)
+        << log;
+    EXPECT_NE(log.find("failed \"does not know master \\\"" + kMaster + "\\\"\""),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(nginx_->take_log_problems(), "");
+}
+
 TEST_F(SentinelTest, ANodeThatIsNotThePrimaryIsNeverUsed) {
     // Every sentinel names the replica: as after a failover they announce
     // but the node has not heard of yet. ROLE says "slave": no connection.
