@@ -117,7 +117,7 @@ unit: $(BUILD)/unit_tests
 integration: $(BUILD)/integration_tests $(MODULE)
 
 test: deps
-	@$(MAKE) --no-print-directory -j2 module unit integration
+	@$(MAKE) --no-print-directory -j2 module unit integration fuzz-replay
 	@tools/run-tests.sh $(BUILD)
 
 run: deps
@@ -141,3 +141,50 @@ format:
 
 clean:
 	rm -rf $(BUILD)
+
+# Fuzzing (README "Fuzzing"): one libFuzzer target per parser of outside
+# input in tests/fuzz/, seeds in tests/fuzz/corpus/<target>/. `make fuzz`
+# builds them with clang and runs each for FUZZ_SECONDS; `make test` replays
+# the corpus through the same targets built with g++ (no clang needed there).
+FUZZ_PKGS    := clang libclang-rt-14-dev libfuzzer-14-dev
+FUZZ_SECONDS ?= 60
+FUZZ_CXX     ?= clang++-14
+FUZZ_DIR     := tests/fuzz
+FUZZ_SHARED  := $(FUZZ_DIR)/replay.cpp $(FUZZ_DIR)/fuzz_support.cpp
+FUZZ_TARGETS := $(basename $(notdir $(filter-out $(FUZZ_SHARED),$(wildcard $(FUZZ_DIR)/*.cpp))))
+FUZZ_REPLAYS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+CORE_UNIT_OBJS := $(patsubst %.cpp,$(BUILD)/unit/%.o,$(CORE_SRCS))
+CORE_LIBS    := -ljansson -lcctz -lcrypto
+
+$(BUILD)/fuzz/replay_%: $(BUILD)/unit/$(FUZZ_DIR)/%.o $(BUILD)/unit/$(FUZZ_DIR)/replay.o \
+                        $(BUILD)/unit/$(FUZZ_DIR)/fuzz_support.o $(CORE_UNIT_OBJS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(SANITIZE) $^ $(CORE_LIBS) -o $@
+
+-include $(patsubst %.cpp,$(BUILD)/unit/%.d,$(wildcard $(FUZZ_DIR)/*.cpp))
+
+fuzz-replay: $(FUZZ_REPLAYS)
+
+# libFuzzer builds: clang's coverage instrumentation on core and the target.
+FUZZ_CFLAGS := -std=c++17 -g -O1 -Isrc -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=all -fno-omit-frame-pointer
+$(BUILD)/fuzz/clang/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(patsubst %.cpp,$(BUILD)/fuzz/clang/%.d,$(CORE_SRCS) $(wildcard $(FUZZ_DIR)/*.cpp))
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/clang/$(FUZZ_DIR)/%.o $(BUILD)/fuzz/clang/$(FUZZ_DIR)/fuzz_support.o \
+                      $(patsubst %.cpp,$(BUILD)/fuzz/clang/%.o,$(CORE_SRCS))
+	$(FUZZ_CXX) -fsanitize=address,undefined $^ /usr/lib/llvm-14/lib/libFuzzer.a $(CORE_LIBS) -o $@
+
+.PHONY: fuzz fuzz-deps fuzz-replay asan
+
+fuzz-deps:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_PKGS)"
+
+# New inputs that reach new code go to build/fuzz/new/<target>/ (merge them
+# into the corpus by hand); crashes are kept in tests/fuzz/crashes/.
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+	@tools/fuzz.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
