@@ -481,4 +481,13 @@ TEST(OutcomeName, NamesEveryOutcome) {
 }
 
 }  // namespace
+// Found by fuzzing: a secret shorter than "[redacted]" grew the detail past
+// its cap when the parsers' last pass redacted an already cut text again.
+TEST(Detail, KeepsItsCapWithAShortSecret) {
+    std::string many(300, 'e');
+    EXPECT_LE(transport_failure(false, many, "e").detail.size(), 203u);
+    std::string body = R"({"success":false,"message":")" + many + R"("})";
+    EXPECT_LE(parse_starsender(200, body, "", "e").detail.size(), 203u);
+}
+
 }  // namespace wa
