@@ -178,7 +178,9 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/clang/$(FUZZ_DIR)/%.o $(BUILD)/fuzz/clang/$(
                       $(patsubst %.cpp,$(BUILD)/fuzz/clang/%.o,$(CORE_SRCS))
 	$(FUZZ_CXX) -fsanitize=address,undefined $^ /usr/lib/llvm-14/lib/libFuzzer.a $(CORE_LIBS) -o $@
 
-.PHONY: fuzz fuzz-deps fuzz-replay asan
+.PHONY: fuzz fuzz-deps fuzz-replay
+# Kept: they are intermediate files of the pattern rules above.
+.PRECIOUS: $(BUILD)/fuzz/clang/%.o $(BUILD)/unit/%.o
 
 fuzz-deps:
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_PKGS)"
@@ -188,3 +190,4 @@ fuzz-deps:
 fuzz: fuzz-deps
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 	@tools/fuzz.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+

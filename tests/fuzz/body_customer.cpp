@@ -11,9 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!in.value)
         return 0;
     const auto& c = *in.value;
-    std::string again = "{\"name\":" + fuzz::json_string(c.name)
-        + ",\"phone\":" + fuzz::json_string(c.phone)
-        + ",\"address\":" + fuzz::json_string(c.address) + "}";
+    std::string again = "{\"name\":" + fuzz::json_string(c.name) + ",\"phone\":"
+        + fuzz::json_string(c.phone) + ",\"address\":" + fuzz::json_string(c.address) + "}";
     auto round = wa::parse_customer(again);
     FUZZ_CHECK(round.value.has_value());
     FUZZ_CHECK(round.value->name == c.name);

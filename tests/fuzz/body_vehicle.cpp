@@ -16,8 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string again = "{\"customer_id\":" + fuzz::json_string(v.customer_id)
         + ",\"model\":" + fuzz::json_string(v.model) + ",\"nopol\":" + fuzz::json_string(v.nopol)
         + ",\"last_visit_date\":\"" + wa::format_date(v.last_visit) + "\",\"next_visit_date\":"
-        + (v.next_visit ? "\"" + wa::format_date(*v.next_visit) + "\"" : std::string("null"))
-        + "}";
+        + (v.next_visit ? "\"" + wa::format_date(*v.next_visit) + "\"" : std::string("null")) + "}";
     auto round = wa::parse_vehicle(again);
     FUZZ_CHECK(round.value.has_value());
     FUZZ_CHECK(round.value->customer_id == v.customer_id);

@@ -12,13 +12,12 @@
 
 // Not assert(): the targets are built with NDEBUG-neutral flags, and a broken
 // invariant must stop a replay in `make test` as it stops libFuzzer.
-#define FUZZ_CHECK(cond)                                                              \
-    do {                                                                              \
-        if (!(cond)) {                                                                \
-            std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, \
-                         #cond);                                                      \
-            std::abort();                                                             \
-        }                                                                             \
+#define FUZZ_CHECK(cond)                                                                      \
+    do {                                                                                      \
+        if (!(cond)) {                                                                        \
+            std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
+            std::abort();                                                                     \
+        }                                                                                     \
     } while (0)
 
 namespace fuzz {
@@ -28,8 +27,7 @@ namespace fuzz {
 // empty.
 class Fields {
 public:
-    Fields(const uint8_t* data, size_t size)
-        : rest_(reinterpret_cast<const char*>(data), size) {}
+    Fields(const uint8_t* data, size_t size) : rest_(reinterpret_cast<const char*>(data), size) {}
 
     std::string_view next() {
         size_t nul = rest_.find('\0');

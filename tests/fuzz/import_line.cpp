@@ -22,10 +22,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             + ",\"address\":" + fuzz::json_string(l.customer.address) + "}";
     } else {
         const auto& v = l.vehicle;
-        again = "{\"kind\":\"vehicle\",\"id\":" + fuzz::json_string(l.id)
-            + ",\"customer_id\":" + fuzz::json_string(v.customer_id)
-            + ",\"model\":" + fuzz::json_string(v.model) + ",\"nopol\":" + fuzz::json_string(v.nopol)
-            + ",\"last_visit_date\":\"" + wa::format_date(v.last_visit) + "\",\"next_visit_date\":"
+        again = "{\"kind\":\"vehicle\",\"id\":" + fuzz::json_string(l.id) + ",\"customer_id\":"
+            + fuzz::json_string(v.customer_id) + ",\"model\":" + fuzz::json_string(v.model)
+            + ",\"nopol\":" + fuzz::json_string(v.nopol) + ",\"last_visit_date\":\""
+            + wa::format_date(v.last_visit) + "\",\"next_visit_date\":"
             + (v.next_visit ? "\"" + wa::format_date(*v.next_visit) + "\"" : std::string("null"))
             + "}";
     }

@@ -16,9 +16,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view input(reinterpret_cast<const char*>(data), size);
 
     if (auto token = wa::bearer_token(input)) {
-        FUZZ_CHECK(token->find_first_of(" \t\r\n") == std::string::npos);
+        // The scheme's separators are spaces and tabs; other bytes are the
+        // token's, for verify_hs256 to refuse.
+        FUZZ_CHECK(!token->empty() && token->find_first_of(" \t") == std::string::npos);
         wa::JwtStatus status = wa::verify_hs256(*token, kSecret, kNow, kMaxLifetime);
         FUZZ_CHECK(wa::jwt_status_name(status) != nullptr);
+        if (status == wa::JwtStatus::ok)
+            FUZZ_CHECK(
+                token->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                         "0123456789-_.")
+                == std::string::npos);
     }
     // Without the secret nothing verifies, whatever the token says.
     FUZZ_CHECK(wa::verify_hs256(input, "", kNow, kMaxLifetime) != wa::JwtStatus::ok);

@@ -12,7 +12,8 @@
 namespace {
 
 bool uri_path_char(unsigned char c) {
-    return std::isalnum(c) || std::string_view("-._~!$&'()*+,;=:@/%").find(c) != std::string_view::npos;
+    return std::isalnum(c)
+        || std::string_view("-._~!$&'()*+,;=:@/%").find(c) != std::string_view::npos;
 }
 
 }  // namespace
