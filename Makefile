@@ -178,7 +178,7 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/clang/$(FUZZ_DIR)/%.o $(BUILD)/fuzz/clang/$(
                       $(patsubst %.cpp,$(BUILD)/fuzz/clang/%.o,$(CORE_SRCS))
 	$(FUZZ_CXX) -fsanitize=address,undefined $^ /usr/lib/llvm-14/lib/libFuzzer.a $(CORE_LIBS) -o $@
 
-.PHONY: fuzz fuzz-deps fuzz-replay
+.PHONY: fuzz fuzz-deps fuzz-replay asan
 # Kept: they are intermediate files of the pattern rules above.
 .PRECIOUS: $(BUILD)/fuzz/clang/%.o $(BUILD)/unit/%.o
 
@@ -191,3 +191,32 @@ fuzz: fuzz-deps
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 	@tools/fuzz.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# An nginx (Debian's version and configure flags, its C source from Debian's
+# archive: tools/nginx-source.sh) with the module built in and ASan+UBSan+LSan on nginx and the
+# module alike (README "Sanitizers"), in its own tree; `make asan` runs the
+# whole integration suite against it and fails on any sanitizer report.
+ASAN_BUILD   := build-asan
+ASAN_NGX_DIR := $(ASAN_BUILD)/nginx
+ASAN_NGINX   := $(ASAN_NGX_DIR)/objs/nginx
+ASAN_CC_OPT  := -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer
+ASAN_LD_OPT  := -fsanitize=address,undefined -lm
+ASAN_SCRIPTS := $(ASAN_NGX_DIR)/objs/addon/wa_report/wa_report_scripts.inc
+
+$(ASAN_NGX_DIR)/objs/Makefile: config tools/embed-lua.sh $(SRC_LIST)
+	$(BUILDCHECK)
+	tools/nginx-source.sh $(ASAN_NGX_DIR)
+	cd $(ASAN_NGX_DIR) && source ./conf_flags && \
+	    ./configure "$${NGX_CONF_FLAGS[@]}" --add-module=$(CURDIR) \
+	        --with-cc-opt="$(ASAN_CC_OPT)" --with-ld-opt="$(ASAN_LD_OPT)" >configure.log 2>&1 \
+	    || { tail -20 configure.log; rm -f objs/Makefile; exit 1; }
+
+$(ASAN_SCRIPTS): $(LUA_SRCS) $(LUA_LIST) | $(ASAN_NGX_DIR)/objs/Makefile
+	@tools/embed-lua.sh lua-compat > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; touch $@; else mv $@.tmp $@; fi
+
+$(ASAN_NGINX): $(ASAN_NGX_DIR)/objs/Makefile $(ASAN_SCRIPTS) $(MOD_SRCS)
+	$(MAKE) -s -j2 -C $(ASAN_NGX_DIR) -f objs/Makefile binary
+
+asan: deps
+	@$(MAKE) --no-print-directory -j2 $(ASAN_NGINX) $(BUILD)/integration_tests
+	@tools/asan.sh $(ASAN_NGINX) $(BUILD)/integration_tests
