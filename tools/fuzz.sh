@@ -31,5 +31,5 @@ for target in "$@"; do
     fi
     printf '%-18s %8s %12s %s\n' "$target" "${took:-$seconds}" "${execs:-?}" "$result"
 done
-[ "$status" -eq 0 ] && rmdir tests/fuzz/crashes/* 2>/dev/null
+find tests/fuzz/crashes -type d -empty -delete 2>/dev/null
 exit $status

@@ -55,8 +55,9 @@ bool valid_utf8(std::string_view s);
 namespace fuzz {
 
 // Whether `text` shows `secret` (trimmed of surrounding whitespace, as
-// redact() trims it) outside the "[redacted]" marks that replaced it: a
-// secret made of the marker's own letters ("act") is in every mark.
+// redact() trims it) outside the "[redacted]" marks that replaced it; false
+// for a secret spelt with the mark's own letters ("act", "da..."), which no
+// text can be checked for.
 bool holds_secret(std::string_view text, std::string_view secret);
 
 // `s` as a JSON string literal (core's writer, the one responses use).
