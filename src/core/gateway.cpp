@@ -116,8 +116,10 @@ std::string http_detail(long status, std::optional<std::string_view> message,
 // A provider's id is stored as POST /record stores a message_id (T:msg:<id>,
 // the deliveries stream), so it must pass the same rule: an answer decides
 // neither the size of a key nor what control characters Redis keeps.
+// As POST /record takes a message_id: at most kMaxMessageIdBytes, no control
+// character, and something left once surrounding whitespace is trimmed.
 bool storable_message_id(std::string_view id) {
-    return id.size() <= kMaxMessageIdBytes && !find_control(id);
+    return id.size() <= kMaxMessageIdBytes && !find_control(id) && !one_line(id).empty();
 }
 
 // The last word on what leaves the parsers. A secret shorter than the mark

@@ -490,4 +490,16 @@ TEST(Detail, KeepsItsCapWithAShortSecret) {
     EXPECT_LE(parse_starsender(200, body, "", "e").detail.size(), 203u);
 }
 
+// Found by fuzzing: POST /record refuses a message_id that is only
+// whitespace, so a send must not be counted under one.
+TEST(StarSenderParse, WhitespaceOnlyIdIsNotUsed) {
+    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"id":"    "}})", "", "k").message_id,
+              "");
+    EXPECT_EQ(
+        parse_starsender(200, R"({"success":true,"data":{"id":"\u00a0\t"}})", "", "k").message_id,
+        "");
+    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"id":" a1 "}})", "", "k").message_id,
+              " a1 ");
+}
+
 }  // namespace wa
