@@ -140,7 +140,7 @@ unit: $(BUILD)/unit_tests
 integration: $(BUILD)/integration_tests $(MODULE)
 
 test: deps
-	@$(MAKE) --no-print-directory -j2 module unit integration
+	@$(MAKE) --no-print-directory -j2 module unit integration fuzz-replay
 	@tools/run-tests.sh $(BUILD)
 
 run: deps
@@ -170,7 +170,7 @@ format:
 	clang-format -i $(FORMATTED)
 
 clean:
-	rm -rf $(BUILD) $(DEB_DIR)
+	rm -rf $(BUILD) $(DEB_DIR) $(ASAN_BUILD)
 
 # The Debian package, built the way Debian builds nginx modules (debian/,
 # dh --with nginx) from a copy of the tree in its own directory, so `make`
@@ -183,7 +183,7 @@ DEB_BUILD_PKGS := build-essential debhelper dpkg-dev
 deb:
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(DEB_BUILD_PKGS)"
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
-	tar -cf - --exclude=./.git --exclude=./$(BUILD) --exclude=./$(DEB_DIR) --exclude=./run . \
+	tar -cf - --exclude=./.git --exclude=./$(BUILD) --exclude=./$(DEB_DIR) --exclude=./build-asan --exclude=./run . \
 	    | tar -xf - -C $(DEB_DIR)/src
 	cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc -j2 >../build.log 2>&1 \
 	    || { tail -30 ../build.log; exit 1; }
@@ -194,3 +194,82 @@ deb:
 # Debian root (../shared/tools/fresh-check.sh . 'make deb-check').
 deb-check: deb
 	@tools/deb-check.sh $(DEB_FILE)
+
+# Fuzzing (README "Fuzzing"): one libFuzzer target per parser of outside
+# input in tests/fuzz/, seeds in tests/fuzz/corpus/<target>/. `make fuzz`
+# builds them with clang and runs each for FUZZ_SECONDS; `make test` replays
+# the corpus through the same targets built with g++ (no clang needed there).
+FUZZ_PKGS    := clang libclang-rt-14-dev libfuzzer-14-dev
+FUZZ_SECONDS ?= 60
+FUZZ_CXX     ?= clang++-14
+FUZZ_DIR     := tests/fuzz
+FUZZ_SHARED  := $(FUZZ_DIR)/replay.cpp $(FUZZ_DIR)/fuzz_support.cpp
+FUZZ_TARGETS := $(basename $(notdir $(filter-out $(FUZZ_SHARED),$(wildcard $(FUZZ_DIR)/*.cpp))))
+FUZZ_REPLAYS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+CORE_UNIT_OBJS := $(patsubst %.cpp,$(BUILD)/unit/%.o,$(CORE_SRCS))
+CORE_LIBS    := -ljansson -lcctz -lcrypto
+
+$(BUILD)/fuzz/replay_%: $(BUILD)/unit/$(FUZZ_DIR)/%.o $(BUILD)/unit/$(FUZZ_DIR)/replay.o \
+                        $(BUILD)/unit/$(FUZZ_DIR)/fuzz_support.o $(CORE_UNIT_OBJS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(SANITIZE) $^ $(CORE_LIBS) -o $@
+
+-include $(patsubst %.cpp,$(BUILD)/unit/%.d,$(wildcard $(FUZZ_DIR)/*.cpp))
+
+fuzz-replay: $(FUZZ_REPLAYS)
+
+# libFuzzer builds: clang's coverage instrumentation on core and the target.
+FUZZ_CFLAGS := -std=c++17 -g -O1 -Isrc -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=all -fno-omit-frame-pointer
+$(BUILD)/fuzz/clang/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(patsubst %.cpp,$(BUILD)/fuzz/clang/%.d,$(CORE_SRCS) $(wildcard $(FUZZ_DIR)/*.cpp))
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/clang/$(FUZZ_DIR)/%.o $(BUILD)/fuzz/clang/$(FUZZ_DIR)/fuzz_support.o \
+                      $(patsubst %.cpp,$(BUILD)/fuzz/clang/%.o,$(CORE_SRCS))
+	$(FUZZ_CXX) -fsanitize=address,undefined $^ /usr/lib/llvm-14/lib/libFuzzer.a $(CORE_LIBS) -o $@
+
+.PHONY: fuzz fuzz-deps fuzz-replay asan
+# Kept: they are intermediate files of the pattern rules above.
+.PRECIOUS: $(BUILD)/fuzz/clang/%.o $(BUILD)/unit/%.o
+
+fuzz-deps:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(FUZZ_PKGS)"
+
+# New inputs that reach new code go to build/fuzz/new/<target>/ (merge them
+# into the corpus by hand); crashes are kept in tests/fuzz/crashes/.
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+	@tools/fuzz.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# An nginx (Debian's version and configure flags, its C source from Debian's
+# archive: tools/nginx-source.sh) with the module built in and ASan+UBSan+LSan on nginx and the
+# module alike (README "Sanitizers"), in its own tree; `make asan` runs the
+# whole integration suite against it and fails on any sanitizer report.
+ASAN_BUILD   := build-asan
+ASAN_NGX_DIR := $(ASAN_BUILD)/nginx
+ASAN_NGINX   := $(ASAN_NGX_DIR)/objs/nginx
+ASAN_CC_OPT  := -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer
+ASAN_LD_OPT  := -fsanitize=address,undefined -lm
+ASAN_SCRIPTS := $(ASAN_NGX_DIR)/objs/addon/wa_report/wa_report_scripts.inc
+
+$(ASAN_NGX_DIR)/objs/Makefile: config tools/embed-lua.sh $(SRC_LIST)
+	$(BUILDCHECK)
+	tools/nginx-source.sh $(ASAN_NGX_DIR)
+	cd $(ASAN_NGX_DIR) && source ./conf_flags && \
+	    ./configure "$${NGX_CONF_FLAGS[@]}" --add-module=$(CURDIR) \
+	        --with-cc-opt="$(ASAN_CC_OPT)" --with-ld-opt="$(ASAN_LD_OPT)" >configure.log 2>&1 \
+	    || { tail -20 configure.log; rm -f objs/Makefile; exit 1; }
+
+$(ASAN_SCRIPTS): $(LUA_SRCS) $(LUA_LIST) | $(ASAN_NGX_DIR)/objs/Makefile
+	@tools/embed-lua.sh lua-compat > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; touch $@; else mv $@.tmp $@; fi
+
+$(ASAN_NGINX): $(ASAN_NGX_DIR)/objs/Makefile $(ASAN_SCRIPTS) $(MOD_SRCS)
+	$(MAKE) -s -j2 -C $(ASAN_NGX_DIR) -f objs/Makefile binary
+
+asan: deps
+	@$(MAKE) --no-print-directory -j2 $(ASAN_NGINX) $(BUILD)/integration_tests
+	@tools/asan.sh $(ASAN_NGINX) $(BUILD)/integration_tests

@@ -8,6 +8,7 @@
 
 #include "core/input.hpp"
 #include "core/json.hpp"
+#include "core/lines.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -56,16 +57,13 @@ private:
     void error(size_t line, const std::string& detail);
     void flush_errors();
     bool read(std::string& chunk);
-    bool take_line(size_t limit, const std::string& now);
-    void complete_line(std::string_view text, size_t limit, const std::string& now);
+    bool take_line(LineEvent event, size_t limit, const std::string& now);
     void apply_line(std::string_view text, const std::string& now);
 
     Ctx& ctx_;
-    ngx_chain_t* chain_;     // next body buffer to read
-    off_t file_pos_ = 0;     // position inside an in-file buffer
-    std::string pending_;    // a line split across buffers
-    size_t scanned_ = 0;     // bytes of pending_ already searched for '\n'
-    bool overlong_ = false;  // skipping the rest of a line that was too long
+    ngx_chain_t* chain_;  // next body buffer to read
+    off_t file_pos_ = 0;  // position inside an in-file buffer
+    LineReader lines_;
     size_t line_ = 0;
     int64_t imported_ = 0;
     size_t error_count_ = 0;
@@ -231,40 +229,16 @@ bool Import::read(std::string& chunk) {
     return false;
 }
 
-// A complete line: applied, or reported when it is longer than the limit.
-void Import::complete_line(std::string_view text, size_t limit, const std::string& now) {
-    if (text.size() > limit) {
+// A line is applied; one longer than wa_report_max_body_size is reported
+// and skipped without being kept whole in memory, wherever the body's pieces
+// end (LineReader). true when the event consumed a line.
+bool Import::take_line(LineEvent event, size_t limit, const std::string& now) {
+    if (event.kind == LineEvent::too_long) {
         error(++line_, "line is longer than " + std::to_string(limit) + " bytes");
-        return;
+    } else if (event.kind == LineEvent::line) {
+        apply_line(event.text, now);
     }
-    apply_line(text, now);
-}
-
-// A line longer than wa_report_max_body_size is reported and skipped
-// without being kept whole in memory, wherever the body's pieces end: in the
-// piece that holds its newline as much as in an earlier one.
-bool Import::take_line(size_t limit, const std::string& now) {
-    size_t nl = pending_.find('\n', scanned_);
-    if (nl == std::string::npos) {
-        scanned_ = pending_.size();
-        if (pending_.size() > limit && !overlong_) {
-            overlong_ = true;
-            error(++line_, "line is longer than " + std::to_string(limit) + " bytes");
-        }
-        if (overlong_) {
-            pending_.clear();
-            scanned_ = 0;
-        }
-        return false;
-    }
-    if (overlong_) {
-        overlong_ = false;
-    } else {
-        complete_line(std::string_view(pending_).substr(0, nl), limit, now);
-    }
-    pending_.erase(0, nl + 1);
-    scanned_ = 0;
-    return true;
+    return event.taken;
 }
 
 ngx_int_t Import::next() {
@@ -278,7 +252,7 @@ ngx_int_t Import::next() {
     bool more = true;
     std::string chunk;
     while (issued_lines < import_batch_lines && !failed_) {
-        if (take_line(limit, now)) {
+        if (take_line(lines_.next(limit), limit, now)) {
             issued_lines++;
             continue;
         }
@@ -287,14 +261,11 @@ ngx_int_t Import::next() {
         }
         if (read(chunk)) {
             read_bytes += chunk.size();
-            pending_ += chunk;
+            lines_.feed(chunk);
             continue;
         }
         more = false;
-        if (!pending_.empty() && !overlong_) {
-            complete_line(pending_, limit, now);
-        }
-        pending_.clear();
+        take_line(lines_.finish(limit), limit, now);
         break;
     }
     if (in_flight_ > 0) {

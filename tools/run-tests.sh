@@ -47,6 +47,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 run_gtest "unit tests (ASan + UBSan)" "$build/unit_tests"
+run_plain "fuzz corpus replay" tools/fuzz-replay.sh "$build"
 run_plain "lua scripts" tests/lua/run.sh
 run_plain "build loop" tests/build/run.sh "$build"
 

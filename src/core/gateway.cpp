@@ -116,13 +116,22 @@ std::string http_detail(long status, std::optional<std::string_view> message,
 // A provider's id is stored as POST /record stores a message_id (T:msg:<id>,
 // the deliveries stream), so it must pass the same rule: an answer decides
 // neither the size of a key nor what control characters Redis keeps.
+// As POST /record takes a message_id: at most kMaxMessageIdBytes, no control
+// character, and something left once surrounding whitespace is trimmed.
 bool storable_message_id(std::string_view id) {
-    return id.size() <= kMaxMessageIdBytes && !find_control(id);
+    return id.size() <= kMaxMessageIdBytes && !find_control(id) && !one_line(id).empty();
 }
 
-// The last word on what leaves the parsers.
+// The last word on what leaves the parsers. A secret shorter than the mark
+// that replaces it makes the text longer (and the pieces were already
+// redacted once, so the marks themselves may be hit): the result is cut
+// again, so the detail keeps its cap whatever the secret.
 SendResult without_secret(SendResult r, std::string_view secret) {
-    r.detail = redact(r.detail, secret);
+    std::string redacted = redact(r.detail, secret);
+    if (redacted != r.detail) {
+        r.detail.clear();
+        append_detail(r.detail, redacted, std::string_view());
+    }
     if (redact(r.message_id, secret) != r.message_id || !storable_message_id(r.message_id)) {
         r.message_id.clear();
     }

@@ -50,8 +50,8 @@ struct SendResult {
     // The provider's id for the message; "" when it gave none, when it
     // contained the key or token (an id that would store the secret), or when
     // POST /record would refuse it as a message_id (longer than
-    // kMaxMessageIdBytes, a control character): the send is then counted
-    // under the run's own id for it.
+    // kMaxMessageIdBytes, a control character, only whitespace): the send is
+    // then counted under the run's own id for it.
     std::string message_id;
     // Short human text for logs and run details, never containing secrets:
     // the provider's own message, with every occurrence of the key or token

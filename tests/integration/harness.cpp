@@ -89,10 +89,82 @@ std::string absolute_path(const std::string& path) {
 }
 
 std::string module_path() {
+    const char* value = std::getenv("WA_MODULE");
+    if (value != nullptr && *value == '\0')
+        return "";
     return absolute_path(env_or("WA_MODULE", "build/ngx_http_wa_report_module.so"));
 }
 
-std::string nginx_binary() { return env_or("NGINX", "/usr/sbin/nginx"); }
+// Reports go to files rather than nginx's stderr: a worker's report at exit
+// would otherwise be lost among the tests' output, and a file per process
+// tells the harness after each stop that something was found.
+std::vector<std::string> nginx_sanitizer_env(const std::string& prefix) {
+    // Workers run as an unprivileged user when the tests run as root: the
+    // directory is writable by all, as /tmp is.
+    std::string dir = prefix + "/sanitizer";
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    ::chmod(dir.c_str(), 01777);
+    std::string log = ":log_path=" + dir + "/report";
+    // nginx reads NGINX as the sockets inherited in a binary upgrade.
+    return {"ASAN_OPTIONS=" + env_or("ASAN_OPTIONS", "detect_leaks=1") + log,
+            "UBSAN_OPTIONS=" + env_or("UBSAN_OPTIONS", "print_stacktrace=1") + log, "NGINX"};
+}
+
+namespace {
+
+// nginx's main() returns (nginx -t, a refused configuration) without
+// destroying the pool it made for its first cycle: LeakSanitizer reports it
+// in every nginx build, so a report holding only that leak is nginx's, not
+// the module's. Every other report counts.
+bool only_nginx_init_pool(const std::string& report) {
+    if (report.find("ERROR: LeakSanitizer") == std::string::npos
+        || report.find("ERROR: AddressSanitizer") != std::string::npos
+        || report.find("runtime error") != std::string::npos)
+        return false;
+    std::istringstream in(report);
+    std::string line;
+    bool in_leak = false;
+    bool pool_frame = false;
+    bool leak_is_pool = true;
+    size_t leaks = 0;
+    while (std::getline(in, line)) {
+        if (line.find(" leak of ") != std::string::npos) {
+            if (in_leak && !leak_is_pool)
+                return false;
+            in_leak = true;
+            leak_is_pool = false;
+            pool_frame = false;
+            leaks++;
+            continue;
+        }
+        if (!in_leak || line.find("    #") != 0)
+            continue;
+        if (pool_frame && line.find(" in main ") != std::string::npos)
+            leak_is_pool = true;
+        pool_frame = line.find(" in ngx_create_pool ") != std::string::npos;
+    }
+    return leaks > 0 && leak_is_pool;
+}
+
+}  // namespace
+
+std::string take_sanitizer_reports(const std::string& prefix) {
+    std::string reports;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(prefix + "/sanitizer", ec)) {
+        std::string name = entry.path().filename().string();
+        if (name.rfind("report.", 0) != 0)
+            continue;
+        std::string report = read_file(entry.path().string());
+        if (!only_nginx_init_pool(report))
+            reports += "sanitizer report " + entry.path().string() + ":\n" + report + "\n";
+        fs::rename(entry.path(), entry.path().parent_path() / ("seen-" + name), ec);
+    }
+    return reports;
+}
+
+std::string nginx_binary() { return env_or("WA_NGINX", env_or("NGINX", "/usr/sbin/nginx")); }
 
 std::string redis_binary() { return env_or("REDIS_SERVER", "redis-server"); }
 
@@ -198,11 +270,26 @@ TempDir::~TempDir() {
 Child::~Child() { kill_now(); }
 
 bool Child::spawn(const std::vector<std::string>& argv, const std::string& log_path,
-                  std::string* error) {
+                  std::string* error, const std::vector<std::string>& env) {
     std::vector<char*> args;
     for (const auto& arg : argv)
         args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
+
+    // Built before fork: the child of a threaded process may not allocate.
+    std::vector<char*> envp;
+    for (char** e = environ; *e != nullptr; e++) {
+        std::string_view entry(*e);
+        bool replaced = std::any_of(env.begin(), env.end(), [&](const std::string& set) {
+            return entry.substr(0, entry.find('=') + 1) == set.substr(0, set.find('=') + 1);
+        });
+        if (!replaced)
+            envp.push_back(*e);
+    }
+    for (const auto& set : env)
+        if (set.find('=') != std::string::npos)
+            envp.push_back(const_cast<char*>(set.c_str()));
+    envp.push_back(nullptr);
 
     int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log_fd < 0) {
@@ -231,7 +318,7 @@ bool Child::spawn(const std::vector<std::string>& argv, const std::string& log_p
         ::dup2(log_fd, STDOUT_FILENO);
         ::dup2(log_fd, STDERR_FILENO);
         ::signal(SIGPIPE, SIG_DFL);
-        ::execvp(args[0], args.data());
+        ::execvpe(args[0], args.data(), envp.data());
         int err = errno;
         ssize_t ignored = ::write(exec_pipe[1], &err, sizeof(err));
         (void)ignored;
@@ -544,7 +631,7 @@ std::string NginxConfig::render(const std::string& prefix, int port, int redis_p
     text += "worker_processes " + std::to_string(worker_processes) + ";\n";
     text += "error_log {prefix}/error.log " + error_log_level + ";\n";
     text += "pid {prefix}/nginx.pid;\n";
-    if (load_module)
+    if (load_module && !module.empty())
         text += "load_module " + module + ";\n";
     text += main_extra;
     text += "\nevents {\n    worker_connections 1024;\n}\n\n";
@@ -595,7 +682,7 @@ bool NginxServer::start(const std::string& prefix, const NginxConfig& config, in
     port_ = port;
     log_offset_ = 0;
     std::string module = module_path();
-    if (config.load_module && ::access(module.c_str(), R_OK) != 0) {
+    if (config.load_module && !module.empty() && ::access(module.c_str(), R_OK) != 0) {
         *error = "module not found: " + module + " (build it with `make module` or set WA_MODULE)";
         return false;
     }
@@ -607,7 +694,7 @@ bool NginxServer::start(const std::string& prefix, const NginxConfig& config, in
 
     std::vector<std::string> argv = {nginx_binary(), "-p", prefix + "/",    "-c",
                                      conf_path,      "-e", error_log_path()};
-    if (!master_.spawn(argv, prefix + "/nginx.stderr", error))
+    if (!master_.spawn(argv, prefix + "/nginx.stderr", error, nginx_sanitizer_env(prefix)))
         return false;
 
     bool up = poll_until(Millis(10000), [&] { return !master_.running() || port_open(port); });
@@ -634,7 +721,7 @@ ConfigCheck nginx_check_config(const NginxConfig& config, int redis_port) {
     std::string error;
     if (!nginx.spawn({nginx_binary(), "-t", "-q", "-p", tmp.path() + "/", "-c", conf_path, "-e",
                       tmp.file("error.log")},
-                     tmp.file("nginx.stderr"), &error)) {
+                     tmp.file("nginx.stderr"), &error, nginx_sanitizer_env(tmp.path()))) {
         check.output = error;
         return check;
     }
@@ -646,6 +733,11 @@ ConfigCheck nginx_check_config(const NginxConfig& config, int redis_port) {
     check.ok = nginx.exit_description() == "exit 0";
     check.output = nginx.exit_description() + "\n" + read_file(tmp.file("nginx.stderr"))
         + read_file(tmp.file("error.log"));
+    std::string reports = take_sanitizer_reports(tmp.path());
+    if (!reports.empty()) {
+        ADD_FAILURE() << "nginx -t: " << reports;
+        check.output += reports;
+    }
     return check;
 }
 
@@ -655,7 +747,7 @@ std::vector<pid_t> NginxServer::worker_pids() const {
 
 std::string NginxServer::stop() {
     if (!master_.running()) {
-        std::string problems = take_log_problems();
+        std::string problems = take_log_problems() + take_sanitizer_reports(prefix_);
         return master_.exit_description().empty() && problems.empty()
             ? ""
             : "nginx master had already exited (" + master_.exit_description() + ")\n" + problems;
@@ -673,6 +765,7 @@ std::string NginxServer::stop() {
         }
     }
     problems += take_log_problems();
+    problems += take_sanitizer_reports(prefix_);
     return problems;
 }
 

@@ -4,7 +4,9 @@
 // assertions.
 //
 // Environment: WA_MODULE (the .so, default build/ngx_http_wa_report_module.so
-// relative to the working directory), NGINX (default /usr/sbin/nginx),
+// relative to the working directory; set and empty: NGINX has the module
+// built in and nginx.conf gets no load_module), WA_NGINX or NGINX (the
+// binary, default /usr/sbin/nginx; never passed on, nginx reads NGINX itself),
 // REDIS_SERVER (default redis-server), WA_KEEP_TMP=1 keeps the temporary
 // prefixes for post-mortem inspection.
 //
@@ -37,7 +39,13 @@ using Millis = std::chrono::milliseconds;
 
 std::string env_or(const char* name, const std::string& fallback);
 std::string absolute_path(const std::string& path);
-std::string module_path();   // WA_MODULE, made absolute
+std::string module_path();  // WA_MODULE, made absolute; "" for a built-in module
+
+// A sanitized nginx (make asan) writes its ASan/UBSan/LSan reports into its
+// prefix as sanitizer/report.<pid> (nginx_sanitizer_env); this returns their text
+// and renames them so each is reported once. "" when there is none.
+std::vector<std::string> nginx_sanitizer_env(const std::string& prefix);
+std::string take_sanitizer_reports(const std::string& prefix);
 std::string nginx_binary();  // NGINX
 std::string redis_binary();  // REDIS_SERVER
 
@@ -85,8 +93,10 @@ public:
     Child(const Child&) = delete;
     Child& operator=(const Child&) = delete;
 
+    // `env`: "NAME=value" entries set in the child on top of ours; a bare
+    // "NAME" removes it.
     bool spawn(const std::vector<std::string>& argv, const std::string& log_path,
-               std::string* error);
+               std::string* error, const std::vector<std::string>& env = {});
     pid_t pid() const { return pid_; }
     bool running();  // reaps the child if it has exited
 

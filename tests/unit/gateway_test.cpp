@@ -481,4 +481,25 @@ TEST(OutcomeName, NamesEveryOutcome) {
 }
 
 }  // namespace
+// Found by fuzzing: a secret shorter than "[redacted]" grew the detail past
+// its cap when the parsers' last pass redacted an already cut text again.
+TEST(Detail, KeepsItsCapWithAShortSecret) {
+    std::string many(300, 'e');
+    EXPECT_LE(transport_failure(false, many, "e").detail.size(), 203u);
+    std::string body = R"({"success":false,"message":")" + many + R"("})";
+    EXPECT_LE(parse_starsender(200, body, "", "e").detail.size(), 203u);
+}
+
+// Found by fuzzing: POST /record refuses a message_id that is only
+// whitespace, so a send must not be counted under one.
+TEST(StarSenderParse, WhitespaceOnlyIdIsNotUsed) {
+    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"id":"    "}})", "", "k").message_id,
+              "");
+    EXPECT_EQ(
+        parse_starsender(200, R"({"success":true,"data":{"id":"\u00a0\t"}})", "", "k").message_id,
+        "");
+    EXPECT_EQ(parse_starsender(200, R"({"success":true,"data":{"id":" a1 "}})", "", "k").message_id,
+              " a1 ");
+}
+
 }  // namespace wa
