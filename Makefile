@@ -152,8 +152,14 @@ stop:
 
 # The dashboard in headless Chromium against a make-run-like instance;
 # screenshots in build/dashboard.png and build/dashboard-phone.png.
+# chromedriver reaches Chromium's DevTools at "localhost": a minimal root
+# (a bare debootstrap) has no /etc/hosts, so the name is added when missing,
+# as a setup step like the packages.
 browser-test:
 	@$(MAKE) --no-print-directory deps EXTRA_PKGS="$(BROWSER_PKGS)"
+	@getent hosts localhost >/dev/null || { [ "$$(id -u)" -eq 0 ] \
+	    && echo "127.0.0.1 localhost" >> /etc/hosts && echo "added localhost to /etc/hosts"; } \
+	    || { echo "localhost does not resolve: add '127.0.0.1 localhost' to /etc/hosts"; exit 1; }
 	@$(MAKE) --no-print-directory module
 	@tests/browser/run.sh $(BUILD)
 
