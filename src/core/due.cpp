@@ -64,10 +64,10 @@ Parsed<DueQuery> parse_due_query(std::string_view query) {
         if (!whole_integer(*days, v)) {
             out.errors.push_back(int_error("query", "days"));
         } else if (v < 1 || v > kDueMaxDays) {
-            out.errors.push_back(FieldError{"query", "days",
-                                            "ensure this value is between 1 and "
-                                                + std::to_string(kDueMaxDays),
-                                            "value_error.number.not_in_range", 0});
+            out.errors.push_back(
+                FieldError{"query", "days",
+                           "ensure this value is between 1 and " + std::to_string(kDueMaxDays),
+                           "value_error.number.not_in_range", 0});
         } else {
             q.days = static_cast<int>(v);
         }
