@@ -23,8 +23,7 @@ long long day_number(const std::string& date) {
     return static_cast<long long>(timegm(&tm)) / 86400;
 }
 
-std::string query_error(const std::string& field, const std::string& msg,
-                        const std::string& type) {
+std::string query_error(const std::string& field, const std::string& msg, const std::string& type) {
     return R"({"detail":[{"loc":["query",")" + field + R"("],"msg":")" + msg + R"(","type":")"
         + type + R"("}]})";
 }
@@ -46,8 +45,8 @@ std::string vehicle_json(const Seeded& s) {
 
 std::string due_json(const std::string& from, int days, const std::vector<Seeded>& rows,
                      bool truncated) {
-    std::string out = R"({"from":")" + from + R"(","days":)" + std::to_string(days)
-        + R"(,"vehicles":[)";
+    std::string out =
+        R"({"from":")" + from + R"(","days":)" + std::to_string(days) + R"(,"vehicles":[)";
     for (size_t i = 0; i < rows.size(); ++i) {
         out += (i > 0 ? "," : "") + vehicle_json(rows[i]);
     }
@@ -90,15 +89,16 @@ TEST_F(DueTest, ListsTheWindowByDateThenVehicleId) {
     // A vehicle whose hash is gone but which the index still holds.
     Seeded gone = seed(7, "2026-12-02");
     ASSERT_EQ(1, redis().command({"DEL", "{wa}:vehicle:" + gone.vehicle.id}).integer);
-    ASSERT_EQ(1, redis()
-                     .command({"ZSCORE", "{wa}:due:" + std::to_string(day_number("2026-12-02")),
-                               gone.vehicle.id})
-                     .ok);
+    ASSERT_EQ(1,
+              redis()
+                  .command({"ZSCORE", "{wa}:due:" + std::to_string(day_number("2026-12-02")),
+                            gone.vehicle.id})
+                  .ok);
     // Reminded by an earlier run.
-    ASSERT_TRUE(redis()
-                    .command({"HSET", "{wa}:vehicle:" + last.vehicle.id, "reminded_for",
-                              "2026-12-07"})
-                    .ok);
+    ASSERT_TRUE(
+        redis()
+            .command({"HSET", "{wa}:vehicle:" + last.vehicle.id, "reminded_for", "2026-12-07"})
+            .ok);
     last.reminded_for = "2026-12-07";
 
     std::vector<Seeded> third = {third_a, third_b};
@@ -126,8 +126,7 @@ TEST_F(DueTest, FromDefaultsToTodayInTheTimezone) {
     char today[16];
     std::strftime(today, sizeof today, "%Y-%m-%d", &tm);
     Seeded s = seed(1, today);
-    EXPECT_TRUE(
-        IsJsonBody(http().get(kDue + "?days=1"), 200, due_json(today, 1, {s}, false)));
+    EXPECT_TRUE(IsJsonBody(http().get(kDue + "?days=1"), 200, due_json(today, 1, {s}, false)));
     EXPECT_TRUE(IsJsonBody(http().get(kDue), 200, due_json(today, 7, {s}, false)));
 }
 
@@ -144,15 +143,17 @@ TEST_F(DueTest, RefusesBadQueries) {
     expect_refused("?from=1899-12-31",
                    query_error("from", "ensure this value is greater than or equal to 1900-01-01",
                                "value_error.number.not_ge"));
-    expect_refused("?from=9998-12-26",
-                   query_error("from",
-                               "ensure this value plus 6 days is less than or equal to 9998-12-31",
-                               "value_error.number.not_le"));
+    expect_refused(
+        "?from=9998-12-26",
+        query_error("from", "ensure this value plus 6 days is less than or equal to 9998-12-31",
+                    "value_error.number.not_le"));
     expect_refused("?days=7&limit=3",
                    query_error("limit", "extra fields not permitted", "value_error.extra"));
-    expect_refused("?days=7&days=8", query_error("days", "query parameter given more than once",
-                                                 "value_error.duplicate"));
-    EXPECT_TRUE(IsJsonBody(http().request("POST", kDue), 405, R"({"detail":"Method Not Allowed"})"));
+    expect_refused(
+        "?days=7&days=8",
+        query_error("days", "query parameter given more than once", "value_error.duplicate"));
+    EXPECT_TRUE(
+        IsJsonBody(http().request("POST", kDue), 405, R"({"detail":"Method Not Allowed"})"));
 }
 
 TEST_F(DueTest, StopsAtFiveHundredVehicles) {
