@@ -14,7 +14,10 @@ const LABELS = {
     next_run: 'Jalan berikutnya', source: 'Diatur oleh', start: 'Mulai', stop: 'Hentikan',
     dry_run: 'Jalankan sekarang (uji coba)', last_run: 'Jalan terakhir',
     due: 'Kendaraan yang jatuh tempo',
-    due_hint: 'Dari hasil uji coba (jalankan sekarang): kendaraan dalam jangka wa_report_lead_days hari. Daftar 7 hari ke depan belum tersedia (perlu endpoint baru).',
+    due_hint: 'Dari hasil uji coba (jalankan sekarang): kendaraan dalam jangka wa_report_lead_days hari, dengan pesan untuk masing-masing.',
+    due_week: 'Jatuh tempo 7 hari ke depan', date: 'Tanggal', reminded: 'Sudah diingatkan',
+    dry_run_result: 'Hasil uji coba',
+    due_week_summary: (d) => `${d.count} kendaraan, ${d.from} s.d. ${d.to}` + (d.truncated ? ' (lebih banyak lagi; 500 pertama ditampilkan)' : '') + '.',
     plate: 'No. polisi', customer: 'Pelanggan', phone: 'HP', visit: 'Kunjungan', days: 'Hari lagi',
     status: 'Status', note: 'Keterangan', lookup: 'Cari pelanggan', customer_id: 'ID pelanggan',
     search: 'Cari', name: 'Nama', address: 'Alamat', model: 'Model', last_message: 'Pesan terakhir',
@@ -39,7 +42,10 @@ const LABELS = {
     next_run: 'Next run', source: 'Set by', start: 'Start', stop: 'Stop',
     dry_run: 'Run now (dry run)', last_run: 'Last run',
     due: 'Vehicles due',
-    due_hint: 'From the dry run (run now): the vehicles in the wa_report_lead_days window. A list of the next 7 days is not available yet (needs a new endpoint).',
+    due_hint: 'From the dry run (run now): the vehicles in the wa_report_lead_days window, with the message each would get.',
+    due_week: 'Due in the next 7 days', date: 'Date', reminded: 'Reminded',
+    dry_run_result: 'Dry run result',
+    due_week_summary: (d) => `${d.count} vehicles, ${d.from} to ${d.to}` + (d.truncated ? ' (more exist; the first 500 shown)' : '') + '.',
     plate: 'Plate', customer: 'Customer', phone: 'Phone', visit: 'Visit', days: 'Days left',
     status: 'Status', note: 'Note', lookup: 'Customer lookup', customer_id: 'Customer id',
     search: 'Search', name: 'Name', address: 'Address', model: 'Model', last_message: 'Last message',
@@ -65,6 +71,7 @@ const page = {
   stats: null,
   status: null,
   dryRun: null,
+  dueWeek: null,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -266,6 +273,45 @@ function renderDryRun() {
   labelCells('due-table');
 }
 
+// ---- due in the next 7 days -----------------------------------------------------
+
+const DUE_DAYS = 7;
+
+// YYYY-MM-DD plus n days, in the calendar (no time zone involved).
+function addDays(date, n) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+// "today" is the server's (wa_report_timezone), not the browser's.
+async function loadDueWeek() {
+  const r = await call('GET', `${reportBase}/due?days=${DUE_DAYS}`, page.apiKey);
+  if (!r.ok || !r.body || !Array.isArray(r.body.vehicles)) {
+    showError('due-week-error', errorText(r.status, r.body));
+    return;
+  }
+  showError('due-week-error', '');
+  page.dueWeek = r.body;
+  renderDueWeek();
+}
+
+function renderDueWeek() {
+  const d = page.dueWeek;
+  if (!d) return;
+  const summary = $('due-week-summary');
+  summary.dataset.count = d.vehicles.length;
+  text(summary, t('due_week_summary')({
+    count: d.vehicles.length, from: d.from, to: addDays(d.from, d.days - 1), truncated: d.truncated,
+  }));
+  // Reminded means reminded of this visit; a reminder for an earlier visit does not count.
+  $('due-week-table').tBodies[0].replaceChildren(...d.vehicles.map((v) => row([
+    v.next_visit_date, v.nopol, v.model, v.customer_name, v.customer_phone,
+    v.reminded_for !== null && v.reminded_for === v.next_visit_date ? t('yes') : t('no'),
+  ])));
+  labelCells('due-week-table');
+}
+
 // ---- lookup -----------------------------------------------------------------
 
 const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
@@ -314,6 +360,7 @@ function setLanguage(lang) {
   renderStatistics();
   renderStatus();
   renderDryRun();
+  renderDueWeek();
   if ($('lookup-table').tBodies[0].rows.length) labelCells('lookup-table');
 }
 
@@ -334,6 +381,7 @@ function init() {
     page.apiKey = $('api-key').value.trim() || null;
     $('api-key').value = '';
     loadStatistics();
+    loadDueWeek();
   });
   $('sched-start').addEventListener('click', async () => {
     if (await schedulerAction('POST', '/start')) await loadStatus();
@@ -347,6 +395,7 @@ function init() {
     lookup($('customer-id').value.trim());
   });
   loadStatistics();
+  loadDueWeek();
 }
 
 init();

@@ -5,6 +5,7 @@
 
 #include "ngx_http_wa_report_stream.hpp"
 
+#include "core/due.hpp"
 #include "core/input.hpp"
 #include "core/json.hpp"
 #include "core/report.hpp"
@@ -43,6 +44,34 @@ ngx_int_t stats_found(Ctx& ctx, const Stats& stats) {
 
 ngx_int_t get_stats(Ctx& ctx) {
     return issue_store(ctx, store().stats(on_answer<Stats, stats_found>, &ctx));
+}
+
+// ---- GET /due -------------------------------------------------------------
+
+struct Due : Operation {
+    Date from;
+    int days = kDueDefaultDays;
+};
+
+ngx_int_t due_found(Ctx& ctx, const DueList& list) {
+    const Due& due = ctx.op_as<Due>();
+    return send_json(ctx.r, NGX_HTTP_OK, due_json(due.from, due.days, list));
+}
+
+ngx_int_t get_due(Ctx& ctx) {
+    auto query = parse_due_query(sv(ctx.r->args));
+    if (!query.value) {
+        return send_validation(ctx.r, query.errors);
+    }
+    auto due = std::make_unique<Due>();
+    due->days = query.value->days;
+    due->from = query.value->from.value_or(
+        worker()->config.zone.local_date(static_cast<int64_t>(ngx_time())));
+    int64_t first = days_from_civil(due->from);
+    ctx.op = std::move(due);
+    return issue_store(ctx,
+                       store().due_list(first, first + ctx.op_as<Due>().days - 1, kDueMaxVehicles,
+                                        on_answer<DueList, due_found>, &ctx));
 }
 
 // ---- DELETE /{report_id} ----------------------------------------------------
@@ -157,6 +186,7 @@ ngx_int_t handle_report(Ctx& ctx) {
     case Route::detail: return start_report_stream(ctx, StreamKind::detail);
     case Route::customer: return start_report_stream(ctx, StreamKind::customer);
     case Route::statistics: return get_stats(ctx);
+    case Route::due: return get_due(ctx);
     case Route::customer_vehicle: return get_report(ctx);
     case Route::delete_report: return delete_report(ctx);
     case Route::reset_frequency: return reset_frequency(ctx);

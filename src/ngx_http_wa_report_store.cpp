@@ -28,6 +28,30 @@ Report report_at(redisReply* const* e) {
     return rep;
 }
 
+// due_list.lua's {more, rows of 8 fields...}.
+bool decode_due_list(const redisReply* reply, DueList& out) {
+    constexpr size_t width = 8;
+    if (!is_array(reply, 1) || (reply->elements - 1) % width != 0) {
+        return false;
+    }
+    redisReply* const* e = reply->element;
+    out.truncated = text(e[0]) == "1";
+    out.rows.reserve((reply->elements - 1) / width);
+    for (size_t i = 1; i + width <= reply->elements; i += width) {
+        DueRow row;
+        row.vehicle_id = text(e[i]);
+        row.customer_id = text(e[i + 1]);
+        row.nopol = text(e[i + 2]);
+        row.model = text(e[i + 3]);
+        row.next_visit_date = text(e[i + 4]);
+        row.reminded_for = text(e[i + 5]);
+        row.customer_name = optional_text(e[i + 6]);
+        row.customer_phone = text(e[i + 7]);
+        out.rows.push_back(std::move(row));
+    }
+    return true;
+}
+
 bool decode_stats(const redisReply* reply, Stats& out) {
     if (!is_array(reply, 2)) {
         return false;
@@ -274,6 +298,14 @@ bool Store::available() const { return redis_.available(); }
 StoreCall* Store::stats(StoreFn<Stats> fn, void* data) {
     return script<Stats, decode_stats>(Script::stats, {keys_.stats(), keys_.stats_freq()}, {}, fn,
                                        data);
+}
+
+StoreCall* Store::due_list(int64_t first_day, int64_t last_day, int64_t limit, StoreFn<DueList> fn,
+                           void* data) {
+    return script<DueList, decode_due_list>(
+        Script::due_list, {},
+        {keys_.tag(), std::to_string(first_day), std::to_string(last_day), std::to_string(limit)},
+        fn, data);
 }
 
 StoreCall* Store::report(const std::string& customer, const std::string& vehicle,

@@ -148,6 +148,12 @@ public:
     StoreCall* run_details(const std::string& run_id, int64_t start, int64_t count,
                            StoreFn<std::vector<std::string>> fn, void* data);
 
+    // due_list.lua: the vehicles due on the days [first_day, last_day] (days
+    // since 1970-01-01, at most 31 days), at most `limit` (1..1000) of them,
+    // in the index's order; truncated when more exist.
+    StoreCall* due_list(int64_t first_day, int64_t last_day, int64_t limit, StoreFn<DueList> fn,
+                        void* data);
+
     // ---- customers and vehicles ----------------------------------------------
 
     // HMGET of one customer; nullopt when there is none.

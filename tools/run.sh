@@ -68,6 +68,7 @@ wa-report is running: nginx on 127.0.0.1:$PORT, redis-server on 127.0.0.1:$REDIS
   curl -s $base/statistics
   curl -s $base/
   curl -s $base/detail
+  curl -s "$base/due?days=7"          # the vehicles due in the next 7 days
   curl -s $base/customer/00000000-0000-4000-8000-000000000001
   curl -s $base/customer/00000000-0000-4000-8000-000000000001/vehicle/00000000-0000-4000-8001-000000000001
 

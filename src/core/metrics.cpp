@@ -180,6 +180,7 @@ const char* route_label(size_t index) {
         case Route::vehicle_data: return "vehicle_data";
         case Route::import: return "import";
         case Route::openapi: return "openapi";
+        case Route::due: return "due";
         }
     }
     if (index < report_route_count + scheduler_route_count) {

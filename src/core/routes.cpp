@@ -22,6 +22,7 @@ const RouteSpec kRoutes[] = {
     {"/", {Method::get}, Route::list, {}},
     {"/detail", {Method::get}, Route::detail, {}},
     {"/statistics", {Method::get}, Route::statistics, {}},
+    {"/due", {Method::get, Method::head}, Route::due, {"days", "from"}},
     {"/record", {Method::post}, Route::record, {}},
     {"/data/import", {Method::post}, Route::import, {}},
     {"/data/customers/{id}", {Method::get, Method::put, Method::delete_}, Route::customer_data, {}},
@@ -292,7 +293,9 @@ RouteMatch match_request(Method m, std::string_view path, std::string_view query
         return result;
     }
 
-    std::vector<FieldError> errors = query_errors(m, query, chosen->params);
+    bool named = mutates(m) || chosen->params.size() > 0;
+    std::vector<FieldError> errors =
+        named ? named_query_errors(query, chosen->params) : std::vector<FieldError>();
     if (!errors.empty()) {
         result.route = Route::invalid;
         result.errors.insert(result.errors.end(), errors.begin(), errors.end());
@@ -302,10 +305,15 @@ RouteMatch match_request(Method m, std::string_view path, std::string_view query
 
 std::vector<FieldError> query_errors(Method m, std::string_view query,
                                      std::initializer_list<std::string_view> allowed) {
-    std::vector<FieldError> errors;
     if (!mutates(m)) {
-        return errors;
+        return {};
     }
+    return named_query_errors(query, allowed);
+}
+
+std::vector<FieldError> named_query_errors(std::string_view query,
+                                           std::initializer_list<std::string_view> allowed) {
+    std::vector<FieldError> errors;
 
     std::vector<std::string> seen;
     std::vector<std::string> reported;

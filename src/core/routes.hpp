@@ -29,6 +29,7 @@ enum class Route {
     vehicle_data,
     import,
     openapi,
+    due,
 };
 
 struct RouteMatch {
@@ -43,7 +44,9 @@ struct RouteMatch {
 // One route of the report API: `pattern` is relative to the location's
 // prefix, "{name}" matching one non-empty path segment; `methods` are the
 // ones it answers (any other gets 405 with them in Allow); `params` is the
-// query its POST/PUT/DELETE take (see query_errors).
+// query its POST/PUT/DELETE take (see query_errors), and for a reading route
+// that names any (GET /due) the only query its GET and HEAD take
+// (named_query_errors).
 struct RouteSpec {
     std::string_view pattern;
     std::initializer_list<Method> methods;
@@ -98,6 +101,14 @@ RouteMatch match_request(Method m, std::string_view path, std::string_view query
 // do not know.
 std::vector<FieldError> query_errors(Method m, std::string_view query,
                                      std::initializer_list<std::string_view> allowed);
+
+// query_errors' rule for any method: each parameter name not in `allowed`
+// ("extra fields not permitted", value_error.extra) or given more than once
+// ("query parameter given more than once", value_error.duplicate). It also
+// applies to a reading route that names its parameters, so a misspelt one
+// is an error rather than a silent default.
+std::vector<FieldError> named_query_errors(std::string_view query,
+                                           std::initializer_list<std::string_view> allowed);
 
 // The requests whose body their endpoint reads: POST /record, POST
 // /data/import, PUT of a customer or a vehicle. Any other request's body is

@@ -186,6 +186,15 @@ struct DueBatch {
     std::vector<DueRow> rows;  // in the index's order (next visit, then vehicle id)
 };
 
+// due_list.lua: the vehicles due in a window of days, for GET /due. Each
+// row has vehicle_id, customer_id, model, nopol, next_visit_date,
+// reminded_for, customer_name (nullopt: no such customer) and customer_phone
+// set; the reminder engine's other fields keep their defaults.
+struct DueList {
+    std::vector<DueRow> rows;  // in the index's order (next visit, then vehicle id)
+    bool truncated = false;    // the window holds more vehicles than the limit
+};
+
 // attempt_begin.lua: whether this runner may send to a vehicle.
 struct AttemptClaim {
     enum class Status {

@@ -549,6 +549,33 @@ check "empty window" "$(batch w1 30000 30010 '' '' 10 r1)" 'ok "" "" 1'
 check "another run: nothing handled" "$(batch w1 $D0 $D0 '' '' 10 r2 | grep -o ' [01]$')" " 0"
 check "due_batch writes nothing" "$(cmd exists "$T:run:r2:done" "$T:attempt:a2" "$T:customer:c2")" ":0"
 
+# ===== due_list: the vehicles due in a window (GET /due) =====
+dlist() { ev due_list , "$T" "$@"; }  # first last limit
+LA1="a1 c1 B 1 AA Avanza 2026-04-01 nil Budi 628111"
+LA2="a2 c1 B 2 AA Jazz 2026-04-01 2026-04-01 Budi 628111"
+LA3='a3 c1 "" Brio 2026-04-01 nil Budi 628111'
+LB1="b1 c2 B 1 BB Ayla 2026-04-02 nil nil nil"
+LD1="d1 c1 B 1 DD Xenia 2026-04-04 nil Budi 628111"
+checkp "due_list bad limit 0" "$(dlist $D0 $D3 0)" "ERR due_list: bad limit"
+checkp "due_list bad limit 1001" "$(dlist $D0 $D3 1001)" "ERR due_list: bad limit"
+checkp "due_list bad window (last before first)" "$(dlist $D3 $D0 10)" "ERR due_list: bad window"
+checkp "due_list bad window (32 days)" "$(dlist $D0 $((D0 + 31)) 10)" "ERR due_list: bad window"
+checkp "due_list bad window (missing)" "$(dlist $D0 '' 10)" "ERR due_list: bad window"
+checkp "due_list bad tag" "$(ev due_list , '' $D0 $D3 10)" "ERR due_list: bad tag"
+check "due_list: window in day then id order, vanished vehicle skipped, later day left out" \
+    "$(dlist $D0 $D3 500)" "0 $LA1 $LA2 $LA3 $LB1 $LD1"
+check "due_list: 31 days" "$(dlist $D0 $((D0 + 30)) 500)" "0 $LA1 $LA2 $LA3 $LB1 $LD1 e1 c1 B 1 EE Sigra 2026-04-05 nil Budi 628111"
+check "due_list: limit inside a day: more" "$(dlist $D0 $D3 2)" "1 $LA1 $LA2"
+check "due_list: limit at a day's end, more later: more" "$(dlist $D0 $D3 3)" "1 $LA1 $LA2 $LA3"
+check "due_list: vanished vehicle not counted" "$(dlist $D0 $D3 4)" "1 $LA1 $LA2 $LA3 $LB1"
+check "due_list: exact fit" "$(dlist $D0 $D3 5)" "0 $LA1 $LA2 $LA3 $LB1 $LD1"
+check "due_list: one day" "$(dlist $D1 $D1 10)" "0 $LB1"
+check "due_list: empty window" "$(dlist 30000 30006 10)" "0"
+check "due_list: a day set past the end stays out" "$(dlist $D3 $D3 1)" "0 $LD1"
+DG=$(raw debug digest)
+dlist $D0 $D3 500 >/dev/null
+check "due_list writes nothing" "$(raw debug digest)" "$DG"
+
 # ===== attempt lifecycle =====
 CY=2026-04-01
 TD=2026-03-25
@@ -1104,7 +1131,13 @@ refused "due_batch limit 1.5" "ERR due_batch: bad limit" batch w1 20544 20546 ''
 refused "due_batch day 2e4" "ERR due_batch: bad window" batch w1 2e4 20546 '' '' 10 r1
 break_type "$T:due:20545"
 refused "due_batch, due set a string" "WRONGTYPE" batch w1 20544 20546 '' '' 10 r1
+refused "due_list, due set a string" "WRONGTYPE" ev due_list , "$T" 20544 20546 10
 mend_type "$T:due:20545"
+refused "due_list limit 1.5" "ERR due_list: bad limit" ev due_list , "$T" 20544 20546 1.5
+refused "due_list day 2e4" "ERR due_list: bad window" ev due_list , "$T" 2e4 20546 10
+break_type "$T:vehicle:v2"
+refused "due_list, a vehicle a string" "WRONGTYPE" ev due_list , "$T" 20544 20546 10
+mend_type "$T:vehicle:v2"
 refused "page limit 1e3" "ERR page: bad limit" page '' list -inf 1e3
 break_type "$T:reports"
 refused "page, T:reports a string" "WRONGTYPE" page '' list -inf 10
