@@ -197,7 +197,7 @@ TEST_F(RunFaultTest, GatewayHangs) {
     const Millis fault = scaled(Millis(3000), Millis(1000));
     gateway_fault(
         "gateway hangs (no answer) for " + std::to_string(fault.count()) + " ms, timeout 1 s",
-        "hang", fault, false);
+        "hang", fault, true);
 }
 
 TEST_F(RunFaultTest, GatewayAnswers5xx) {
