@@ -10,7 +10,8 @@ namespace {
 
 bool ip_literal(const std::string& host) {
     unsigned char buf[sizeof(struct in6_addr)];
-    return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+    return inet_pton(AF_INET, host.c_str(), buf) == 1
+        || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
 std::optional<int> port_number(std::string_view text) {

@@ -40,7 +40,8 @@ protected:
         std::string error;
         primary_ = start_redis("primary", {});
         ASSERT_NE(primary_, nullptr);
-        replica_ = start_redis("replica", {"--replicaof", "127.0.0.1", std::to_string(primary_->port)});
+        replica_ =
+            start_redis("replica", {"--replicaof", "127.0.0.1", std::to_string(primary_->port)});
         ASSERT_NE(replica_, nullptr);
         // The replica must hold the data before the failover test can mean anything.
         ASSERT_TRUE(poll_until(Millis(10000), [&] {
@@ -88,9 +89,10 @@ protected:
         n->port = free_port();
         n->dir = tmp_->file(name);
         ::mkdir(n->dir.c_str(), 0700);
-        std::vector<std::string> argv{redis_binary(), "--port", std::to_string(n->port),
-                                      "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                      "--dir", n->dir};
+        std::vector<std::string> argv{
+            redis_binary(), "--port", std::to_string(n->port), "--bind", "127.0.0.1",
+            "--save",       "",       "--appendonly",          "no",     "--dir",
+            n->dir};
         argv.insert(argv.end(), extra.begin(), extra.end());
         std::string error;
         if (!n->child.spawn(argv, n->dir + "/redis.log", &error))
@@ -107,11 +109,12 @@ protected:
         ::mkdir(n->dir.c_str(), 0700);
         // Sentinel rewrites its configuration file: one of its own.
         std::string conf = n->dir + "/sentinel.conf";
-        write_file(conf, "port " + std::to_string(n->port) + "\nbind 127.0.0.1\ndir " + n->dir
-                             + "\nsentinel monitor " + kMaster + " 127.0.0.1 "
-                             + std::to_string(primary_->port) + " 2\nsentinel down-after-milliseconds "
-                             + kMaster + " 1000\nsentinel failover-timeout " + kMaster
-                             + " 10000\nsentinel parallel-syncs " + kMaster + " 1\n");
+        write_file(conf,
+                   "port " + std::to_string(n->port) + "\nbind 127.0.0.1\ndir " + n->dir
+                       + "\nsentinel monitor " + kMaster + " 127.0.0.1 "
+                       + std::to_string(primary_->port) + " 2\nsentinel down-after-milliseconds "
+                       + kMaster + " 1000\nsentinel failover-timeout " + kMaster
+                       + " 10000\nsentinel parallel-syncs " + kMaster + " 1\n");
         std::string error;
         if (!n->child.spawn({redis_binary(), conf, "--sentinel"}, n->dir + "/sentinel.log", &error))
             return nullptr;
@@ -173,7 +176,8 @@ protected:
 TEST_F(SentinelTest, FindsThePrimaryThroughTheSentinels) {
     ASSERT_TRUE(start_nginx(2));
     HttpClient http(port_);
-    ASSERT_TRUE(poll_until(Millis(5000), [&] { return http.get("/whatsapp-report/statistics").status == 200; }));
+    ASSERT_TRUE(poll_until(Millis(5000),
+                           [&] { return http.get("/whatsapp-report/statistics").status == 200; }));
     Customer c = make_customer(1);
     ASSERT_TRUE(PutCustomer(http, c));
     // Written on the primary the sentinels named.
@@ -185,7 +189,8 @@ TEST_F(SentinelTest, ReadsComeBackAfterThePrimaryIsKilled) {
     ASSERT_TRUE(start_nginx(2));
     HttpClient http(port_);
     http.set_timeout(Millis(3000));
-    ASSERT_TRUE(poll_until(Millis(5000), [&] { return http.get("/whatsapp-report/statistics").status == 200; }));
+    ASSERT_TRUE(poll_until(Millis(5000),
+                           [&] { return http.get("/whatsapp-report/statistics").status == 200; }));
     ASSERT_TRUE(seed_report(http));
     ASSERT_EQ(http.get(report_path()).status, 200);
     // The report must be on the replica before the primary dies.
@@ -196,12 +201,15 @@ TEST_F(SentinelTest, ReadsComeBackAfterThePrimaryIsKilled) {
     auto killed = std::chrono::steady_clock::now();
     std::map<int, int> statuses;
     double slowest = 0;
-    bool back = poll_until(Millis(30000), [&] {
-        HttpResponse g = http.get(report_path());
-        statuses[g.status]++;
-        slowest = std::max(slowest, g.seconds);
-        return g.status == 200;
-    }, Millis(20));
+    bool back = poll_until(
+        Millis(30000),
+        [&] {
+            HttpResponse g = http.get(report_path());
+            statuses[g.status]++;
+            slowest = std::max(slowest, g.seconds);
+            return g.status == 200;
+        },
+        Millis(20));
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
     ASSERT_TRUE(back) << "reads did not come back within 30 s";
     std::printf("[ figures  ] reads back %.2f s after SIGKILL of the primary; answers:", secs);
@@ -216,8 +224,10 @@ TEST_F(SentinelTest, ReadsComeBackAfterThePrimaryIsKilled) {
     // The same report, from the promoted replica.
     HttpResponse g = http.get(report_path());
     EXPECT_EQ(g.status, 200);
-    EXPECT_EQ(command(replica_->port, {"ROLE"}).elements.empty() ? "" :
-                  command(replica_->port, {"ROLE"}).elements[0].str, "master");
+    EXPECT_EQ(command(replica_->port, {"ROLE"}).elements.empty()
+                  ? ""
+                  : command(replica_->port, {"ROLE"}).elements[0].str,
+              "master");
     // Writes go to the new primary.
     Customer c2 = make_customer(2);
     ASSERT_TRUE(PutCustomer(http, c2));
@@ -232,15 +242,20 @@ TEST_F(SentinelTest, ANodeThatIsNotThePrimaryIsNeverUsed) {
     for (auto& s : sentinels_)
         command(s->port, {"SENTINEL", "REMOVE", kMaster});
     for (auto& s : sentinels_)
-        command(s->port, {"SENTINEL", "MONITOR", kMaster, "127.0.0.1", std::to_string(replica_->port), "2"});
+        command(s->port,
+                {"SENTINEL", "MONITOR", kMaster, "127.0.0.1", std::to_string(replica_->port), "2"});
     ASSERT_TRUE(start_nginx(1));
     HttpClient http(port_);
     http.set_timeout(Millis(3000));
     HttpResponse r;
-    poll_until(Millis(1500), [&] { r = http.get("/whatsapp-report/statistics"); return false; });
+    poll_until(Millis(1500), [&] {
+        r = http.get("/whatsapp-report/statistics");
+        return false;
+    });
     EXPECT_EQ(r.status, 503) << describe(r);
-    EXPECT_NE(nginx_->error_log().find("is not the primary of \"" + kMaster + "\" (role \"slave\")"),
-              std::string::npos)
+    EXPECT_NE(
+        nginx_->error_log().find("is not the primary of \"" + kMaster + "\" (role \"slave\")"),
+        std::string::npos)
         << nginx_->error_log();
 }
 
@@ -263,7 +278,8 @@ TEST_F(SentinelTest, ARunCarriesOnAfterThePrimaryIsKilled) {
     gateway.expect_starsender_key(kStarSenderKey);
     ASSERT_TRUE(start_nginx(2, "", reminder_config(settings)));
     HttpClient http(port_);
-    ASSERT_TRUE(poll_until(Millis(5000), [&] { return http.get("/whatsapp-report/statistics").status == 200; }));
+    ASSERT_TRUE(poll_until(Millis(5000),
+                           [&] { return http.get("/whatsapp-report/statistics").status == 200; }));
     std::vector<Seeded> seeded;
     ASSERT_TRUE(SeedVehicles(http, 1, n, add_days(day, 1), &seeded));
     ASSERT_EQ(command(primary_->port, {"WAIT", "1", "2000"}).integer, 1);
@@ -274,7 +290,8 @@ TEST_F(SentinelTest, ARunCarriesOnAfterThePrimaryIsKilled) {
         h.set_timeout(Millis(60000));
         sched(h, "POST", "/run-now?date=" + day, make_token());
     });
-    bool underway = poll_until(Millis(20000), [&] { return gateway.accepted_total() >= n / 3; }, Millis(5));
+    bool underway = poll_until(
+        Millis(20000), [&] { return gateway.accepted_total() >= n / 3; }, Millis(5));
     primary_->child.kill_now();
     int at_kill = gateway.accepted_total();
     run.join();
@@ -282,10 +299,13 @@ TEST_F(SentinelTest, ARunCarriesOnAfterThePrimaryIsKilled) {
 
     // The promoted replica holds the run; it ends when every vehicle is handled.
     RedisReply last;
-    bool finished = poll_until(Millis(60000), [&] {
-        last = command(replica_->port, {"HGET", "{wa}:run:last", "total"});
-        return last.str == std::to_string(n);
-    }, Millis(100));
+    bool finished = poll_until(
+        Millis(60000),
+        [&] {
+            last = command(replica_->port, {"HGET", "{wa}:run:last", "total"});
+            return last.str == std::to_string(n);
+        },
+        Millis(100));
     ASSERT_TRUE(finished) << "the run did not finish on the new primary; gateway accepted "
                           << gateway.accepted_total() << " of " << n;
     auto field = [&](const std::string& f) {
@@ -303,10 +323,11 @@ TEST_F(SentinelTest, ARunCarriesOnAfterThePrimaryIsKilled) {
     // The runner that died had counted its sends but not yet saved its
     // batch's counters: its successor reads that batch again and finds those
     // vehicles reminded (skipped), so the run's "sent" is the successor's.
-    std::printf("[ figures  ] run of %d across a failover: %d accepted before the kill, %d in all; "
-                "run counters sent %lld, skipped %lld, unknown %lld, failed %lld; counted on "
-                "reports %lld; doubled %d\n",
-                n, at_kill, accepted, sent, skipped, unknown, failed, counted, doubled);
+    std::printf(
+        "[ figures  ] run of %d across a failover: %d accepted before the kill, %d in all; "
+        "run counters sent %lld, skipped %lld, unknown %lld, failed %lld; counted on "
+        "reports %lld; doubled %d\n",
+        n, at_kill, accepted, sent, skipped, unknown, failed, counted, doubled);
     EXPECT_EQ(doubled, 0);  // no vehicle got two accepted sends
     EXPECT_EQ(sent + skipped + unknown + failed, n);
     EXPECT_EQ(total_messages_sent(http), counted);  // the statistics agree with the reports
@@ -330,7 +351,8 @@ TEST_F(SentinelTest, SendsAreConfirmedOnAReplicaWhileThereIsOne) {
     ASSERT_TRUE(start_nginx(1, "", reminder_config(settings)));
     HttpClient http(port_);
     http.set_timeout(Millis(30000));
-    ASSERT_TRUE(poll_until(Millis(5000), [&] { return http.get("/whatsapp-report/statistics").status == 200; }));
+    ASSERT_TRUE(poll_until(Millis(5000),
+                           [&] { return http.get("/whatsapp-report/statistics").status == 200; }));
     std::vector<Seeded> seeded;
     ASSERT_TRUE(SeedVehicles(http, 1, 5, add_days(day, 1), &seeded));
     command(primary_->port, {"CONFIG", "RESETSTAT"});
@@ -342,7 +364,8 @@ TEST_F(SentinelTest, SendsAreConfirmedOnAReplicaWhileThereIsOne) {
 
     replica_->child.kill_now();
     ASSERT_TRUE(poll_until(Millis(5000), [&] {
-        return command(primary_->port, {"INFO", "replication"}).str.find("connected_slaves:0") != std::string::npos;
+        return command(primary_->port, {"INFO", "replication"}).str.find("connected_slaves:0")
+            != std::string::npos;
     }));
     ASSERT_TRUE(SeedVehicles(http, 11, 5, add_days(day, 2), &seeded));
     command(primary_->port, {"CONFIG", "RESETSTAT"});
@@ -351,8 +374,9 @@ TEST_F(SentinelTest, SendsAreConfirmedOnAReplicaWhileThereIsOne) {
     stats = command(primary_->port, {"INFO", "commandstats"});
     EXPECT_NE(stats.str.find("cmdstat_wait:calls=1,"), std::string::npos) << stats.str;
     std::string log = nginx_->error_log();
-    const std::string warning = "a reminder's writes were confirmed on 0 of 1 replicas in time; "
-                                "sends go on unconfirmed for 10s";
+    const std::string warning =
+        "a reminder's writes were confirmed on 0 of 1 replicas in time; "
+        "sends go on unconfirmed for 10s";
     size_t at = log.find(warning);
     EXPECT_NE(at, std::string::npos) << log;
     EXPECT_EQ(log.find(warning, at + 1), std::string::npos);  // once
@@ -368,8 +392,10 @@ TEST(SentinelConfigTest, MistakesFailNginxT) {
          "\"wa_report_redis_sentinel\" and \"wa_report_redis\" exclude each other"},
         {"wa_report_redis_sentinel wa unix:/run/sentinel.sock;\n",
          "a sentinel is host:port, not \"unix:/run/sentinel.sock\""},
-        {"wa_report_redis_sentinel \"w a\" 127.0.0.1:26379;\n", "invalid sentinel master name \"w a\""},
-        {"wa_report_redis_sentinel wa 127.0.0.1:26379;\nwa_report_redis_sentinel wa 127.0.0.1:26380;\n",
+        {"wa_report_redis_sentinel \"w a\" 127.0.0.1:26379;\n",
+         "invalid sentinel master name \"w a\""},
+        {"wa_report_redis_sentinel wa 127.0.0.1:26379;\nwa_report_redis_sentinel wa "
+         "127.0.0.1:26380;\n",
          "\"wa_report_redis_sentinel\" directive is duplicate"},
         {"wa_report_redis_sentinel wa 127.0.0.1:26379;\nwa_report_redis_wait 17;\n",
          "invalid number of replicas \"17\", want 0 to 16"},
@@ -387,8 +413,9 @@ TEST(SentinelConfigTest, MistakesFailNginxT) {
         EXPECT_NE(check.output.find(c.message), std::string::npos) << c.http << check.output;
     }
     NginxConfig good;
-    good.wa_http = "wa_report_redis_sentinel wa 127.0.0.1:26379 [::1]:26380;\n"
-                   "wa_report_redis_wait 2 100ms;\nwa_report_key_prefix wa;\n";
+    good.wa_http =
+        "wa_report_redis_sentinel wa 127.0.0.1:26379 [::1]:26380;\n"
+        "wa_report_redis_wait 2 100ms;\nwa_report_key_prefix wa;\n";
     ConfigCheck check = nginx_check_config(good);
     EXPECT_TRUE(check.ok) << check.output;
 }
