@@ -5,6 +5,7 @@
 #   make test     unit tests (ASan+UBSan), Lua script tests, integration tests
 #   make bench    benchmarks (see BENCHMARKS.md)
 #   make deb      the Debian package, in build-deb/ (make deb-check: install test)
+#   make faults   the fault suite at full load, writes RELIABILITY.md
 
 SHELL     := /bin/bash
 BUILD     ?= build
@@ -36,7 +37,7 @@ DEB_PKGS  += prometheus
 # leaves them out and `make test` runs that test only when they are there.
 BROWSER_PKGS := chromium chromium-driver python3-selenium
 
-.PHONY: all module deps unit integration test run stop bench clean format browser-test deb deb-check
+.PHONY: all module deps unit integration test run stop bench clean format browser-test deb deb-check faults
 
 all: module
 
@@ -136,8 +137,20 @@ $(BUILD)/integration_tests: $(INT_OBJS)
 
 -include $(INT_OBJS:.o=.d)
 
+# The fault suite (tests/faults, RELIABILITY.md): its scenarios linked with the
+# integration harness and the test gateway. `make test` runs it short.
+FAULT_SRCS := $(wildcard tests/faults/*.cpp)
+FAULT_OBJS := $(patsubst %.cpp,$(BUILD)/itest/%.o,$(FAULT_SRCS)) \
+              $(patsubst %,$(BUILD)/itest/tests/integration/%.o,harness gateway reminder_support seed main)
+
+$(BUILD)/fault_tests: $(FAULT_OBJS)
+	$(CXX) $^ -lgtest -lhiredis -ljansson -lcrypto -pthread -o $@
+
+-include $(FAULT_OBJS:.o=.d)
+
 unit: $(BUILD)/unit_tests
 integration: $(BUILD)/integration_tests $(MODULE)
+integration: $(BUILD)/fault_tests
 
 test: deps
 	@$(MAKE) --no-print-directory -j2 module unit integration fuzz-replay
@@ -162,6 +175,11 @@ browser-test:
 	    || { echo "localhost does not resolve: add '127.0.0.1 localhost' to /etc/hosts"; exit 1; }
 	@$(MAKE) --no-print-directory module
 	@tests/browser/run.sh $(BUILD)
+
+# Every fault scenario at full load; writes RELIABILITY.md (a few minutes).
+faults: deps
+	@$(MAKE) --no-print-directory -j2 module $(BUILD)/fault_tests
+	@tools/faults.sh $(BUILD)
 
 bench: deps
 	@$(MAKE) --no-print-directory module

@@ -69,6 +69,10 @@ WA_OPENAPI_RECORD="$PWD/$openapi_record" WA_MODULE="$PWD/$build/ngx_http_wa_repo
     run_gtest "integration tests (nginx + redis)" "$build/integration_tests"
 run_plain "answers against openapi/openapi.json" \
     /usr/bin/python3 tests/openapi/validate.py openapi/openapi.json "$openapi_record"
+# Every fault scenario for a few seconds (make faults runs them at full load
+# and writes RELIABILITY.md).
+FAULTS_SHORT=1 WA_MODULE="$PWD/$build/ngx_http_wa_report_module.so" \
+    run_gtest "fault suite, short (tests/faults)" "$build/fault_tests"
 
 # The dashboard in headless Chromium (a few seconds), when make browser-test
 # has installed the browser.

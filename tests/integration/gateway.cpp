@@ -384,7 +384,7 @@ TestGateway::TestGateway() : epoch_(Clock::now()), last_activity_(Clock::now()) 
 
 TestGateway::~TestGateway() { stop(); }
 
-bool TestGateway::start(std::string* error) {
+bool TestGateway::start(std::string* error, int port) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (listen_fd_ < 0) {
         *error = std::string("socket: ") + std::strerror(errno);
@@ -395,7 +395,7 @@ bool TestGateway::start(std::string* error) {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
     socklen_t len = sizeof(addr);
     if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
         || ::listen(listen_fd_, 128) != 0

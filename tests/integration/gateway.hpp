@@ -125,7 +125,9 @@ public:
     TestGateway(const TestGateway&) = delete;
     TestGateway& operator=(const TestGateway&) = delete;
 
-    bool start(std::string* error);
+    // port 0: any free port; a port of its own again after stop() (connection
+    // refused, then served again on the same URL).
+    bool start(std::string* error, int port = 0);
     void stop();
     int port() const { return port_; }
     std::string starsender_url() const;  // http://127.0.0.1:<port>/api/send
