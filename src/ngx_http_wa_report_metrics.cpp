@@ -119,25 +119,7 @@ ngx_int_t send_text(ngx_http_request_t* r) {
     std::string body = render(*shared, sum_workers(*shared, alive), scripts, store);
 
     r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_length_n = static_cast<off_t>(body.size());
-    r->headers_out.content_type.data =
-        reinterpret_cast<u_char*>(const_cast<char*>(prom::content_type.data()));
-    r->headers_out.content_type.len = prom::content_type.size();
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-    r->headers_out.content_type_lowcase = nullptr;
-    ngx_int_t rc = ngx_http_send_header(r);
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-    ngx_buf_t* b = ngx_create_temp_buf(r->pool, body.size());
-    if (b == nullptr) {
-        return NGX_ERROR;
-    }
-    b->last = ngx_cpymem(b->last, body.data(), body.size());
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-    ngx_chain_t out{b, nullptr};
-    return ngx_http_output_filter(r, &out);
+    return send_whole(r, prom::content_type, body);
 }
 
 void remember(bool up, const StoreGauges& gauges) {

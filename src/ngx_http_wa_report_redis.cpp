@@ -176,6 +176,26 @@ std::string reply_string(const redisReply* reply) {
     return std::string(reply->str, reply->len);
 }
 
+// Replaces the adapter in `slot` (its context is gone by now) with one for
+// the new context ac, and hands ac its callbacks. data: the connection
+// whose bytes count as Redis being heard. false: no adapter could be made
+// or attached, and ac is freed.
+bool attach_new(void*& slot, Redis* owner, redisAsyncContext* ac, ngx_log_t* log, bool data,
+                redisConnectCallback* on_connect, redisDisconnectCallback* on_disconnect) {
+    delete static_cast<Adapter*>(slot);
+    auto* a = new (std::nothrow) Adapter();
+    slot = a;
+    if (a == nullptr || !adapter_attach(a, owner, ac, log)) {
+        redisAsyncFree(ac);
+        return false;
+    }
+    a->data = data;
+    ac->data = owner;
+    redisAsyncSetConnectCallback(ac, on_connect);
+    redisAsyncSetDisconnectCallback(ac, on_disconnect);
+    return true;
+}
+
 }  // namespace
 
 const char* script_name(Script s) { return script_names[static_cast<size_t>(s)]; }
@@ -265,17 +285,10 @@ void Redis::connect() {
         return;
     }
 
-    delete static_cast<Adapter*>(adapter_);
-    auto* a = new (std::nothrow) Adapter();
-    adapter_ = a;
-    if (a == nullptr || !adapter_attach(a, this, ac, log_)) {
-        redisAsyncFree(ac);
+    if (!attach_new(adapter_, this, ac, log_, true, on_connect, on_disconnect)) {
         lost("no free connection for redis");
         return;
     }
-    ac->data = this;
-    redisAsyncSetConnectCallback(ac, on_connect);
-    redisAsyncSetDisconnectCallback(ac, on_disconnect);
     ac_ = ac;
     state_ = State::connecting;
     send_handshake();
@@ -702,18 +715,11 @@ void Redis::resolve() {
         sentinel_failed(why);
         return;
     }
-    delete static_cast<Adapter*>(sentinel_adapter_);
-    auto* a = new (std::nothrow) Adapter();
-    sentinel_adapter_ = a;
-    if (a == nullptr || !adapter_attach(a, this, sac, log_)) {
-        redisAsyncFree(sac);
+    if (!attach_new(sentinel_adapter_, this, sac, log_, false, on_sentinel_connect,
+                    on_sentinel_disconnect)) {
         sentinel_failed("no free connection");
         return;
     }
-    a->data = false;
-    sac->data = this;
-    redisAsyncSetConnectCallback(sac, on_sentinel_connect);
-    redisAsyncSetDisconnectCallback(sac, on_sentinel_disconnect);
     sac_ = sac;
     if (!settings_.sentinel_password.empty()) {
         const char* argv[] = {"AUTH", settings_.sentinel_password.c_str()};

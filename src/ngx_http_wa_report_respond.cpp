@@ -109,9 +109,15 @@ ngx_int_t send_json(ngx_http_request_t* r, ngx_uint_t status, const std::string&
     } else if (status == NGX_HTTP_NOT_ALLOWED) {
         ngx_str_set(&r->headers_out.status_line, "405 Method Not Allowed");
     }
+    return send_whole(r, "application/json", body);
+}
+
+ngx_int_t send_whole(ngx_http_request_t* r, std::string_view content_type, std::string_view body) {
     r->headers_out.content_length_n = static_cast<off_t>(body.size());
-    ngx_str_set(&r->headers_out.content_type, "application/json");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type.data =
+        reinterpret_cast<u_char*>(const_cast<char*>(content_type.data()));
+    r->headers_out.content_type.len = content_type.size();
+    r->headers_out.content_type_len = content_type.size();
     r->headers_out.content_type_lowcase = nullptr;
 
     ngx_int_t rc = ngx_http_send_header(r);

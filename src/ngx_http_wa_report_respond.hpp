@@ -80,6 +80,10 @@ Method method_of(ngx_http_request_t* r);
 // Each returns the rc of sending it (or a status when it could not be sent).
 
 ngx_int_t send_json(ngx_http_request_t* r, ngx_uint_t status, const std::string& body);
+// The whole answer from memory: body is copied into the request's pool;
+// content_type must outlive the request (a literal or a static). The status
+// is the caller's (r->headers_out.status).
+ngx_int_t send_whole(ngx_http_request_t* r, std::string_view content_type, std::string_view body);
 // With one more header; 500 when push_header() refuses it.
 ngx_int_t send_json_with(ngx_http_request_t* r, ngx_uint_t status, const std::string& body,
                          const char* header, std::string_view value);

@@ -9,13 +9,6 @@ namespace wa {
 
 namespace {
 
-// The whole text as a decimal integer (strtoll's, saturating).
-bool whole_integer(const std::string& text, long long& out) {
-    char* end = nullptr;
-    out = std::strtoll(text.c_str(), &end, 10);
-    return !text.empty() && end == text.c_str() + text.size();
-}
-
 void member(std::string& out, bool& first, std::string_view key) {
     out += first ? "" : ",";
     first = false;
@@ -60,16 +53,8 @@ Parsed<DueQuery> parse_due_query(std::string_view query) {
     Parsed<DueQuery> out;
     DueQuery q;
     if (auto days = query_arg(query, "days")) {
-        long long v = 0;
-        if (!whole_integer(*days, v)) {
-            out.errors.push_back(int_error("query", "days"));
-        } else if (v < 1 || v > kDueMaxDays) {
-            out.errors.push_back(
-                FieldError{"query", "days",
-                           "ensure this value is between 1 and " + std::to_string(kDueMaxDays),
-                           "value_error.number.not_in_range", 0});
-        } else {
-            q.days = static_cast<int>(v);
+        if (auto v = query_int_in_range("days", *days, 1, kDueMaxDays, &out.errors)) {
+            q.days = static_cast<int>(*v);
         }
     }
     if (auto from = query_arg(query, "from")) {

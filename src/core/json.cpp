@@ -3,6 +3,7 @@
 #include "utf8.hpp"
 
 #include <charconv>
+#include <cstdlib>
 #include <cmath>
 
 namespace wa {
@@ -208,6 +209,31 @@ FieldError uuid_error(std::string where, std::string field) {
     e.msg = "value is not a valid uuid";
     e.type = "type_error.uuid";
     return e;
+}
+
+// The whole text as a decimal integer (strtoll's, saturating).
+bool whole_integer(const std::string& text, long long& out) {
+    char* end = nullptr;
+    out = std::strtoll(text.c_str(), &end, 10);
+    return !text.empty() && end == text.c_str() + text.size();
+}
+
+std::optional<long long> query_int_in_range(std::string_view field, const std::string& text,
+                                            long long lo, long long hi,
+                                            std::vector<FieldError>* errors) {
+    long long v = 0;
+    if (!whole_integer(text, v)) {
+        errors->push_back(int_error("query", std::string(field)));
+        return std::nullopt;
+    }
+    if (v < lo || v > hi) {
+        errors->push_back(FieldError{
+            "query", std::string(field),
+            "ensure this value is between " + std::to_string(lo) + " and " + std::to_string(hi),
+            "value_error.number.not_in_range", 0});
+        return std::nullopt;
+    }
+    return v;
 }
 
 FieldError int_error(std::string where, std::string field) {

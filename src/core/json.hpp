@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <string>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -35,5 +37,15 @@ std::string validation_errors(const std::vector<FieldError>& errors);
 
 FieldError uuid_error(std::string where, std::string field);
 FieldError int_error(std::string where, std::string field);
+// The whole text as a decimal integer (strtoll's, saturating at the range of
+// long long); false for empty text or any byte strtoll does not take.
+bool whole_integer(const std::string& text, long long& out);
+
+// A query parameter that must be a whole number in [lo, hi]: the value, or
+// nullopt with FastAPI's error for it appended to *errors ("value is not a
+// valid integer", or "ensure this value is between lo and hi").
+std::optional<long long> query_int_in_range(std::string_view field, const std::string& text,
+                                            long long lo, long long hi,
+                                            std::vector<FieldError>* errors);
 
 }  // namespace wa

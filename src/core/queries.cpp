@@ -9,13 +9,6 @@ namespace wa {
 
 namespace {
 
-// The whole text as a decimal integer (strtoll's, saturating).
-bool whole_integer(const std::string& text, long long& out) {
-    char* end = nullptr;
-    out = std::strtoll(text.c_str(), &end, 10);
-    return !text.empty() && end == text.c_str() + text.size();
-}
-
 // A FastAPI int parameter: absent -> fallback.
 void query_int(std::string_view query, const char* name, int fallback, int& out,
                std::vector<FieldError>& errors) {
@@ -38,15 +31,8 @@ Parsed<Paging> parse_paging(std::string_view query) {
     Parsed<Paging> out;
     Paging p;
     if (auto limit = query_arg(query, "limit")) {
-        long long v = 0;
-        if (!whole_integer(*limit, v)) {
-            out.errors.push_back(int_error("query", "limit"));
-        } else if (v < 1 || v > kMaxListLimit) {
-            out.errors.push_back(FieldError{"query", "limit",
-                                            "ensure this value is between 1 and 10000",
-                                            "value_error.number.not_in_range", 0});
-        } else {
-            p.limit = v;
+        if (auto v = query_int_in_range("limit", *limit, 1, kMaxListLimit, &out.errors)) {
+            p.limit = *v;
         }
     }
     if (auto cursor = query_arg(query, "cursor")) {
