@@ -26,6 +26,7 @@ constexpr SkipReason skip_reasons[] = {
     {"nomor HP bukan nomor seluler", Vehicle::skipped_not_mobile},
     {"customer tidak ingin menerima pesan", Vehicle::skipped_do_not_contact},
     {"sudah diingatkan", Vehicle::skipped_already_reminded},
+    {"customer berhenti berlangganan", Vehicle::skipped_opted_out},
 };
 
 template <size_t N>
@@ -237,6 +238,7 @@ VehicleLabels vehicle_labels(Vehicle v) {
     case Vehicle::skipped_not_mobile: return {"skipped", "not_mobile"};
     case Vehicle::skipped_do_not_contact: return {"skipped", "do_not_contact"};
     case Vehicle::skipped_already_reminded: return {"skipped", "already_reminded"};
+    case Vehicle::skipped_opted_out: return {"skipped", "opted_out"};
     case Vehicle::skipped_other: return {"skipped", "other"};
     case Vehicle::failed_transport: return {"failed", "transport"};
     case Vehicle::failed_2xx: return {"failed", "2xx"};

@@ -89,6 +89,7 @@ enum class Vehicle {
     skipped_not_mobile,
     skipped_do_not_contact,
     skipped_already_reminded,
+    skipped_opted_out,  // the phone is suppressed (STOP, user_preferences, 131050, data API)
     skipped_other,
     failed_transport,  // no HTTP answer (connect, timeout, refused to start)
     failed_2xx,        // an answer the provider said was a failure, by HTTP class

@@ -168,6 +168,7 @@ struct DueRow {
     std::string reminded_for;                  // the visit last reminded for
     std::string reminded_on;                   // the day of the last reminder
     bool do_not_contact = false;               // the customer stopped such messages
+    bool opted_out = false;                    // the normalised phone is suppressed
     std::optional<std::string> customer_name;  // nullopt: no such customer
     std::string customer_phone;                // as stored
     std::optional<std::string> attempt_cycle;  // an attempt mark's visit; nullopt: none

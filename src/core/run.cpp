@@ -11,8 +11,9 @@ bool in_window(Date as_of, Date next_visit, int lead_days) {
     return days >= 0 && days < lead_days;
 }
 
-DueDecision skip(DueDecision d, const char* status, std::string reason) {
+DueDecision skip(DueDecision d, std::string_view code, const char* status, std::string reason) {
     d.action = DueDecision::Action::skip;
+    d.code = code;
     d.detail.status = status;
     d.detail.reason = std::move(reason);
     return d;
@@ -34,43 +35,53 @@ DueDecision classify_due(const DueRow& row, Date as_of, int lead_days, RemindMod
     detail.days_until_visit = next ? days_between(as_of, *next) : 0;
 
     if (!row.customer_name) {
-        return skip(std::move(d), "skipped", "customer tidak ditemukan");
+        return skip(std::move(d), "no_customer", "skipped", "customer tidak ditemukan");
     }
     if (!next) {
-        return skip(std::move(d), "skipped", "data tidak lengkap: tanggal kunjungan kosong");
+        return skip(std::move(d), "missing_visit_date", "skipped",
+                    "data tidak lengkap: tanggal kunjungan kosong");
     }
     if (!in_window(as_of, *next, lead_days)) {
-        return skip(std::move(d), "skipped", "tanggal kunjungan di luar jangka waktu pengingat");
+        return skip(std::move(d), days_between(as_of, *next) < 0 ? "visit_passed" : "not_due_until",
+                    "skipped", "tanggal kunjungan di luar jangka waktu pengingat");
     }
     if (row.customer_phone.empty()) {
-        return skip(std::move(d), "skipped", "data tidak lengkap: nomor HP kosong");
+        return skip(std::move(d), "missing_phone", "skipped",
+                    "data tidak lengkap: nomor HP kosong");
     }
     if (row.nopol.empty()) {
-        return skip(std::move(d), "skipped", "data tidak lengkap: nomor polisi kosong");
+        return skip(std::move(d), "missing_plate", "skipped",
+                    "data tidak lengkap: nomor polisi kosong");
     }
     std::optional<std::string> phone = normalize_phone(row.customer_phone);
     if (!phone) {
-        return skip(std::move(d), "skipped", "nomor HP tidak valid");
+        return skip(std::move(d), "invalid_phone", "skipped", "nomor HP tidak valid");
     }
     if (!whatsapp_reachable(*phone)) {
-        return skip(std::move(d), "skipped", "nomor HP bukan nomor seluler");
+        return skip(std::move(d), "not_mobile", "skipped", "nomor HP bukan nomor seluler");
     }
     if (row.do_not_contact) {
-        return skip(std::move(d), "skipped", "customer tidak ingin menerima pesan");
+        return skip(std::move(d), "do_not_contact", "skipped",
+                    "customer tidak ingin menerima pesan");
+    }
+    if (row.opted_out) {
+        return skip(std::move(d), "opted_out", "skipped",
+                    "customer berhenti berlangganan (opt-out)");
     }
     if (mode == RemindMode::once && row.reminded_for == row.next_visit_date) {
-        return skip(std::move(d), "skipped",
+        return skip(std::move(d), "already_reminded", "skipped",
                     "sudah diingatkan untuk kunjungan " + row.next_visit_date);
     }
     if (mode == RemindMode::daily && row.reminded_on == format_date(as_of)) {
-        return skip(std::move(d), "skipped", "sudah diingatkan hari ini");
+        return skip(std::move(d), "already_reminded", "skipped", "sudah diingatkan hari ini");
     }
     if (row.attempt_cycle) {
-        return skip(std::move(d), "unknown",
+        return skip(std::move(d), "attempt_unknown", "unknown",
                     "percobaan sebelumnya (run " + row.attempt_run + ") belum diketahui hasilnya");
     }
 
     d.action = DueDecision::Action::send;
+    d.code = "will_send";
     d.phone = std::move(*phone);
     d.cycle = row.next_visit_date;
     d.fields.customer_name = *row.customer_name;

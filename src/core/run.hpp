@@ -25,6 +25,14 @@ struct DueDecision {
         send,  // remind: phone, cycle and fields below
     };
     Action action = Action::pass;
+    // Why, as a stable machine word (what metrics, the run's details and
+    // GET .../reminder say; the Indonesian detail.reason is the old system's
+    // text): handled, no_customer, missing_visit_date, visit_passed,
+    // not_due_until (the visit is after the window: it enters the window on
+    // next_visit - lead_days + 1), missing_phone, missing_plate,
+    // invalid_phone, not_mobile, do_not_contact, opted_out,
+    // already_reminded, attempt_unknown, will_send.
+    std::string_view code = "handled";
     // skip and send: the run detail's no_pol, customer_nama, customer_hp (as
     // stored), next_visit_date (as stored) and days_until_visit (0 when the
     // date is not one); skip: also status ("skipped" or "unknown") and reason.
@@ -38,7 +46,9 @@ struct DueDecision {
 // visit date; a visit outside the window [as_of, as_of + lead_days) (the old
 // system's rule: lead 3 is the visit day and the two days before it); no
 // phone; no plate; a phone that is not one, or not a mobile; the customer
-// stopped such messages; already reminded for this visit (once) or on
+// stopped such messages (do_not_contact); the phone is suppressed
+// (opted_out: STOP, user_preferences, 131050 or the data API); already
+// reminded for this visit (once) or on
 // as_of (daily) -> skipped; an attempt mark left by an earlier run ->
 // unknown (it may have been sent: never twice); else send. Reasons are the
 // old system's Indonesian texts.

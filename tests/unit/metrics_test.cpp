@@ -112,6 +112,9 @@ TEST(MetricsLabels, EverySkipOfTheRuleHasItsReason) {
     r.do_not_contact = true;
     EXPECT_EQ("skipped/do_not_contact", label_of(r));
     r = complete_row();
+    r.opted_out = true;
+    EXPECT_EQ("skipped/opted_out", label_of(r));
+    r = complete_row();
     r.reminded_for = r.next_visit_date;
     EXPECT_EQ("skipped/already_reminded", label_of(r));
     r = complete_row();

@@ -233,5 +233,61 @@ TEST(CountFinished, EachStatusHasItsCounter) {
     EXPECT_EQ(c.skipped, 2);
 }
 
+// ---- machine codes ----------------------------------------------------------------
+
+TEST(ClassifyDueCode, EachRuleHasItsCode) {
+    Date today{2026, 11, 24};
+    EXPECT_EQ("will_send", once(row()).code);
+    EXPECT_EQ("visit_passed", once(row("2026-11-23")).code);
+    EXPECT_EQ("not_due_until", once(row("2026-11-27")).code);
+    EXPECT_EQ("missing_visit_date", once(row("")).code);
+    DueRow r = row();
+    r.customer_name.reset();
+    EXPECT_EQ("no_customer", once(r).code);
+    r = row();
+    r.customer_phone = "";
+    EXPECT_EQ("missing_phone", once(r).code);
+    r = row();
+    r.nopol = "";
+    EXPECT_EQ("missing_plate", once(r).code);
+    r = row();
+    r.customer_phone = "12";
+    EXPECT_EQ("invalid_phone", once(r).code);
+    r = row();
+    r.customer_phone = "021-5550123";
+    EXPECT_EQ("not_mobile", once(r).code);
+    r = row();
+    r.do_not_contact = true;
+    EXPECT_EQ("do_not_contact", once(r).code);
+    r = row();
+    r.reminded_for = r.next_visit_date;
+    EXPECT_EQ("already_reminded", once(r).code);
+    r = row();
+    r.reminded_on = "2026-11-24";
+    EXPECT_EQ("already_reminded", classify_due(r, today, 3, RemindMode::daily).code);
+    r = row();
+    r.attempt_cycle = r.next_visit_date;
+    EXPECT_EQ("attempt_unknown", once(r).code);
+    r = row();
+    r.handled = true;
+    EXPECT_EQ("handled", once(r).code);
+}
+
+// A suppressed phone is skipped even when the customer was already
+// reminded: the suppression is the reason a workshop needs to see.
+TEST(ClassifyDueCode, OptedOutBeforeAlreadyReminded) {
+    DueRow r = row();
+    r.opted_out = true;
+    r.reminded_for = r.next_visit_date;
+    DueDecision d = once(r);
+    EXPECT_EQ(DueDecision::Action::skip, d.action);
+    EXPECT_EQ("opted_out", d.code);
+    EXPECT_EQ("skipped", d.detail.status);
+    EXPECT_EQ("customer berhenti berlangganan (opt-out)", d.detail.reason);
+    r = row("2026-11-30");
+    r.opted_out = true;
+    EXPECT_EQ("not_due_until", once(r).code);  // not due yet says so first
+}
+
 }  // namespace
 }  // namespace wa

@@ -1,0 +1,61 @@
+// What a provider tells us back about the messages we sent, and what
+// customers send us: the shapes the webhook parsers produce and the Store
+// applies. Shared by the webhook ingress (parsing, signatures) and the
+// delivery records (statuses, history) so neither depends on the other.
+//
+// Sources: Meta's WhatsApp Cloud API webhooks, "messages" field
+// (entry[].changes[].value.statuses[] / messages[]) and "user_preferences"
+// field; Fonnte's message-status webhook. Names follow Meta's.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wa {
+
+// A message's delivery state. Only moves forward: sent < delivered < read;
+// failed is sticky (no later status undoes it).
+enum class DeliveryState { sent, delivered, read, failed };
+
+// "sent", "delivered", "read", "failed".
+const char* delivery_state_name(DeliveryState s);
+
+// One status of one message (Cloud API: value.statuses[i]).
+struct DeliveryStatus {
+    std::string provider;          // "cloud_api" | "fonnte": whose message id
+    std::string message_id;        // "wamid.…" (Cloud API) or Fonnte's id; never empty
+    DeliveryState state = DeliveryState::sent;
+    int64_t timestamp = 0;         // seconds since the epoch, as the provider gave it
+    std::string recipient_id;      // the recipient's number as the provider wrote it
+    std::string error_code;        // failed: errors[0].code as text ("131050"); else ""
+    std::string error_title;       // failed: errors[0].title (cut to 200 bytes); else ""
+    std::string pricing_category;  // pricing.category, "" when absent
+};
+
+// One message a customer sent us (Cloud API: value.messages[i] of type
+// "text" (text.body) or "button" (button.text); other types are not kept).
+struct InboundMessage {
+    std::string provider;   // "cloud_api" | "fonnte"
+    std::string from;       // the sender's number as the provider wrote it
+    std::string text;       // the body, as sent (trimming and case-folding are the reader's)
+    int64_t timestamp = 0;  // seconds since the epoch
+};
+
+// A marketing-preference change (Cloud API "user_preferences" field:
+// value.user_preferences[i] with category "marketing_messages").
+struct UserPreference {
+    std::string wa_id;      // the user's number
+    bool stop = false;      // value "stop" (true) or "resume" (false)
+    int64_t timestamp = 0;  // seconds since the epoch
+};
+
+// Everything one webhook request carried, in the order it came.
+struct WebhookBatch {
+    std::vector<DeliveryStatus> statuses;
+    std::vector<InboundMessage> messages;
+    std::vector<UserPreference> preferences;
+    size_t ignored = 0;  // well-formed parts we do not act on (other fields, message types)
+};
+
+}  // namespace wa
