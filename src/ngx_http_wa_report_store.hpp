@@ -18,6 +18,7 @@
 #include "ngx_wa.hpp"
 
 #include "core/dates.hpp"
+#include "core/delivery.hpp"
 #include "core/input.hpp"
 #include "core/keys.hpp"
 #include "core/report.hpp"
@@ -270,6 +271,22 @@ public:
     StoreCall* run_finish(const std::string& owner, const std::string& run,
                           const std::string& finished_at, int64_t ttl, StoreFn<RunFinished> fn,
                           void* data);
+
+    // ---- hearing back: delivery statuses and suppression --------------------
+
+    // Applies a webhook's statuses (status_apply.lua, one per status) in one
+    // pipelined pass: every script is sent at once and fn is called once,
+    // when all have answered (any error: the whole answer is that error;
+    // what was applied stays applied: each script is idempotent).
+    StoreCall* apply_statuses(const std::vector<DeliveryStatus>& statuses, const std::string& now,
+                              StoreFn<StatusesApplied> fn, void* data);
+
+    // Suppresses (opted_out true) or lifts a normalised phone ("62..."):
+    // reason one of "stop_word", "start_word", "user_preferences",
+    // "error_131050", "data_api"; now local ISO. The answer: true when the
+    // phone's state changed.
+    StoreCall* opt_out_set(const std::string& phone, bool opted_out, const std::string& reason,
+                           const std::string& now, StoreFn<bool> fn, void* data);
 
     // WAIT: the writes this connection made so far reached `replicas`
     // replicas, or timeout_ms passed; answers how many replicas confirmed.

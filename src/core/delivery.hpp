@@ -23,8 +23,8 @@ const char* delivery_state_name(DeliveryState s);
 
 // One status of one message (Cloud API: value.statuses[i]).
 struct DeliveryStatus {
-    std::string provider;          // "cloud_api" | "fonnte": whose message id
-    std::string message_id;        // "wamid.…" (Cloud API) or Fonnte's id; never empty
+    std::string provider;    // "cloud_api" | "fonnte": whose message id
+    std::string message_id;  // "wamid.…" (Cloud API) or Fonnte's id; never empty
     DeliveryState state = DeliveryState::sent;
     int64_t timestamp = 0;         // seconds since the epoch, as the provider gave it
     std::string recipient_id;      // the recipient's number as the provider wrote it
@@ -56,6 +56,14 @@ struct WebhookBatch {
     std::vector<InboundMessage> messages;
     std::vector<UserPreference> preferences;
     size_t ignored = 0;  // well-formed parts we do not act on (other fields, message types)
+};
+
+// Store::apply_statuses' answer: one count per status of the batch.
+struct StatusesApplied {
+    size_t applied = 0;    // moved a message forward (or recorded its failure)
+    size_t duplicate = 0;  // the same (message id, state) was applied before
+    size_t stale = 0;    // behind the message's state (delivered after read, anything after failed)
+    size_t pending = 0;  // no counted send has this id (yet): kept, applied when one is
 };
 
 }  // namespace wa
