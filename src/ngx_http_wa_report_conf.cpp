@@ -166,6 +166,9 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf, Re
     if (rc.provider == Provider::starsender && rc.url.empty()) {
         rc.url = "https://api.starsender.online/api/send";
     }
+    if (rc.provider == Provider::fonnte && rc.url.empty()) {
+        rc.url = "https://api.fonnte.com/send";
+    }
     std::string needs =
         std::string("wa_report: \"wa_report_gateway ") + provider_name(rc.provider) + "\" needs ";
     if (rc.url.empty()) {

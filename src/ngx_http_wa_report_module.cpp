@@ -86,6 +86,7 @@ static ngx_conf_enum_t ngx_http_wa_report_gateways[] = {
     {ngx_string("log"), static_cast<ngx_uint_t>(wa::Provider::log)},
     {ngx_string("starsender"), static_cast<ngx_uint_t>(wa::Provider::starsender)},
     {ngx_string("cloud_api"), static_cast<ngx_uint_t>(wa::Provider::cloud_api)},
+    {ngx_string("fonnte"), static_cast<ngx_uint_t>(wa::Provider::fonnte)},
     {ngx_null_string, 0}};
 
 static ngx_conf_enum_t ngx_http_wa_report_remind_modes[] = {

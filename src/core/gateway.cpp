@@ -86,8 +86,7 @@ std::optional<std::string_view> string_member(const json_t* object, const char* 
 }
 
 // A string, or an integer written in decimal.
-std::optional<std::string> id_member(const json_t* object, const char* key) {
-    const json_t* v = json_object_get(object, key);
+std::optional<std::string> id_value(const json_t* v) {
     if (json_is_string(v) && json_string_length(v) > 0) {
         return std::string(json_string_value(v), json_string_length(v));
     }
@@ -97,6 +96,10 @@ std::optional<std::string> id_member(const json_t* object, const char* key) {
         return out;
     }
     return std::nullopt;
+}
+
+std::optional<std::string> id_member(const json_t* object, const char* key) {
+    return id_value(json_object_get(object, key));
 }
 
 bool is_2xx(long status) { return status >= 200 && status <= 299; }
@@ -391,6 +394,38 @@ OutboundRequest starsender_request(const std::string& url, const std::string& ap
     return req;
 }
 
+std::string form_urlencode(std::string_view text) {
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size() * 3 / 2);
+    for (char ch : text) {
+        auto c = static_cast<unsigned char>(ch);
+        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            || c == '*' || c == '-' || c == '.' || c == '_';
+        if (keep) {
+            out.push_back(ch);
+        } else if (c == ' ') {
+            out.push_back('+');
+        } else {
+            out.push_back('%');
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 0xf]);
+        }
+    }
+    return out;
+}
+
+OutboundRequest fonnte_request(const std::string& url, const std::string& token,
+                               const std::string& to, const std::string& text) {
+    OutboundRequest req;
+    req.url = url;
+    req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    req.headers.emplace_back("Authorization", trim_ws(token));
+    req.body =
+        "target=" + form_urlencode(to) + "&message=" + form_urlencode(text) + "&countryCode=62";
+    return req;
+}
+
 OutboundRequest cloud_api_request(const std::string& url, const std::string& token,
                                   const std::string& to, const CloudTemplate& tpl,
                                   const std::vector<std::string>& body_params) {
@@ -488,6 +523,54 @@ SendResult starsender_result(long http_status, std::string_view body, std::strin
     return r;
 }
 
+SendResult fonnte_result(long http_status, std::string_view body, std::string_view retry_after,
+                         std::string_view secret) {
+    SendResult r;
+    r.retry_after_ms = parse_retry_after(retry_after, now_seconds());
+
+    JsonPtr root = load_object(body);
+    std::optional<std::string_view> reason;
+    if (root) {
+        reason = string_member(root.get(), "reason");
+    }
+
+    if (!is_2xx(http_status)) {
+        r.outcome = outcome_for_status(http_status);
+        r.detail = http_detail(http_status, reason, secret);
+        return r;
+    }
+
+    if (!root) {
+        r.outcome = Outcome::retry;
+        r.detail = "HTTP " + std::to_string(http_status) + ": answer is not a JSON object";
+        return r;
+    }
+
+    if (!json_is_true(json_object_get(root.get(), "status"))) {
+        r.outcome = Outcome::failed;
+        if (reason && !reason->empty()) {
+            append_detail(r.detail, *reason, secret);
+        } else {
+            r.detail = "refused: \"status\" is not true";
+        }
+        return r;
+    }
+
+    r.outcome = Outcome::accepted;
+    auto detail = string_member(root.get(), "detail");
+    if (!detail || detail->empty()) {
+        detail = string_member(root.get(), "process");
+    }
+    if (detail) {
+        append_detail(r.detail, *detail, secret);
+    }
+    const json_t* ids = json_object_get(root.get(), "id");
+    if (auto id = id_value(json_is_array(ids) ? json_array_get(ids, 0) : ids)) {
+        r.message_id = std::move(*id);
+    }
+    return r;
+}
+
 SendResult cloud_api_result(long http_status, std::string_view body, std::string_view retry_after,
                             std::string_view secret) {
     SendResult r;
@@ -548,6 +631,11 @@ SendResult cloud_api_result(long http_status, std::string_view body, std::string
 SendResult parse_starsender(long http_status, std::string_view body, std::string_view retry_after,
                             std::string_view secret) {
     return without_secret(starsender_result(http_status, body, retry_after, secret), secret);
+}
+
+SendResult parse_fonnte(long http_status, std::string_view body, std::string_view retry_after,
+                        std::string_view secret) {
+    return without_secret(fonnte_result(http_status, body, retry_after, secret), secret);
 }
 
 SendResult parse_cloud_api(long http_status, std::string_view body, std::string_view retry_after,

@@ -29,6 +29,19 @@ bool gateway_key_ok(std::string_view key);
 OutboundRequest starsender_request(const std::string& url, const std::string& api_key,
                                    const std::string& to, const std::string& text);
 
+// Fonnte (https://docs.fonnte.com/api-send-message/): a form
+// (application/x-www-form-urlencoded) with target, message and countryCode
+// "62" in that order, the raw device token in Authorization. `to` is
+// already international (62...), so countryCode only guards a number
+// another writer left with a leading 0.
+OutboundRequest fonnte_request(const std::string& url, const std::string& token,
+                               const std::string& to, const std::string& text);
+
+// application/x-www-form-urlencoded as the WHATWG URL standard's
+// urlencoded serializer writes a name or value: ASCII letters, digits and
+// "*-._" stay, space becomes "+", every other byte %XX (upper-case hex).
+std::string form_urlencode(std::string_view text);
+
 struct CloudTemplate {
     std::string name;
     std::string language = "id";
@@ -76,6 +89,17 @@ struct SendResult {
 // retry. 429: rate_limited. 5xx: retry. Other statuses: failed.
 SendResult parse_starsender(long http_status, std::string_view body, std::string_view retry_after,
                             std::string_view secret);
+
+// Fonnte answers HTTP 200 for a refusal too: {"status":false,"reason":
+// "..."} (docs.fonnte.com: "if somehow token is not correct, response
+// status will be false"). Accepted only for 2xx with "status": true; the
+// id is the first element of "id" (an array, as the send API gives one id
+// per target; a lone string or integer is taken too); detail its "detail",
+// else its "process". 2xx with "status" anything but true: failed, detail
+// its "reason". 2xx with a body that is not a JSON object: retry. 429:
+// rate_limited. 5xx: retry. Other statuses: failed, with the "reason".
+SendResult parse_fonnte(long http_status, std::string_view body, std::string_view retry_after,
+                        std::string_view secret);
 
 // Cloud API: 2xx with messages[0].id: accepted. An "error" object decides by
 // its code: 130429, 80007, 4: rate_limited; 131056: recipient_rate_limited;

@@ -53,7 +53,7 @@ const char* connection_label(Connection c);
 // passes their names, in enum order, when it renders (at most max_scripts).
 inline constexpr size_t max_scripts = 48;
 
-inline constexpr size_t provider_count = static_cast<size_t>(Provider::cloud_api) + 1;
+inline constexpr size_t provider_count = static_cast<size_t>(Provider::fonnte) + 1;
 
 // How a run began: the daily schedule, run-now, or carried on after its
 // runner stopped (lease lapsed, reload).

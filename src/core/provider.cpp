@@ -29,11 +29,17 @@ OutboundRequest cloud_api_message(const std::string& url, const std::string& key
                              cloud_parameters(message.tpl, message.fields));
 }
 
+OutboundRequest fonnte_message(const std::string& url, const std::string& key, const CloudTemplate&,
+                               const OutgoingMessage& message) {
+    return fonnte_request(url, key, message.to, message.text);
+}
+
 // In the enum's order.
 const GatewayProvider kProviders[] = {
     {Provider::log, "log", false, no_request, no_answer},
     {Provider::starsender, "starsender", true, starsender_message, parse_starsender},
     {Provider::cloud_api, "cloud_api", true, cloud_api_message, parse_cloud_api},
+    {Provider::fonnte, "fonnte", true, fonnte_message, parse_fonnte},
 };
 
 }  // namespace

@@ -12,7 +12,7 @@
 
 namespace wa {
 
-enum class Provider { log, starsender, cloud_api };
+enum class Provider { log, starsender, cloud_api, fonnte };
 
 // One reminder as the providers take it: the recipient (62...), the text
 // (message_text of the template), and the template with its values, from
@@ -45,7 +45,7 @@ struct GatewayProvider {
 // The table's entry for p.
 const GatewayProvider& gateway_provider(Provider p);
 
-// "log", "starsender", "cloud_api".
+// "log", "starsender", "cloud_api", "fonnte".
 const char* provider_name(Provider p);
 
 }  // namespace wa

@@ -502,4 +502,92 @@ TEST(StarSenderParse, WhitespaceOnlyIdIsNotUsed) {
               " a1 ");
 }
 
+// ---- Fonnte ----------------------------------------------------------------
+
+TEST(FonnteRequest, FormFieldsInOrderRawToken) {
+    OutboundRequest r = fonnte_request("https://api.fonnte.com/send", " tok+en/1\n",
+                                       "6281234567890", "Halo Agus & co,\n100% servis = 1x");
+    EXPECT_EQ(r.url, "https://api.fonnte.com/send");
+    ASSERT_EQ(r.headers.size(), 2u);
+    EXPECT_EQ(r.headers[0].first, "Content-Type");
+    EXPECT_EQ(r.headers[0].second, "application/x-www-form-urlencoded");
+    EXPECT_EQ(r.headers[1].first, "Authorization");
+    EXPECT_EQ(r.headers[1].second, "tok+en/1");  // raw, trimmed: no scheme
+    EXPECT_EQ(r.body,
+              "target=6281234567890&message=Halo+Agus+%26+co%2C%0A100%25+servis+%3D+1x"
+              "&countryCode=62");
+}
+
+TEST(FonnteRequest, FormUrlencodeKeepsOnlyTheUnreservedSet) {
+    EXPECT_EQ(form_urlencode(""), "");
+    EXPECT_EQ(form_urlencode("aZ09*-._"), "aZ09*-._");
+    EXPECT_EQ(form_urlencode("a b+c~"), "a+b%2Bc%7E");
+    EXPECT_EQ(form_urlencode("\xc3\xa9\x01\x7f\xff"), "%C3%A9%01%7F%FF");
+    EXPECT_EQ(form_urlencode(std::string("x\0y", 3)), "x%00y");
+}
+
+TEST(ParseFonnte, Accepted) {
+    SendResult r = parse_fonnte(
+        200,
+        R"({"detail":"success! message in queue","id":["80367170"],"process":"pending",)"
+        R"("requestid":2937124,"status":true,"target":["6282227097005"]})",
+        "", "tok");
+    EXPECT_EQ(r.outcome, Outcome::accepted);
+    EXPECT_EQ(r.message_id, "80367170");
+    EXPECT_EQ(r.detail, "success! message in queue");
+    EXPECT_EQ(r.error_code, 0);
+}
+
+TEST(ParseFonnte, IdForms) {
+    EXPECT_EQ(parse_fonnte(200, R"({"status":true,"id":[80367170]})", "", "").message_id,
+              "80367170");
+    EXPECT_EQ(parse_fonnte(200, R"({"status":true,"id":"a1"})", "", "").message_id, "a1");
+    EXPECT_EQ(parse_fonnte(200, R"({"status":true,"id":7})", "", "").message_id, "7");
+    SendResult r = parse_fonnte(200, R"({"status":true,"id":[],"process":"pending"})", "", "");
+    EXPECT_EQ(r.outcome, Outcome::accepted);
+    EXPECT_EQ(r.message_id, "");  // counted under the run's own id
+    EXPECT_EQ(r.detail, "pending");
+    EXPECT_EQ(parse_fonnte(200, R"({"status":true,"id":[null]})", "", "").message_id, "");
+    EXPECT_EQ(parse_fonnte(200, R"({"status":true,"id":[{"x":1}]})", "", "").message_id, "");
+    EXPECT_EQ(parse_fonnte(200, R"({"status":true,"id":["a\u0001b"]})", "", "").message_id, "");
+}
+
+// Fonnte answers 200 for a refusal: "status" false decides.
+TEST(ParseFonnte, StatusFalseIsARefusal) {
+    SendResult r = parse_fonnte(200, R"({"reason":"target invalid","status":false})", "", "");
+    EXPECT_EQ(r.outcome, Outcome::failed);
+    EXPECT_EQ(r.detail, "target invalid");
+    EXPECT_EQ(r.message_id, "");
+    r = parse_fonnte(200, R"({"status":"true","id":["1"]})", "", "");
+    EXPECT_EQ(r.outcome, Outcome::failed);
+    EXPECT_EQ(r.detail, "refused: \"status\" is not true");
+    r = parse_fonnte(200, R"({"id":["1"]})", "", "");
+    EXPECT_EQ(r.outcome, Outcome::failed);
+}
+
+TEST(ParseFonnte, ByHttpStatusAndShape) {
+    EXPECT_EQ(parse_fonnte(200, "<html>", "", "").outcome, Outcome::retry);
+    EXPECT_EQ(parse_fonnte(200, "[]", "", "").outcome, Outcome::retry);
+    SendResult r = parse_fonnte(429, R"({"reason":"rate limit","status":false})", "3", "");
+    EXPECT_EQ(r.outcome, Outcome::rate_limited);
+    EXPECT_EQ(r.retry_after_ms, 3000);
+    EXPECT_EQ(r.detail, "HTTP 429: rate limit");
+    EXPECT_EQ(parse_fonnte(502, "bad gateway", "", "").outcome, Outcome::retry);
+    r = parse_fonnte(401, R"({"reason":"token invalid","status":false})", "", "");
+    EXPECT_EQ(r.outcome, Outcome::failed);
+    EXPECT_EQ(r.detail, "HTTP 401: token invalid");
+}
+
+// The token never leaves the parser, also when the answer repeats it.
+TEST(ParseFonnte, TheTokenIsRedacted) {
+    SendResult r = parse_fonnte(200, R"({"reason":"token invalid: s3cr3t-token","status":false})",
+                                "", "s3cr3t-token\n");
+    EXPECT_EQ(r.detail, "token invalid: [redacted]");
+    r = parse_fonnte(200, R"({"status":true,"id":["s3cr3t-token"],"detail":"ok s3cr3t-token"})", "",
+                     "s3cr3t-token");
+    EXPECT_EQ(r.outcome, Outcome::accepted);
+    EXPECT_EQ(r.message_id, "");
+    EXPECT_EQ(r.detail, "ok [redacted]");
+}
+
 }  // namespace wa

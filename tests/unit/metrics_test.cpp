@@ -308,7 +308,8 @@ TEST(MetricsRender, EveryFamilyHasHelpAndTypeOnce) {
     EXPECT_EQ(
         "wa_report_gateway_request_duration_seconds_count{provider=\"log\"} 0\n"
         "wa_report_gateway_request_duration_seconds_count{provider=\"starsender\"} 0\n"
-        "wa_report_gateway_request_duration_seconds_count{provider=\"cloud_api\"} 0\n",
+        "wa_report_gateway_request_duration_seconds_count{provider=\"cloud_api\"} 0\n"
+        "wa_report_gateway_request_duration_seconds_count{provider=\"fonnte\"} 0\n",
         lines_starting(text, "wa_report_gateway_request_duration_seconds_count"));
 }
 

@@ -16,7 +16,8 @@ MessageFields agus() {
 }
 
 TEST(GatewayProvider, TheTableFollowsTheDirectivesNames) {
-    for (Provider p : {Provider::log, Provider::starsender, Provider::cloud_api}) {
+    for (Provider p :
+         {Provider::log, Provider::starsender, Provider::cloud_api, Provider::fonnte}) {
         EXPECT_EQ(gateway_provider(p).id, p);
         EXPECT_STREQ(gateway_provider(p).name, provider_name(p));
     }
@@ -26,6 +27,8 @@ TEST(GatewayProvider, TheTableFollowsTheDirectivesNames) {
     EXPECT_FALSE(gateway_provider(Provider::log).sends);
     EXPECT_TRUE(gateway_provider(Provider::starsender).sends);
     EXPECT_TRUE(gateway_provider(Provider::cloud_api).sends);
+    EXPECT_STREQ(provider_name(Provider::fonnte), "fonnte");
+    EXPECT_TRUE(gateway_provider(Provider::fonnte).sends);
 }
 
 TEST(GatewayProvider, StarSenderSendsTheText) {
