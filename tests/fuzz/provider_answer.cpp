@@ -1,4 +1,4 @@
-// A provider's answer (StarSender, Cloud API): status, Retry-After, body and
+// A provider's answer (StarSender, Cloud API, Fonnte): status, Retry-After, body and
 // the configured secret all come from outside. Whatever they are, the result
 // never holds the secret, its detail is one short line, and a message id is
 // one /record would take.
@@ -40,12 +40,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                     429, 500, 502, 503, 599, 0,   99,  999};
     long status = statuses[data[0] % 16];
     bool cloud = data[1] & 1;
+    bool fonnte = !cloud && (data[1] & 2);
     fuzz::Fields in(data + 2, size - 2);
     std::string_view secret = in.next();
     std::string_view retry_after = in.next();
     std::string_view body = in.rest();
 
     wa::SendResult result = cloud ? wa::parse_cloud_api(status, body, retry_after, secret)
+        : fonnte                  ? wa::parse_fonnte(status, body, retry_after, secret)
                                   : wa::parse_starsender(status, body, retry_after, secret);
     check(result, secret);
     check(wa::transport_failure(cloud, body, secret), secret);

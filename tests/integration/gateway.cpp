@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cctype>
 #include <cstring>
 #include <ctime>
 #include <sstream>
@@ -171,6 +172,75 @@ std::string check_starsender(GatewayRequest* request, const std::string& key) {
             break;
         }
     }
+    return problems;
+}
+
+// One application/x-www-form-urlencoded value ("+" is a space); nullopt
+// when a "%" is not followed by two hex digits.
+std::optional<std::string> form_decode(const std::string& text) {
+    std::string out;
+    for (size_t i = 0; i < text.size(); i++) {
+        char c = text[i];
+        if (c == '+') {
+            out += ' ';
+        } else if (c == '%') {
+            if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1]))
+                || !std::isxdigit(static_cast<unsigned char>(text[i + 2])))
+                return std::nullopt;
+            out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+// Checks the Fonnte request: a form of exactly target, message and
+// countryCode, in that order; fills request->to and ->text.
+std::string check_fonnte(GatewayRequest* request, const std::string& token) {
+    std::string problems;
+    if (request->method != "POST")
+        problems += "method " + request->method + " (want POST); ";
+    if (request->header_count("Authorization") != 1 || request->header("Authorization") != token) {
+        problems += "Authorization header is not the device token ("
+            + std::to_string(request->header_count("Authorization")) + " header(s)); ";
+    }
+    if (lower(request->header("Content-Type")).rfind("application/x-www-form-urlencoded", 0) != 0) {
+        problems += "Content-Type \"" + request->header("Content-Type") + "\"; ";
+    }
+    std::vector<std::pair<std::string, std::string>> fields;
+    size_t start = 0;
+    while (start <= request->body.size()) {
+        size_t end = request->body.find('&', start);
+        if (end == std::string::npos)
+            end = request->body.size();
+        std::string pair = request->body.substr(start, end - start);
+        size_t eq = pair.find('=');
+        auto name = form_decode(pair.substr(0, eq));
+        auto value = eq == std::string::npos ? std::optional<std::string>("")
+                                             : form_decode(pair.substr(eq + 1));
+        if (!name || !value)
+            return problems + "body is not a valid form: " + request->body;
+        fields.emplace_back(*name, *value);
+        start = end + 1;
+    }
+    if (fields.size() != 3 || fields[0].first != "target" || fields[1].first != "message"
+        || fields[2].first != "countryCode") {
+        return problems
+            + "form is not target, message, countryCode in that order: " + request->body;
+    }
+    request->to = fields[0].second;
+    request->text = fields[1].second;
+    if (fields[2].second != "62")
+        problems += "countryCode is not 62; ";
+    if (!all_digits(request->to) || request->to.rfind("62", 0) != 0 || request->to.size() < 10
+        || request->to.size() > 15) {
+        problems +=
+            "\"target\" is not an international number without +: \"" + request->to + "\"; ";
+    }
+    if (request->text.empty())
+        problems += "empty \"message\"; ";
     return problems;
 }
 
@@ -435,6 +505,15 @@ void TestGateway::expect_starsender_key(const std::string& key) {
     starsender_key_ = key;
 }
 
+std::string TestGateway::fonnte_url() const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/send";
+}
+
+void TestGateway::expect_fonnte_token(const std::string& token) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    fonnte_token_ = token;
+}
+
 void TestGateway::expect_cloud_token(const std::string& token) {
     std::lock_guard<std::mutex> lock(mutex_);
     cloud_token_ = token;
@@ -668,6 +747,9 @@ size_t TestGateway::admit(GatewayRequest request, GatewayBehaviour* behaviour,
     if (request.path == "/api/send") {
         request.api = "starsender";
         request.problem = check_starsender(&request, starsender_key_);
+    } else if (request.path == "/send") {
+        request.api = "fonnte";
+        request.problem = check_fonnte(&request, fonnte_token_);
     } else if (request.path.rfind("/v20.0/", 0) == 0) {
         request.api = "cloud_api";
         request.problem = check_cloud(&request, cloud_token_);
@@ -830,6 +912,10 @@ void TestGateway::serve(Connection* connection) {
                 status = auth ? 401 : 400;
                 body = std::string("{\"success\":false,\"message\":\"")
                     + (auth ? "Unauthorized" : "Invalid request") + "\"}";
+            } else if (api == "fonnte") {
+                // Fonnte refuses with 200 and status false.
+                body = std::string("{\"reason\":\"") + (auth ? "token invalid" : "input invalid")
+                    + "\",\"status\":false}";
             } else if (api == "cloud_api") {
                 status = auth ? 401 : 400;
                 if (auth) {
@@ -896,6 +982,11 @@ void TestGateway::serve(Connection* connection) {
                     message_id = "ss-" + std::to_string(serial);
                     body = "{\"success\":true,\"data\":{\"id\":\"" + message_id
                         + "\"},\"message\":\"Pesan berhasil dikirim\"}";
+                } else if (api == "fonnte") {
+                    message_id = std::to_string(80000000 + serial);
+                    body = "{\"detail\":\"success! message in queue\",\"id\":[\"" + message_id
+                        + "\"],\"process\":\"pending\",\"requestid\":" + std::to_string(serial)
+                        + ",\"status\":true,\"target\":[" + json_quote(to) + "]}";
                 } else {
                     message_id = "wamid." + std::to_string(serial);
                     body = "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":"
@@ -905,7 +996,12 @@ void TestGateway::serve(Connection* connection) {
                 break;
             }
             case GatewayBehaviour::Kind::refuse:
-                if (api == "starsender") {
+                if (api == "fonnte") {
+                    body = "{\"reason\":"
+                        + json_quote(behaviour.message.empty() ? "device disconnected"
+                                                               : behaviour.message)
+                        + ",\"status\":false}";
+                } else if (api == "starsender") {
                     body = "{\"success\":false,\"message\":"
                         + json_quote(behaviour.message.empty() ? "Device offline"
                                                                : behaviour.message)
@@ -920,6 +1016,9 @@ void TestGateway::serve(Connection* connection) {
                 if (api == "starsender") {
                     body = std::string("{\"success\":false,\"message\":\"") + reason_phrase(status)
                         + "\"}";
+                } else if (api == "fonnte") {
+                    body = std::string("{\"reason\":\"") + reason_phrase(status)
+                        + "\",\"status\":false}";
                 } else {
                     body = cloud_error_body(status == 429 ? 130429 : status >= 500 ? 131000 : 100);
                 }
@@ -934,7 +1033,10 @@ void TestGateway::serve(Connection* connection) {
                 if (behaviour.echo_accepted) {
                     accepted = true;
                     message_id = authorization;
-                    if (api == "starsender") {
+                    if (api == "fonnte") {
+                        body = "{\"detail\":" + json_quote("queued with " + echoed) + ",\"id\":["
+                            + json_quote(authorization) + "],\"status\":true}";
+                    } else if (api == "starsender") {
                         body = "{\"success\":true,\"data\":{\"id\":" + json_quote(authorization)
                             + "},\"message\":" + json_quote("Pesan terkirim dengan " + echoed)
                             + "}";
@@ -943,6 +1045,9 @@ void TestGateway::serve(Connection* connection) {
                             + json_quote(authorization)
                             + ",\"message_status\":" + json_quote("accepted for " + echoed) + "}]}";
                     }
+                } else if (api == "fonnte") {
+                    body = "{\"reason\":" + json_quote("token invalid: " + echoed)
+                        + ",\"status\":false}";
                 } else if (api == "starsender") {
                     status = 401;
                     body = "{\"success\":false,\"message\":"

@@ -7,6 +7,12 @@
 //               {"messageType":"text","to":"62...","body":"..."}
 //               accept: 200 {"success":true,"data":{"id":"ss-<n>"},"message":"Pesan berhasil
 //               dikirim"} refuse: 200 {"success":false,"message":"Device offline"}
+//   Fonnte      POST /send
+//               Authorization: <device token>, Content-Type: application/x-www-form-urlencoded
+//               target=62...&message=...&countryCode=62
+//               accept: 200 {"detail":"success! message in queue","id":["<n>"],
+//               "process":"pending","requestid":<n>,"status":true,"target":["62..."]}
+//               refuse: 200 {"reason":"...","status":false} (Fonnte's refusals are 200)
 //   Cloud API   POST /v20.0/<phone_number_id>/messages
 //               Authorization: Bearer <token>
 //               {"messaging_product":"whatsapp","recipient_type":"individual","to":"62...",
@@ -28,6 +34,7 @@
 // Behaviour is scriptable per test, as text:
 //   "accept"                       the provider's success answer
 //   "refuse [message]"             StarSender 200 success:false ("Device offline");
+//                                  Fonnte 200 status:false ("device disconnected");
 //                                  Cloud API: error 131026
 //   "status <n> [Retry-After: <v>]" HTTP <n> with the provider's error shape
 //   "cloud error <code> [status <n>] [Retry-After: <v>]"
@@ -100,9 +107,9 @@ struct GatewayRequest {
     std::string body;
     int peer_port = 0;   // the client's source port (which process sent it)
     int connection = 0;  // serial of the TCP connection it came on
-    std::string api;     // "starsender", "cloud_api", or "" (unknown path)
+    std::string api;     // "starsender", "cloud_api", "fonnte", or "" (unknown path)
     std::string to;      // recipient from the body ("" when absent)
-    std::string text;    // StarSender: "body"
+    std::string text;    // StarSender: "body"; Fonnte: "message"
     std::string template_name, template_language;  // Cloud API
     std::vector<std::string> parameters;           // Cloud API body parameters
     std::string behaviour;  // what the gateway did (GatewayBehaviour::describe)
@@ -112,7 +119,7 @@ struct GatewayRequest {
     bool accepted = false;       // the gateway accepted the message (counts as delivered,
                                  // even if the client had left before the answer)
     bool reply_written = false;  // the answer reached the socket without error
-    std::string message_id;      // "ss-<n>" / "wamid.<n>" when accepted
+    std::string message_id;      // "ss-<n>" / "wamid.<n>" / "<n>" (Fonnte) when accepted
 
     std::string header(const std::string& name) const;  // "" when absent
     size_t header_count(const std::string& name) const;
@@ -132,11 +139,13 @@ public:
     int port() const { return port_; }
     std::string starsender_url() const;  // http://127.0.0.1:<port>/api/send
     std::string cloud_url() const;       // http://127.0.0.1:<port>/v20.0/123/messages
+    std::string fonnte_url() const;      // http://127.0.0.1:<port>/send
     static constexpr const char* kPhoneNumberId = "123";
 
     // Credentials a request must carry (exact header values after the scheme).
     void expect_starsender_key(const std::string& key);
     void expect_cloud_token(const std::string& token);
+    void expect_fonnte_token(const std::string& token);
 
     // Forgets requests and scripts, sets the default back to "accept", and
     // closes connections left hanging by an earlier "hang".
@@ -203,6 +212,7 @@ private:
     std::vector<GatewayRequest> log_;
     std::string starsender_key_;
     std::string cloud_token_;
+    std::string fonnte_token_;
     GatewayBehaviour default_;
     std::vector<GatewayBehaviour> queue_;
     std::map<int, GatewayBehaviour> by_number_;

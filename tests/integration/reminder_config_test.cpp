@@ -9,7 +9,7 @@ namespace wa::itest {
 namespace {
 
 TEST(ReminderConfigTest, ProviderConfigsPass) {
-    for (std::string provider : {"log", "starsender", "cloud_api"}) {
+    for (std::string provider : {"log", "starsender", "cloud_api", "fonnte"}) {
         ReminderSettings s;
         s.provider = provider;
         ConfigCheck check = nginx_check_config(reminder_config(s));

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 
@@ -51,7 +52,8 @@ std::string nginx_quote(const std::string& text) {
     return out + "\"";
 }
 
-const char* const kSecretNames[] = {"StarSender key", "Cloud API token", "JWT secret"};
+const char* const kSecretNames[] = {"StarSender key", "Cloud API token", "JWT secret",
+                                    "Fonnte token"};
 
 }  // namespace
 
@@ -71,6 +73,11 @@ std::string starsender_key_file() {
 
 std::string cloud_token_file() {
     static const std::string path = secret_file("cloud.token", kCloudToken + "\n");
+    return path;
+}
+
+std::string fonnte_token_file() {
+    static const std::string path = secret_file("fonnte.token", kFonnteToken + "\n");
     return path;
 }
 
@@ -135,11 +142,17 @@ NginxConfig reminder_config(const ReminderSettings& s) {
     h += "wa_report_gateway " + s.provider + ";\n";
     if (s.with_url && s.provider != "log") {
         h += "wa_report_gateway_url "
-            + (s.provider == "cloud_api" ? gw.cloud_url() : gw.starsender_url()) + ";\n";
+            + (s.provider == "cloud_api"    ? gw.cloud_url()
+                   : s.provider == "fonnte" ? gw.fonnte_url()
+                                            : gw.starsender_url())
+            + ";\n";
     }
     if (s.with_key_file && s.provider != "log") {
         h += "wa_report_gateway_key_file "
-            + (s.provider == "cloud_api" ? cloud_token_file() : starsender_key_file()) + ";\n";
+            + (s.provider == "cloud_api"    ? cloud_token_file()
+                   : s.provider == "fonnte" ? fonnte_token_file()
+                                            : starsender_key_file())
+            + ";\n";
     }
     if (s.with_cloud_template && s.provider == "cloud_api") {
         h += "wa_report_gateway_template " + kCloudTemplate + " id;\n";
@@ -486,8 +499,8 @@ int count_status(json_t* details, const std::string& status) {
 // ---------------------------------------------------------------- misc
 
 ::testing::AssertionResult NoSecrets(const std::string& text, const std::string& where) {
-    const std::string secrets[] = {kStarSenderKey, kCloudToken, kJwtSecret};
-    for (size_t i = 0; i < 3; ++i) {
+    const std::string secrets[] = {kStarSenderKey, kCloudToken, kJwtSecret, kFonnteToken};
+    for (size_t i = 0; i < std::size(secrets); ++i) {
         size_t at = text.find(secrets[i]);
         if (at != std::string::npos) {
             size_t from = at > 200 ? at - 200 : 0;

@@ -23,6 +23,7 @@ namespace wa::itest {
 // must trim) and the JWT secret (its file has no newline).
 inline const std::string kStarSenderKey = "ss-live-key-5c1e9a7f3b20d4e8a1";
 inline const std::string kCloudToken = "EAAGtesttoken91f0c2d8b7a6e5d4c3";
+inline const std::string kFonnteToken = "fnt+Tok3n@9QzR7wLm2xV";
 inline const std::string kJwtSecret = "jwt-secret-4f2b8c1d9e7a6053bb";
 inline const std::string kServicePhone = "087740659525";
 inline const std::string kCloudTemplate = "maintenance_reminder";
@@ -31,6 +32,7 @@ inline const std::string kSched = "/scheduler/maintenance-reminder";
 // Files in a process-wide temporary directory, written on first use.
 std::string starsender_key_file();
 std::string cloud_token_file();
+std::string fonnte_token_file();
 std::string jwt_secret_file();
 // A file in that directory with this content (for one-off secrets).
 std::string secret_file(const std::string& name, const std::string& content);
@@ -217,6 +219,7 @@ protected:
         gateway().reset();
         gateway().expect_starsender_key(kStarSenderKey);
         gateway().expect_cloud_token(kCloudToken);
+        gateway().expect_fonnte_token(kFonnteToken);
         StackTest<Suite>::http().set_timeout(Millis(60000));
     }
 
