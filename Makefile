@@ -243,11 +243,13 @@ $(BUILD)/fuzz/replay_%: $(BUILD)/unit/$(FUZZ_DIR)/%.o $(BUILD)/unit/$(FUZZ_DIR)/
 fuzz-replay: $(FUZZ_REPLAYS)
 
 # libFuzzer builds: clang's coverage instrumentation on core and the target.
-FUZZ_CFLAGS := -std=c++17 -g -O1 -Isrc -fsanitize=fuzzer-no-link,address,undefined \
+FUZZ_CFLAGS := -std=c++17 -g -O1 -Isrc -I$(BUILD)/unit/gen -fsanitize=fuzzer-no-link,address,undefined \
                -fno-sanitize-recover=all -fno-omit-frame-pointer
 $(BUILD)/fuzz/clang/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/clang/src/core/openapi.o: $(UNIT_OPENAPI_INC)
 
 -include $(patsubst %.cpp,$(BUILD)/fuzz/clang/%.d,$(CORE_SRCS) $(wildcard $(FUZZ_DIR)/*.cpp))
 
