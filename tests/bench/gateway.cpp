@@ -1,5 +1,6 @@
-// A StarSender-compatible gateway for `make bench`: accepts every message at
-// once and counts them. GET /count answers the number accepted so far.
+// A StarSender- and Cloud API-compatible gateway for `make bench`: accepts
+// every message at once and counts them (StarSender ids "ss-<n>", Cloud API
+// ids "wamid.bench-<n>"). GET /count answers the number accepted so far.
 // Usage: bench_gateway PORT
 
 #include <httplib.h>
@@ -31,6 +32,19 @@ int main(int argc, char** argv) {
         res.set_content("{\"success\":true,\"data\":{\"id\":\"ss-" + std::to_string(n)
                             + "\"},\"message\":\"Pesan berhasil dikirim\"}",
                         "application/json");
+    });
+    server.Post(R"(/v20.0/\d+/messages)", [&](const httplib::Request& req,
+                                               httplib::Response& res) {
+        if (req.get_header_value("Authorization").rfind("Bearer ", 0) != 0) {
+            res.status = 401;
+            res.set_content(R"({"error":{"message":"no token","code":190}})", "application/json");
+            return;
+        }
+        long n = ++accepted;
+        res.set_content(
+            "{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.bench-"
+                + std::to_string(n) + "\"}]}",
+            "application/json");
     });
     server.Get("/count", [&](const httplib::Request&, httplib::Response& res) {
         res.set_content(std::to_string(accepted.load()), "text/plain");
