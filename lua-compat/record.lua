@@ -16,7 +16,8 @@
 --       17 T:stats:delivery:<today>
 -- ARGV: 11 the message record's TTL seconds (1..12 digits)
 -- "counted" then also saves the message (provider, customer, vehicle,
--- report, run, sent_at = now, status "accepted") unless it exists, adds
+-- report, run, sent_at = now, day = today: the day its counters count for,
+-- status "accepted") unless it exists, adds
 -- "cust:veh" -> "accepted" to its reports (a message may list several
 -- vehicles), counts "accepted" in 16 and 17 once per report, and puts the
 -- id first in the vehicle's history (the last 50 kept). Statuses are
@@ -141,7 +142,7 @@ if keeps then
   local msg, pair = KEYS[13], cust .. ':' .. veh
   if redis.call('EXISTS', msg) == 0 then
     redis.call('HSET', msg, 'provider', ARGV[8], 'customer', cust, 'vehicle', veh,
-      'report', id, 'run', ARGV[9], 'sent_at', now, 'status', 'accepted')
+      'report', id, 'run', ARGV[9], 'sent_at', now, 'day', ARGV[7], 'status', 'accepted')
   end
   if redis.call('HSETNX', KEYS[14], pair, 'accepted') == 1 then
     redis.call('HINCRBY', KEYS[16], 'accepted', 1)

@@ -27,7 +27,8 @@
 -- it is counted under) is counted under exactly one of: accepted only,
 -- delivered (delivered or read), delivered+read, failed+failed:<code>.
 -- Moving a report from one to another subtracts the old and adds the new,
--- in T:stats:delivery and in T:stats:delivery:<day of the send>; so a
+-- in T:stats:delivery and in T:stats:delivery:<the message's day: the day
+-- its reminder run was for, where record.lua counted it accepted>; so a
 -- failed after delivered moves the report from delivered to failed.
 -- Errors, with nothing written: bad arguments, a key of another type, a
 -- counter that is not an integer.
@@ -74,7 +75,7 @@ end
 if not known then return 0 end
 
 -- Everything the writes below touch is read and checked first.
-local day = string.sub(redis.call('HGET', msg, 'sent_at') or '', 1, 10)
+local day = redis.call('HGET', msg, 'day') or string.sub(redis.call('HGET', msg, 'sent_at') or '', 1, 10)
 local daily = tag .. ':stats:delivery:' .. day
 local pairs_ = redis.call('HGETALL', reps)
 if not typed(daily, 'hash') or not counters_ok(stats) or not counters_ok(daily) then
@@ -103,16 +104,16 @@ end
 
 local function derive()
   for _, s in ipairs({'failed', 'read', 'delivered', 'sent'}) do
-    if redis.call('HEXISTS', msg, 'at:' .. s) == 1 then return s end
+    if redis.call('HEXISTS', msg, 'seen_' .. s) == 1 then return s end
   end
   return 'accepted'
 end
 
 -- One status into the seen set and the message.
 local function apply(s, ts, code, title, pricing)
-  if redis.call('HEXISTS', msg, 'at:' .. s) == 1 then return 'duplicate' end
+  if redis.call('HEXISTS', msg, 'seen_' .. s) == 1 then return 'duplicate' end
   local before = derive()
-  redis.call('HSET', msg, 'at:' .. s, ts)
+  redis.call('HSET', msg, 'seen_' .. s, ts)
   if pricing ~= '' then redis.call('HSET', msg, 'pricing_category', pricing) end
   if derive() == before then return 'stale' end
   redis.call('HSET', msg, 'status', s, 'status_at', ts)

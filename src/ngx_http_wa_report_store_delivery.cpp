@@ -19,8 +19,7 @@ constexpr int64_t pending_ttl = 7 * 86400;
 
 // status_apply.lua's KEYS for a provider message id.
 std::vector<std::string> status_keys(const Keys& k, const std::string& id) {
-    return {k.message_record(id), k.message_reports(id),
-            k.message_pending(id), k.stats_delivery()};
+    return {k.message_record(id), k.message_reports(id), k.message_pending(id), k.stats_delivery()};
 }
 
 // message_history.lua's rows of 8 fields, from e[0].
@@ -125,17 +124,15 @@ void Store::on_batch_reply(redisReply* reply, void* data) noexcept {
     }
     StoreCall* sc = batch->sc;
     if (sc->data_ != nullptr) {
-        guard(ngx_cycle->log, [&] {
-            reinterpret_cast<StoreFn<StatusesApplied>>(sc->done_)(answer, sc->data_);
-        });
+        guard(ngx_cycle->log,
+              [&] { reinterpret_cast<StoreFn<StatusesApplied>>(sc->done_)(answer, sc->data_); });
     }
     delete sc;
     delete batch;
 }
 
 StoreCall* Store::apply_statuses(const std::vector<DeliveryStatus>& statuses,
-                                 const std::string& now, StoreFn<StatusesApplied> fn,
-                                 void* data) {
+                                 const std::string& now, StoreFn<StatusesApplied> fn, void* data) {
     StoreCall* sc = new_call(fn, data);
     auto* batch = new (std::nothrow) Batch();
     if (sc == nullptr || batch == nullptr) {
@@ -205,8 +202,7 @@ StoreCall* Store::delivery_stats(std::optional<Date> from, std::optional<Date> t
     } else {
         keys.push_back(keys_.stats_delivery());
     }
-    return script<DeliveryStats, decode_delivery_stats>(Script::delivery_stats, keys, {}, fn,
-                                                        data);
+    return script<DeliveryStats, decode_delivery_stats>(Script::delivery_stats, keys, {}, fn, data);
 }
 
 }  // namespace wa

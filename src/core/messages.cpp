@@ -186,10 +186,10 @@ Parsed<DeliveryRange> parse_delivery_range(std::string_view query) {
     if (out.errors.empty() && range.from && range.to) {
         int64_t days = days_from_civil(*range.to) - days_from_civil(*range.from) + 1;
         if (days < 1) {
-            out.errors.push_back(FieldError{"query", "to",
-                                            "ensure this value is greater than or equal to "
-                                                + format_date(*range.from),
-                                            "value_error.date.not_ge", 0});
+            out.errors.push_back(FieldError{
+                "query", "to",
+                "ensure this value is greater than or equal to " + format_date(*range.from),
+                "value_error.date.not_ge", 0});
         } else if (days > kDeliveryRangeMaxDays) {
             out.errors.push_back(FieldError{
                 "query", "to",

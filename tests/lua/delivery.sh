@@ -42,7 +42,7 @@ check "refused message records write nothing" \
     "$(cmd exists "$T:report:dc1:dv1" "$T:msg:mk0" "$T:message:w0" "$T:report:dc1:dv1:messages" "$T:stats:delivery")" ":0"
 check "message record counted" "$(recm dc1 dv1 mk1 r1 w1)" "counted r1 dc1 dv1 ${DDAY}T08:00:00 :1 ${DDAY}T08:00:00 ${DDAY}T08:00:00"
 check "message saved as accepted" "$(hash "$T:message:w1")" \
-    "customer=dc1 provider=cloud_api report=r1 run=run1 sent_at=${DDAY}T08:00:00 status=accepted vehicle=dv1"
+    "customer=dc1 day=$DDAY provider=cloud_api report=r1 run=run1 sent_at=${DDAY}T08:00:00 status=accepted vehicle=dv1"
 check "message's reports" "$(hash "$T:message:w1:reports")" "dc1:dv1=accepted"
 check "message has the TTL" "$(ttl_in "$T:message:w1" 7775000 7776000) $(ttl_in "$T:message:w1:reports" 7775000 7776000)" "yes yes"
 check "accepted counted" "$(dstats) / $(hash "$T:stats:delivery:$DDAY")" "accepted=1 / accepted=1"
