@@ -21,9 +21,9 @@ ngx_int_t history_found(Ctx& ctx, const MessageHistory& history) {
 }
 
 ngx_int_t get_messages(Ctx& ctx) {
-    return issue_store(ctx, store().message_history(ctx.route.a, ctx.route.b, kMessageHistoryMax,
-                                                    on_answer<MessageHistory, history_found>,
-                                                    &ctx));
+    return issue_store(ctx,
+                       store().message_history(ctx.route.a, ctx.route.b, kMessageHistoryMax,
+                                               on_answer<MessageHistory, history_found>, &ctx));
 }
 
 // ---- GET /statistics/delivery ------------------------------------------------
@@ -46,8 +46,9 @@ ngx_int_t get_stats(Ctx& ctx) {
     op->range = *query.value;
     ctx.op = std::move(op);
     const DeliveryRange& range = ctx.op_as<Range>().range;
-    return issue_store(ctx, store().delivery_stats(range.from, range.to,
-                                                   on_answer<DeliveryStats, stats_found>, &ctx));
+    return issue_store(
+        ctx,
+        store().delivery_stats(range.from, range.to, on_answer<DeliveryStats, stats_found>, &ctx));
 }
 
 }  // namespace

@@ -109,15 +109,16 @@ TEST(DeliveryRange, RefusesBadDatesReversedAndLongRanges) {
 TEST(DeliveryRoutes, AnswerGetAndHeadAndRefuseUnknownParameters) {
     const std::string c = "19db3ad0-ddd1-4fb2-bb98-2ef8daf61a26";
     const std::string v = "451b4cf3-6123-4df7-b656-af7229d4beef";
-    RouteMatch m = match_request(Method::head, "/customer/" + c + "/vehicle/" + v + "/messages", "");
+    RouteMatch m =
+        match_request(Method::head, "/customer/" + c + "/vehicle/" + v + "/messages", "");
     EXPECT_EQ(m.route, Route::vehicle_messages);
     EXPECT_EQ(m.a, c);
     EXPECT_EQ(m.b, v);
     EXPECT_EQ(match_request(Method::get, "/customer/x/vehicle/" + v + "/messages", "").route,
               Route::invalid);
-    EXPECT_EQ(match_request(Method::get, "/statistics/delivery", "from=2026-11-01&to=2026-11-02")
-                  .route,
-              Route::delivery_statistics);
+    EXPECT_EQ(
+        match_request(Method::get, "/statistics/delivery", "from=2026-11-01&to=2026-11-02").route,
+        Route::delivery_statistics);
     RouteMatch extra = match_request(Method::get, "/statistics/delivery", "form=2026-11-01");
     EXPECT_EQ(extra.route, Route::invalid);
     EXPECT_EQ(validation_errors(extra.errors),
