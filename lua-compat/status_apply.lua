@@ -58,7 +58,9 @@ end
 local function counters_ok(key)
   local h = redis.call('HVALS', key)
   for _, v in ipairs(h) do
-    if not string.match(v, '^-?%d+$') or #v > 15 then return false end
+    -- an integer HINCRBY takes and Lua adds exactly (15 digits), as record.lua
+    local digits = string.match(v, '^-?([1-9]%d*)$')
+    if v ~= '0' and (digits == nil or #digits > 15) then return false end
   end
   return true
 end
@@ -75,7 +77,8 @@ end
 if not known then return 0 end
 
 -- Everything the writes below touch is read and checked first.
-local day = redis.call('HGET', msg, 'day') or string.sub(redis.call('HGET', msg, 'sent_at') or '', 1, 10)
+local day = redis.call('HGET', msg, 'day')
+  or string.sub(redis.call('HGET', msg, 'sent_at') or '', 1, 10)
 local daily = tag .. ':stats:delivery:' .. day
 local pairs_ = redis.call('HGETALL', reps)
 if not typed(daily, 'hash') or not counters_ok(stats) or not counters_ok(daily) then

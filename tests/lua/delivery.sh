@@ -167,3 +167,12 @@ check "delivery_stats of one key" "$(ev delivery_stats "$T:stats:delivery")" "ac
 check "delivery_stats of a range" "$(ev delivery_stats "$T:stats:delivery:2026-05-05" "$T:stats:delivery:2026-05-06" "$T:stats:delivery:2026-05-07")" \
     "accepted 30 delivered 6 failed 24 failed:131026 24 read 6"
 checkp "delivery_stats, a key of another type" "$(ev delivery_stats "$T:message:g2:pending")" "ERR delivery_stats: KEYS[1] holds another type"
+
+# ===== report_delete.lua takes the history with the report =====
+rid=$(raw hget "$T:report:dc1:dv1" id)
+check "delete a report with a history" "$(ev report_delete "$T:report-ids" "$T:reports" "$T:stats" "$T:stats:freq" , "$T" "$rid") $(cmd exists "$T:report:dc1:dv1" "$T:report:dc1:dv1:messages")" ":1 :0"
+check "its message records stay until they expire" "$(cmd exists "$T:message:w1" "$T:message:g1")" ":2"
+# counters as HINCRBY takes them: a leading zero is refused
+cmd hset "$T:stats:delivery" read 007 >/dev/null
+checkp "a counter with a leading zero" "$(sapply g1 failed 1777990300 131049 x)" "ERR status_apply: a counter is not an integer"
+cmd hset "$T:stats:delivery" read 2 >/dev/null
