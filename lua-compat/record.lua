@@ -9,6 +9,19 @@
 -- KEYS: 11 T:attempt:<veh>  12 T:deliveries (stream)
 -- ARGV: 6 cycle (the next_visit_date reminded for)  7 today (YYYY-MM-DD)
 --       8 provider name  9 run id  10 provider message id (may be "")
+-- Optional message record, used when there are 17 KEYS (a reminder send
+-- with a provider message id, ARGV 10 not empty):
+-- KEYS: 13 T:message:<provider id>  14 T:message:<provider id>:reports
+--       15 T:report:<cust>:<veh>:messages  16 T:stats:delivery
+--       17 T:stats:delivery:<today>
+-- ARGV: 11 the message record's TTL seconds (1..12 digits)
+-- "counted" then also saves the message (provider, customer, vehicle,
+-- report, run, sent_at = now, day = today: the day its counters count for,
+-- status "accepted") unless it exists, adds
+-- "cust:veh" -> "accepted" to its reports (a message may list several
+-- vehicles), counts "accepted" in 16 and 17 once per report, and puts the
+-- id first in the vehicle's history (the last 50 kept). Statuses are
+-- status_apply.lua's: the Store sends its "settle" right after this script.
 -- Returns {"no_customer"} | {"no_vehicle"} | {"vehicle_mismatch"}
 --   | {"duplicate"} (mark exists, pair has no report; nothing changed)
 --   | {"duplicate"|"counted", id, id_customer, id_vehicle,
@@ -39,8 +52,11 @@ local rep, cust, veh, now, ttl = KEYS[1], ARGV[1], ARGV[2], ARGV[4], ARGV[5]
 if not ttl or not string.match(ttl, '^[1-9]%d*$') or #ttl > 12 then
   return redis.error_reply('ERR record: bad mark ttl')
 end
-local reminder = #KEYS == 12
-if not reminder and #KEYS ~= 10 then return redis.error_reply('ERR record: need 10 or 12 keys') end
+local reminder = #KEYS == 12 or #KEYS == 17
+local keeps = #KEYS == 17
+if not reminder and #KEYS ~= 10 then
+  return redis.error_reply('ERR record: need 10 or 12 keys (17 with the message record)')
+end
 if cust == '' or veh == '' or ARGV[3] == '' or now == '' then
   return redis.error_reply('ERR record: missing arguments')
 end
@@ -54,6 +70,14 @@ if redis.call('HGET', KEYS[10], 'customer_id') ~= cust then return {'vehicle_mis
 local shapes = {{1, 'hash'}, {2, 'zset'}, {3, 'hash'}, {4, 'zset'}, {5, 'hash'}, {6, 'hash'},
   {7, 'string'}, {8, 'string'}}
 if reminder then shapes[#shapes + 1] = {12, 'stream'} end
+if keeps then
+  if ARGV[10] == '' or not ARGV[11] or not string.match(ARGV[11], '^[1-9]%d*$') or #ARGV[11] > 12 then
+    return redis.error_reply('ERR record: bad message record arguments')
+  end
+  for _, s in ipairs({{13, 'hash'}, {14, 'hash'}, {15, 'zset'}, {16, 'hash'}, {17, 'hash'}}) do
+    shapes[#shapes + 1] = s
+  end
+end
 for _, s in ipairs(shapes) do
   if not typed(KEYS[s[1]], s[2]) then
     return redis.error_reply('ERR record: KEYS[' .. s[1] .. '] holds another type')
@@ -67,6 +91,10 @@ local stats = redis.call('HMGET', KEYS[5], 'reports', 'messages')
 local ok = counter(cur[2]) and counter(redis.call('GET', KEYS[7])) and counter(stats[1])
   and counter(stats[2]) and counter(redis.call('HGET', KEYS[6], int(f + 1)))
 if exists then ok = ok and counter(redis.call('HGET', KEYS[6], int(f))) end
+if keeps then
+  ok = ok and counter(redis.call('HGET', KEYS[16], 'accepted'))
+    and counter(redis.call('HGET', KEYS[17], 'accepted'))
+end
 if not ok then return redis.error_reply('ERR record: a counter is not an integer') end
 
 local function reply(status)
@@ -109,5 +137,23 @@ if reminder then
   redis.call('XADD', KEYS[12], 'MAXLEN', '~', '100000', '*', 'report', id,
     'customer', cust, 'vehicle', veh, 'message_id', ARGV[10], 'provider', ARGV[8],
     'run', ARGV[9], 'at', now)
+end
+if keeps then
+  local msg, pair = KEYS[13], cust .. ':' .. veh
+  if redis.call('EXISTS', msg) == 0 then
+    redis.call('HSET', msg, 'provider', ARGV[8], 'customer', cust, 'vehicle', veh,
+      'report', id, 'run', ARGV[9], 'sent_at', now, 'day', ARGV[7], 'status', 'accepted')
+  end
+  if redis.call('HSETNX', KEYS[14], pair, 'accepted') == 1 then
+    redis.call('HINCRBY', KEYS[16], 'accepted', 1)
+    redis.call('HINCRBY', KEYS[17], 'accepted', 1)
+  end
+  redis.call('EXPIRE', msg, ARGV[11])
+  redis.call('EXPIRE', KEYS[14], ARGV[11])
+  if not redis.call('ZSCORE', KEYS[15], ARGV[10]) then
+    local last = redis.call('ZREVRANGE', KEYS[15], 0, 0, 'WITHSCORES')
+    redis.call('ZADD', KEYS[15], int((tonumber(last[2]) or 0) + 1), ARGV[10])
+    redis.call('ZREMRANGEBYRANK', KEYS[15], 0, -51)
+  end
 end
 return reply('counted')

@@ -2,7 +2,8 @@
 -- KEYS: 1 T:report-ids  2 T:reports  3 T:stats  4 T:stats:freq
 -- ARGV: 1 tag T  2 report id
 -- Returns 1 deleted | 0 not found.
--- Builds T:report:<cust>:<veh> and T:customer:<cust>:reports from T.
+-- Builds T:report:<cust>:<veh>, its :messages history (deleted with it) and
+-- T:customer:<cust>:reports from T.
 -- Errors, with nothing written: missing arguments, a key of another type, a
 -- frequency or statistics counter that is not an integer.
 -- Redis keeps what a script wrote before an error, so every check that can
@@ -53,7 +54,8 @@ if exists then
 end
 
 if exists then
-  redis.call('DEL', rep)
+  -- its message history goes with it (the message records expire alone)
+  redis.call('DEL', rep, rep .. ':messages')
   redis.call('HINCRBY', KEYS[3], 'reports', -1)
   redis.call('HINCRBY', KEYS[3], 'messages', int(-f))
   if redis.call('HINCRBY', KEYS[4], int(f), -1) <= 0 then redis.call('HDEL', KEYS[4], int(f)) end

@@ -338,8 +338,38 @@ StoreCall* Store::record(const std::string& customer, const std::string& vehicle
         args.insert(args.end(),
                     {reminder->cycle, reminder->today, reminder->provider, reminder->run,
                      reminder->message_id});
+        if (!reminder->message_id.empty()) {
+            return record_message(keys, args, *reminder, mark_ttl, fn, data);
+        }
     }
     return script<RecordOutcome, decode_record>(Script::record, keys, args, fn, data);
+}
+
+// Sent right behind record.lua on the same connection, so Redis runs it
+// next: the statuses that came before the send was counted (pending) are
+// applied, and a report added to a message that already has a status is
+// counted under it. Its answer goes nowhere (an error is counted in the
+// script error metric); a settle that never ran is made up by the message's
+// next status, which settles every report of it.
+StoreCall* Store::record_message(std::vector<std::string>& keys, std::vector<std::string>& args,
+                                 const ReminderCount& reminder, int64_t ttl,
+                                 StoreFn<RecordOutcome> fn, void* data) {
+    const Keys& k = keys_;
+    const std::string& id = reminder.message_id;
+    std::string history = keys.front() + ":messages";
+    keys.insert(keys.end(),
+                {k.message_record(id), k.message_reports(id), history, k.stats_delivery(),
+                 k.stats_delivery_day(reminder.today)});
+    args.push_back(std::to_string(ttl));
+    StoreCall* sc = script<RecordOutcome, decode_record>(Script::record, keys, args, fn, data);
+    if (sc != nullptr) {
+        redis_.script(
+            Script::status_apply,
+            {k.message_record(id), k.message_reports(id), k.message_pending(id),
+             k.stats_delivery()},
+            {k.tag(), "settle"}, [](redisReply*, void*) {}, nullptr);
+    }
+    return sc;
 }
 
 StoreCall* Store::report_delete(const std::string& id, StoreFn<bool> fn, void* data) {

@@ -21,6 +21,7 @@
 #include "core/delivery.hpp"
 #include "core/input.hpp"
 #include "core/keys.hpp"
+#include "core/messages.hpp"
 #include "core/report.hpp"
 #include "core/rows.hpp"
 
@@ -281,6 +282,22 @@ public:
     StoreCall* apply_statuses(const std::vector<DeliveryStatus>& statuses, const std::string& now,
                               StoreFn<StatusesApplied> fn, void* data);
 
+    // message_history.lua, limit 1: the newest message of the vehicle's
+    // history (its last counted reminder with a provider id), nullopt when
+    // it has none or that record expired (wa_report_message_id_ttl).
+    StoreCall* vehicle_last_message(const std::string& customer, const std::string& vehicle,
+                                    StoreFn<std::optional<MessageRecord>> fn, void* data);
+
+    // message_history.lua: at most `limit` (1..50) messages of the vehicle,
+    // newest first, and whether its report exists.
+    StoreCall* message_history(const std::string& customer, const std::string& vehicle,
+                               int64_t limit, StoreFn<MessageHistory> fn, void* data);
+
+    // delivery_stats.lua: the delivery counters of every send (from and to
+    // empty) or of the sends of the days [from, to] (at most 366 days).
+    StoreCall* delivery_stats(std::optional<Date> from, std::optional<Date> to,
+                              StoreFn<DeliveryStats> fn, void* data);
+
     // Suppresses (opted_out true) or lifts a normalised phone ("62..."):
     // reason one of "stop_word", "start_word", "user_preferences",
     // "error_131050", "data_api"; now local ISO. The answer: true when the
@@ -315,6 +332,16 @@ private:
 
     template <class T>
     StoreCall* track(Call* call, StoreCall* sc);
+
+    // record() of a reminder with a provider message id: record.lua with the
+    // message record's keys, then status_apply.lua's settle.
+    StoreCall* record_message(std::vector<std::string>& keys, std::vector<std::string>& args,
+                              const ReminderCount& reminder, int64_t ttl, StoreFn<RecordOutcome> fn,
+                              void* data);
+
+    // apply_statuses' pipelined pass: one reply counter, one answer.
+    struct Batch;
+    static void on_batch_reply(redisReply* reply, void* data) noexcept;
 
     Redis& redis_;
     const Keys& keys_;

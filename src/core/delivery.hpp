@@ -66,4 +66,18 @@ struct StatusesApplied {
     size_t pending = 0;  // no counted send has this id (yet): kept, applied when one is
 };
 
+// One message of a vehicle's history, as the Store reads it back
+// (T:message:<message_id>). For "why was this customer not reminded": the
+// newest of these is the vehicle's last reminder.
+struct MessageRecord {
+    std::string message_id;   // the provider's id ("wamid.…")
+    std::string provider;     // "cloud_api", "starsender", ...
+    std::string sent_at;      // local ISO of the counted send ("2026-05-04T08:00:00")
+    std::string status;       // "accepted" (no status yet), "sent", "delivered", "read", "failed"
+    int64_t status_at = 0;    // the status' provider timestamp, unix seconds; 0: accepted
+    std::string error_code;   // failed: the provider's code ("131026"); else ""
+    std::string error_title;  // failed: its title; else ""
+    std::string pricing_category;  // the last pricing.category given, "" when none
+};
+
 }  // namespace wa

@@ -100,4 +100,26 @@ std::string Keys::stats_freq() const { return join("stats", "freq"); }
 
 std::string Keys::message(std::string_view message_id) const { return join("msg", message_id); }
 
+std::string Keys::message_record(std::string_view provider_id) const {
+    return join("message", provider_id);
+}
+
+std::string Keys::message_reports(std::string_view provider_id) const {
+    return join("message", provider_id, "reports");
+}
+
+std::string Keys::message_pending(std::string_view provider_id) const {
+    return join("message", provider_id, "pending");
+}
+
+std::string Keys::report_messages(std::string_view cust, std::string_view veh) const {
+    return report(cust, veh).append(":messages");
+}
+
+std::string Keys::stats_delivery() const { return join("stats", "delivery"); }
+
+std::string Keys::stats_delivery_day(std::string_view day) const {
+    return join("stats", "delivery", day);
+}
+
 }  // namespace wa

@@ -44,6 +44,15 @@ public:
     std::string stats() const;
     std::string stats_freq() const;
     std::string message(std::string_view message_id) const;
+    // Delivery records (lua-compat/status_apply.lua): a provider message id's
+    // record, its reports, its pending statuses; a vehicle's history; the
+    // counters, overall and per day of the send ("2026-05-04").
+    std::string message_record(std::string_view provider_id) const;
+    std::string message_reports(std::string_view provider_id) const;
+    std::string message_pending(std::string_view provider_id) const;
+    std::string report_messages(std::string_view cust, std::string_view veh) const;
+    std::string stats_delivery() const;
+    std::string stats_delivery_day(std::string_view day) const;
 
 private:
     std::string join(std::string_view a) const;

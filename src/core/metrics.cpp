@@ -182,6 +182,8 @@ const char* route_label(size_t index) {
         case Route::import: return "import";
         case Route::openapi: return "openapi";
         case Route::due: return "due";
+        case Route::vehicle_messages: return "vehicle_messages";
+        case Route::delivery_statistics: return "delivery_statistics";
         }
     }
     if (index < report_route_count + scheduler_route_count) {

@@ -30,6 +30,8 @@ enum class Route {
     import,
     openapi,
     due,
+    vehicle_messages,     // GET /customer/{c}/vehicle/{v}/messages (delivery records)
+    delivery_statistics,  // GET /statistics/delivery (delivery records)
 };
 
 struct RouteMatch {

@@ -1153,5 +1153,8 @@ mend_type "$LAST"
 settled "read-only errors"
 check "error paths leave the fixture's statistics" "$(stats) $(counts)" ":3 :4 :0 :1 :1 :1 :3 :1 3 4"
 
+# shellcheck source=tests/lua/delivery.sh
+. "$ROOT/tests/lua/delivery.sh"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
