@@ -61,6 +61,12 @@ struct WebhookOp final : Operation {
     StatusesApplied applied;
 };
 
+// Fonnte's token travels in the query, which nginx writes into the log
+// lines of a request ("request: ..."): its lines go without the request.
+ngx_log_t* log_of(const WebhookOp& op) {
+    return op.provider == WebhookProvider::fonnte ? ngx_cycle->log : op.ctx->r->connection->log;
+}
+
 WebhookProvider provider_of(ngx_http_request_t* r) {
     return static_cast<WebhookProvider>(loc_conf(r)->webhook - 1);
 }
@@ -87,13 +93,12 @@ ngx_int_t answer_unavailable(WebhookOp& op) {
 // `why` is one of core's fixed words: the header's or token's value is
 // never logged.
 ngx_int_t unauthorized(WebhookOp& op, const char* what, const char* why) {
-    ngx_http_request_t* r = op.ctx->r;
     // Anyone may knock: one line a minute per provider and reason.
     std::string cause =
         std::string("webhook ") + webhook_provider_name(op.provider) + " " + what + " " + why;
     if (log_now(cause)) {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0, "wa_report: webhook %s refused \"%s\"",
-                      what, why);
+        ngx_log_error(NGX_LOG_INFO, log_of(op), 0, "wa_report: webhook %s refused \"%s\"", what,
+                      why);
     }
     bool signature = op.provider == WebhookProvider::cloud_api;
     return answer(op, WebhookResult::unauthorized, NGX_HTTP_UNAUTHORIZED,
@@ -121,8 +126,8 @@ std::string_view header_value(ngx_http_request_t* r, std::string_view name) {
 ngx_int_t conclude(WebhookOp& op) {
     if (op.error != StoreError::none) {
         if (op.error != StoreError::unavailable && log_now("redis error " + op.reason)) {
-            ngx_log_error(NGX_LOG_ERR, op.ctx->r->connection->log, 0,
-                          "wa_report: redis error \"%s\"", op.reason.c_str());
+            ngx_log_error(NGX_LOG_ERR, log_of(op), 0, "wa_report: redis error \"%s\"",
+                          op.reason.c_str());
         }
         // The provider sends the batch again later; every call is idempotent.
         return answer_unavailable(op);
@@ -230,8 +235,7 @@ ngx_int_t on_body(Ctx& ctx, const std::string& body) {
         // Authentic, so the provider's format changed or it sends what we do
         // not know: 200, as a retry would bring the same body again.
         if (log_now(std::string("webhook body rejected ") + webhook_provider_name(op.provider))) {
-            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                          "wa_report: webhook body rejected \"%s\"",
+            ngx_log_error(NGX_LOG_WARN, log_of(op), 0, "wa_report: webhook body rejected \"%s\"",
                           log_value(parsed.error).c_str());
         }
         return answer(op, WebhookResult::rejected, NGX_HTTP_OK, R"({"status":"rejected"})");
