@@ -151,6 +151,11 @@ TEST_F(WebhookTest, HandshakeEchoesTheChallengeForTheRightToken) {
     EXPECT_EQ(200, r.status) << describe(r);
     EXPECT_EQ("text/plain", r.header("Content-Type"));
     EXPECT_EQ("1158201444", r.body);
+    HttpResponse head =
+        http().head(kCloud + "?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token="
+                    + url_encode(kVerifyToken));
+    EXPECT_EQ(200, head.status) << describe(head);
+    EXPECT_EQ("", head.body);
 
     EXPECT_TRUE(IsJsonBody(
         http().get(kCloud + "?hub.mode=subscribe&hub.challenge=1&hub.verify_token=wrong"), 403,
@@ -165,7 +170,7 @@ TEST_F(WebhookTest, HandshakeEchoesTheChallengeForTheRightToken) {
                                       + url_encode(kVerifyToken)),
                            400, R"({"detail":"Invalid hub.challenge"})"));
     std::string after = scrape();
-    EXPECT_EQ(1,
+    EXPECT_EQ(2,
               sample(after, requests("cloud_api", "verify_ok"))
                   - sample(before, requests("cloud_api", "verify_ok")));
     EXPECT_EQ(4,
