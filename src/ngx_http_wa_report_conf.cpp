@@ -6,9 +6,11 @@
 #include "ngx_http_wa_report_conf.hpp"
 
 #include "ngx_http_wa_report_http.hpp"
+#include "ngx_http_wa_report_webhook.hpp"
 
 #include "core/access.hpp"
 #include "core/phone.hpp"
+#include "core/webhook.hpp"
 
 #include <sys/stat.h>
 
@@ -592,6 +594,95 @@ char* check_auth_conf(ngx_conf_t* cf, const ngx_http_wa_report_loc_conf_t* conf)
     }
     return check_auth_mode(cf, conf, conf->auth_write, "wa_report_auth_write",
                            conf->auth_write_where);
+}
+
+}  // namespace wa
+
+// ---- the webhook ingress (wa_report_webhook*) -------------------------------
+
+// wa_report_webhook cloud_api | fonnte;
+char* ngx_http_wa_report_set_webhook(ngx_conf_t* cf, ngx_command_t*, void* conf) {
+    auto* lcf = static_cast<ngx_http_wa_report_loc_conf_t*>(conf);
+    if (lcf->webhook != 0) {
+        return const_cast<char*>("is duplicate");
+    }
+    if (lcf->enable == 1) {
+        return const_cast<char*>("conflicts with \"wa_report\"");
+    }
+    if (lcf->scheduler == 1) {
+        return const_cast<char*>("conflicts with \"wa_report_scheduler\"");
+    }
+    if (lcf->metrics == 1) {
+        return const_cast<char*>("conflicts with \"wa_report_metrics\"");
+    }
+    auto* value = static_cast<ngx_str_t*>(cf->args->elts);
+    std::string_view name = wa::sv(value[1]);
+    if (name == "cloud_api") {
+        lcf->webhook = 1 + static_cast<ngx_uint_t>(wa::WebhookProvider::cloud_api);
+    } else if (name == "fonnte") {
+        lcf->webhook = 1 + static_cast<ngx_uint_t>(wa::WebhookProvider::fonnte);
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "wa_report: invalid webhook provider \"%V\", want cloud_api or fonnte",
+                           &value[1]);
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
+    wa::remember_where(cf, lcf->webhook_where);
+    auto* clcf = static_cast<ngx_http_core_loc_conf_t*>(
+        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    clcf->handler = ngx_http_wa_report_webhook_handler;
+    auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_wa_report_module));
+    mcf->used = 1;
+    return NGX_CONF_OK;
+}
+
+char* ngx_http_wa_report_set_webhook_verify_token_file(ngx_conf_t* cf, ngx_command_t* cmd,
+                                                       void* conf) {
+    auto* lcf = static_cast<ngx_http_wa_report_loc_conf_t*>(conf);
+    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
+        return ngx_http_wa_report_load_secret_str(cf, lcf->webhook_verify_token_file,
+                                                  "webhook verify token file",
+                                                  lcf->webhook_verify_token);
+    });
+}
+
+char* ngx_http_wa_report_set_webhook_secret_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) {
+    auto* lcf = static_cast<ngx_http_wa_report_loc_conf_t*>(conf);
+    return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
+        return ngx_http_wa_report_load_secret_str(cf, lcf->webhook_secret_file,
+                                                  "webhook secret file", lcf->webhook_secret);
+    });
+}
+
+namespace wa {
+
+char* merge_webhook_conf(ngx_conf_t* cf, const ngx_http_wa_report_loc_conf_t* prev,
+                         ngx_http_wa_report_loc_conf_t* conf) {
+    // Before the merge these are this level's own: a wa_report written after
+    // wa_report_webhook in the same location.
+    if (conf->webhook != 0 && (conf->enable == 1 || conf->scheduler == 1 || conf->metrics == 1)) {
+        return emerg_at(cf, conf->webhook_where,
+                        "wa_report: \"wa_report_webhook\" conflicts with the location's other "
+                        "wa_report handler");
+    }
+    ngx_conf_merge_str_value(conf->webhook_verify_token, prev->webhook_verify_token, "");
+    ngx_conf_merge_str_value(conf->webhook_secret, prev->webhook_secret, "");
+    // Meta batches up to 1,000 statuses in one request: about 400 KB.
+    ngx_conf_merge_size_value(conf->webhook_max_body, prev->webhook_max_body, 1024 * 1024);
+    if (conf->webhook == 0) {
+        return NGX_CONF_OK;
+    }
+    auto provider = static_cast<WebhookProvider>(conf->webhook - 1);
+    std::string needs = std::string("wa_report: \"wa_report_webhook ")
+        + webhook_provider_name(provider) + "\" needs ";
+    if (provider == WebhookProvider::cloud_api && conf->webhook_verify_token.len == 0) {
+        return emerg_at(cf, conf->webhook_where, needs + "\"wa_report_webhook_verify_token_file\"");
+    }
+    if (conf->webhook_secret.len == 0) {
+        return emerg_at(cf, conf->webhook_where, needs + "\"wa_report_webhook_secret_file\"");
+    }
+    return NGX_CONF_OK;
 }
 
 }  // namespace wa

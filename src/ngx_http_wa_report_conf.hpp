@@ -179,6 +179,15 @@ struct ngx_http_wa_report_loc_conf_t {
     ngx_str_t auth_keys_file;
     ngx_array_t* auth_keys;  // of wa::ApiKeyDigest
     ngx_flag_t metrics;      // wa_report_metrics
+    // The webhook ingress (wa_report_webhook): 0, or 1 + wa::WebhookProvider;
+    // the line that chose it, for the secrets it needs.
+    ngx_uint_t webhook;
+    ngx_http_wa_report_where_t webhook_where;
+    ngx_str_t webhook_verify_token_file;
+    ngx_str_t webhook_verify_token;
+    ngx_str_t webhook_secret_file;
+    ngx_str_t webhook_secret;
+    size_t webhook_max_body;
 };
 
 // Directive handlers and post handlers (ngx_http_wa_report_conf.cpp); the
@@ -202,6 +211,10 @@ char* ngx_http_wa_report_set_gateway_key_file(ngx_conf_t* cf, ngx_command_t* cmd
 char* ngx_http_wa_report_set_auth(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_set_auth_jwt_secret_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_set_auth_keys_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_webhook(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_webhook_verify_token_file(ngx_conf_t* cf, ngx_command_t* cmd,
+                                                       void* conf);
+char* ngx_http_wa_report_set_webhook_secret_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_check_msec_min(ngx_conf_t* cf, void* post, void* data);
 char* ngx_http_wa_report_check_sec_min(ngx_conf_t* cf, void* post, void* data);
 
@@ -227,6 +240,12 @@ char* emerg_at(ngx_conf_t* cf, const ngx_http_wa_report_where_t& where, const st
 // wa_report_auth_read or _write that chose a mode whose secret or keys file
 // the location lacks.
 char* check_auth_conf(ngx_conf_t* cf, const ngx_http_wa_report_loc_conf_t* conf);
+// For the merge of any location, before anything is inherited: a webhook
+// location that also has another of the module's handlers, or lacks the
+// secrets its provider needs, is an [emerg]; the webhook's own settings are
+// inherited.
+char* merge_webhook_conf(ngx_conf_t* cf, const ngx_http_wa_report_loc_conf_t* prev,
+                         ngx_http_wa_report_loc_conf_t* conf);
 // A secret file named by a directive (relative to the prefix), read while
 // the directive is read: [emerg] when it cannot be read or is empty, [warn]
 // when group or others may access it; trailing CR and LF are not part of it.

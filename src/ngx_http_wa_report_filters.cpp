@@ -90,7 +90,7 @@ bool api_uri_without_location(ngx_http_request_t* r) {
 
 bool api_location(ngx_http_request_t* r) {
     const auto* lcf = loc_conf(r);
-    if (lcf != nullptr && (lcf->enable == 1 || lcf->scheduler == 1)) {
+    if (lcf != nullptr && (lcf->enable == 1 || lcf->scheduler == 1 || lcf->webhook != 0)) {
         return true;
     }
     return api_uri_without_location(r);

@@ -290,6 +290,24 @@ void send_retry() {
     }
 }
 
+void webhook_request(WebhookProvider p, WebhookResult r) {
+    if (shared != nullptr) {
+        count_webhook_request(*shared, p, r);
+    }
+}
+
+void webhook_batch(WebhookProvider p, const WebhookBatch& batch) {
+    if (shared != nullptr) {
+        count_webhook_batch(*shared, p, batch);
+    }
+}
+
+void statuses_applied(const StatusesApplied& applied) {
+    if (shared != nullptr) {
+        count_statuses_applied(*shared, applied);
+    }
+}
+
 }  // namespace wa::metrics
 
 ngx_int_t ngx_http_wa_report_metrics_handler(ngx_http_request_t* r) noexcept {

@@ -42,6 +42,12 @@ void send_started();
 void send_answered(Provider p, ngx_msec_t started);
 void send_retry();
 
+// The webhook ingress: a request's result, a parsed body's items, and what
+// the Store made of its statuses.
+void webhook_request(WebhookProvider p, WebhookResult r);
+void webhook_batch(WebhookProvider p, const WebhookBatch& batch);
+void statuses_applied(const StatusesApplied& applied);
+
 }  // namespace wa::metrics
 
 // The content handler of `wa_report_metrics` locations.

@@ -201,6 +201,24 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
      ngx_http_wa_report_set_auth_keys_file, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_wa_report_loc_conf_t, auth_keys_file), NULL},
 
+    {ngx_string("wa_report_webhook"), NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_webhook, NGX_HTTP_LOC_CONF_OFFSET, 0, NULL},
+
+    {ngx_string("wa_report_webhook_verify_token_file"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_webhook_verify_token_file, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, webhook_verify_token_file), NULL},
+
+    {ngx_string("wa_report_webhook_secret_file"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_webhook_secret_file, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, webhook_secret_file), NULL},
+
+    {ngx_string("wa_report_webhook_max_body"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_size_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, webhook_max_body), NULL},
+
     {ngx_string("wa_report_reminder"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG, ngx_conf_set_flag_slot,
      NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, reminder), NULL},
 
@@ -483,6 +501,12 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf) {
      *     lcf->auth_jwt_secret = { 0, NULL };
      *     lcf->auth_keys_file = { 0, NULL };
      *     lcf->auth_keys = NULL;
+     *     lcf->webhook = 0;
+     *     lcf->webhook_where = { { 0, NULL }, 0 };
+     *     lcf->webhook_verify_token_file = { 0, NULL };
+     *     lcf->webhook_verify_token = { 0, NULL };
+     *     lcf->webhook_secret_file = { 0, NULL };
+     *     lcf->webhook_secret = { 0, NULL };
      */
 
     lcf->enable = NGX_CONF_UNSET;
@@ -494,6 +518,7 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf) {
     lcf->auth_read = NGX_CONF_UNSET_UINT;
     lcf->auth_write = NGX_CONF_UNSET_UINT;
     lcf->metrics = NGX_CONF_UNSET;
+    lcf->webhook_max_body = NGX_CONF_UNSET_SIZE;
     return lcf;
 }
 
@@ -501,6 +526,9 @@ static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, voi
     auto* prev = static_cast<ngx_http_wa_report_loc_conf_t*>(parent);
     auto* conf = static_cast<ngx_http_wa_report_loc_conf_t*>(child);
 
+    if (wa::merge_webhook_conf(cf, prev, conf) != NGX_CONF_OK) {
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_value(conf->scheduler, prev->scheduler, 0);
     ngx_conf_merge_sec_value(conf->jwt_max_lifetime, prev->jwt_max_lifetime, 86400);

@@ -44,6 +44,12 @@ start() {
     # The data API's write key: made once, kept in run/ (mode 600 from the start).
     [ -s "$run/api-key" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$run/api-key")
     chmod 600 "$run/api-key"
+    # The webhooks' secrets (Meta's verify token and app secret, Fonnte's
+    # token): made once, kept in run/, mode 600 from the start.
+    for f in webhook-verify-token webhook-app-secret webhook-fonnte-secret; do
+        [ -s "$run/$f" ] || (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$run/$f")
+        chmod 600 "$run/$f"
+    done
 
     # Workers of a root master would run as nobody, which cannot write here.
     user=""
@@ -91,6 +97,30 @@ The dashboard (paste the token \$T into its scheduler box) and the API's OpenAPI
   http://127.0.0.1:$PORT/whatsapp-report/openapi.json
 Prometheus metrics of both workers:
   curl -s http://127.0.0.1:$PORT/metrics
+MSG
+    webhook_examples
+}
+
+# Two notifications as Meta sends them (a delivered status, and a customer's
+# STOP with the user_preferences stop that follows it), written once to
+# run/ so that the signature is computed over the exact bytes sent.
+webhook_examples() {
+    printf '%s' '{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"statuses":[{"id":"wamid.demo-1","status":"delivered","timestamp":"1764547200","recipient_id":"6281234567890","pricing":{"billable":true,"pricing_model":"PMP","category":"utility"}}]}}]}]}' \
+        > "$run/webhook-status.json"
+    printf '%s' '{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Budi"},"wa_id":"6281234567890"}],"messages":[{"from":"6281234567890","id":"wamid.demo-in-1","timestamp":"1764547300","type":"text","text":{"body":"STOP"}}]}},{"field":"user_preferences","value":{"messaging_product":"whatsapp","user_preferences":[{"wa_id":"6281234567890","category":"marketing_messages","value":"stop","timestamp":1764547301}]}}]}]}' \
+        > "$run/webhook-stop.json"
+    local hook="http://127.0.0.1:$PORT/webhook"
+    cat <<MSG
+Webhooks (README "Webhooks"), signed with run/webhook-app-secret as Meta signs:
+  curl -s "$hook/cloud-api?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=\$(cat run/webhook-verify-token)"
+  for f in run/webhook-status.json run/webhook-stop.json; do
+    curl -s $hook/cloud-api -H 'Content-Type: application/json' \\
+         -H "X-Hub-Signature-256: sha256=\$(openssl dgst -sha256 -hmac "\$(cat run/webhook-app-secret)" < \$f | sed 's/^.* //')" \\
+         --data-binary @\$f; echo
+  done
+  curl -s "$hook/fonnte?token=\$(cat run/webhook-fonnte-secret)" -H 'Content-Type: application/json' \\
+       -d '{"device":"6287740659525","id":"80367170","status":"sent","state":"read"}'
+  curl -s http://127.0.0.1:$PORT/metrics | grep '^wa_report_webhook'
 MSG
 }
 

@@ -136,6 +136,36 @@ void render_reminders(prom::Writer& w, const Shared& s, const WorkerSums& ws) {
              s.last_success.load(std::memory_order_relaxed));
 }
 
+void render_webhooks(prom::Writer& w, const Shared& s) {
+    w.family("wa_report_webhook_requests_total", "counter",
+             "Webhook requests from the WhatsApp providers, by provider and result.");
+    for (size_t p = 0; p < webhook_provider_count; p++) {
+        for (size_t r = 0; r < webhook_result_count; r++) {
+            w.sample("wa_report_webhook_requests_total",
+                     {{"provider", webhook_provider_name(static_cast<WebhookProvider>(p))},
+                      {"result", webhook_result_label(static_cast<WebhookResult>(r))}},
+                     load(s.webhook_requests[p][r]));
+        }
+    }
+    w.family("wa_report_webhook_events_total", "counter",
+             "Items of the webhook bodies that were understood, by provider and kind.");
+    for (size_t p = 0; p < webhook_provider_count; p++) {
+        for (size_t k = 0; k < webhook_kind_count; k++) {
+            w.sample("wa_report_webhook_events_total",
+                     {{"provider", webhook_provider_name(static_cast<WebhookProvider>(p))},
+                      {"kind", webhook_kind_label(static_cast<WebhookKind>(k))}},
+                     load(s.webhook_events[p][k]));
+        }
+    }
+    w.family("wa_report_delivery_statuses_total", "counter",
+             "Delivery statuses the store applied, by result.");
+    for (size_t r = 0; r < delivery_result_count; r++) {
+        w.sample("wa_report_delivery_statuses_total",
+                 {{"result", delivery_result_label(static_cast<DeliveryResult>(r))}},
+                 load(s.delivery_statuses[r]));
+    }
+}
+
 void render_store(prom::Writer& w, const std::optional<StoreGauges>& store) {
     w.family("wa_report_store_up", "gauge",
              "1 when the store's statistics could be read from Redis for this scrape "
@@ -316,6 +346,81 @@ void count_gateway(Shared& s, Provider p, uint64_t us) {
     s.gateway_duration[static_cast<size_t>(p)].observe(gateway_buckets, us);
 }
 
+const char* webhook_result_label(WebhookResult r) {
+    switch (r) {
+    case WebhookResult::ok: return "ok";
+    case WebhookResult::unauthorized: return "unauthorized";
+    case WebhookResult::rejected: return "rejected";
+    case WebhookResult::too_large: return "too_large";
+    case WebhookResult::unavailable: return "unavailable";
+    case WebhookResult::verify_ok: return "verify_ok";
+    case WebhookResult::verify_refused: return "verify_refused";
+    case WebhookResult::count_: break;
+    }
+    return "";
+}
+
+const char* webhook_kind_label(WebhookKind k) {
+    switch (k) {
+    case WebhookKind::status_sent: return "status_sent";
+    case WebhookKind::status_delivered: return "status_delivered";
+    case WebhookKind::status_read: return "status_read";
+    case WebhookKind::status_failed: return "status_failed";
+    case WebhookKind::inbound: return "inbound";
+    case WebhookKind::preference: return "preference";
+    case WebhookKind::ignored: return "ignored";
+    case WebhookKind::count_: break;
+    }
+    return "";
+}
+
+const char* delivery_result_label(DeliveryResult r) {
+    switch (r) {
+    case DeliveryResult::applied: return "applied";
+    case DeliveryResult::duplicate: return "duplicate";
+    case DeliveryResult::stale: return "stale";
+    case DeliveryResult::pending: return "pending";
+    case DeliveryResult::count_: break;
+    }
+    return "";
+}
+
+void count_webhook_request(Shared& s, WebhookProvider p, WebhookResult r) {
+    s.webhook_requests[static_cast<size_t>(p)][static_cast<size_t>(r)].fetch_add(
+        1, std::memory_order_relaxed);
+}
+
+void count_webhook_batch(Shared& s, WebhookProvider p, const WebhookBatch& batch) {
+    Counter* events = s.webhook_events[static_cast<size_t>(p)];
+    auto add = [&](WebhookKind k, uint64_t n) {
+        if (n > 0) {
+            events[static_cast<size_t>(k)].fetch_add(n, std::memory_order_relaxed);
+        }
+    };
+    uint64_t by_state[4] = {};
+    for (const DeliveryStatus& st : batch.statuses) {
+        by_state[static_cast<size_t>(st.state)]++;
+    }
+    add(WebhookKind::status_sent, by_state[static_cast<size_t>(DeliveryState::sent)]);
+    add(WebhookKind::status_delivered, by_state[static_cast<size_t>(DeliveryState::delivered)]);
+    add(WebhookKind::status_read, by_state[static_cast<size_t>(DeliveryState::read)]);
+    add(WebhookKind::status_failed, by_state[static_cast<size_t>(DeliveryState::failed)]);
+    add(WebhookKind::inbound, batch.messages.size());
+    add(WebhookKind::preference, batch.preferences.size());
+    add(WebhookKind::ignored, batch.ignored);
+}
+
+void count_statuses_applied(Shared& s, const StatusesApplied& a) {
+    s.delivery_statuses[static_cast<size_t>(DeliveryResult::applied)].fetch_add(
+        a.applied, std::memory_order_relaxed);
+    s.delivery_statuses[static_cast<size_t>(DeliveryResult::duplicate)].fetch_add(
+        a.duplicate, std::memory_order_relaxed);
+    s.delivery_statuses[static_cast<size_t>(DeliveryResult::stale)].fetch_add(
+        a.stale, std::memory_order_relaxed);
+    s.delivery_statuses[static_cast<size_t>(DeliveryResult::pending)].fetch_add(
+        a.pending, std::memory_order_relaxed);
+}
+
 WorkerSums sum_workers(const Shared& s, bool (*alive)(int64_t pid)) {
     WorkerSums sums;
     for (const WorkerSlot& slot : s.workers) {
@@ -339,8 +444,7 @@ std::string render(const Shared& s, const WorkerSums& workers,
     render_http(w, s);
     render_redis(w, s, workers, scripts);
     render_reminders(w, s, workers);
-    // Webhooks (delivery statuses by kind, signature failures, opt-outs)
-    // get their families here once the webhook endpoints exist.
+    render_webhooks(w, s);
     render_store(w, store);
     return w.text();
 }

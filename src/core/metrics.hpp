@@ -10,6 +10,7 @@
 #include "provider.hpp"
 #include "routes.hpp"
 #include "schedule.hpp"
+#include "webhook.hpp"
 
 #include <atomic>
 #include <cstddef>
@@ -54,6 +55,41 @@ const char* connection_label(Connection c);
 inline constexpr size_t max_scripts = 48;
 
 inline constexpr size_t provider_count = static_cast<size_t>(Provider::fonnte) + 1;
+
+// ---- webhooks -------------------------------------------------------------------
+// What a webhook request came to, by provider (core/webhook's
+// WebhookProvider): the answer's meaning, not its status code.
+enum class WebhookResult {
+    ok,              // applied (200)
+    unauthorized,    // signature or token missing or wrong (401)
+    rejected,        // signed, but not a notification we understand (200)
+    too_large,       // over wa_report_webhook_max_body (413)
+    unavailable,     // Redis down or failing: the provider retries (503)
+    verify_ok,       // Meta's verification request answered with its challenge
+    verify_refused,  // a verification request with a wrong token or challenge
+    count_
+};
+inline constexpr size_t webhook_result_count = static_cast<size_t>(WebhookResult::count_);
+const char* webhook_result_label(WebhookResult r);
+
+// What the parsed bodies carried.
+enum class WebhookKind {
+    status_sent,
+    status_delivered,
+    status_read,
+    status_failed,
+    inbound,
+    preference,
+    ignored,
+    count_
+};
+inline constexpr size_t webhook_kind_count = static_cast<size_t>(WebhookKind::count_);
+const char* webhook_kind_label(WebhookKind k);
+
+// Store::apply_statuses' counts (core/delivery.hpp's StatusesApplied).
+enum class DeliveryResult { applied, duplicate, stale, pending, count_ };
+inline constexpr size_t delivery_result_count = static_cast<size_t>(DeliveryResult::count_);
+const char* delivery_result_label(DeliveryResult r);
 
 // How a run began: the daily schedule, run-now, or carried on after its
 // runner stopped (lease lapsed, reload).
@@ -170,6 +206,9 @@ struct Shared {
     Counter send_retries;
     Histogram<gateway_bucket_count> gateway_duration[provider_count];
     std::atomic<int64_t> last_success;  // unix seconds; 0: none yet
+    Counter webhook_requests[webhook_provider_count][webhook_result_count];
+    Counter webhook_events[webhook_provider_count][webhook_kind_count];
+    Counter delivery_statuses[delivery_result_count];
     WorkerSlot workers[max_workers];
 };
 
@@ -184,6 +223,10 @@ void count_script_error(Shared& s, size_t script);
 // also sets last_success to `now` (unix seconds) unless it is earlier.
 void count_run(Shared& s, Trigger t, Outcome o, uint64_t us, int64_t now);
 void count_gateway(Shared& s, Provider p, uint64_t us);
+void count_webhook_request(Shared& s, WebhookProvider p, WebhookResult r);
+// Every item of a parsed body, by kind.
+void count_webhook_batch(Shared& s, WebhookProvider p, const WebhookBatch& batch);
+void count_statuses_applied(Shared& s, const StatusesApplied& applied);
 
 // ---- rendering --------------------------------------------------------------------
 

@@ -148,6 +148,8 @@ def check_lookup(d):
     box.send_keys(CUSTOMER_1)
     d.find_element(By.CSS_SELECTOR, "#lookup-form button").click()
     wait_text(d, "cust-name", "Budi Santoso")
+    # The name and the vehicles' table are filled by separate answers.
+    WebDriverWait(d, 10).until(lambda d: len(table(d, "lookup-table")) == 2)
     rows = sorted(table(d, "lookup-table"))
     assert [r[0] for r in rows] == ["B 1234 CD", "B 7777 ZZ"], rows
     assert sorted(r[3] for r in rows) == ["1", "2"], rows

@@ -50,6 +50,11 @@ chmod 600 "$TMP/jwt.secret"
 # make run's configuration protects writes with run/api-key.
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$TMP/api-key"
 chmod 600 "$TMP/api-key"
+# ... and its webhook locations read their secrets from these.
+for f in webhook-verify-token webhook-app-secret webhook-fonnte-secret; do
+    head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$TMP/$f"
+    chmod 600 "$TMP/$f"
+done
 user=""
 [ "$(id -u)" -eq 0 ] && user="user root;"
 sed -e "s|@MODULE@|$ROOT/$BUILD/ngx_http_wa_report_module.so|" \

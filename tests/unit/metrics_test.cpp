@@ -294,12 +294,15 @@ TEST(MetricsRender, EveryFamilyHasHelpAndTypeOnce) {
         "# TYPE wa_report_send_retries_total counter\n"
         "# TYPE wa_report_gateway_request_duration_seconds histogram\n"
         "# TYPE wa_report_last_successful_run_timestamp_seconds gauge\n"
+        "# TYPE wa_report_webhook_requests_total counter\n"
+        "# TYPE wa_report_webhook_events_total counter\n"
+        "# TYPE wa_report_delivery_statuses_total counter\n"
         "# TYPE wa_report_store_up gauge\n"
         "# TYPE wa_report_store_reports gauge\n"
         "# TYPE wa_report_store_messages gauge\n"
         "# TYPE wa_report_store_failures gauge\n",
         lines_starting(text, "# TYPE "));
-    EXPECT_EQ(18u, std::count(text.begin(), text.end(), '#') / 2);
+    EXPECT_EQ(21u, std::count(text.begin(), text.end(), '#') / 2);
     EXPECT_EQ(
         "wa_report_run_vehicles_total{decision=\"sent\",reason=\"none\"} 0\n"
         "wa_report_run_vehicles_total{decision=\"dry_run\",reason=\"none\"} 0\n",
@@ -311,6 +314,52 @@ TEST(MetricsRender, EveryFamilyHasHelpAndTypeOnce) {
         "wa_report_gateway_request_duration_seconds_count{provider=\"cloud_api\"} 0\n"
         "wa_report_gateway_request_duration_seconds_count{provider=\"fonnte\"} 0\n",
         lines_starting(text, "wa_report_gateway_request_duration_seconds_count"));
+}
+
+TEST(MetricsCounting, WebhookRequestsEventsAndStatuses) {
+    auto s = zeroed();
+    count_webhook_request(*s, WebhookProvider::cloud_api, WebhookResult::ok);
+    count_webhook_request(*s, WebhookProvider::cloud_api, WebhookResult::ok);
+    count_webhook_request(*s, WebhookProvider::fonnte, WebhookResult::unauthorized);
+    WebhookBatch b;
+    DeliveryStatus st;
+    st.state = DeliveryState::read;
+    b.statuses = {st, st};
+    st.state = DeliveryState::failed;
+    b.statuses.push_back(st);
+    b.messages.resize(1);
+    b.preferences.resize(3);
+    b.ignored = 4;
+    count_webhook_batch(*s, WebhookProvider::cloud_api, b);
+    count_statuses_applied(*s, StatusesApplied{5, 1, 2, 3});
+    std::string text = render(*s, WorkerSums{}, {}, std::nullopt);
+    EXPECT_EQ(
+        "wa_report_webhook_requests_total{provider=\"cloud_api\",result=\"ok\"} 2\n"
+        "wa_report_webhook_requests_total{provider=\"cloud_api\",result=\"unauthorized\"} 0\n",
+        lines_starting(text,
+                       "wa_report_webhook_requests_total{provider=\"cloud_api\",result=\"ok\"")
+            + lines_starting(
+                text,
+                "wa_report_webhook_requests_total{provider=\"cloud_api\",result=\"unauthorized\""));
+    EXPECT_EQ(
+        "wa_report_webhook_requests_total{provider=\"fonnte\",result=\"unauthorized\"} 1\n",
+        lines_starting(
+            text, "wa_report_webhook_requests_total{provider=\"fonnte\",result=\"unauthorized\""));
+    EXPECT_EQ(
+        "wa_report_webhook_events_total{provider=\"cloud_api\",kind=\"status_sent\"} 0\n"
+        "wa_report_webhook_events_total{provider=\"cloud_api\",kind=\"status_delivered\"} 0\n"
+        "wa_report_webhook_events_total{provider=\"cloud_api\",kind=\"status_read\"} 2\n"
+        "wa_report_webhook_events_total{provider=\"cloud_api\",kind=\"status_failed\"} 1\n"
+        "wa_report_webhook_events_total{provider=\"cloud_api\",kind=\"inbound\"} 1\n"
+        "wa_report_webhook_events_total{provider=\"cloud_api\",kind=\"preference\"} 3\n"
+        "wa_report_webhook_events_total{provider=\"cloud_api\",kind=\"ignored\"} 4\n",
+        lines_starting(text, "wa_report_webhook_events_total{provider=\"cloud_api\""));
+    EXPECT_EQ(
+        "wa_report_delivery_statuses_total{result=\"applied\"} 5\n"
+        "wa_report_delivery_statuses_total{result=\"duplicate\"} 1\n"
+        "wa_report_delivery_statuses_total{result=\"stale\"} 2\n"
+        "wa_report_delivery_statuses_total{result=\"pending\"} 3\n",
+        lines_starting(text, "wa_report_delivery_statuses_total{"));
 }
 
 }  // namespace

@@ -154,6 +154,15 @@ TEST(OpenApiDocument, EveryDocumentedOperationIsRouted) {
             ASSERT_NE(nullptr, spec) << path << " is in openapi.json but not routed";
             EXPECT_EQ(std::set<std::string>{lower(method_name(spec->method))}, item.methods)
                 << path;
+        } else if (item.directive == "wa_report_webhook") {
+            // The demo's webhook locations: Meta verifies with GET (HEAD) and
+            // posts; Fonnte only posts.
+            if (path == "/webhook/cloud-api") {
+                EXPECT_EQ((std::set<std::string>{"get", "head", "post"}), item.methods) << path;
+            } else {
+                EXPECT_EQ("/webhook/fonnte", path);
+                EXPECT_EQ(std::set<std::string>{"post"}, item.methods) << path;
+            }
         } else {
             // A location of its own (location = /metrics { wa_report_metrics; }):
             // one path, answered to GET and HEAD.
