@@ -21,6 +21,7 @@
 #include "core/delivery.hpp"
 #include "core/input.hpp"
 #include "core/keys.hpp"
+#include "core/optout.hpp"
 #include "core/report.hpp"
 #include "core/rows.hpp"
 
@@ -287,6 +288,16 @@ public:
     // phone's state changed.
     StoreCall* opt_out_set(const std::string& phone, bool opted_out, const std::string& reason,
                            const std::string& now, StoreFn<bool> fn, void* data);
+
+    // opt_out_check.lua: whether each normalised phone ("62...", any count,
+    // duplicates allowed, none too) is suppressed: one bool per phone, in
+    // order. Read-only.
+    StoreCall* opted_out_phones(const std::vector<std::string>& phones,
+                                StoreFn<std::vector<bool>> fn, void* data);
+
+    // HMGET of one normalised phone's suppression: nullopt when it is not
+    // suppressed.
+    StoreCall* opt_out_get(const std::string& phone, StoreFn<std::optional<OptOut>> fn, void* data);
 
     // WAIT: the writes this connection made so far reached `replicas`
     // replicas, or timeout_ms passed; answers how many replicas confirmed.

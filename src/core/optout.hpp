@@ -1,0 +1,61 @@
+// Suppression (opt-out): a customer who says stop is never reminded again
+// until they say start. Suppression is keyed by the normalised phone
+// (normalize_phone's "62..."), not by the customer: one person may be
+// several customers, and a number that said stop must not be reached
+// through another record.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wa {
+
+// What an inbound message asks for.
+enum class OptChange { none, opt_out, opt_in };
+
+// The defaults of wa_report_stop_words and wa_report_start_words, folded.
+std::vector<std::string> default_stop_words();
+std::vector<std::string> default_start_words();
+
+// A word as the lists hold it and as an inbound body is compared: ASCII
+// letters upper-cased, every other byte (UTF-8 included) kept. ASCII folding
+// is enough for STOP, BERHENTI, UNSUBSCRIBE, START, MULAI; a word with
+// non-ASCII letters matches only in the case it was written.
+std::string fold_word(std::string_view word);
+
+// Why a word given to wa_report_stop_words / wa_report_start_words cannot be
+// one (a message for nginx -t), or nullopt when it can: empty, longer than
+// kMaxOptWordBytes bytes, or holding whitespace (text.hpp's, Unicode's
+// included) or a control character: a body is matched as one word.
+constexpr size_t kMaxOptWordBytes = 64;
+std::optional<std::string> opt_word_error(std::string_view word);
+
+// An inbound message's body against the lists (each already fold_word()ed):
+// the body, trimmed of whitespace at both ends (ASCII, NBSP and every other
+// Unicode White_Space character, as text.hpp's one_line), folded by
+// fold_word, equal to one word of stop_words -> opt_out, of start_words ->
+// opt_in, else none. "stop please", "STOP!" and an empty body are none. A
+// word in both lists (nginx -t refuses that) counts as a stop.
+OptChange inbound_opt_change(std::string_view text, const std::vector<std::string>& stop_words,
+                             const std::vector<std::string>& start_words);
+
+// The reasons a phone's suppression changes, as Redis and the metrics name
+// them: "stop_word", "start_word", "user_preferences", "error_131050",
+// "data_api".
+bool valid_opt_reason(std::string_view reason);
+
+// A suppressed phone's record ({prefix}:optout:<phone>).
+struct OptOut {
+    std::string at;      // opted_out_at: local ISO time it was suppressed
+    std::string reason;  // one of valid_opt_reason's words
+};
+
+// The skipped detail's code and reason for a vehicle whose phone is
+// suppressed: the same for classify_due and for a send refused at
+// attempt_begin because the phone was suppressed during the run.
+constexpr std::string_view kOptedOutCode = "opted_out";
+constexpr std::string_view kOptedOutReason = "customer berhenti berlangganan (opt-out)";
+
+}  // namespace wa
