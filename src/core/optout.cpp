@@ -28,9 +28,10 @@ std::optional<std::string> opt_word_error(std::string_view word) {
     if (word.size() > kMaxOptWordBytes) {
         return "a word longer than " + std::to_string(kMaxOptWordBytes) + " bytes";
     }
-    // one_line changes a word exactly when it holds whitespace, a control
-    // character or ill-formed UTF-8: none of them can be matched as typed.
-    if (one_line(word) != word) {
+    // one_line changes a word when it holds a control character, ill-formed
+    // UTF-8 or whitespace other than single inner spaces, which it keeps.
+    const std::string line = one_line(word);
+    if (line != word || line.find(' ') != std::string::npos) {
         return "a word with spaces, control characters or invalid UTF-8";
     }
     return std::nullopt;
