@@ -237,20 +237,23 @@ public:
                          void* data);
 
     // attempt_begin.lua: marks the attempt to remind `vehicle` of the visit
-    // `cycle` (ttl seconds); daily: the mode wa_report_remind daily, where
-    // a reminder counts for `today` instead of for the visit.
+    // `cycle` (ttl seconds) unless its normalised `phone` is suppressed;
+    // daily: the mode wa_report_remind daily, where a reminder counts for
+    // `today` instead of for the visit.
     StoreCall* attempt_begin(const std::string& owner, const std::string& run,
-                             const std::string& vehicle, const std::string& cycle,
-                             const std::string& now, int64_t ttl, bool daily, Date today,
-                             StoreFn<AttemptClaim> fn, void* data);
+                             const std::string& vehicle, const std::string& phone,
+                             const std::string& cycle, const std::string& now, int64_t ttl,
+                             bool daily, Date today, StoreFn<AttemptClaim> fn, void* data);
 
     // attempt_fail.lua: a send the provider refused or that failed for good:
     // the error (reason, the provider's code, 0 for none) on the vehicle and
-    // its report, `failures` counted; opted_out also marks the vehicle
-    // do_not_contact. The answer has no value.
+    // its report, `failures` counted; opted_out (131050) also marks the
+    // vehicle do_not_contact and suppresses the normalised `phone` (reason
+    // error_131050). The answer has no value.
     StoreCall* attempt_fail(const std::string& customer, const std::string& vehicle,
-                            const std::string& reason, int error_code, const std::string& now,
-                            bool opted_out, StoreFn<int64_t> fn, void* data);
+                            const std::string& phone, const std::string& reason, int error_code,
+                            const std::string& now, bool opted_out, StoreFn<int64_t> fn,
+                            void* data);
 
     // attempt_release.lua: deletes the attempt marks of `vehicles` that this
     // run and owner made; the answer is how many.

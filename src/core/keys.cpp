@@ -100,4 +100,6 @@ std::string Keys::stats_freq() const { return join("stats", "freq"); }
 
 std::string Keys::message(std::string_view message_id) const { return join("msg", message_id); }
 
+std::string Keys::optout(std::string_view phone) const { return join("optout", phone); }
+
 }  // namespace wa

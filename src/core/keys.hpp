@@ -44,6 +44,7 @@ public:
     std::string stats() const;
     std::string stats_freq() const;
     std::string message(std::string_view message_id) const;
+    std::string optout(std::string_view phone) const;  // {wa}:optout:<normalised phone>
 
 private:
     std::string join(std::string_view a) const;

@@ -68,14 +68,16 @@ TEST(OptWordError, RefusesWhatCannotBeOneWord) {
     EXPECT_EQ("a word with spaces, control characters or invalid UTF-8", opt_word_error(" STOP"));
     EXPECT_EQ("a word with spaces, control characters or invalid UTF-8",
               opt_word_error("ST\xC2\xA0OP"));
-    EXPECT_EQ("a word with spaces, control characters or invalid UTF-8", opt_word_error("ST\x01OP"));
+    EXPECT_EQ("a word with spaces, control characters or invalid UTF-8",
+              opt_word_error("ST\x01OP"));
     EXPECT_EQ("a word with spaces, control characters or invalid UTF-8", opt_word_error("\xFF"));
     EXPECT_EQ("a word longer than 64 bytes", opt_word_error(std::string(65, 'A')));
     EXPECT_EQ(std::nullopt, opt_word_error(std::string(64, 'A')));
 }
 
 TEST(ValidOptReason, TheFiveReasons) {
-    for (const char* r : {"stop_word", "start_word", "user_preferences", "error_131050", "data_api"}) {
+    for (const char* r :
+         {"stop_word", "start_word", "user_preferences", "error_131050", "data_api"}) {
         EXPECT_TRUE(valid_opt_reason(r)) << r;
     }
     EXPECT_FALSE(valid_opt_reason(""));
