@@ -193,6 +193,8 @@ void Sender::begin(Item& item) {
                     item->begun = true;
                     self.confirm(*item, AfterConfirm::post);
                 } else if (status == Status::opted_out) {
+                    // The detail classify_due gives a suppressed phone: no message.
+                    item->detail.message.clear();
                     self.skip(*item, "skipped", std::string(kOptedOutReason));
                 } else if (status == Status::reminded) {
                     self.skip(*item, "skipped", "sudah diingatkan untuk kunjungan " + item->cycle);

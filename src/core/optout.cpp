@@ -2,8 +2,11 @@
 
 #include "text.hpp"
 
+#include <jansson.h>
+
 #include <algorithm>
 #include <array>
+#include <memory>
 
 namespace wa {
 
@@ -61,6 +64,46 @@ bool valid_opt_reason(std::string_view reason) {
     static constexpr std::array<std::string_view, 5> kReasons = {
         "stop_word", "start_word", "user_preferences", "error_131050", "data_api"};
     return std::find(kReasons.begin(), kReasons.end(), reason) != kReasons.end();
+}
+
+void append_customer_opt_out(std::string& out, const Customer& c, const std::optional<OptOut>& o) {
+    append_customer(out, c);
+    out.pop_back();  // append_customer's closing brace: three members follow
+    out.append(",\"opted_out\":").append(o ? "true" : "false");
+    out.append(",\"opted_out_at\":");
+    if (o) {
+        append_json_string(out, o->at);
+    } else {
+        out.append("null");
+    }
+    out.append(",\"opted_out_reason\":");
+    if (o) {
+        append_json_string(out, o->reason);
+    } else {
+        out.append("null");
+    }
+    out.push_back('}');
+}
+
+std::optional<FieldError> read_opted_out(std::string_view body, std::optional<bool>& out) {
+    out = std::nullopt;
+    struct Decref {
+        void operator()(json_t* json) const { json_decref(json); }
+    };
+    std::unique_ptr<json_t, Decref> root(json_loadb(body.data(), body.size(), 0, nullptr));
+    if (!root || !json_is_object(root.get())) {
+        return std::nullopt;
+    }
+    const json_t* v = json_object_get(root.get(), "opted_out");
+    if (v == nullptr || json_is_null(v)) {
+        return std::nullopt;
+    }
+    if (!json_is_boolean(v)) {
+        return FieldError{"body", "opted_out", "value is not a valid boolean",
+                          "value_error.strictbool", 0};
+    }
+    out = json_is_true(v);
+    return std::nullopt;
 }
 
 }  // namespace wa

@@ -5,6 +5,9 @@
 // through another record.
 #pragma once
 
+#include "json.hpp"
+#include "report.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +54,19 @@ struct OptOut {
     std::string at;      // opted_out_at: local ISO time it was suppressed
     std::string reason;  // one of valid_opt_reason's words
 };
+
+// The data API's customer: append_customer's object with three more
+// members from its phone's suppression: "opted_out" (bool), "opted_out_at"
+// and "opted_out_reason" (strings; null when not suppressed).
+void append_customer_opt_out(std::string& out, const Customer& c, const std::optional<OptOut>& o);
+
+// The optional "opted_out" member of a customer PUT's JSON object `body`:
+// absent or null -> nullopt (the suppression is left as it is), true or
+// false -> that; any other value -> the 422 item {"loc":["body","opted_out"],
+// "msg":"value is not a valid boolean","type":"value_error.strictbool"}
+// (strict: "true", 1 are refused). A body that is not a JSON object yields
+// nullopt and no error: parse_customer reports it.
+std::optional<FieldError> read_opted_out(std::string_view body, std::optional<bool>& out);
 
 // The skipped detail's code and reason for a vehicle whose phone is
 // suppressed: the same for classify_due and for a send refused at
