@@ -179,6 +179,10 @@ struct ngx_http_wa_report_loc_conf_t {
     ngx_str_t auth_keys_file;
     ngx_array_t* auth_keys;  // of wa::ApiKeyDigest
     ngx_flag_t metrics;      // wa_report_metrics
+    // wa_report_stop_words, wa_report_start_words: folded (core/optout's
+    // fold_word), for inbound_opt_change; never null after the merge.
+    const std::vector<std::string>* stop_words;
+    const std::vector<std::string>* start_words;
 };
 
 // Directive handlers and post handlers (ngx_http_wa_report_conf.cpp); the
@@ -202,6 +206,7 @@ char* ngx_http_wa_report_set_gateway_key_file(ngx_conf_t* cf, ngx_command_t* cmd
 char* ngx_http_wa_report_set_auth(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_set_auth_jwt_secret_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_set_auth_keys_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_opt_words(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_check_msec_min(ngx_conf_t* cf, void* post, void* data);
 char* ngx_http_wa_report_check_sec_min(ngx_conf_t* cf, void* post, void* data);
 
@@ -231,6 +236,10 @@ char* check_auth_conf(ngx_conf_t* cf, const ngx_http_wa_report_loc_conf_t* conf)
 // the directive is read: [emerg] when it cannot be read or is empty, [warn]
 // when group or others may access it; trailing CR and LF are not part of it.
 char* load_secret(ngx_conf_t* cf, ngx_str_t& file, const char* what, std::string& out);
+// For the merge of every location (ngx_http_wa_report_conf_optout.cpp): the
+// stop and start words inherited or the defaults; [emerg] for a word in both.
+char* merge_opt_words(ngx_conf_t* cf, ngx_http_wa_report_loc_conf_t* conf,
+                      const ngx_http_wa_report_loc_conf_t* prev);
 // A pool cleanup handler that destroys a Config made in place.
 void destroy_config(void* data);
 

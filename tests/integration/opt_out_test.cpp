@@ -65,8 +65,8 @@ TEST_F(OptOutDataApiTest, PutSuppressesAndLiftsByPhone) {
     EXPECT_EQ(ts[2], hgetall(redis(), key)["opted_out_at"]);
 
     // A PUT without opted_out leaves it as it is.
-    EXPECT_TRUE(
-        IsJsonLike(http().put_json(c.path(), c.body()), 200, customer_json(c, suppressed("data_api"))));
+    EXPECT_TRUE(IsJsonLike(http().put_json(c.path(), c.body()), 200,
+                           customer_json(c, suppressed("data_api"))));
 
     HttpResponse lifted = http().put_json(c.path(), with_opted_out(c, "false"));
     EXPECT_TRUE(IsJsonLike(lifted, 200, customer_json(c, kNotSuppressed)));
@@ -206,8 +206,8 @@ TEST_F(OptOutRunTest, RefusalWith131050SuppressesTheNumber) {
     EXPECT_NE("", hgetall(redis(), "{wa}:vehicle:" + s.vehicle.id)["do_not_contact"]);
     auto h = hgetall(redis(), "{wa}:optout:" + s.to);
     EXPECT_EQ("error_131050", h["reason"]);
-    EXPECT_TRUE(
-        IsJsonLike(http().get(s.customer.path()), 200, customer_json(s.customer, suppressed("error_131050"))));
+    EXPECT_TRUE(IsJsonLike(http().get(s.customer.path()), 200,
+                           customer_json(s.customer, suppressed("error_131050"))));
 
     // Another customer on the same number is never sent to.
     ASSERT_TRUE(SeedVehicle(http(), 732, add_days(kDay, 3), &twin));
