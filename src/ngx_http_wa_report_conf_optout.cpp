@@ -66,8 +66,7 @@ char* ngx_http_wa_report_set_opt_words(ngx_conf_t* cf, ngx_command_t* cmd, void*
         // The other list of this level, when it came first: the mistake is
         // reported at this line (across levels, the merge reports it).
         auto* lcf = static_cast<ngx_http_wa_report_loc_conf_t*>(conf);
-        const Words* other =
-            &field == &lcf->stop_words ? lcf->start_words : lcf->stop_words;
+        const Words* other = &field == &lcf->stop_words ? lcf->start_words : lcf->stop_words;
         if (other != nullptr) {
             if (const std::string* word = shared_word(words, *other)) {
                 return both_lists(cf, *word);
@@ -92,8 +91,8 @@ char* merge_opt_words(ngx_conf_t* cf, ngx_http_wa_report_loc_conf_t* conf,
         }
         if (conf->start_words == nullptr) {
             conf->start_words = prev->start_words != nullptr
-                                    ? prev->start_words
-                                    : pool_words(cf, default_start_words());
+                ? prev->start_words
+                : pool_words(cf, default_start_words());
         }
         if (conf->stop_words == nullptr || conf->start_words == nullptr) {
             return static_cast<char*>(NGX_CONF_ERROR);

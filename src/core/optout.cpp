@@ -5,7 +5,7 @@
 #include <jansson.h>
 
 #include <algorithm>
-#include <array>
+#include <iterator>
 #include <memory>
 
 namespace wa {
@@ -60,10 +60,12 @@ OptChange inbound_opt_change(std::string_view text, const std::vector<std::strin
     return OptChange::none;
 }
 
+const std::string_view kOptReasons[kOptReasonCount] = {
+    "stop_word", "start_word", "user_preferences", "error_131050", "data_api"};
+
 bool valid_opt_reason(std::string_view reason) {
-    static constexpr std::array<std::string_view, 5> kReasons = {
-        "stop_word", "start_word", "user_preferences", "error_131050", "data_api"};
-    return std::find(kReasons.begin(), kReasons.end(), reason) != kReasons.end();
+    return std::find(std::begin(kOptReasons), std::end(kOptReasons), reason)
+        != std::end(kOptReasons);
 }
 
 void append_customer_opt_out(std::string& out, const Customer& c, const std::optional<OptOut>& o) {

@@ -48,6 +48,8 @@ OptChange inbound_opt_change(std::string_view text, const std::vector<std::strin
 // them: "stop_word", "start_word", "user_preferences", "error_131050",
 // "data_api".
 bool valid_opt_reason(std::string_view reason);
+constexpr size_t kOptReasonCount = 5;
+extern const std::string_view kOptReasons[kOptReasonCount];  // in the order above
 
 // A suppressed phone's record ({prefix}:optout:<phone>).
 struct OptOut {

@@ -31,8 +31,7 @@ TEST(OptOutConfigTest, WordsThatCannotBeOneWordAreRefusedAtTheirLine) {
         std::string line, says;
     };
     const std::vector<Case> cases = {
-        {"wa_report_stop_words STOP \"\";",
-         "\"wa_report_stop_words\" refuses an empty word \"\""},
+        {"wa_report_stop_words STOP \"\";", "\"wa_report_stop_words\" refuses an empty word \"\""},
         {"wa_report_stop_words \"stop please\";",
          "\"wa_report_stop_words\" refuses a word with spaces, control characters or invalid "
          "UTF-8 \"stop please\""},
@@ -58,16 +57,17 @@ TEST(OptOutConfigTest, AStartWordThatIsAnInheritedStopWordIsRefused) {
     // The default stop words hold STOP: a location's start word STOP clashes.
     ConfigCheck check = nginx_check_config(with_words("", "wa_report_start_words stop;"));
     EXPECT_FALSE(check.ok) << check.output;
-    EXPECT_NE(std::string::npos,
-              emerg_line(check.output)
-                  .find("\"STOP\" is in both \"wa_report_stop_words\" and \"wa_report_start_words\""))
+    EXPECT_NE(
+        std::string::npos,
+        emerg_line(check.output)
+            .find("\"STOP\" is in both \"wa_report_stop_words\" and \"wa_report_start_words\""))
         << check.output;
 }
 
 TEST(OptOutConfigTest, OwnListsPass) {
-    ConfigCheck check = nginx_check_config(
-        with_words("wa_report_stop_words STOP BERHENTI UNSUBSCRIBE STOPP;",
-                   "wa_report_start_words START MULAI LANJUT;"));
+    ConfigCheck check =
+        nginx_check_config(with_words("wa_report_stop_words STOP BERHENTI UNSUBSCRIBE STOPP;",
+                                      "wa_report_start_words START MULAI LANJUT;"));
     EXPECT_TRUE(check.ok) << check.output;
 }
 
