@@ -166,6 +166,19 @@ TEST_F(OptOutRunTest, SkipsSuppressedNumbersOfEveryCustomerWithThem) {
     EXPECT_EQ(0, report_frequency(http(), b));
 }
 
+TEST_F(OptOutRunTest, ADryRunSkipsSuppressedNumbersToo) {
+    // A dry run marks no attempt: only the batch's read can see the suppression.
+    Seeded s;
+    ASSERT_TRUE(SeedVehicle(http(), 741, add_days(kDay, 1), &s));
+    suppress(s.customer);
+    JsonPtr data;
+    ASSERT_TRUE(RunNow(http(), "?date=" + kDay + "&dry_run=true", &data));
+    json_t* details = details_of(data.get());
+    EXPECT_EQ(1u, json_array_size(details));
+    EXPECT_TRUE(SkippedAsOptedOut(detail_for(details, s.vehicle.nopol), s, 1));
+    EXPECT_EQ(0, gateway().requests_for(s.to));
+}
+
 TEST_F(OptOutRunTest, SuppressionDuringARunStopsItsLaterSends) {
     Seeded first, later;
     ASSERT_TRUE(SeedVehicle(http(), 721, add_days(kDay, 0), &first));
