@@ -1,10 +1,13 @@
 -- attempt_begin.lua: claim one vehicle's reminder send before calling the gateway.
 -- KEYS: 1 T:run:lease  2 T:attempt:<vehicle>  3 T:vehicle:<vehicle>
+--       4 (optional) T:optout:<phone>: the normalised phone to be sent to
 -- ARGV: 1 owner token  2 run id  3 cycle (the next_visit_date reminded for)
 --       4 now (stored as started_at)  5 attempt ttl seconds (a positive
 --       integer of at most 12 digits)
 --       6 mode "once"|"daily"  7 today (YYYY-MM-DD)
 -- Returns {"lost"} (the lease is not this owner's)
+--   | {"opted_out"} (KEYS 4 exists: the phone was suppressed, also while the
+--     run was going)
 --   | {"reminded"} (once: reminded_for == cycle; daily: reminded_on == today)
 --   | {"in_flight", run, started_at} (an attempt exists; it is kept)
 --   | {"ok"} (T:attempt:<vehicle> = cycle, run, started_at, owner, expiring
@@ -23,6 +26,7 @@ if not ttl or not string.match(ttl, '^[1-9]%d*$') or #ttl > 12 then
 end
 if mode ~= 'once' and mode ~= 'daily' then return redis.error_reply('ERR attempt_begin: bad mode') end
 if redis.call('GET', KEYS[1]) ~= owner then return {'lost'} end
+if KEYS[4] and redis.call('EXISTS', KEYS[4]) == 1 then return {'opted_out'} end
 local v = redis.call('HMGET', KEYS[3], 'reminded_for', 'reminded_on')
 if (mode == 'once' and v[1] == ARGV[3]) or (mode == 'daily' and v[2] == ARGV[7]) then
   return {'reminded'}

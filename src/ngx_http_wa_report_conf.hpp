@@ -188,6 +188,10 @@ struct ngx_http_wa_report_loc_conf_t {
     ngx_str_t webhook_secret_file;
     ngx_str_t webhook_secret;
     size_t webhook_max_body;
+    // wa_report_stop_words, wa_report_start_words: folded (core/optout's
+    // fold_word), for inbound_opt_change; never null after the merge.
+    const std::vector<std::string>* stop_words;
+    const std::vector<std::string>* start_words;
 };
 
 // Directive handlers and post handlers (ngx_http_wa_report_conf.cpp); the
@@ -215,6 +219,7 @@ char* ngx_http_wa_report_set_webhook(ngx_conf_t* cf, ngx_command_t* cmd, void* c
 char* ngx_http_wa_report_set_webhook_verify_token_file(ngx_conf_t* cf, ngx_command_t* cmd,
                                                        void* conf);
 char* ngx_http_wa_report_set_webhook_secret_file(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
+char* ngx_http_wa_report_set_opt_words(ngx_conf_t* cf, ngx_command_t* cmd, void* conf);
 char* ngx_http_wa_report_check_msec_min(ngx_conf_t* cf, void* post, void* data);
 char* ngx_http_wa_report_check_sec_min(ngx_conf_t* cf, void* post, void* data);
 
@@ -250,6 +255,10 @@ char* merge_webhook_conf(ngx_conf_t* cf, const ngx_http_wa_report_loc_conf_t* pr
 // the directive is read: [emerg] when it cannot be read or is empty, [warn]
 // when group or others may access it; trailing CR and LF are not part of it.
 char* load_secret(ngx_conf_t* cf, ngx_str_t& file, const char* what, std::string& out);
+// For the merge of every location (ngx_http_wa_report_conf_optout.cpp): the
+// stop and start words inherited or the defaults; [emerg] for a word in both.
+char* merge_opt_words(ngx_conf_t* cf, ngx_http_wa_report_loc_conf_t* conf,
+                      const ngx_http_wa_report_loc_conf_t* prev);
 // A pool cleanup handler that destroys a Config made in place.
 void destroy_config(void* data);
 

@@ -4,6 +4,8 @@
 
 #include "core/input.hpp"
 #include "core/json.hpp"
+#include "core/optout.hpp"
+#include "core/phone.hpp"
 #include "core/report.hpp"
 
 namespace wa {
@@ -11,8 +13,6 @@ namespace wa {
 namespace {
 
 Store& store() { return worker()->store; }
-
-void append_item(std::string& out, const Customer& c) { append_customer(out, c); }
 
 void append_item(std::string& out, const Vehicle& v) { append_vehicle(out, v); }
 
@@ -34,12 +34,59 @@ ngx_int_t send_found(Ctx& ctx, const std::optional<T>& item, std::string_view mi
 
 // ---- /data/customers/{id} ---------------------------------------------------
 
+// A customer's answer carries its phone's suppression (suppression follows
+// the number, not the customer): the customer is read or written, then (a
+// PUT with "opted_out") the suppression is set or lifted, then read.
+struct CustomerSteps : Operation {
+    Customer customer;
+    ngx_uint_t status = NGX_HTTP_OK;
+    std::optional<bool> opted_out;  // PUT: the change asked for
+    std::string phone;              // normalised; "" when the stored one does not normalise
+};
+
+void steps_for(Ctx& ctx, const Customer& c, ngx_uint_t status) {
+    auto& op = ctx.op_as<CustomerSteps>();
+    op.customer = c;
+    op.status = status;
+    op.phone = normalize_phone(c.phone).value_or("");
+}
+
+ngx_int_t customer_answer(Ctx& ctx, const std::optional<OptOut>& o) {
+    auto& op = ctx.op_as<CustomerSteps>();
+    std::string out;
+    append_customer_opt_out(out, op.customer, o);
+    return send_json(ctx.r, op.status, out);
+}
+
+ngx_int_t read_suppression(Ctx& ctx) {
+    const std::string& phone = ctx.op_as<CustomerSteps>().phone;
+    if (phone.empty()) {
+        return customer_answer(ctx, std::nullopt);
+    }
+    return next_call(
+        ctx, store().opt_out_get(phone, on_answer<std::optional<OptOut>, customer_answer>, &ctx));
+}
+
+ngx_int_t suppression_set(Ctx& ctx, const bool&) { return read_suppression(ctx); }
+
 ngx_int_t customer_found(Ctx& ctx, const std::optional<Customer>& c) {
-    return send_found(ctx, c, "Customer tidak ditemukan");
+    if (!c) {
+        return send_not_found(ctx.r, "Customer tidak ditemukan");
+    }
+    ctx.op = std::make_unique<CustomerSteps>();
+    steps_for(ctx, *c, NGX_HTTP_OK);
+    return read_suppression(ctx);
 }
 
 ngx_int_t customer_put(Ctx& ctx, const CustomerPut& put) {
-    return send_item(ctx.r, put.created ? NGX_HTTP_CREATED : NGX_HTTP_OK, put.customer);
+    steps_for(ctx, put.customer, put.created ? NGX_HTTP_CREATED : NGX_HTTP_OK);
+    auto& op = ctx.op_as<CustomerSteps>();
+    if (!op.opted_out || op.phone.empty()) {
+        return read_suppression(ctx);
+    }
+    return next_call(ctx,
+                     store().opt_out_set(op.phone, *op.opted_out, "data_api", now_local(),
+                                         on_answer<bool, suppression_set>, &ctx));
 }
 
 ngx_int_t customer_deleted(Ctx& ctx, const CustomerDeleted& outcome) {
@@ -55,9 +102,16 @@ ngx_int_t customer_deleted(Ctx& ctx, const CustomerDeleted& outcome) {
 
 ngx_int_t put_customer(Ctx& ctx, const std::string& body) {
     auto in = parse_customer(body);
-    if (!in.value) {
+    std::optional<bool> opted_out;
+    if (auto e = read_opted_out(body, opted_out)) {
+        in.errors.push_back(std::move(*e));
+    }
+    if (!in.value || !in.errors.empty()) {
         return send_validation(ctx.r, in.errors);
     }
+    auto op = std::make_unique<CustomerSteps>();
+    op->opted_out = opted_out;
+    ctx.op = std::move(op);
     return next_call(ctx,
                      store().customer_put(ctx.route.a, *in.value, now_local(),
                                           on_answer<CustomerPut, customer_put>, &ctx));

@@ -218,6 +218,15 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
      NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_size_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_wa_report_loc_conf_t, webhook_max_body), NULL},
+    {ngx_string("wa_report_stop_words"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_1MORE,
+     ngx_http_wa_report_set_opt_words, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, stop_words), NULL},
+
+    {ngx_string("wa_report_start_words"),
+     NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_1MORE,
+     ngx_http_wa_report_set_opt_words, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_wa_report_loc_conf_t, start_words), NULL},
 
     {ngx_string("wa_report_reminder"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG, ngx_conf_set_flag_slot,
      NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, reminder), NULL},
@@ -507,6 +516,8 @@ static void* ngx_http_wa_report_create_loc_conf(ngx_conf_t* cf) {
      *     lcf->webhook_verify_token = { 0, NULL };
      *     lcf->webhook_secret_file = { 0, NULL };
      *     lcf->webhook_secret = { 0, NULL };
+     *     lcf->stop_words = NULL;
+     *     lcf->start_words = NULL;
      */
 
     lcf->enable = NGX_CONF_UNSET;
@@ -571,6 +582,9 @@ static char* ngx_http_wa_report_merge_loc_conf(ngx_conf_t* cf, void* parent, voi
     }
     conf->api_error_pages = clcf->error_pages;
 
+    if (wa::merge_opt_words(cf, conf, prev) != NGX_CONF_OK) {
+        return static_cast<char*>(NGX_CONF_ERROR);
+    }
     if (conf->enable == 1 && wa::check_auth_conf(cf, conf) != NGX_CONF_OK) {
         return static_cast<char*>(NGX_CONF_ERROR);
     }

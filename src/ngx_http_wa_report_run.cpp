@@ -277,6 +277,45 @@ void Run::fetch() {
                 self->classifying_ = true;
                 self->rows_ = answer.value.rows;
                 self->next_row_ = 0;
+                self->check_opt_outs();
+            });
+        },
+        this));
+}
+
+// Suppression is keyed by the normalised phone, which due_batch.lua does not
+// compute: one read-only call per batch marks the rows whose phone is
+// suppressed before any is classified. (A phone suppressed after this read
+// is still caught by attempt_begin.lua, right before its send.)
+void Run::check_opt_outs() {
+    std::vector<std::string> phones;
+    opt_out_rows_.clear();
+    for (size_t i = 0; i < rows_.size(); i++) {
+        if (rows_[i].handled) {
+            continue;
+        }
+        std::optional<std::string> phone = normalize_phone(rows_[i].customer_phone);
+        if (phone) {
+            phones.push_back(std::move(*phone));
+            opt_out_rows_.push_back(i);
+        }
+    }
+    if (phones.empty()) {
+        classify_some();
+        return;
+    }
+    issue(host_.store().opted_out_phones(
+        phones,
+        [](const Answer<std::vector<bool>>& answer, void* data) noexcept {
+            auto* self = static_cast<Run*>(data);
+            self->guard_.answer([&] {
+                if (!self->answered(answer, "redis failed while reading suppressed phones")) {
+                    return;
+                }
+                const std::vector<bool>& suppressed = answer.value;
+                for (size_t k = 0; k < self->opt_out_rows_.size() && k < suppressed.size(); k++) {
+                    self->rows_[self->opt_out_rows_[k]].opted_out = suppressed[k];
+                }
                 self->classify_some();
             });
         },

@@ -110,6 +110,7 @@ private:
     template <class T>
     bool answered(const Answer<T>& answer, const char* what);
     void fetch();
+    void check_opt_outs();
     void classify_some();
     void take(const DueRow& row);
     void save(bool last);
@@ -127,9 +128,10 @@ private:
     bool window_done_ = false;
     bool ended_ = false;
     bool releasing_ = false;
-    bool classifying_ = false;  // the batch's rows are still being read
-    std::vector<DueRow> rows_;  // the batch as read
-    size_t next_row_ = 0;       // the first row not yet classified
+    bool classifying_ = false;          // the batch's rows are still being read
+    std::vector<DueRow> rows_;          // the batch as read
+    std::vector<size_t> opt_out_rows_;  // the rows whose phones check_opt_outs asked about
+    size_t next_row_ = 0;               // the first row not yet classified
     metrics::Trigger trigger_ = metrics::Trigger::schedule;
     ngx_msec_t started_ = 0;  // its start or resumption in this worker
 

@@ -13,6 +13,7 @@
 #include "ngx_http_wa_report_run.hpp"
 #include "ngx_http_wa_report_worker.hpp"
 
+#include "core/optout.hpp"
 #include "core/provider.hpp"
 #include "core/retry.hpp"
 
@@ -176,8 +177,8 @@ void Sender::skip(Item& item, const char* status, std::string reason) {
 void Sender::begin(Item& item) {
     const ReminderConfig& rc = host_.config().reminder;
     item.call = host_.store().attempt_begin(
-        host_.owner(), run_id_, item.vehicle, item.cycle, host_.local_time(), attempt_ttl, rc.daily,
-        as_of_,
+        host_.owner(), run_id_, item.vehicle, item.phone, item.cycle, host_.local_time(),
+        attempt_ttl, rc.daily, as_of_,
         [](const Answer<AttemptClaim>& answer, void* data) noexcept {
             using Status = AttemptClaim::Status;
             auto* item = static_cast<Item*>(data);
@@ -191,6 +192,10 @@ void Sender::begin(Item& item) {
                 } else if (status == Status::ok) {
                     item->begun = true;
                     self.confirm(*item, AfterConfirm::post);
+                } else if (status == Status::opted_out) {
+                    // The detail classify_due gives a suppressed phone: no message.
+                    item->detail.message.clear();
+                    self.skip(*item, "skipped", std::string(kOptedOutReason));
                 } else if (status == Status::reminded) {
                     self.skip(*item, "skipped", "sudah diingatkan untuk kunjungan " + item->cycle);
                 } else if (status == Status::in_flight) {
@@ -404,7 +409,8 @@ void Sender::fail(Item& item, bool opted_out, const std::string& reason) {
     item.detail.api_response = item.result.detail;
     item.detail.reason = opted_out ? "customer menghentikan pesan seperti ini" : reason;
     item.call = host_.store().attempt_fail(
-        item.customer, item.vehicle, reason, item.result.error_code, host_.local_time(), opted_out,
+        item.customer, item.vehicle, item.phone, reason, item.result.error_code, host_.local_time(),
+        opted_out,
         [](const Answer<int64_t>&, void* data) noexcept {
             auto* item = static_cast<Item*>(data);
             Sender& self = *item->sender;

@@ -22,6 +22,7 @@
 #include "core/input.hpp"
 #include "core/keys.hpp"
 #include "core/messages.hpp"
+#include "core/optout.hpp"
 #include "core/report.hpp"
 #include "core/rows.hpp"
 
@@ -237,20 +238,23 @@ public:
                          void* data);
 
     // attempt_begin.lua: marks the attempt to remind `vehicle` of the visit
-    // `cycle` (ttl seconds); daily: the mode wa_report_remind daily, where
-    // a reminder counts for `today` instead of for the visit.
+    // `cycle` (ttl seconds) unless its normalised `phone` is suppressed;
+    // daily: the mode wa_report_remind daily, where a reminder counts for
+    // `today` instead of for the visit.
     StoreCall* attempt_begin(const std::string& owner, const std::string& run,
-                             const std::string& vehicle, const std::string& cycle,
-                             const std::string& now, int64_t ttl, bool daily, Date today,
-                             StoreFn<AttemptClaim> fn, void* data);
+                             const std::string& vehicle, const std::string& phone,
+                             const std::string& cycle, const std::string& now, int64_t ttl,
+                             bool daily, Date today, StoreFn<AttemptClaim> fn, void* data);
 
     // attempt_fail.lua: a send the provider refused or that failed for good:
     // the error (reason, the provider's code, 0 for none) on the vehicle and
-    // its report, `failures` counted; opted_out also marks the vehicle
-    // do_not_contact. The answer has no value.
+    // its report, `failures` counted; opted_out (131050) also marks the
+    // vehicle do_not_contact and suppresses the normalised `phone` (reason
+    // error_131050). The answer has no value.
     StoreCall* attempt_fail(const std::string& customer, const std::string& vehicle,
-                            const std::string& reason, int error_code, const std::string& now,
-                            bool opted_out, StoreFn<int64_t> fn, void* data);
+                            const std::string& phone, const std::string& reason, int error_code,
+                            const std::string& now, bool opted_out, StoreFn<int64_t> fn,
+                            void* data);
 
     // attempt_release.lua: deletes the attempt marks of `vehicles` that this
     // run and owner made; the answer is how many.
@@ -304,6 +308,16 @@ public:
     // phone's state changed.
     StoreCall* opt_out_set(const std::string& phone, bool opted_out, const std::string& reason,
                            const std::string& now, StoreFn<bool> fn, void* data);
+
+    // opt_out_check.lua: whether each normalised phone ("62...", any count,
+    // duplicates allowed, none too) is suppressed: one bool per phone, in
+    // order. Read-only.
+    StoreCall* opted_out_phones(const std::vector<std::string>& phones,
+                                StoreFn<std::vector<bool>> fn, void* data);
+
+    // HMGET of one normalised phone's suppression: nullopt when it is not
+    // suppressed.
+    StoreCall* opt_out_get(const std::string& phone, StoreFn<std::optional<OptOut>> fn, void* data);
 
     // WAIT: the writes this connection made so far reached `replicas`
     // replicas, or timeout_ms passed; answers how many replicas confirmed.

@@ -144,6 +144,8 @@ bool decode_attempt_claim(const redisReply* reply, AttemptClaim& out) {
         out.status = Status::reminded;
     } else if (status == "lost") {
         out.status = Status::lost;
+    } else if (status == "opted_out") {
+        out.status = Status::opted_out;
     } else if (status == "in_flight") {
         out.status = Status::in_flight;
         out.run = reply->elements > 1 ? text(e[1]) : std::string();
@@ -248,22 +250,24 @@ StoreCall* Store::due_batch(const std::string& owner, const std::string& run, in
 }
 
 StoreCall* Store::attempt_begin(const std::string& owner, const std::string& run,
-                                const std::string& vehicle, const std::string& cycle,
-                                const std::string& now, int64_t ttl, bool daily, Date today,
-                                StoreFn<AttemptClaim> fn, void* data) {
+                                const std::string& vehicle, const std::string& phone,
+                                const std::string& cycle, const std::string& now, int64_t ttl,
+                                bool daily, Date today, StoreFn<AttemptClaim> fn, void* data) {
     return script<AttemptClaim, decode_attempt_claim>(
-        Script::attempt_begin, {keys_.run_lease(), keys_.attempt(vehicle), keys_.vehicle(vehicle)},
+        Script::attempt_begin,
+        {keys_.run_lease(), keys_.attempt(vehicle), keys_.vehicle(vehicle), keys_.optout(phone)},
         {owner, run, cycle, now, std::to_string(ttl), daily ? "daily" : "once", format_date(today)},
         fn, data);
 }
 
 StoreCall* Store::attempt_fail(const std::string& customer, const std::string& vehicle,
-                               const std::string& reason, int error_code, const std::string& now,
-                               bool opted_out, StoreFn<int64_t> fn, void* data) {
+                               const std::string& phone, const std::string& reason, int error_code,
+                               const std::string& now, bool opted_out, StoreFn<int64_t> fn,
+                               void* data) {
     return script<int64_t, decode_any_integer>(
         Script::attempt_fail,
         {keys_.attempt(vehicle), keys_.report(customer, vehicle), keys_.vehicle(vehicle),
-         keys_.stats()},
+         keys_.stats(), keys_.optout(phone)},
         {reason, std::to_string(error_code), now, opted_out ? "1" : "0"}, fn, data);
 }
 

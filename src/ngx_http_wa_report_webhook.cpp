@@ -181,10 +181,8 @@ ngx_int_t apply(WebhookOp& op, WebhookBatch& batch) {
             s.timestamp = static_cast<int64_t>(ngx_time());
         }
     }
-    std::vector<OptOutChange> changes = opt_out_changes(batch);
-    // STOP WORDS: batch.messages go to the stop-word rule here
-    // (core/optout's inbound_opt_change, opt_out_set reasons "stop_word" /
-    // "start_word"); until it lands they are only counted (metrics: inbound).
+    const ngx_http_wa_report_loc_conf_t* lcf = loc_conf(op.ctx->r);
+    std::vector<OptOutChange> changes = opt_out_changes(batch, *lcf->stop_words, *lcf->start_words);
     size_t n = (batch.statuses.empty() ? 0 : 1) + changes.size();
     if (n == 0) {
         return answer_ok(op);

@@ -121,5 +121,6 @@ std::string Keys::stats_delivery() const { return join("stats", "delivery"); }
 std::string Keys::stats_delivery_day(std::string_view day) const {
     return join("stats", "delivery", day);
 }
+std::string Keys::optout(std::string_view phone) const { return join("optout", phone); }
 
 }  // namespace wa

@@ -53,6 +53,7 @@ public:
     std::string report_messages(std::string_view cust, std::string_view veh) const;
     std::string stats_delivery() const;
     std::string stats_delivery_day(std::string_view day) const;
+    std::string optout(std::string_view phone) const;  // {wa}:optout:<normalised phone>
 
 private:
     std::string join(std::string_view a) const;

@@ -1,5 +1,7 @@
 #include "metrics.hpp"
 
+#include "optout.hpp"
+
 namespace wa::metrics {
 
 namespace {
@@ -184,6 +186,19 @@ void render_store(prom::Writer& w, const std::optional<StoreGauges>& store) {
              "Sends the provider refused or that failed, as the store counted them "
              "({prefix}:stats failures).");
     w.sample("wa_report_store_failures", {}, store->failures);
+    w.family("wa_report_store_opted_out_phones", "gauge",
+             "Phones suppressed (opted out) in the store ({prefix}:stats opted_out).");
+    w.sample("wa_report_store_opted_out_phones", {}, store->opted_out);
+    w.family("wa_report_opt_out_changes_total", "counter",
+             "Phones suppressed (change opt_out) or lifted (opt_in), by reason, as the store "
+             "counted them ({prefix}:stats opt_out:<reason>, opt_in:<reason>).");
+    for (size_t c = 0; c < 2; c++) {
+        for (size_t r = 0; r < kOptReasonCount; r++) {
+            w.sample("wa_report_opt_out_changes_total",
+                     {{"change", c == 0 ? "opt_out" : "opt_in"}, {"reason", kOptReasons[r]}},
+                     store->opt_changes[c][r]);
+        }
+    }
 }
 
 }  // namespace

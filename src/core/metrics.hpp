@@ -233,6 +233,10 @@ void count_statuses_applied(Shared& s, const StatusesApplied& applied);
 // The store's numbers from {prefix}:stats (absent fields are 0).
 struct StoreGauges {
     int64_t reports = 0, messages = 0, failures = 0;
+    int64_t opted_out = 0;  // suppressed phones (opted_out)
+    // Suppression changes by [0 opt_out, 1 opt_in][reason, core/optout's
+    // kOptReasons order] (opt_out:<reason>, opt_in:<reason>).
+    int64_t opt_changes[2][5] = {};
 };
 
 // The per-worker gauges summed over the live workers.

@@ -202,6 +202,7 @@ struct AttemptClaim {
         ok,         // the attempt is marked for this run: send
         reminded,   // already reminded for this visit (once) or today (daily)
         in_flight,  // another attempt is marked (run and started_at below)
+        opted_out,  // the phone is suppressed (also since the batch was read): nothing marked
         lost,       // the lease is not this owner's
     };
     Status status = Status::ok;

@@ -1,5 +1,6 @@
 #include "run.hpp"
 
+#include "optout.hpp"
 #include "phone.hpp"
 
 namespace wa {
@@ -65,8 +66,7 @@ DueDecision classify_due(const DueRow& row, Date as_of, int lead_days, RemindMod
                     "customer tidak ingin menerima pesan");
     }
     if (row.opted_out) {
-        return skip(std::move(d), "opted_out", "skipped",
-                    "customer berhenti berlangganan (opt-out)");
+        return skip(std::move(d), kOptedOutCode, "skipped", std::string(kOptedOutReason));
     }
     if (mode == RemindMode::once && row.reminded_for == row.next_visit_date) {
         return skip(std::move(d), "already_reminded", "skipped",

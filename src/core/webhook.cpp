@@ -1,5 +1,7 @@
 #include "webhook.hpp"
 
+#include "optout.hpp"
+
 #include "phone.hpp"
 #include "routes.hpp"
 
@@ -494,7 +496,9 @@ WebhookParse parse_fonnte_webhook(std::string_view body) {
     return out;
 }
 
-std::vector<OptOutChange> opt_out_changes(const WebhookBatch& batch) {
+std::vector<OptOutChange> opt_out_changes(const WebhookBatch& batch,
+                                          const std::vector<std::string>& stop_words,
+                                          const std::vector<std::string>& start_words) {
     std::vector<OptOutChange> out;
     std::map<std::string, size_t> at;  // phone -> its change in `out`
     auto add = [&](std::string_view number, bool opted_out, const char* reason) {
@@ -517,6 +521,13 @@ std::vector<OptOutChange> opt_out_changes(const WebhookBatch& batch) {
     }
     for (const UserPreference& p : batch.preferences) {
         add(p.wa_id, p.stop, "user_preferences");
+    }
+    for (const InboundMessage& m : batch.messages) {
+        switch (inbound_opt_change(m.text, stop_words, start_words)) {
+        case OptChange::opt_out: add(m.from, true, "stop_word"); break;
+        case OptChange::opt_in: add(m.from, false, "start_word"); break;
+        case OptChange::none: break;
+        }
     }
     return out;
 }

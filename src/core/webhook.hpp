@@ -113,13 +113,17 @@ WebhookParse parse_fonnte_webhook(std::string_view body);
 struct OptOutChange {
     std::string phone;  // normalised, "62..." (core/phone)
     bool opted_out = true;
-    const char* reason = "";  // "user_preferences" | "error_131050"
+    const char* reason = "";  // "user_preferences" | "error_131050" | "stop_word" | "start_word"
 };
 
 // One change per phone (the last one wins): first every failed status with
 // error code 131050 (the user stopped marketing messages), then the
-// user_preferences in order (stop: opted out, resume: lifted). Numbers that
-// do not normalise are left out.
-std::vector<OptOutChange> opt_out_changes(const WebhookBatch& batch);
+// user_preferences in order (stop: opted out, resume: lifted), then the
+// inbound messages in order whose body is a stop or start word
+// (inbound_opt_change of core/optout; the words as folded by the
+// configuration). Numbers that do not normalise are left out.
+std::vector<OptOutChange> opt_out_changes(const WebhookBatch& batch,
+                                          const std::vector<std::string>& stop_words = {},
+                                          const std::vector<std::string>& start_words = {});
 
 }  // namespace wa

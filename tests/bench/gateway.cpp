@@ -33,18 +33,16 @@ int main(int argc, char** argv) {
                             + "\"},\"message\":\"Pesan berhasil dikirim\"}",
                         "application/json");
     });
-    server.Post(R"(/v20.0/\d+/messages)", [&](const httplib::Request& req,
-                                               httplib::Response& res) {
+    server.Post(R"(/v20.0/\d+/messages)", [&](const httplib::Request& req, httplib::Response& res) {
         if (req.get_header_value("Authorization").rfind("Bearer ", 0) != 0) {
             res.status = 401;
             res.set_content(R"({"error":{"message":"no token","code":190}})", "application/json");
             return;
         }
         long n = ++accepted;
-        res.set_content(
-            "{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.bench-"
-                + std::to_string(n) + "\"}]}",
-            "application/json");
+        res.set_content("{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.bench-"
+                            + std::to_string(n) + "\"}]}",
+                        "application/json");
     });
     server.Get("/count", [&](const httplib::Request&, httplib::Response& res) {
         res.set_content(std::to_string(accepted.load()), "text/plain");

@@ -112,7 +112,8 @@ TEST_F(AuthTest, ReadsOpenWritesNeedAKey) {
                            "{\"id\":\"" + kCustomer
                                + "\",\"name\":\"Joko Hidayat\",\"phone\":\"087525534192\","
                                  "\"address\":\"Jl. Merdeka 1\",\"created_at\":\"<TS>\","
-                                 "\"updated_at\":\"<TS>\"}"));
+                                 "\"updated_at\":\"<TS>\",\"opted_out\":false,"
+                                 "\"opted_out_at\":null,\"opted_out_reason\":null}"));
     // HEAD reads (the API answers it 405, as FastAPI did), so it passes.
     EXPECT_EQ(405, http().head("/whatsapp-report/statistics").status);
 

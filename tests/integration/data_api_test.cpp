@@ -18,7 +18,8 @@ const std::string kVehicleDeleted = "{\"message\":\"Vehicle berhasil dihapus\"}"
 std::string customer_pattern(const Customer& c) {
     return "{\"id\":\"" + c.id + "\",\"name\":" + json_quote(c.name)
         + ",\"phone\":" + json_quote(c.phone) + ",\"address\":" + json_quote(c.address)
-        + ",\"created_at\":\"<TS>\",\"updated_at\":\"<TS>\"}";
+        + ",\"created_at\":\"<TS>\",\"updated_at\":\"<TS>\",\"opted_out\":false,"
+          "\"opted_out_at\":null,\"opted_out_reason\":null}";
 }
 
 // A 422 with an entry whose loc starts with `where` ("body", "path").

@@ -192,7 +192,8 @@ TEST_F(MetricsTest, ScriptErrorsAreCountedByScript) {
 TEST_F(MetricsTest, StoreGaugesComeFromTheStatisticsHash) {
     ASSERT_TRUE(
         redis()
-            .command({"HSET", "{wa}:stats", "reports", "7", "messages", "19", "failures", "3"})
+            .command({"HSET", "{wa}:stats", "reports", "7", "messages", "19", "failures", "3",
+                      "opted_out", "2", "opt_out:error_131050", "5", "opt_in:data_api", "3"})
             .ok);
     // Each worker keeps what it read for 5 s.
     Samples s;
@@ -204,6 +205,14 @@ TEST_F(MetricsTest, StoreGaugesComeFromTheStatisticsHash) {
     EXPECT_EQ(1, value_of(s, "wa_report_store_up"));
     EXPECT_EQ(7, value_of(s, "wa_report_store_reports"));
     EXPECT_EQ(3, value_of(s, "wa_report_store_failures"));
+    EXPECT_EQ(2, value_of(s, "wa_report_store_opted_out_phones"));
+    EXPECT_EQ(
+        5,
+        value_of(s, "wa_report_opt_out_changes_total{change=\"opt_out\",reason=\"error_131050\"}"));
+    EXPECT_EQ(
+        3, value_of(s, "wa_report_opt_out_changes_total{change=\"opt_in\",reason=\"data_api\"}"));
+    EXPECT_EQ(
+        0, value_of(s, "wa_report_opt_out_changes_total{change=\"opt_out\",reason=\"stop_word\"}"));
 }
 
 TEST_F(MetricsTest, RedisDownStillServesTheModulesOwnMetrics) {

@@ -1155,6 +1155,54 @@ check "error paths leave the fixture's statistics" "$(stats) $(counts)" ":3 :4 :
 
 # shellcheck source=tests/lua/delivery.sh
 . "$ROOT/tests/lua/delivery.sh"
+# --- suppression: opt_out.lua, opt_out_check.lua, attempt_begin/attempt_fail with a phone ---
+OP=6281234567890
+OQ=6289876543210
+optout() { ev opt_out "$T:optout:$1" "$T:stats" , "${@:2}"; }  # phone opted reason now
+ocheck() { local k=(); for p in "$@"; do k+=("$T:optout:$p"); done; ev opt_out_check "${k[@]}"; }
+ostats() { raw hmget "$T:stats" opted_out opt_out:stop_word opt_in:start_word opt_out:error_131050 | paste -sd' '; }
+raw hdel "$T:stats" opted_out >/dev/null
+refused "opt_out bad opted_out" "ERR opt_out: bad opted_out" optout $OP yes stop_word "$N1"
+refused "opt_out bad reason" "ERR opt_out: bad reason" optout $OP 1 STOP "$N1"
+refused "opt_out no now" "ERR opt_out: bad now" optout $OP 1 stop_word ''
+refused "opt_out bad phone key" "ERR opt_out: bad phone key" ev opt_out "$T:optout:62a" "$T:stats" , 1 stop_word "$N1"
+refused "opt_out short phone key" "ERR opt_out: bad phone key" ev opt_out "$T:optout:6281" "$T:stats" , 1 stop_word "$N1"
+break_type "$T:optout:$OP"
+refused "opt_out, key a string" "ERR opt_out: a key holds another type" optout $OP 1 stop_word "$N1"
+mend_type "$T:optout:$OP"
+raw hset "$T:stats" opted_out x >/dev/null
+refused "opt_out, counter not an integer" "ERR opt_out: a counter is not an integer" optout $OP 1 stop_word "$N1"
+raw hdel "$T:stats" opted_out >/dev/null
+check "opt_out_check, none suppressed" "$(ocheck $OP $OQ)" ":0 :0"
+check "opt_out_check, no phones" "$(ocheck)" "[]"
+check "opt_out suppresses" "$(optout $OP 1 stop_word "$N1")" ":1"
+check "the suppression" "$(hash "$T:optout:$OP") $(cmd ttl "$T:optout:$OP")" "opted_out_at=$N1 reason=stop_word :-1"
+check "opt_out again: unchanged, first record kept" "$(optout $OP 1 data_api "$N2") $(hash "$T:optout:$OP")" \
+    ":0 opted_out_at=$N1 reason=stop_word"
+check "counted once" "$(ostats)" "1 1  "
+check "opt_out_check, one suppressed" "$(ocheck $OQ $OP $OP)" ":0 :1 :1"
+check "lifting" "$(optout $OP 0 start_word "$N2") $(cmd exists "$T:optout:$OP")" ":1 :0"
+check "lifting again: unchanged" "$(optout $OP 0 start_word "$N2")" ":0"
+check "counted: out, in" "$(ostats)" "0 1 1 "
+abegin o1 w1 r1 $CY "$N1" 604800 once $TD >/dev/null
+raw del "$T:attempt:o1" >/dev/null
+optout $OQ 1 data_api "$N1" >/dev/null
+oabegin() { ev attempt_begin "$L" "$T:attempt:$1" "$T:vehicle:$1" "$T:optout:$2" , "${@:3}"; }  # veh phone owner run cycle now ttl mode today
+check "attempt_begin, phone suppressed: opted_out" "$(oabegin o1 $OQ w1 r1 $CY "$N1" 604800 once $TD)" "opted_out"
+check "attempt_begin opted_out writes nothing" "$(cmd exists "$T:attempt:o1")" ":0"
+check "attempt_begin, phone suppressed, another owner: lost" "$(oabegin o1 $OQ w2 r1 $CY "$N1" 604800 once $TD)" "lost"
+check "attempt_begin, phone not suppressed: ok" "$(oabegin o1 $OP w1 r1 $CY "$N1" 604800 once $TD)" "ok"
+oafail() { ev attempt_fail "$T:attempt:$1" "$T:report:$2:$1" "$T:vehicle:$1" "$T:stats" "$T:optout:$3" , "${@:4}"; }  # veh cust phone text code now opted
+check "attempt_fail, not opted out: phone not suppressed" "$(oafail o1 c1 $OP 'boom' 500 "$N2" 0) $(cmd exists "$T:optout:$OP")" ":1 :0"
+check "opted out count before 131050" "$(ostats)" "1 1 1 "
+break_type "$T:optout:$OP"
+refused "attempt_fail, suppression key a string" "ERR attempt_fail: a key holds another type" oafail o1 c1 $OP 'x' 131050 "$N2" 1
+mend_type "$T:optout:$OP"
+check "attempt_fail 131050 suppresses the phone" "$(oafail o1 c1 $OP 'opted out' 131050 "$N3" 1) $(hash "$T:optout:$OP")" \
+    ":1 opted_out_at=$N3 reason=error_131050"
+check "131050 counted" "$(ostats)" "2 1 1 1"
+check "attempt_fail 131050 again: first record kept" "$(oafail o1 c1 $OP 'opted out' 131050 "$N4" 1) $(hash "$T:optout:$OP") $(ostats)" \
+    ":1 opted_out_at=$N3 reason=error_131050 2 1 1 1"
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

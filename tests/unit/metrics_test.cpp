@@ -250,6 +250,9 @@ TEST(MetricsRender, ScriptsAndStoreGauges) {
     g.reports = 12;
     g.messages = 30;
     g.failures = 2;
+    g.opted_out = 3;
+    g.opt_changes[0][0] = 4;  // opt_out by stop_word
+    g.opt_changes[1][4] = 1;  // opt_in by data_api
     std::string text = render(*s, WorkerSums{}, {"attempt_begin", "record"}, g);
     EXPECT_EQ(
         "wa_report_redis_script_errors_total{script=\"attempt_begin\"} 0\n"
@@ -270,7 +273,25 @@ TEST(MetricsRender, ScriptsAndStoreGauges) {
         "# HELP wa_report_store_failures Sends the provider refused or that failed, as the "
         "store counted them ({prefix}:stats failures).\n"
         "# TYPE wa_report_store_failures gauge\n"
-        "wa_report_store_failures 2\n",
+        "wa_report_store_failures 2\n"
+        "# HELP wa_report_store_opted_out_phones Phones suppressed (opted out) in the store "
+        "({prefix}:stats opted_out).\n"
+        "# TYPE wa_report_store_opted_out_phones gauge\n"
+        "wa_report_store_opted_out_phones 3\n"
+        "# HELP wa_report_opt_out_changes_total Phones suppressed (change opt_out) or lifted "
+        "(opt_in), by reason, as the store counted them ({prefix}:stats opt_out:<reason>, "
+        "opt_in:<reason>).\n"
+        "# TYPE wa_report_opt_out_changes_total counter\n"
+        "wa_report_opt_out_changes_total{change=\"opt_out\",reason=\"stop_word\"} 4\n"
+        "wa_report_opt_out_changes_total{change=\"opt_out\",reason=\"start_word\"} 0\n"
+        "wa_report_opt_out_changes_total{change=\"opt_out\",reason=\"user_preferences\"} 0\n"
+        "wa_report_opt_out_changes_total{change=\"opt_out\",reason=\"error_131050\"} 0\n"
+        "wa_report_opt_out_changes_total{change=\"opt_out\",reason=\"data_api\"} 0\n"
+        "wa_report_opt_out_changes_total{change=\"opt_in\",reason=\"stop_word\"} 0\n"
+        "wa_report_opt_out_changes_total{change=\"opt_in\",reason=\"start_word\"} 0\n"
+        "wa_report_opt_out_changes_total{change=\"opt_in\",reason=\"user_preferences\"} 0\n"
+        "wa_report_opt_out_changes_total{change=\"opt_in\",reason=\"error_131050\"} 0\n"
+        "wa_report_opt_out_changes_total{change=\"opt_in\",reason=\"data_api\"} 1\n",
         text.substr(text.find("# HELP wa_report_store_up")));
     std::string down = render(*s, WorkerSums{}, {}, std::nullopt);
     EXPECT_EQ("wa_report_store_up 0\n", down.substr(down.find("wa_report_store_up 0")));
@@ -300,9 +321,11 @@ TEST(MetricsRender, EveryFamilyHasHelpAndTypeOnce) {
         "# TYPE wa_report_store_up gauge\n"
         "# TYPE wa_report_store_reports gauge\n"
         "# TYPE wa_report_store_messages gauge\n"
-        "# TYPE wa_report_store_failures gauge\n",
+        "# TYPE wa_report_store_failures gauge\n"
+        "# TYPE wa_report_store_opted_out_phones gauge\n"
+        "# TYPE wa_report_opt_out_changes_total counter\n",
         lines_starting(text, "# TYPE "));
-    EXPECT_EQ(21u, std::count(text.begin(), text.end(), '#') / 2);
+    EXPECT_EQ(23u, std::count(text.begin(), text.end(), '#') / 2);
     EXPECT_EQ(
         "wa_report_run_vehicles_total{decision=\"sent\",reason=\"none\"} 0\n"
         "wa_report_run_vehicles_total{decision=\"dry_run\",reason=\"none\"} 0\n",
