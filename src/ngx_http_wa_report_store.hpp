@@ -212,10 +212,13 @@ public:
 
     // run_begin.lua: as_of the run's day; started_at local ISO; next_run the
     // schedule's next run in unix seconds (a scheduled run), or -1 (run-now:
-    // the schedule is left alone).
+    // the schedule is left alone); catch_up_days: the days before as_of the
+    // run may cover (core's catch_up_days; empty: none). The answer names
+    // the window's first day the script chose.
     StoreCall* run_begin(const std::string& owner, const std::string& run, Date as_of, bool dry_run,
                          bool manual, const std::string& started_at, int64_t next_run,
-                         int64_t lease_ms, StoreFn<RunBegin> fn, void* data);
+                         int64_t lease_ms, const std::vector<Date>& catch_up_days,
+                         StoreFn<RunStart> fn, void* data);
 
     // HGETALL of the run in progress, for a runner that resumes it.
     StoreCall* current_run(StoreFn<RunRecord> fn, void* data);

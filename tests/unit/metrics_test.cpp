@@ -80,7 +80,7 @@ DueRow complete_row() {
 }
 
 std::string label_of(const DueRow& row, RemindMode mode = RemindMode::once) {
-    DueDecision d = classify_due(row, Date{2026, 11, 24}, 3, mode);
+    DueDecision d = classify_due(row, Date{2026, 11, 24}, 3, mode, Date{2026, 11, 24});
     VehicleLabels l = vehicle_labels(vehicle_of(d.detail, 0, false));
     return std::string(l.decision) + "/" + l.reason;
 }
