@@ -36,6 +36,8 @@ struct redisReply;
 
 namespace wa {
 
+struct ExplainRecord;
+
 class Redis;
 struct Call;
 enum class Script;
@@ -154,6 +156,13 @@ public:
     // in the index's order; truncated when more exist.
     StoreCall* due_list(int64_t first_day, int64_t last_day, int64_t limit, StoreFn<DueList> fn,
                         void* data);
+
+    // reminder_explain.lua (ngx_http_wa_report_store_explain.cpp): what a
+    // run would read about the vehicle, with the customer `customer` (both
+    // uuids), the schedule and the covered day; vehicle_exists false when
+    // there is no such vehicle.
+    StoreCall* reminder_explain(const std::string& customer, const std::string& vehicle,
+                                StoreFn<ExplainRecord> fn, void* data);
 
     // ---- customers and vehicles ----------------------------------------------
 

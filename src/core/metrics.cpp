@@ -182,6 +182,7 @@ const char* route_label(size_t index) {
         case Route::import: return "import";
         case Route::openapi: return "openapi";
         case Route::due: return "due";
+        case Route::reminder_explain: return "reminder_explain";
         }
     }
     if (index < report_route_count + scheduler_route_count) {

@@ -30,6 +30,10 @@ const RouteSpec kRoutes[] = {
     {"/openapi.json", {Method::get, Method::head}, Route::openapi, {}},
     {"/customer/{id_customer}", {Method::get}, Route::customer, {}},
     {"/customer/{id_customer}/vehicle/{id_vehicle}", {Method::get}, Route::customer_vehicle, {}},
+    {"/customer/{id_customer}/vehicle/{id_vehicle}/reminder",
+     {Method::get, Method::head},
+     Route::reminder_explain,
+     {}},
     {"/{report_id}", {Method::delete_}, Route::delete_report, {}},
     {"/reset-frequency", {Method::post}, Route::reset_frequency, {"id_customer"}},
 };

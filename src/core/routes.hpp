@@ -30,6 +30,7 @@ enum class Route {
     import,
     openapi,
     due,
+    reminder_explain,
 };
 
 struct RouteMatch {

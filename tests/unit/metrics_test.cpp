@@ -41,6 +41,7 @@ TEST(MetricsLabels, RoutesNameTheRouterAndSchedulerValues) {
     EXPECT_STREQ("not_found", route_label(route_index(Route::not_found)));
     EXPECT_STREQ("customer_vehicle", route_label(route_index(Route::customer_vehicle)));
     EXPECT_STREQ("import", route_label(route_index(Route::import)));
+    EXPECT_STREQ("reminder_explain", route_label(route_index(Route::reminder_explain)));
     EXPECT_STREQ("scheduler_start", route_label(route_index(SchedulerRoute::start)));
     EXPECT_STREQ("scheduler_run_now", route_label(route_index(SchedulerRoute::run_now)));
     EXPECT_STREQ("metrics", route_label(metrics_route));
