@@ -34,7 +34,29 @@ std::string visit_source(const ExplainRecord& rec, Date next, int months) {
     return "given";
 }
 
-void append_last_reminder(std::string& out, const DueRow& row) {
+void append_delivery(std::string& out, const std::optional<ExplainRecord::Delivery>& d) {
+    if (!d) {
+        out += "null";
+        return;
+    }
+    out += R"({"status":)";
+    append_json_string(out, d->status);
+    key(out, "at");
+    string_or_null(out, d->at);
+    key(out, "error");
+    if (d->error_code.empty() && d->error_title.empty()) {
+        out += "null}";
+        return;
+    }
+    out += R"({"code":)";
+    string_or_null(out, d->error_code);
+    key(out, "title");
+    string_or_null(out, d->error_title);
+    out += "}}";
+}
+
+void append_last_reminder(std::string& out, const ExplainRecord& rec) {
+    const DueRow& row = rec.row;
     if (row.reminded_for.empty() && row.reminded_on.empty()) {
         out += "null";
         return;
@@ -43,10 +65,9 @@ void append_last_reminder(std::string& out, const DueRow& row) {
     string_or_null(out, row.reminded_for);
     key(out, "sent_on");
     string_or_null(out, row.reminded_on);
-    // The delivery status of that message comes from the delivery records,
-    // which this answer does not read yet.
     key(out, "delivery");
-    out += "null}";
+    append_delivery(out, rec.delivery);
+    out += '}';
 }
 
 void append_last_error(std::string& out, const ExplainRecord& rec) {
@@ -141,7 +162,7 @@ std::string reminder_explain_json(const ExplainRecord& rec, const ExplainContext
         out += "null";
     }
     key(out, "last_reminder");
-    append_last_reminder(out, row);
+    append_last_reminder(out, rec);
     key(out, "opted_out");
     out += row.opted_out ? "true" : "false";
     key(out, "do_not_contact");

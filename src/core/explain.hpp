@@ -31,6 +31,14 @@ struct ExplainRecord {
     // The last day a finished run covered: T:run:covered, else T:run:last's
     // as_of when that run was not a dry run (run_begin.lua's rule).
     std::string covered;
+    // The delivery status of the vehicle's last counted message, from the
+    // delivery records (not read by this script); nullopt: none known.
+    struct Delivery {
+        std::string status;  // "accepted" (no status yet), "sent", "delivered", "read", "failed"
+        std::string at;      // when the provider gave that status (local ISO); "" for accepted
+        std::string error_code, error_title;  // failed: the provider's; else ""
+    };
+    std::optional<Delivery> delivery;
 };
 
 // The run the answer is about: the next scheduled one (at: its local time
@@ -55,7 +63,8 @@ struct ExplainContext {
 //  "due_window":{"from","to"}|null (the days a run on which reminds it:
 //  next_visit - lead_days + 1 .. next_visit),
 //  "last_reminder":{"for_visit":Date|null,"sent_on":Date|null,
-//  "delivery":null}|null, "opted_out":bool, "do_not_contact":bool,
+//  "delivery":{"status","at":..|null,"error":{"code","title"}|null}|null}
+//  |null, "opted_out":bool, "do_not_contact":bool,
 //  "last_error":{"code":int|null,"reason":"..","at":".."|null}|null,
 //  "next_run":Decision|null, "if_run_today":Decision|null}
 // exactly one of next_run and if_run_today is null (next_run when the

@@ -81,6 +81,27 @@ TEST(ReminderExplainJson, StoppedScheduleAlreadyRemindedWithLastError) {
               R"("detail":"sudah diingatkan untuk kunjungan 2026-12-03"}})");
 }
 
+// What the delivery records say of the last message, when they are read.
+TEST(ReminderExplainJson, LastReminderWithItsDelivery) {
+    ExplainRecord r = record();
+    r.row.reminded_for = "2026-12-03";
+    r.row.reminded_on = "2026-12-01";
+    r.delivery =
+        ExplainRecord::Delivery{"failed", "2026-12-01T07:00:09", "131026", "Message undeliverable"};
+    std::string json = reminder_explain_json(r, context(), true);
+    EXPECT_NE(std::string::npos,
+              json.find(R"("last_reminder":{"for_visit":"2026-12-03","sent_on":"2026-12-01",)"
+                        R"("delivery":{"status":"failed","at":"2026-12-01T07:00:09",)"
+                        R"("error":{"code":"131026","title":"Message undeliverable"}}},)"))
+        << json;
+    r.delivery = ExplainRecord::Delivery{"delivered", "2026-12-01T07:00:05", "", ""};
+    json = reminder_explain_json(r, context(), true);
+    EXPECT_NE(
+        std::string::npos,
+        json.find(R"("delivery":{"status":"delivered","at":"2026-12-01T07:00:05","error":null}})"))
+        << json;
+}
+
 TEST(ReminderExplainJson, NoVisitDate) {
     ExplainRecord r = record("");
     EXPECT_EQ(
