@@ -768,6 +768,27 @@ check "run_summary of the run before" "$(summary r1) $(summary r2)" "finished :1
 raw del "$T:run:r1:result" >/dev/null
 check "run_summary, result gone" "$(summary r1)" "unknown"
 
+# ===== reminder_explain =====
+raw flushall >/dev/null
+explain() { ev reminder_explain "$T:vehicle:$1" "$T:customer:$2" "$T:attempt:$1" "$S" "$T:run:covered" "$LAST"; }  # veh cust
+check "explain, no vehicle" "$(explain v1 c1)" "[]"
+cput c1 'Budi' '628111' 'Jl. A' "$N1" >/dev/null
+vput v1 c1 Avanza 'B 1 AA' 2026-01-01 2026-04-01 20544 "$N1" >/dev/null
+check "explain, nothing else known" "$(explain v1 c1)" \
+    "c1 Avanza B 1 AA 2026-04-01 nil nil nil 2026-01-01 nil nil nil Budi 628111 nil nil nil nil nil"
+raw hset "$T:vehicle:v1" reminded_for 2026-04-01 reminded_on 2026-03-30 do_not_contact 1 \
+    last_error 'Device offline' last_error_code 0 last_error_at "$N1" >/dev/null
+raw hset "$T:attempt:v1" cycle 2026-04-01 run r9 >/dev/null
+raw hset "$S" enabled 1 next_run 87400 >/dev/null
+raw hset "$LAST" as_of 2026-03-29 dry_run 0 >/dev/null
+check "explain, everything, covered day from run:last" "$(explain v1 c1)" \
+    "c1 Avanza B 1 AA 2026-04-01 2026-04-01 2026-03-30 1 2026-01-01 Device offline 0 $N1 Budi 628111 2026-04-01 r9 1 87400 2026-03-29"
+raw set "$T:run:covered" 2026-03-31 >/dev/null
+check "explain, covered day" "$(explain v1 c1 | awk '{print $NF}')" "2026-03-31"
+check "explain, another customer's key" "$(explain v1 c2)" \
+    "c1 Avanza B 1 AA 2026-04-01 2026-04-01 2026-03-30 1 2026-01-01 Device offline 0 $N1 nil nil 2026-04-01 r9 1 87400 2026-03-31"
+check "explain writes nothing" "$(raw dbsize)" "9"
+
 # ===== status =====
 raw flushall >/dev/null
 check "status, nothing yet" "$(status)" "nil nil nil nil nil :0"
