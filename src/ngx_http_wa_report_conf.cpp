@@ -125,6 +125,7 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf, Re
     ngx_conf_init_msec_value(mcf->run_lease, 30000);
     ngx_conf_init_msec_value(mcf->run_now_timeout, 600000);
     ngx_conf_init_value(mcf->lead_days, 3);
+    ngx_conf_init_value(mcf->catch_up, 7);
     ngx_conf_init_uint_value(mcf->remind, 0);
     ngx_conf_init_uint_value(mcf->gateway, static_cast<ngx_uint_t>(Provider::log));
     ngx_conf_init_msec_value(mcf->gateway_timeout, 10000);
@@ -142,6 +143,7 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf, Re
     rc.lease = mcf->run_lease;
     rc.run_now_timeout = mcf->run_now_timeout;
     rc.lead_days = static_cast<int>(mcf->lead_days);
+    rc.catch_up = static_cast<int>(mcf->catch_up);
     rc.daily = mcf->remind == 1;
     rc.service_phone = str(mcf->service_phone);
     rc.provider = static_cast<Provider>(mcf->gateway);

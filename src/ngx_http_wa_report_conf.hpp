@@ -58,6 +58,7 @@ struct ReminderConfig {
     ngx_msec_t lease = 30000;
     ngx_msec_t run_now_timeout = 600000;  // run-now answers 202 past it
     int lead_days = 3;
+    int catch_up = 7;    // wa_report_catch_up: days a scheduled run may catch up; 0 off
     bool daily = false;  // the old behaviour: remind on each day of the window
     std::optional<Template> message;
     std::string service_phone;
@@ -135,6 +136,7 @@ struct ngx_http_wa_report_main_conf_t {
     ngx_msec_t run_lease;
     ngx_msec_t run_now_timeout;
     ngx_int_t lead_days;
+    ngx_int_t catch_up;
     ngx_uint_t remind;
     ngx_str_t message_template;
     ngx_str_t service_phone;

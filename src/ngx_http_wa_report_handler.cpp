@@ -7,6 +7,7 @@
 #include "ngx_http_wa_report_access.hpp"
 #include "ngx_http_wa_report_data.hpp"
 #include "ngx_http_wa_report_delivery.hpp"
+#include "ngx_http_wa_report_explain.hpp"
 #include "ngx_http_wa_report_import.hpp"
 #include "ngx_http_wa_report_openapi.hpp"
 #include "ngx_http_wa_report_report.hpp"
@@ -55,6 +56,7 @@ ngx_int_t dispatch(Ctx& ctx) {
     case Route::import: return handle_import(ctx);
     case Route::vehicle_messages:
     case Route::delivery_statistics: return handle_delivery(ctx);
+    case Route::reminder_explain: return handle_explain(ctx);
     default: return handle_report(ctx);
     }
 }

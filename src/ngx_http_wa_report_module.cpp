@@ -9,6 +9,7 @@
 #include "ngx_http_wa_report_metrics.hpp"
 #include "ngx_http_wa_report_scheduler.hpp"
 
+#include "core/catch_up.hpp"
 #include "core/uuid.hpp"
 
 #include <new>
@@ -38,6 +39,9 @@ static ngx_conf_num_bounds_t ngx_http_wa_report_streams_bounds = {ngx_conf_check
                                                                   100000};
 
 static ngx_conf_num_bounds_t ngx_http_wa_report_lead_bounds = {ngx_conf_check_num_bounds, 1, 60};
+
+static ngx_conf_num_bounds_t ngx_http_wa_report_catch_up_bounds = {ngx_conf_check_num_bounds, 0,
+                                                                   wa::kMaxCatchUpDays};
 
 static ngx_conf_num_bounds_t ngx_http_wa_report_concurrency_bounds = {ngx_conf_check_num_bounds, 1,
                                                                       1024};
@@ -250,6 +254,10 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
      NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, lead_days),
      &ngx_http_wa_report_lead_bounds},
 
+    {ngx_string("wa_report_catch_up"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_conf_set_num_slot,
+     NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, catch_up),
+     &ngx_http_wa_report_catch_up_bounds},
+
     {ngx_string("wa_report_remind"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_conf_set_enum_slot,
      NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_wa_report_main_conf_t, remind),
      &ngx_http_wa_report_remind_modes},
@@ -396,6 +404,7 @@ static void* ngx_http_wa_report_create_main_conf(ngx_conf_t* cf) {
     mcf->run_lease = NGX_CONF_UNSET_MSEC;
     mcf->run_now_timeout = NGX_CONF_UNSET_MSEC;
     mcf->lead_days = NGX_CONF_UNSET;
+    mcf->catch_up = NGX_CONF_UNSET;
     mcf->remind = NGX_CONF_UNSET_UINT;
     mcf->gateway = NGX_CONF_UNSET_UINT;
     mcf->gateway_timeout = NGX_CONF_UNSET_MSEC;

@@ -9,6 +9,7 @@
 
 #include "ngx_http_wa_report_http.hpp"
 
+#include "core/catch_up.hpp"
 #include "core/provider.hpp"
 
 #include <algorithm>
@@ -262,8 +263,10 @@ void Reminder::resume() {
                     self->log_refused("cannot resume a damaged run record", std::string());
                     return;
                 }
+                // A run begun by an earlier version has no window_from: its as_of.
+                Date from = parse_date(record.window_from).value_or(*as_of);
                 Run& run = self->engine_.adopt(
-                    std::make_unique<Run>(self->engine_, record.id, *as_of, record.dry_run));
+                    std::make_unique<Run>(self->engine_, record.id, *as_of, from, record.dry_run));
                 run.start(record.cursor_day, record.cursor_member, true);
             });
         },
@@ -289,10 +292,14 @@ void Reminder::begin(Date as_of, bool dry_run, bool manual, int64_t next, RunWai
     if (waiter != nullptr) {
         waiter->run_id = pending_->id;
     }
+    // Run-now covers the day it is asked for; only the schedule catches up
+    // the days it missed.
+    std::vector<Date> missed =
+        manual ? std::vector<Date>() : catch_up_days(as_of, c.reminder.catch_up);
     begin_call_ = engine_.store().run_begin(
         engine_.owner(), pending_->id, as_of, dry_run, manual, engine_.local_time(), next,
-        static_cast<int64_t>(c.reminder.lease),
-        [](const Answer<RunBegin>& answer, void* data) noexcept {
+        static_cast<int64_t>(c.reminder.lease), missed,
+        [](const Answer<RunStart>& answer, void* data) noexcept {
             auto* self = static_cast<Reminder*>(data);
             guard(self->engine_.log(), [&] { self->begun(answer); });
         },
@@ -306,7 +313,7 @@ void Reminder::begin(Date as_of, bool dry_run, bool manual, int64_t next, RunWai
     }
 }
 
-void Reminder::begun(const Answer<RunBegin>& answer) {
+void Reminder::begun(const Answer<RunStart>& answer) {
     begin_call_ = nullptr;
     std::unique_ptr<Pending> p = std::move(pending_);
     if (!p) {
@@ -316,7 +323,7 @@ void Reminder::begun(const Answer<RunBegin>& answer) {
         log_refused(p->manual ? "cannot begin a run" : "cannot begin the scheduled run",
                     answer.reason);
     }
-    if (!answer.ok() || answer.value != RunBegin::started) {
+    if (!answer.ok() || answer.value.outcome != RunBegin::started) {
         RunWaiter* w = p->waiter;
         if (w == nullptr) {
             return;
@@ -333,7 +340,8 @@ void Reminder::begun(const Answer<RunBegin>& answer) {
         }
         return;
     }
-    Run& run = engine_.adopt(std::make_unique<Run>(engine_, p->id, p->as_of, p->dry_run));
+    Date from = parse_date(answer.value.window_from).value_or(p->as_of);
+    Run& run = engine_.adopt(std::make_unique<Run>(engine_, p->id, p->as_of, from, p->dry_run));
     run.set_trigger(p->manual ? metrics::Trigger::run_now : metrics::Trigger::schedule);
     if (p->waiter != nullptr) {
         run.add_waiter(p->waiter);

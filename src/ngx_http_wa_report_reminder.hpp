@@ -98,7 +98,7 @@ private:
     void send_tick();
     void resume();
     void begin(Date as_of, bool dry_run, bool manual, int64_t next_run, RunWaiter* waiter);
-    void begun(const Answer<RunBegin>& answer);
+    void begun(const Answer<RunStart>& answer);
     // An ERR line for what Redis refused (its reason, when it gave one),
     // each at most once a minute.
     void log_refused(const char* what, const std::string& reason);

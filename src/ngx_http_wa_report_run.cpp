@@ -149,10 +149,11 @@ private:
 
 // ---- Run ------------------------------------------------------------------------
 
-Run::Run(RunHost& host, std::string run_id, Date as_of, bool dry)
+Run::Run(RunHost& host, std::string run_id, Date as_of, Date window_from, bool dry)
     : id(std::move(run_id)),
       host_(host),
       as_of_(as_of),
+      window_from_(window_from),
       dry_(dry),
       guard_(
           host.log(),
@@ -251,8 +252,8 @@ void Run::fetch() {
         return;
     }
     hold_.arm(hold_time(host_.config().reminder));
-    int64_t first = days_from_civil(as_of_);
-    int64_t last = first + host_.config().reminder.lead_days - 1;
+    int64_t first = days_from_civil(window_from_);
+    int64_t last = days_from_civil(as_of_) + host_.config().reminder.lead_days - 1;
     issue(host_.store().due_batch(
         host_.owner(), id, first, last, cursor_day_, cursor_member_, batch_size,
         [](const Answer<DueBatch>& answer, void* data) noexcept {
@@ -351,8 +352,8 @@ void Run::classify_some() {
 
 void Run::take(const DueRow& row) {
     const ReminderConfig& rc = host_.config().reminder;
-    DueDecision d =
-        classify_due(row, as_of_, rc.lead_days, rc.daily ? RemindMode::daily : RemindMode::once);
+    DueDecision d = classify_due(row, as_of_, rc.lead_days,
+                                 rc.daily ? RemindMode::daily : RemindMode::once, window_from_);
     if (d.action == DueDecision::Action::pass) {
         return;
     }

@@ -76,7 +76,9 @@ protected:
 
 class Run final : private SendOwner {
 public:
-    Run(RunHost& host, std::string id, Date as_of, bool dry);
+    // window_from: the window's first day (as_of, or earlier for a run that
+    // catches up days no run covered).
+    Run(RunHost& host, std::string id, Date as_of, Date window_from, bool dry);
     ~Run();
 
     Run(const Run&) = delete;
@@ -122,6 +124,7 @@ private:
 
     RunHost& host_;
     Date as_of_;
+    Date window_from_;
     bool dry_;
     std::string cursor_day_, cursor_member_;
     std::string next_day_, next_member_;

@@ -38,6 +38,8 @@ struct redisReply;
 
 namespace wa {
 
+struct ExplainRecord;
+
 class Redis;
 struct Call;
 enum class Script;
@@ -157,6 +159,13 @@ public:
     StoreCall* due_list(int64_t first_day, int64_t last_day, int64_t limit, StoreFn<DueList> fn,
                         void* data);
 
+    // reminder_explain.lua (ngx_http_wa_report_store_explain.cpp): what a
+    // run would read about the vehicle, with the customer `customer` (both
+    // uuids), the schedule and the covered day; vehicle_exists false when
+    // there is no such vehicle.
+    StoreCall* reminder_explain(const std::string& customer, const std::string& vehicle,
+                                StoreFn<ExplainRecord> fn, void* data);
+
     // ---- customers and vehicles ----------------------------------------------
 
     // HMGET of one customer; nullopt when there is none.
@@ -214,10 +223,13 @@ public:
 
     // run_begin.lua: as_of the run's day; started_at local ISO; next_run the
     // schedule's next run in unix seconds (a scheduled run), or -1 (run-now:
-    // the schedule is left alone).
+    // the schedule is left alone); catch_up_days: the days before as_of the
+    // run may cover (core's catch_up_days; empty: none). The answer names
+    // the window's first day the script chose.
     StoreCall* run_begin(const std::string& owner, const std::string& run, Date as_of, bool dry_run,
                          bool manual, const std::string& started_at, int64_t next_run,
-                         int64_t lease_ms, StoreFn<RunBegin> fn, void* data);
+                         int64_t lease_ms, const std::vector<Date>& catch_up_days,
+                         StoreFn<RunStart> fn, void* data);
 
     // HGETALL of the run in progress, for a runner that resumes it.
     StoreCall* current_run(StoreFn<RunRecord> fn, void* data);

@@ -52,11 +52,17 @@ bool decode_tick(const redisReply* reply, TickDecision& out) {
     return true;
 }
 
-bool decode_run_begin(const redisReply* reply, RunBegin& out) {
+bool decode_run_begin(const redisReply* reply, RunStart& out) {
     if (!is_array(reply, 1)) {
         return false;
     }
-    out = text(reply->element[0]) == "started" ? RunBegin::started : RunBegin::busy;
+    out.outcome = text(reply->element[0]) == "started" ? RunBegin::started : RunBegin::busy;
+    if (out.outcome == RunBegin::started) {
+        if (reply->elements < 2) {
+            return false;
+        }
+        out.window_from = text(reply->element[1]);
+    }
     return true;
 }
 
@@ -80,6 +86,8 @@ bool decode_run_record(const redisReply* reply, RunRecord& out) {
             out.cursor_day = std::move(v);
         } else if (k == "cursor_member") {
             out.cursor_member = std::move(v);
+        } else if (k == "window_from") {
+            out.window_from = std::move(v);
         }
     }
     return true;
@@ -214,12 +222,25 @@ StoreCall* Store::tick(int64_t now, const std::string& owner, int64_t lease_ms,
 
 StoreCall* Store::run_begin(const std::string& owner, const std::string& run, Date as_of,
                             bool dry_run, bool manual, const std::string& started_at,
-                            int64_t next_run, int64_t lease_ms, StoreFn<RunBegin> fn, void* data) {
-    return script<RunBegin, decode_run_begin>(
-        Script::run_begin, {keys_.run_lease(), keys_.run_current(), keys_.schedule()},
-        {owner, run, format_date(as_of), dry_run ? "1" : "0", manual ? "1" : "0", started_at,
-         next_run >= 0 ? std::to_string(next_run) : "", std::to_string(lease_ms)},
-        fn, data);
+                            int64_t next_run, int64_t lease_ms,
+                            const std::vector<Date>& catch_up_days, StoreFn<RunStart> fn,
+                            void* data) {
+    std::vector<std::string> args = {owner,
+                                     run,
+                                     format_date(as_of),
+                                     dry_run ? "1" : "0",
+                                     manual ? "1" : "0",
+                                     started_at,
+                                     next_run >= 0 ? std::to_string(next_run) : "",
+                                     std::to_string(lease_ms)};
+    for (Date d : catch_up_days) {
+        args.push_back(format_date(d));
+    }
+    return script<RunStart, decode_run_begin>(
+        Script::run_begin,
+        {keys_.run_lease(), keys_.run_current(), keys_.schedule(), keys_.run_covered(),
+         keys_.run_last()},
+        args, fn, data);
 }
 
 StoreCall* Store::current_run(StoreFn<RunRecord> fn, void* data) {
@@ -315,7 +336,7 @@ StoreCall* Store::run_finish(const std::string& owner, const std::string& run,
     return script<RunFinished, decode_run_finished>(
         Script::run_finish,
         {keys_.run_lease(), keys_.run_current(), keys_.run_last(), keys_.stats(),
-         keys_.run_result(run)},
+         keys_.run_result(run), keys_.run_covered()},
         {owner, finished_at, run, std::to_string(ttl)}, fn, data);
 }
 

@@ -73,6 +73,7 @@ std::string Keys::run_lease() const { return join("run", "lease"); }
 std::string Keys::run_current() const { return join("run", "current"); }
 
 std::string Keys::run_last() const { return join("run", "last"); }
+std::string Keys::run_covered() const { return join("run", "covered"); }
 
 std::string Keys::run_details(std::string_view run_id) const {
     return join("run", run_id, "details");

@@ -34,6 +34,7 @@ public:
     std::string run_lease() const;
     std::string run_current() const;
     std::string run_last() const;
+    std::string run_covered() const;  // the last day a finished run covered
     std::string run_details(std::string_view run_id) const;
     std::string run_done(std::string_view run_id) const;
     std::string run_result(std::string_view run_id) const;  // the finished run's counters

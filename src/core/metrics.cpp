@@ -229,6 +229,7 @@ const char* route_label(size_t index) {
         case Route::due: return "due";
         case Route::vehicle_messages: return "vehicle_messages";
         case Route::delivery_statistics: return "delivery_statistics";
+        case Route::reminder_explain: return "reminder_explain";
         }
     }
     if (index < report_route_count + scheduler_route_count) {

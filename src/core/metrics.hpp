@@ -29,7 +29,7 @@ static_assert(Counter::is_always_lock_free, "counters live in memory shared by p
 
 // The route label: the report API's Route values, then the scheduler API's
 // SchedulerRoute values ("scheduler_" + name), then the metrics endpoint.
-inline constexpr size_t report_route_count = static_cast<size_t>(Route::delivery_statistics) + 1;
+inline constexpr size_t report_route_count = static_cast<size_t>(Route::reminder_explain) + 1;
 inline constexpr size_t scheduler_route_count = static_cast<size_t>(SchedulerRoute::run_now) + 1;
 inline constexpr size_t route_count = report_route_count + scheduler_route_count + 1;
 

@@ -38,6 +38,10 @@ const RouteSpec kRoutes[] = {
      {Method::get, Method::head},
      Route::delivery_statistics,
      {"from", "to"}},
+    {"/customer/{id_customer}/vehicle/{id_vehicle}/reminder",
+     {Method::get, Method::head},
+     Route::reminder_explain,
+     {}},
     {"/{report_id}", {Method::delete_}, Route::delete_report, {}},
     {"/reset-frequency", {Method::post}, Route::reset_frequency, {"id_customer"}},
 };

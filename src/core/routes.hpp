@@ -32,6 +32,7 @@ enum class Route {
     due,
     vehicle_messages,     // GET /customer/{c}/vehicle/{v}/messages (delivery records)
     delivery_statistics,  // GET /statistics/delivery (delivery records)
+    reminder_explain,
 };
 
 struct RouteMatch {

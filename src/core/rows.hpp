@@ -144,6 +144,13 @@ enum class RunBegin {
     busy,     // a run is in progress, or another owner holds the lease
 };
 
+// run_begin.lua's answer: the outcome, and for a started run the first day
+// of its window (YYYY-MM-DD; its as_of unless it catches up missed days).
+struct RunStart {
+    RunBegin outcome = RunBegin::busy;
+    std::string window_from;
+};
+
 // The run in progress as T:run:current stores it (HGETALL), for a runner
 // that resumes it. exists is false when there is none; a field Redis lacks
 // is "".
@@ -155,6 +162,7 @@ struct RunRecord {
     bool manual = false;
     std::string cursor_day;     // days since 1970-01-01, "" at the start
     std::string cursor_member;  // a vehicle id, "" at the start of the day
+    std::string window_from;    // YYYY-MM-DD; "" for a run of an earlier version (as_of)
 };
 
 // One vehicle of due_batch.lua, its 13 fields by name. A value Redis lacks

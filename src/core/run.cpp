@@ -7,9 +7,8 @@ namespace wa {
 
 namespace {
 
-bool in_window(Date as_of, Date next_visit, int lead_days) {
-    int days = days_between(as_of, next_visit);
-    return days >= 0 && days < lead_days;
+bool in_window(Date first, Date as_of, Date next_visit, int lead_days) {
+    return days_between(first, next_visit) >= 0 && days_between(as_of, next_visit) < lead_days;
 }
 
 DueDecision skip(DueDecision d, std::string_view code, const char* status, std::string reason) {
@@ -22,8 +21,10 @@ DueDecision skip(DueDecision d, std::string_view code, const char* status, std::
 
 }  // namespace
 
-DueDecision classify_due(const DueRow& row, Date as_of, int lead_days, RemindMode mode) {
+DueDecision classify_due(const DueRow& row, Date as_of, int lead_days, RemindMode mode,
+                         Date window_first) {
     DueDecision d;
+    Date first = days_between(window_first, as_of) > 0 ? window_first : as_of;
     if (row.handled) {
         return d;
     }
@@ -42,8 +43,8 @@ DueDecision classify_due(const DueRow& row, Date as_of, int lead_days, RemindMod
         return skip(std::move(d), "missing_visit_date", "skipped",
                     "data tidak lengkap: tanggal kunjungan kosong");
     }
-    if (!in_window(as_of, *next, lead_days)) {
-        return skip(std::move(d), days_between(as_of, *next) < 0 ? "visit_passed" : "not_due_until",
+    if (!in_window(first, as_of, *next, lead_days)) {
+        return skip(std::move(d), days_between(first, *next) < 0 ? "visit_passed" : "not_due_until",
                     "skipped", "tanggal kunjungan di luar jangka waktu pengingat");
     }
     if (row.customer_phone.empty()) {

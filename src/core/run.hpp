@@ -43,8 +43,12 @@ struct DueDecision {
 };
 
 // The rule, in this order: handled -> pass; no customer; no or no valid
-// visit date; a visit outside the window [as_of, as_of + lead_days) (the old
-// system's rule: lead 3 is the visit day and the two days before it); no
+// visit date; a visit outside the window [window_first, as_of + lead_days)
+// (the old system's rule: lead 3 is the visit day and the two days before
+// it; window_first is as_of, or earlier for a catch-up run: a visit that
+// fell due on a missed day D, D <= next_visit < D + lead_days, is still
+// reminded, even when its date has passed; window_first > as_of counts as
+// as_of); no
 // phone; no plate; a phone that is not one, or not a mobile; the customer
 // stopped such messages (do_not_contact); the phone is suppressed
 // (opted_out: STOP, user_preferences, 131050 or the data API); already
@@ -52,7 +56,8 @@ struct DueDecision {
 // as_of (daily) -> skipped; an attempt mark left by an earlier run ->
 // unknown (it may have been sent: never twice); else send. Reasons are the
 // old system's Indonesian texts.
-DueDecision classify_due(const DueRow& row, Date as_of, int lead_days, RemindMode mode);
+DueDecision classify_due(const DueRow& row, Date as_of, int lead_days, RemindMode mode,
+                         Date window_first);
 
 // Counts one finished vehicle by its detail's status: sent, failed,
 // unknown, dry_run (dry), anything else skipped; total always.

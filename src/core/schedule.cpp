@@ -27,6 +27,22 @@ void append_key(std::string& out, const char* key) {
     out += "\":";
 }
 
+// Only a catch-up run has the key, so the answer for any other run stays as
+// it was before catch-up existed.
+void append_catch_up(std::string& out, const LastRun& last) {
+    std::optional<Date> as_of = parse_date(last.as_of);
+    std::optional<Date> from = parse_date(last.window_from);
+    if (!as_of || !from || days_from_civil(*from) >= days_from_civil(*as_of)) {
+        return;
+    }
+    append_key(out, "catch_up");
+    out += R"({"from":)";
+    append_json_string(out, format_date(*from));
+    append_key(out, "to");
+    append_json_string(out, format_date(civil_from_days(days_from_civil(*as_of) - 1)));
+    out += '}';
+}
+
 }  // namespace
 
 int64_t next_run(const Zone& zone, int64_t now_unix, int hour, int minute) {
@@ -200,6 +216,7 @@ std::string status_json(const ScheduleState& schedule, const std::string& next_r
         }
         append_key(out, "dry_run_count");
         append_int(out, last->dry);
+        append_catch_up(out, *last);
         out += '}';
     }
     out += '}';

@@ -80,6 +80,9 @@ struct LastRun {
     int64_t total = 0, sent = 0, failed = 0, skipped = 0, unknown = 0, dry = 0;
     bool dry_run = false;
     std::optional<int64_t> customers;  // customers when it finished; none: an earlier version's run
+    // The run's day and its window's first day (YYYY-MM-DD; "" for a run of
+    // an earlier version): a window_from before as_of marks a catch-up.
+    std::string as_of, window_from;
 };
 
 // {"running":true,"jobs":[{"id":"maintenance_reminder_job","name":
@@ -94,7 +97,9 @@ struct LastRun {
 // as "vehicles_due" (kept for earlier clients); "customers" is what run-now
 // answers as total_customers. "last_run" is there only when `last` has a
 // value. An empty next_run_time, started_at, finished_at or id is written
-// as null, as is an unknown customers.
+// as null, as is an unknown customers. A run that caught up missed days
+// (window_from before as_of) also has "catch_up":{"from":window_from,
+// "to":the day before as_of}; others have no such key.
 std::string status_json(const ScheduleState& schedule, const std::string& next_run_iso_with_offset,
                         const std::optional<LastRun>& last);
 

@@ -61,6 +61,8 @@ std::optional<LastRun> last_run_from_fields(
     l.unknown = count("unknown");
     l.dry = count("dry");
     l.dry_run = text("dry_run") == "1";
+    l.as_of = text("as_of");
+    l.window_from = text("window_from");
     if (!text("customers").empty()) {
         l.customers = count("customers");
     }

@@ -62,6 +62,7 @@ TEST(ConfigCheckTest, EveryMistakeIsReportedAtItsOwnLine) {
         {"wa_report_run_lease 500ms;", "", "wa.conf:3",
          "\"wa_report_run_lease\" must be at least 1s"},
         {"wa_report_lead_days 0;", "", "wa.conf:3", "between 1 and 60"},
+        {"wa_report_catch_up 32;", "", "wa.conf:3", "between 0 and 31"},
         {"wa_report_remind weekly;", "", "wa.conf:3", "invalid value \"weekly\""},
         {"wa_report_schedule 7:00;", "", "wa.conf:3", "invalid schedule time"},
         {"wa_report_template \"Bapak {nama}\";", "", "wa.conf:3", "nama"},

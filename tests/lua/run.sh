@@ -386,14 +386,14 @@ tconf() { # en hour minute
 }
 tick() { ev tick "$S" "$L" "$C" , "$@" "$(tconf "$4" "$5" "$6")"; }  # now owner ms en hour minute next
 apply() { ev schedule_apply "$S" , "$@"; }              # conf next load
-rbegin() { ev run_begin "$L" "$C" "$S" , "$@"; }        # owner id as_of dry manual started next ms
+rbegin() { ev run_begin "$L" "$C" "$S" "$T:run:covered" "$LAST" , "$@"; }  # owner id as_of dry manual started next ms [catch-up days...]
 renew() { ev lease_renew "$L" , "$@"; }                 # owner ms [release]
 batch() { ev due_batch "$L" "$C" , "$T" "$@"; }         # owner first last cday cmember limit run
 abegin() { ev attempt_begin "$L" "$T:attempt:$1" "$T:vehicle:$1" , "${@:2}"; }  # veh owner run cycle now ttl mode today
 arel() { local k=(); for v in "${@:3}"; do k+=("$T:attempt:$v"); done; ev attempt_release "${k[@]}" , "$1" "$2"; }  # run owner veh...
 afail() { ev attempt_fail "$T:attempt:$1" "$T:report:$2:$1" "$T:vehicle:$1" "$T:stats" , "${@:3}"; }  # veh cust text code now opted
 progress() { ev run_progress "$L" "$C" "$T:run:$1:details" "$T:run:$1:done" , "${@:2}"; }  # run owner day member 6 deltas ttl pairs...
-finish() { ev run_finish "$L" "$C" "$LAST" "$T:stats" "$T:run:$1:result" , "$2" "$3" "$1" "${4:-604800}"; }  # run owner finished_at [ttl]
+finish() { ev run_finish "$L" "$C" "$LAST" "$T:stats" "$T:run:$1:result" "$T:run:covered" , "$2" "$3" "$1" "${4:-604800}"; }  # run owner finished_at [ttl]
 summary() { ev run_summary "$C" "$T:run:$1:result" , "$1"; }  # run
 status() { ev status "$S" "$C" "$LAST"; }
 # record with the reminder part: cust veh msg new-id now cycle today provider run provider-msg
@@ -475,18 +475,48 @@ checkp "run_begin bad lease ms" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" 87400 0)" "
 check "bad run_begin writes nothing" "$(cmd exists "$C") $(raw hget "$S" next_run)" ":0 1000"
 check "run_begin, lease of another owner: busy" "$(rbegin w2 r1 2026-04-01 0 0 "$N1" 87400 5000)" "busy"
 check "busy run_begin writes nothing" "$(cmd exists "$C") $(raw get "$L") $(raw hget "$S" next_run)" ":0 w1 1000"
-check "run_begin by the lease owner" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" 87400 8000)" "started"
+check "run_begin by the lease owner" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" 87400 8000)" "started 2026-04-01"
 check "run:current" "$(hash "$C")" \
-    "as_of=2026-04-01 cursor_day= cursor_member= dry=0 dry_run=0 failed=0 id=r1 manual=0 sent=0 skipped=0 started_at=$N1 total=0 unknown=0"
+    "as_of=2026-04-01 cursor_day= cursor_member= dry=0 dry_run=0 failed=0 id=r1 manual=0 sent=0 skipped=0 started_at=$N1 total=0 unknown=0 window_from=2026-04-01"
 check "next_run advanced" "$(hash "$S")" "config=07:30 on enabled=1 hour=7 minute=30 next_run=87400 source=nginx.conf"
 check "lease refreshed" "$(raw get "$L") $(pttl_in "$L" 7000 8000)" "w1 yes"
 check "run_begin while a run is in progress: busy" "$(rbegin w1 r2 2026-04-02 0 0 "$N2" 99999 5000)" "busy"
 check "busy keeps the run" "$(raw hget "$C" id) $(raw hget "$S" next_run)" "r1 87400"
 raw del "$C" "$L" >/dev/null
-check "manual run_begin, free lease" "$(rbegin w3 r2 2026-04-02 1 1 "$N2" '' 5000)" "started"
+check "manual run_begin, free lease" "$(rbegin w3 r2 2026-04-02 1 1 "$N2" '' 5000)" "started 2026-04-02"
 check "free lease taken" "$(raw get "$L") $(pttl_in "$L" 4000 5000)" "w3 yes"
 check "manual run leaves next_run" "$(raw hget "$S" next_run)" "87400"
 check "manual dry run record" "$(raw hmget "$C" id as_of dry_run manual started_at | paste -sd' ')" "r2 2026-04-02 1 1 $N2"
+
+# ===== run_begin: catch-up =====
+raw flushall >/dev/null
+catchup=(2026-03-29 2026-03-30 2026-03-31)
+check "no covered day, no last run: no catch-up" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" '' 5000 "${catchup[@]}")" "started 2026-04-01"
+raw del "$C" "$L" >/dev/null
+raw set "$T:run:covered" 2026-03-29 >/dev/null
+check "catch-up from the day after the covered day" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" '' 5000 "${catchup[@]}")" "started 2026-03-30"
+check "window_from kept in run:current" "$(raw hget "$C" window_from)" "2026-03-30"
+raw del "$C" "$L" >/dev/null
+raw set "$T:run:covered" 2026-03-01 >/dev/null
+check "catch-up bounded by the days given" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" '' 5000 "${catchup[@]}")" "started 2026-03-29"
+raw del "$C" "$L" >/dev/null
+check "no days given: catch-up off" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" '' 5000)" "started 2026-04-01"
+raw del "$C" "$L" >/dev/null
+raw set "$T:run:covered" 2026-03-31 >/dev/null
+check "nothing missed" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" '' 5000 "${catchup[@]}")" "started 2026-04-01"
+raw del "$C" "$L" "$T:run:covered" >/dev/null
+raw hset "$LAST" as_of 2026-03-30 dry_run 0 >/dev/null
+check "covered day from run:last of an earlier version" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" '' 5000 "${catchup[@]}")" "started 2026-03-31"
+raw del "$C" "$L" >/dev/null
+raw hset "$LAST" as_of 2026-03-30 dry_run 1 >/dev/null
+check "a dry last run covers nothing" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" '' 5000 "${catchup[@]}")" "started 2026-04-01"
+raw del "$C" "$L" >/dev/null
+checkp "catch-up day not before as_of" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" '' 5000 2026-04-01)" "ERR run_begin: bad catch-up day"
+checkp "catch-up days out of order" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" '' 5000 2026-03-30 2026-03-29)" "ERR run_begin: bad catch-up day"
+checkp "catch-up day not a date" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" '' 5000 yesterday)" "ERR run_begin: bad catch-up day"
+raw set "$LAST" x >/dev/null
+checkp "run:last of another type" "$(rbegin w1 r1 2026-04-01 0 0 "$N1" '' 5000)" "ERR run_begin: a key holds another type"
+check "bad run_begin writes nothing" "$(cmd exists "$C" "$L")" ":0"
 
 # ===== lease_renew =====
 raw flushall >/dev/null
@@ -683,7 +713,7 @@ check "rejected progress writes nothing" \
     "$(raw hmget "$C" cursor_day total | paste -sd'|') $(cmd exists "$T:run:r1:details" "$T:run:r1:done")" "|0 :0"
 check "run_progress" "$(progress r1 w1 $D0 a2 2 1 0 1 0 0 604800 a1 "$J1" a2 "$J2")" ":1"
 check "progress cursor and counters" "$(hash "$C")" \
-    "as_of=2026-04-01 cursor_day=$D0 cursor_member=a2 dry=0 dry_run=0 failed=0 id=r1 manual=0 sent=1 skipped=1 started_at=$N1 total=2 unknown=0"
+    "as_of=2026-04-01 cursor_day=$D0 cursor_member=a2 dry=0 dry_run=0 failed=0 id=r1 manual=0 sent=1 skipped=1 started_at=$N1 total=2 unknown=0 window_from=2026-04-01"
 check "details appended" "$(raw lrange "$T:run:r1:details" 0 -1 | paste -sd'|')" "$J1|$J2"
 check "done set" "$(raw smembers "$T:run:r1:done" | sort | paste -sd' ')" "a1 a2"
 check "details and done expire" "$(ttl_in "$T:run:r1:details" 604000 604800) $(ttl_in "$T:run:r1:done" 604000 604800)" "yes yes"
@@ -711,11 +741,12 @@ check "run_finish, another run's id" "$(finish r0 w1 "$N4")" "lost"
 check "lost finish writes nothing" "$(cmd exists "$C" "$L" "$LAST" "$T:run:r1:result" "$T:run:r0:result")" ":2"
 check "run_finish" "$(finish r1 w1 "$N4" 3600)" "finished :1205 :1 :1 :1201 :1 :1"
 check "run:last" "$(hash "$LAST")" \
-    "as_of=2026-04-01 cursor_day=$D3 cursor_member= customers=1 dry=1 dry_run=0 failed=1 finished_at=$N4 id=r1 manual=0 sent=1 skipped=1201 started_at=$N1 total=1205 unknown=1"
+    "as_of=2026-04-01 cursor_day=$D3 cursor_member= customers=1 dry=1 dry_run=0 failed=1 finished_at=$N4 id=r1 manual=0 sent=1 skipped=1201 started_at=$N1 total=1205 unknown=1 window_from=2026-04-01"
 check "the run's result is run:last's" "$(hash "$T:run:r1:result")" "$(hash "$LAST")"
 check "the run's result expires" "$(ttl_in "$T:run:r1:result" 3500 3600)" "yes"
 check "current and lease gone, details kept" "$(cmd exists "$C" "$L" "$T:run:r1:details" "$T:run:r1:done")" ":2"
 check "run_summary once finished" "$(summary r1)" "finished :1 :1"
+check "a finished run that sent covers its day" "$(raw get "$T:run:covered")" "2026-04-01"
 check "run_finish again: lost" "$(finish r1 w1 "$N4")" "lost"
 check "run_progress after finish" "$(progress r1 w1 $D3 '' 1 0 0 0 0 0 3600)" ":0"
 raw set "$L" w1 px 60000 >/dev/null
@@ -730,11 +761,33 @@ rbegin w2 r2 2026-04-02 1 1 "$N4" '' 60000 >/dev/null
 cput c2 'Sari' '628222' 'Jl. C' "$N1" >/dev/null
 check "second run finish" "$(finish r2 w2 2026-01-09T00:00:00)" "finished :0 :0 :0 :0 :0 :0"
 check "run:last replaced" "$(hash "$LAST")" \
-    "as_of=2026-04-02 cursor_day= cursor_member= customers=2 dry=0 dry_run=1 failed=0 finished_at=2026-01-09T00:00:00 id=r2 manual=1 sent=0 skipped=0 started_at=$N4 total=0 unknown=0"
+    "as_of=2026-04-02 cursor_day= cursor_member= customers=2 dry=0 dry_run=1 failed=0 finished_at=2026-01-09T00:00:00 id=r2 manual=1 sent=0 skipped=0 started_at=$N4 total=0 unknown=0 window_from=2026-04-02"
+check "a dry run leaves the covered day" "$(raw get "$T:run:covered")" "2026-04-01"
 # Whoever waits for r1 still finds its own result after r2 finished.
 check "run_summary of the run before" "$(summary r1) $(summary r2)" "finished :1 :1 finished :2 :0"
 raw del "$T:run:r1:result" >/dev/null
 check "run_summary, result gone" "$(summary r1)" "unknown"
+
+# ===== reminder_explain =====
+raw flushall >/dev/null
+explain() { ev reminder_explain "$T:vehicle:$1" "$T:customer:$2" "$T:attempt:$1" "$S" "$T:run:covered" "$LAST"; }  # veh cust
+check "explain, no vehicle" "$(explain v1 c1)" "[]"
+cput c1 'Budi' '628111' 'Jl. A' "$N1" >/dev/null
+vput v1 c1 Avanza 'B 1 AA' 2026-01-01 2026-04-01 20544 "$N1" >/dev/null
+check "explain, nothing else known" "$(explain v1 c1)" \
+    "c1 Avanza B 1 AA 2026-04-01 nil nil nil 2026-01-01 nil nil nil Budi 628111 nil nil nil nil nil"
+raw hset "$T:vehicle:v1" reminded_for 2026-04-01 reminded_on 2026-03-30 do_not_contact 1 \
+    last_error 'Device offline' last_error_code 0 last_error_at "$N1" >/dev/null
+raw hset "$T:attempt:v1" cycle 2026-04-01 run r9 >/dev/null
+raw hset "$S" enabled 1 next_run 87400 >/dev/null
+raw hset "$LAST" as_of 2026-03-29 dry_run 0 >/dev/null
+check "explain, everything, covered day from run:last" "$(explain v1 c1)" \
+    "c1 Avanza B 1 AA 2026-04-01 2026-04-01 2026-03-30 1 2026-01-01 Device offline 0 $N1 Budi 628111 2026-04-01 r9 1 87400 2026-03-29"
+raw set "$T:run:covered" 2026-03-31 >/dev/null
+check "explain, covered day" "$(explain v1 c1 | awk '{print $NF}')" "2026-03-31"
+check "explain, another customer's key" "$(explain v1 c2)" \
+    "c1 Avanza B 1 AA 2026-04-01 2026-04-01 2026-03-30 1 2026-01-01 Device offline 0 $N1 nil nil 2026-04-01 r9 1 87400 2026-03-31"
+check "explain writes nothing" "$(raw dbsize)" "9"
 
 # ===== status =====
 raw flushall >/dev/null
@@ -746,7 +799,7 @@ check "status, run in progress" "$(status)" "1 7 30 87400 nginx.conf :1"
 progress r1 w1 $D0 a1 1 1 0 0 0 0 3600 a1 '{}' >/dev/null
 finish r1 w1 "$N2" >/dev/null
 check "status after a run" "$(status | tr ' ' '\n' | tail -n +7 | paste -d= - - | sort | paste -sd' ') $(status | cut -d' ' -f1-6)" \
-    "as_of=2026-04-01 cursor_day=$D0 cursor_member=a1 customers=0 dry=0 dry_run=0 failed=0 finished_at=$N2 id=r1 manual=1 sent=1 skipped=0 started_at=$N1 total=1 unknown=0 1 7 30 87400 nginx.conf :0"
+    "as_of=2026-04-01 cursor_day=$D0 cursor_member=a1 customers=0 dry=0 dry_run=0 failed=0 finished_at=$N2 id=r1 manual=1 sent=1 skipped=0 started_at=$N1 total=1 unknown=0 window_from=2026-04-01 1 7 30 87400 nginx.conf :0"
 raw hset "$S" enabled 0 source api >/dev/null
 check "status, stopped by the API" "$(status | cut -d' ' -f1-6)" "0 7 30 87400 api :0"
 
@@ -1108,7 +1161,7 @@ break_type "$ST"
 refused "run_finish, T:stats a string" "WRONGTYPE" finish r1 w1 "$N2"
 mend_type "$ST"
 refused "run_finish missing finished_at" "ERR run_finish: bad finished_at" \
-    ev run_finish "$L" "$C" "$LAST" "$ST" "$T:run:r1:result" , w1
+    ev run_finish "$L" "$C" "$LAST" "$ST" "$T:run:r1:result" "$T:run:covered" , w1
 refused "run_finish ttl 1e300" "ERR run_finish: bad ttl" finish r1 w1 "$N2" 1e300
 refused "tick schedule 7:00" "ERR tick: bad default schedule" \
     ev tick "$S" "$L" "$C" , 1000 w2 5000 1 7 30 1000 '7:30 on'

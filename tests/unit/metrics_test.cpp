@@ -41,6 +41,7 @@ TEST(MetricsLabels, RoutesNameTheRouterAndSchedulerValues) {
     EXPECT_STREQ("not_found", route_label(route_index(Route::not_found)));
     EXPECT_STREQ("customer_vehicle", route_label(route_index(Route::customer_vehicle)));
     EXPECT_STREQ("import", route_label(route_index(Route::import)));
+    EXPECT_STREQ("reminder_explain", route_label(route_index(Route::reminder_explain)));
     EXPECT_STREQ("scheduler_start", route_label(route_index(SchedulerRoute::start)));
     EXPECT_STREQ("scheduler_run_now", route_label(route_index(SchedulerRoute::run_now)));
     EXPECT_STREQ("metrics", route_label(metrics_route));
@@ -80,7 +81,7 @@ DueRow complete_row() {
 }
 
 std::string label_of(const DueRow& row, RemindMode mode = RemindMode::once) {
-    DueDecision d = classify_due(row, Date{2026, 11, 24}, 3, mode);
+    DueDecision d = classify_due(row, Date{2026, 11, 24}, 3, mode, Date{2026, 11, 24});
     VehicleLabels l = vehicle_labels(vehicle_of(d.detail, 0, false));
     return std::string(l.decision) + "/" + l.reason;
 }

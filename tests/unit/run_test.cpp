@@ -21,7 +21,7 @@ DueRow row(const std::string& next_visit = "2026-11-25") {
 }
 
 DueDecision once(const DueRow& r, Date as_of = Date{2026, 11, 24}, int lead = 3) {
-    return classify_due(r, as_of, lead, RemindMode::once);
+    return classify_due(r, as_of, lead, RemindMode::once, as_of);
 }
 
 // The rule's verdict for a complete row whose visit is next_visit: true when
@@ -203,9 +203,10 @@ TEST(ClassifyDue, DailyRemindsOnceADay) {
     r.reminded_for = "2026-11-25";
     r.reminded_on = "2026-11-23";
     Date today{2026, 11, 24};
-    EXPECT_EQ(classify_due(r, today, 3, RemindMode::daily).action, DueDecision::Action::send);
+    EXPECT_EQ(classify_due(r, today, 3, RemindMode::daily, today).action,
+              DueDecision::Action::send);
     r.reminded_on = "2026-11-24";
-    ExpectSkip(classify_due(r, today, 3, RemindMode::daily), "skipped",
+    ExpectSkip(classify_due(r, today, 3, RemindMode::daily, today), "skipped",
                "sudah diingatkan hari ini");
 }
 
@@ -264,7 +265,7 @@ TEST(ClassifyDueCode, EachRuleHasItsCode) {
     EXPECT_EQ("already_reminded", once(r).code);
     r = row();
     r.reminded_on = "2026-11-24";
-    EXPECT_EQ("already_reminded", classify_due(r, today, 3, RemindMode::daily).code);
+    EXPECT_EQ("already_reminded", classify_due(r, today, 3, RemindMode::daily, today).code);
     r = row();
     r.attempt_cycle = r.next_visit_date;
     EXPECT_EQ("attempt_unknown", once(r).code);
@@ -287,6 +288,44 @@ TEST(ClassifyDueCode, OptedOutBeforeAlreadyReminded) {
     r = row("2026-11-30");
     r.opted_out = true;
     EXPECT_EQ("not_due_until", once(r).code);  // not due yet says so first
+}
+
+// ---- catch-up ------------------------------------------------------------------------
+
+// A run on 11-24 catching up from 11-21 (lead 3): a visit due on a missed day
+// D (D <= visit < D + 3) is reminded, even one whose date has passed.
+TEST(ClassifyDueCatchUp, VisitsOfTheMissedDaysAreSent) {
+    Date today{2026, 11, 24};
+    Date from{2026, 11, 21};
+    for (const char* visit :
+         {"2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24", "2026-11-26"}) {
+        DueDecision d = classify_due(row(visit), today, 3, RemindMode::once, from);
+        EXPECT_EQ("will_send", d.code) << visit;
+        EXPECT_EQ(visit, d.cycle) << visit;
+    }
+    EXPECT_EQ(
+        -3,
+        classify_due(row("2026-11-21"), today, 3, RemindMode::once, from).detail.days_until_visit);
+    EXPECT_EQ("visit_passed",
+              classify_due(row("2026-11-20"), today, 3, RemindMode::once, from).code);
+    EXPECT_EQ("not_due_until",
+              classify_due(row("2026-11-27"), today, 3, RemindMode::once, from).code);
+}
+
+// remind once: a missed visit already reminded for is not sent again.
+TEST(ClassifyDueCatchUp, AlreadyRemindedStaysSkipped) {
+    DueRow r = row("2026-11-22");
+    r.reminded_for = "2026-11-22";
+    EXPECT_EQ("already_reminded",
+              classify_due(r, Date{2026, 11, 24}, 3, RemindMode::once, Date{2026, 11, 21}).code);
+}
+
+// A first day after as_of is no window of its own: the run's day still counts.
+TEST(ClassifyDueCatchUp, FirstDayAfterAsOfIsAsOf) {
+    EXPECT_EQ(
+        "will_send",
+        classify_due(row("2026-11-24"), Date{2026, 11, 24}, 3, RemindMode::once, Date{2026, 11, 30})
+            .code);
 }
 
 }  // namespace

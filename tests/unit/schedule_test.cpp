@@ -2,6 +2,7 @@
 
 #include "core/escape.hpp"
 #include "core/schedule.hpp"
+#include "core/status.hpp"
 
 namespace wa {
 namespace {
@@ -195,6 +196,33 @@ TEST(StatusJson, WithTheLastRun) {
         R"({"running":false,"jobs":[],"schedule":{"hour":7,"minute":0,"enabled":false,"source":"api"},)"
         R"("last_run":{"started_at":"2026-11-24T07:00:00","finished_at":"2026-11-24T07:00:01","total_customers":5,"reminder_sent":0,"failed":0,"skipped":1,"unknown":0,"dry_run":true,)"
         R"("id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","vehicles_due":5,"customers":9,"dry_run_count":4}})");
+}
+
+// A catch-up run names the missed days it covered; a run of its own day only
+// (window_from = as_of) has no catch_up key.
+TEST(StatusJson, CatchUpRunNamesTheMissedDays) {
+    LastRun last;
+    last.id = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+    last.started_at = "2026-12-01T07:00:00";
+    last.finished_at = "2026-12-01T07:00:02";
+    last.total = 2;
+    last.sent = 2;
+    last.customers = 2;
+    last.as_of = "2026-12-01";
+    last.window_from = "2026-11-28";
+    const std::string head =
+        R"({"running":false,"jobs":[],"schedule":{"hour":7,"minute":0,"enabled":false,"source":"api"},)"
+        R"("last_run":{"started_at":"2026-12-01T07:00:00","finished_at":"2026-12-01T07:00:02","total_customers":2,"reminder_sent":2,"failed":0,"skipped":0,"unknown":0,"dry_run":false,)"
+        R"("id":"0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9","vehicles_due":2,"customers":2,"dry_run_count":0)";
+    EXPECT_EQ(status_json(schedule(7, 0, false, "api"), "", last),
+              head + R"(,"catch_up":{"from":"2026-11-28","to":"2026-11-30"}}})");
+    last.window_from = "2026-12-01";
+    EXPECT_EQ(status_json(schedule(7, 0, false, "api"), "", last), head + "}}");
+    std::optional<LastRun> parsed =
+        last_run_from_fields({{"as_of", "2026-12-01"}, {"window_from", "2026-11-30"}, {"id", "x"}});
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ("2026-12-01", parsed->as_of);
+    EXPECT_EQ("2026-11-30", parsed->window_from);
 }
 
 // A run:last an earlier version wrote has no id and no customers.
