@@ -532,7 +532,10 @@ void Run::end(bool ok, const std::string& why) noexcept {
         waiters.swap(waiters_);
         for (RunWaiter* w : waiters) {
             w->run = nullptr;
-            w->fn(w, ok ? RunWaiter::End::finished : RunWaiter::End::elsewhere);
+            w->fn(w,
+                  ok                            ? RunWaiter::End::finished
+                      : pausing_ && why.empty() ? RunWaiter::End::paused
+                                                : RunWaiter::End::elsewhere);
         }
     });
     if (guard_.pending() == 0) {

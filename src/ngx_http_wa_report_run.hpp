@@ -36,6 +36,9 @@ struct RunWaiter {
         // stalled, Redis failing), or its begin's answer was lost (started
         // false): the run may go on elsewhere, and only Redis can tell.
         elsewhere,
+        // It paused before sending all: the send window closed, or it began
+        // outside (wa_report_send_window); it carries on at the opening.
+        paused,
     };
     using DoneFn = void (*)(RunWaiter* waiter, End end);
     DoneFn fn = nullptr;

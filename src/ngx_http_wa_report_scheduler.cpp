@@ -252,6 +252,9 @@ ngx_int_t RunNow::run_done(RunWaiter::End end) {
     case RunWaiter::End::not_started:
         return answer(send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                 scheduler_error("Job tidak dapat dimulai: " + waiter_.error)));
+    case RunWaiter::End::paused:
+        // Nothing to wait for before the window opens again (hours).
+        return answer(send_json(r, NGX_HTTP_ACCEPTED, run_pending_answer(waiter_.run_id)));
     case RunWaiter::End::finished:
     case RunWaiter::End::elsewhere: break;
     }

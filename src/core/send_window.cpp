@@ -73,8 +73,8 @@ int64_t SendWindow::next_at(const Zone& zone, int64_t unix_seconds, int minute, 
     // Two local days ahead covers a day made shorter or longer by a
     // transition; the third is never needed, but bounds the loop.
     for (int i = 0; i < 3; i++) {
-        int64_t t = zone.to_unix(civil_from_days(days_from_civil(day) + i), minute / 60,
-                                 minute % 60);
+        int64_t t =
+            zone.to_unix(civil_from_days(days_from_civil(day) + i), minute / 60, minute % 60);
         if (strict ? t > unix_seconds : t >= unix_seconds) {
             return t;
         }

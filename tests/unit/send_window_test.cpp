@@ -25,9 +25,9 @@ TEST(SendWindow, ParsesAndPrints) {
 
 TEST(SendWindow, RefusesMalformedTextAndEqualEnds) {
     std::string error;
-    for (const char* bad : {"", "7:00-20:00", "07:00-2000", "07:00 20:00", "24:00-06:00",
-                            "07:60-08:00", "07:00-20:00x", "aa:bb-cc:dd", "-7:00-20:00",
-                            "07:00-20:00-21:00"}) {
+    for (const char* bad :
+         {"", "7:00-20:00", "07:00-2000", "07:00 20:00", "24:00-06:00", "07:60-08:00",
+          "07:00-20:00x", "aa:bb-cc:dd", "-7:00-20:00", "07:00-20:00-21:00"}) {
         EXPECT_FALSE(SendWindow::parse(bad, &error)) << bad;
         EXPECT_NE("", error) << bad;
     }
