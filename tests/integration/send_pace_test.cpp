@@ -19,7 +19,6 @@ namespace wa::itest {
 namespace {
 
 const std::string kDay = "2026-11-24";
-const std::string kWindow = "wa_report_send_window 11:00-12:00;\n";
 
 long long now_s() { return static_cast<long long>(std::time(nullptr)); }
 
@@ -63,11 +62,16 @@ protected:
     // nginx reloaded with the window 11:00-12:00 in a zone where it closes
     // at close_at (unix seconds).
     static ::testing::AssertionResult ReloadClosingAt(long long close_at) {
+        return Reload(offset_closing_at(close_at), "11:00-12:00");
+    }
+
+    // nginx reloaded with this zone (a fixed offset in seconds) and window.
+    static ::testing::AssertionResult Reload(long long offset, const std::string& window) {
         StackOptions options = stack_options();
         options.nginx.wa_http =
             "wa_report_redis {redis};\nwa_report_key_prefix wa;\nwa_report_timezone "
-            + fixed_zone(offset_closing_at(close_at)) + ";\n";
-        options.nginx.http_extra += kWindow;
+            + fixed_zone(offset) + ";\n";
+        options.nginx.http_extra += "wa_report_send_window " + window + ";\n";
         std::string error;
         if (!options.nginx.write(stack().prefix(), stack().port(), stack().redis_port(),
                                  module_path(), &error)
@@ -161,6 +165,39 @@ TEST_F(SendWindowTest, ARunBegunOutsideWaitsAndAReloadKeepsItWaiting) {
     EXPECT_EQ(utc_date_time(close_at + 23 * 3600 + offset_closing_at(close_at)),
               json_member(json_member(status.body, "data"), "paused_until").substr(0, 19))
         << status.body;
+}
+
+// A window closed for one minute a day (12:00-11:59): the real clock reaches
+// the close mid-run and the opening a minute later, and a worker's tick
+// carries the run on by itself.
+TEST_F(SendWindowTest, ARunPausedAtTheCloseCarriesOnByItselfAtTheOpening) {
+    const int count = 20;  // 10 s of sends at 2/s
+    std::vector<Seeded> s;
+    ASSERT_TRUE(SeedVehicles(http(), 1, count, kDay, &s));
+    const long long close_at = now_s() + 6;  // 11:59:00 local
+    ASSERT_TRUE(Reload(offset_closing_at(close_at + 60), "12:00-11:59"));
+    ASSERT_LT(now_s() + 2, close_at) << "the reload took the window away";
+
+    HttpResponse answer = sched(http(), "POST", "/run-now?date=" + kDay);
+    EXPECT_EQ(202, answer.status) << answer.body;
+    ASSERT_EQ(std::to_string(close_at + 60), WaitPaused()) << gateway().dump();
+    ASSERT_TRUE(gateway().wait_idle(Millis(1000), Millis(15000)));
+    const size_t before = gateway().request_count();
+    EXPECT_LT(0u, before) << gateway().dump();
+    EXPECT_GT(static_cast<size_t>(count), before) << gateway().dump();
+    std::this_thread::sleep_for(Millis(1500));
+    EXPECT_EQ(before, gateway().request_count()) << "nothing goes out while paused";
+
+    std::string last_run;
+    ASSERT_TRUE(WaitLastRun(http(), Millis(120000), &last_run)) << gateway().dump();
+    EXPECT_LE(close_at + 60, now_s()) << "finished only after the opening";
+    EXPECT_EQ(std::to_string(count), json_member(last_run, "total_customers")) << last_run;
+    EXPECT_EQ(std::to_string(count), json_member(last_run, "reminder_sent")) << last_run;
+    EXPECT_EQ(static_cast<size_t>(count), gateway().request_count()) << gateway().dump();
+    for (const Seeded& v : s) {
+        EXPECT_EQ(1, gateway().accepted_for(v.to)) << v.to;
+        EXPECT_EQ(1, report_frequency(http(), v)) << v.to;
+    }
 }
 
 TEST(SendPaceConfigTest, MistakesFailNginxT) {
