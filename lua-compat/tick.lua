@@ -10,6 +10,9 @@
 -- Returns {"resume"} (a run is in progress and its lease had expired: this
 --           owner now holds the lease and resumes it)
 --   | {"busy"} (another runner holds the lease)
+--   | {"paused", paused_until} (the run paused at its send window's close:
+--           nobody resumes it before paused_until, unix seconds; the
+--           resume after it deletes the field)
 --   | {"due", hour, minute, next_run} (the schedule is due: this owner holds
 --           the lease and starts a run)
 --   | {"idle", enabled, hour, minute, next_run}
@@ -54,7 +57,10 @@ local s = redis.call('HMGET', KEYS[1], 'enabled', 'hour', 'minute', 'next_run')
 local held = redis.call('EXISTS', KEYS[2]) == 1
 if redis.call('EXISTS', KEYS[3]) == 1 then
   if held then return {'busy'} end
+  local paused = redis.call('HGET', KEYS[3], 'paused_until')
+  if paused and tonumber(paused) and now < tonumber(paused) then return {'paused', paused} end
   redis.call('SET', KEYS[2], owner, 'PX', ms)
+  if paused then redis.call('HDEL', KEYS[3], 'paused_until') end
   return {'resume'}
 end
 local next_run = tonumber(s[4])

@@ -11,6 +11,7 @@
 #include "core/provider.hpp"
 #include "core/reminder.hpp"
 #include "core/sentinel.hpp"
+#include "core/send_window.hpp"
 
 #include <optional>
 #include <string>
@@ -74,6 +75,12 @@ struct ReminderConfig {
     int retries = 3;
     ngx_msec_t retry_after_max = 30000;  // the longest wait an answer may ask for
     bool log_messages = false;           // dry runs log the whole number and text
+    // wa_report_send_window: sends only inside it (none: at any hour).
+    std::optional<SendWindow> window;
+    // wa_report_recipient_interval: the least time between two messages to
+    // one number.
+    ngx_msec_t recipient_interval = 6000;
+    bool recipient_interval_set = false;  // the directive was read (a duplicate is refused)
 };
 
 // What the C++ side needs from http{}: built once per configuration cycle.

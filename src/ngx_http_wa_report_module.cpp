@@ -7,6 +7,7 @@
 #include "ngx_http_wa_report_filters.hpp"
 #include "ngx_http_wa_report_handler.hpp"
 #include "ngx_http_wa_report_metrics.hpp"
+#include "ngx_http_wa_report_pace_conf.hpp"
 #include "ngx_http_wa_report_scheduler.hpp"
 
 #include "core/catch_up.hpp"
@@ -310,6 +311,12 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
     {ngx_string("wa_report_log_messages"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG,
      ngx_conf_set_flag_slot, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(ngx_http_wa_report_main_conf_t, log_messages), NULL},
+
+    {ngx_string("wa_report_send_window"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_send_window, NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
+
+    {ngx_string("wa_report_recipient_interval"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_recipient_interval, NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
 
     ngx_null_command};
 

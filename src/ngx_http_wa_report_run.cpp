@@ -181,6 +181,13 @@ Run::Run(RunHost& host, std::string run_id, Date as_of, Date window_from, bool d
               auto* self = static_cast<Run*>(run);
               self->guard_.answer([&] { self->classify_some(); });
           },
+          this),
+      window_(
+          host.log(), TimerIdent::send_window, true,
+          [](void* run) noexcept {
+              auto* self = static_cast<Run*>(run);
+              self->guard_.enter([&] { self->close_window(); });
+          },
           this) {}
 
 Run::~Run() {
@@ -242,12 +249,15 @@ void Run::start(std::string cursor_day, std::string cursor_member, bool resumed)
                       resumed ? "resumed" : "started", dry_ ? ", dry run" : "");
         lease_->start();
         hold_.arm(hold_time(host_.config().reminder));
+        if (!watch_window()) {
+            return;
+        }
         fetch();
     });
 }
 
 void Run::fetch() {
-    if (worker_exiting()) {
+    if (worker_exiting() || pausing_) {
         release();
         return;
     }
@@ -409,7 +419,7 @@ void Run::finished(Item& item) {
 void Run::stop(const std::string& why) { end(false, why); }
 
 void Run::idle_at_exit() {
-    if (!releasing_ && call_ == nullptr) {
+    if (!releasing_ && call_ == nullptr && !classifying_) {
         save(true);
     }
 }
@@ -486,11 +496,40 @@ void Run::finish() {
 
 // Hands the run over: the attempt marks of messages waiting for a retry go
 // first, then the lease, so a new worker's next tick resumes the run and
-// sends them (both on one connection: Redis runs them in that order).
+// sends them (both on one connection: Redis runs them in that order). A
+// paused run gives up its lease with paused_until, so no tick resumes it
+// before the window opens again.
 void Run::release() {
     releasing_ = true;
     sender_.release_unfinished(items_);
+    if (pausing_) {
+        issue(host_.store().run_pause(
+            host_.owner(), paused_until_,
+            [](const Answer<bool>& answer, void* data) noexcept {
+                auto* self = static_cast<Run*>(data);
+                self->guard_.answer([&] {
+                    if (!self->answered(answer, "redis failed while pausing")) {
+                        return;
+                    }
+                    if (!answer.value) {
+                        self->end(false, "lost the run's lease");
+                        return;
+                    }
+                    const Config& c = self->host_.config();
+                    ngx_log_error(NGX_LOG_NOTICE, self->host_.log(), 0,
+                                  "wa_report: run \"%s\" %s paused until \"%s\": outside the "
+                                  "send window \"%s\"",
+                                  log_value(self->id).c_str(), for_day(self->as_of_, c).c_str(),
+                                  c.zone.iso_with_offset(self->paused_until_).c_str(),
+                                  c.reminder.window->text().c_str());
+                    self->end(false);
+                });
+            },
+            this));
+        return;
+    }
     issue(host_.store().lease_release(
+
         host_.owner(), static_cast<int64_t>(host_.config().reminder.lease),
         [](const Answer<bool>&, void* data) noexcept {
             auto* self = static_cast<Run*>(data);
@@ -526,18 +565,60 @@ void Run::end(bool ok, const std::string& why) noexcept {
                           host_.store().log_text(why).c_str());
         }
         lease_->stop();
+        window_.cancel();
         sender_.stop();
         sender_.release_unfinished(items_);
         std::vector<RunWaiter*> waiters;
         waiters.swap(waiters_);
         for (RunWaiter* w : waiters) {
             w->run = nullptr;
-            w->fn(w, ok ? RunWaiter::End::finished : RunWaiter::End::elsewhere);
+            w->fn(w,
+                  ok                            ? RunWaiter::End::finished
+                      : pausing_ && why.empty() ? RunWaiter::End::paused
+                                                : RunWaiter::End::elsewhere);
         }
     });
     if (guard_.pending() == 0) {
         hold_.cancel();
         host_.run_ended(*this);
+    }
+}
+
+// ---- the send window ----------------------------------------------------------
+
+// A dry run sends nothing, so it never waits for the window.
+bool Run::window_applies() const { return host_.config().reminder.window && !dry_; }
+
+bool Run::watch_window() {
+    if (!window_applies()) {
+        return true;
+    }
+    const Config& c = host_.config();
+    auto now = static_cast<int64_t>(ngx_time());
+    if (!c.reminder.window->contains(c.zone, now)) {
+        pausing_ = true;
+        paused_until_ = c.reminder.window->next_opening(c.zone, now);
+        release();
+        return false;
+    }
+    closes_at_ = c.reminder.window->next_close(c.zone, now);
+    window_.arm(static_cast<ngx_msec_t>(closes_at_ - now) * 1000);
+    return true;
+}
+
+void Run::close_window() {
+    if (ended_ || pausing_ || releasing_) {
+        return;
+    }
+    const Config& c = host_.config();
+    // The timer may fire a moment before the second nginx's clock shows.
+    int64_t now = std::max(static_cast<int64_t>(ngx_time()), closes_at_);
+    pausing_ = true;
+    paused_until_ = c.reminder.window->next_opening(c.zone, now);
+    if (call_ == nullptr && !classifying_) {
+        // Idle between sends: the pause begins now; otherwise the step in
+        // flight (a batch, a save) or the last send's end leads to it.
+        sender_.pump();
     }
 }
 

@@ -36,6 +36,9 @@ struct RunWaiter {
         // stalled, Redis failing), or its begin's answer was lost (started
         // false): the run may go on elsewhere, and only Redis can tell.
         elsewhere,
+        // It paused before sending all: the send window closed, or it began
+        // outside (wa_report_send_window); it carries on at the opening.
+        paused,
     };
     using DoneFn = void (*)(RunWaiter* waiter, End end);
     DoneFn fn = nullptr;
@@ -107,6 +110,7 @@ private:
     void finished(Item& item) override;
     void stop(const std::string& why) override;
     void idle_at_exit() override;
+    bool paused() const override { return pausing_; }
 
     void issue(StoreCall* call);
     template <class T>
@@ -118,6 +122,13 @@ private:
     void save(bool last);
     void finish();
     void release();
+    // wa_report_send_window: arms the close, or pauses a run begun outside
+    // (false: paused, nothing more to do here).
+    bool watch_window();
+    // The window closed: nothing new goes out; the run hands itself over
+    // with paused_until (release) once its sends in flight are counted.
+    void close_window();
+    bool window_applies() const;
     // why: the reason a run stopped before its end, logged; empty when it
     // ended as it should (finished, handed over).
     void end(bool ok, const std::string& why = std::string()) noexcept;
@@ -150,6 +161,10 @@ private:
     Timer hold_;
     std::vector<RunWaiter*> waiters_;
     Timer classify_;  // the next pass's rows
+    Timer window_;    // the send window's close
+    bool pausing_ = false;
+    int64_t closes_at_ = 0;     // the close the window timer is armed for (unix s)
+    int64_t paused_until_ = 0;  // the next opening (unix s), once pausing
 };
 
 }  // namespace wa

@@ -12,6 +12,7 @@
 #include "core/json.hpp"
 #include "core/queries.hpp"
 #include "core/schedule.hpp"
+#include "core/send_window.hpp"
 #include "core/status.hpp"
 
 #include <memory>
@@ -90,8 +91,11 @@ ngx_int_t status_read(Ctx& ctx, const ScheduleStatus& status) {
     ScheduleState schedule = schedule_in_force(status.schedule, configured);
     int64_t next =
         status_next_run(c.zone, static_cast<int64_t>(ngx_time()), schedule, status.next_run);
-    return send_success(ctx.r,
-                        status_json(schedule, c.zone.iso_with_offset(next), status.last_run));
+    std::string body = status_json(schedule, c.zone.iso_with_offset(next), status.last_run);
+    if (status.paused_until) {
+        body = with_paused_until(std::move(body), c.zone.iso_with_offset(*status.paused_until));
+    }
+    return send_success(ctx.r, body);
 }
 
 ngx_int_t status(Ctx& ctx) {
@@ -248,6 +252,9 @@ ngx_int_t RunNow::run_done(RunWaiter::End end) {
     case RunWaiter::End::not_started:
         return answer(send_json(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                                 scheduler_error("Job tidak dapat dimulai: " + waiter_.error)));
+    case RunWaiter::End::paused:
+        // Nothing to wait for before the window opens again (hours).
+        return answer(send_json(r, NGX_HTTP_ACCEPTED, run_pending_answer(waiter_.run_id)));
     case RunWaiter::End::finished:
     case RunWaiter::End::elsewhere: break;
     }

@@ -27,14 +27,6 @@ constexpr int64_t attempt_ttl = 7 * 86400;
 // How long sends go on unconfirmed after replicas were found missing.
 constexpr ngx_msec_t replicas_missing_ms = 10000;
 
-// Gives back the concurrency slot the item holds, if it holds one.
-void free_slot(Item& item, size_t& active) {
-    if (item.slot) {
-        item.slot = false;
-        active--;
-    }
-}
-
 }  // namespace
 
 Item::Item() = default;
@@ -60,6 +52,15 @@ Sender::Sender(RunHost& host, SendOwner& owner, RunGuard& guard, const std::stri
               self->guard_.enter([&] { self->pump(); });
           },
           this),
+      pacing_(static_cast<int64_t>(host.config().reminder.recipient_interval),
+              static_cast<int64_t>(host.config().reminder.retry_after_max)),
+      pace_timer_(
+          host.log(), TimerIdent::recipient_pace, true,
+          [](void* data) noexcept {
+              auto* self = static_cast<Sender*>(data);
+              self->guard_.enter([&] { self->pump(); });
+          },
+          this),
       steps_(
           host.log(), TimerIdent::run_slice, true,
           [](void* data) noexcept { static_cast<Sender*>(data)->take_steps(); }, this) {}
@@ -79,26 +80,65 @@ void Sender::pump() {
     if (owner_.ended()) {
         return;
     }
-    while (!queue_.empty() && active_ < host_.config().reminder.concurrency && !worker_exiting()) {
-        int64_t wait = rate_.take(static_cast<int64_t>(host_.now_ms()));
+    bool holding = worker_exiting() || owner_.paused();
+    while (!queue_.empty() && active_ < host_.config().reminder.concurrency && !holding) {
+        auto now = static_cast<int64_t>(host_.now_ms());
+        auto next = next_ready(now);
+        if (next == queue_.end()) {
+            break;  // every queued recipient waits; the pace timer or a send's end calls again
+        }
+        int64_t wait = rate_.take(now);
         if (wait > 0) {
             if (!rate_timer_.armed()) {
                 rate_timer_.arm(static_cast<ngx_msec_t>(wait));
             }
             return;
         }
-        Item& item = *queue_.front();
-        queue_.pop_front();
+        Item& item = **next;
+        queue_.erase(next);
         item.slot = true;
         active_++;
+        pacing_.start(item.phone);
         defer(item, Step::start);
     }
-    if (worker_exiting() && active_ == 0) {
+    if (holding && active_ == 0) {
         owner_.idle_at_exit();
     }
 }
 
-void Sender::stop() { rate_timer_.cancel(); }
+// The queue is one batch and its retries (a few dozen): looking past the
+// recipients that must wait keeps everyone else's messages going.
+std::deque<Item*>::iterator Sender::next_ready(int64_t now_ms) {
+    int64_t soonest = 0;
+    for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+        int64_t wait = pacing_.wait_ms((*it)->phone, now_ms);
+        if (wait == 0) {
+            return it;
+        }
+        if (wait > 0 && (soonest == 0 || wait < soonest)) {
+            soonest = wait;
+        }
+    }
+    if (soonest > 0) {
+        pace_timer_.arm(static_cast<ngx_msec_t>(soonest));
+    }
+    return queue_.end();
+}
+
+void Sender::free_slot(Item& item) {
+    if (!item.slot) {
+        return;
+    }
+    item.slot = false;
+    active_--;
+    pacing_.end(item.phone, static_cast<int64_t>(host_.now_ms()),
+                item.result.outcome == Outcome::accepted);
+}
+
+void Sender::stop() {
+    rate_timer_.cancel();
+    pace_timer_.cancel();
+}
 
 // Steps wait in order; the first of a pass posts the event that takes them
 // at the end of this pass, a few at a time, the rest at the next passes.
@@ -133,10 +173,10 @@ void Sender::take_step(Item& item, Step step) {
     switch (step) {
     case Step::start:
         if (owner_.ended()) {
-            free_slot(item, active_);  // nothing marked: the queue is dropped
-        } else if (worker_exiting()) {
+            free_slot(item);  // nothing marked: the queue is dropped
+        } else if (worker_exiting() || owner_.paused()) {
             // Not started after all: back to the queue the hand-over leaves.
-            free_slot(item, active_);
+            free_slot(item);
             queue_.push_front(&item);
             pump();
         } else if (item.begun) {
@@ -146,10 +186,12 @@ void Sender::take_step(Item& item, Step step) {
         }
         break;
     case Step::post:
-        if (owner_.ended()) {
-            // Not sent: whoever carries the run on sends it.
-            free_slot(item, active_);
+        if (owner_.ended() || owner_.paused()) {
+            // Not sent: whoever carries the run on sends it (after the
+            // window's close nothing new goes out).
+            free_slot(item);
             release_attempts({&item});
+            pump();
         } else {
             post(item);
         }
@@ -163,7 +205,7 @@ void Sender::take_step(Item& item, Step step) {
 }
 void Sender::finish(Item& item) {
     if (!item.done) {
-        free_slot(item, active_);
+        free_slot(item);
     }
     owner_.finished(item);
 }
@@ -261,8 +303,14 @@ void Sender::answered(Item& item, const HttpResponse& response) {
     case NextStep::retry:
         if (owner_.ended()) {
             // Not this runner's to fail: whoever carries the run on sends it.
-            free_slot(item, active_);
+            free_slot(item);
             release_attempts({&item});
+        } else if (item.result.outcome == Outcome::recipient_rate_limited) {
+            // Only this number backs off (Cloud API error 131056): the
+            // interval doubled at each such answer in a row, capped by
+            // wa_report_gateway_retry_after_max; a longer Retry-After wins.
+            int64_t wait = pacing_.pair_limited(item.phone, static_cast<int64_t>(host_.now_ms()));
+            retry_later(item, std::max(wait, item.result.retry_after_ms), false);
         } else {
             retry_later(item, next.delay_ms, next.pause_all);
         }
@@ -275,7 +323,7 @@ void Sender::answered(Item& item, const HttpResponse& response) {
 void Sender::retry_later(Item& item, int64_t delay_ms, bool pause_all) {
     metrics::send_retry();
     item.attempt++;
-    free_slot(item, active_);
+    free_slot(item);
     auto delay = static_cast<ngx_msec_t>(std::max<int64_t>(delay_ms, 1));
     if (pause_all) {
         // The provider throttles the whole account: nothing goes out until

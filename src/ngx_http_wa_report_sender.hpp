@@ -11,6 +11,7 @@
 #include "core/reminder.hpp"
 #include "core/schedule.hpp"
 #include "core/log_lines.hpp"
+#include "core/pacing.hpp"
 #include "core/send_rate.hpp"
 
 #include <deque>
@@ -69,8 +70,11 @@ public:
     virtual void finished(Item& item) = 0;
     // The lease is lost or Redis failed: the run ends here (why is logged).
     virtual void stop(const std::string& why) = 0;
-    // The worker is exiting and no send is in flight: time to hand over.
+    // The worker is exiting, or the run paused (its send window closed), and
+    // no send is in flight: time to hand over.
     virtual void idle_at_exit() = 0;
+    // The send window closed: nothing new goes out; what was sent is counted.
+    virtual bool paused() const = 0;
 
 protected:
     ~SendOwner() = default;
@@ -134,6 +138,13 @@ private:
     void skip(Item& item, const char* status, std::string reason);
     void finish(Item& item);
     void release_attempts(const std::vector<Item*>& items);
+    // Gives back the concurrency slot and the recipient the item holds, if
+    // it holds them.
+    void free_slot(Item& item);
+    // The queued message to start first: the first whose recipient is free
+    // (wa_report_recipient_interval); queue_.end() when none is, the pace
+    // timer then armed for the earliest.
+    std::deque<Item*>::iterator next_ready(int64_t now_ms);
 
     RunHost& host_;
     SendOwner& owner_;
@@ -144,6 +155,8 @@ private:
     size_t active_ = 0;  // items holding a concurrency slot
     SendRate rate_;
     Timer rate_timer_;
+    RecipientPacing pacing_;
+    Timer pace_timer_;
     std::deque<Ready> ready_;  // each one a counted callback of the guard
     Timer steps_;              // the next pass's steps
     bool taking_ = false;      // inside take_steps: new steps wait for the next pass

@@ -251,6 +251,11 @@ bool decode_schedule_status(const redisReply* reply, ScheduleStatus& out) {
         return false;
     }
     redisReply* const* e = reply->element;
+    size_t pairs_end = reply->elements;
+    if ((pairs_end - 6) % 2 == 1) {
+        pairs_end--;
+        out.paused_until = integer(e[pairs_end]);
+    }
     if (e[0]->type != REDIS_REPLY_NIL) {
         ScheduleState s;
         s.enabled = text(e[0]) == "1";
@@ -263,7 +268,7 @@ bool decode_schedule_status(const redisReply* reply, ScheduleStatus& out) {
         }
     }
     std::vector<std::pair<std::string, std::string>> last;
-    for (size_t i = 6; i + 1 < reply->elements; i += 2) {
+    for (size_t i = 6; i + 1 < pairs_end; i += 2) {
         last.emplace_back(text(e[i]), text(e[i + 1]));
     }
     out.last_run = last_run_from_fields(last);

@@ -241,6 +241,12 @@ public:
     StoreCall* lease_release(const std::string& owner, int64_t lease_ms, StoreFn<bool> fn,
                              void* data);
 
+    // run_pause.lua: true when the run paused (paused_until, unix seconds,
+    // kept in the run; the lease given up), false when the lease was not this
+    // owner's (nothing changed).
+    StoreCall* run_pause(const std::string& owner, int64_t paused_until, StoreFn<bool> fn,
+                         void* data);
+
     // due_batch.lua: at most `limit` (>= 1) due vehicles of the window
     // [first_day, last_day] (days since 1970-01-01) after the cursor ("" ""
     // at the start).

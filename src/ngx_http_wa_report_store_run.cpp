@@ -35,6 +35,9 @@ bool decode_tick(const redisReply* reply, TickDecision& out) {
         out.kind = Kind::busy;
     } else if (status == "resume") {
         out.kind = Kind::resume;
+    } else if (status == "paused" && reply->elements >= 2) {
+        out.kind = Kind::paused;
+        out.next_run = integer(e[1]);
     } else if (status == "due" && reply->elements >= 4) {
         out.kind = Kind::due;
         out.hour = static_cast<int>(integer(e[1]));
@@ -257,6 +260,12 @@ StoreCall* Store::lease_release(const std::string& owner, int64_t lease_ms, Stor
                                 void* data) {
     return script<bool, decode_lease>(Script::lease_renew, {keys_.run_lease()},
                                       {owner, std::to_string(lease_ms), "release"}, fn, data);
+}
+
+StoreCall* Store::run_pause(const std::string& owner, int64_t paused_until, StoreFn<bool> fn,
+                            void* data) {
+    return script<bool, decode_lease>(Script::run_pause, {keys_.run_lease(), keys_.run_current()},
+                                      {owner, std::to_string(paused_until)}, fn, data);
 }
 
 StoreCall* Store::due_batch(const std::string& owner, const std::string& run, int64_t first_day,

@@ -26,6 +26,8 @@ enum class TimerIdent : ngx_int_t {
     redis_retry = -108,     // reconnect backoff
     gateway_client = -109,  // libcurl's timeouts
     run_slice = -110,       // a run's next slice of work (a posted event)
+    recipient_pace = -111,  // the next send wa_report_recipient_interval allows
+    send_window = -112,     // the close of wa_report_send_window
 };
 
 class Timer {

@@ -99,6 +99,9 @@ struct ScheduleStatus {
     std::optional<ScheduleState> schedule;
     std::optional<int64_t> next_run;  // its next_run (unix seconds), when it has one
     std::optional<LastRun> last_run;  // {wa}:run:last; nullopt before the first run
+    // {wa}:run:current's paused_until (unix seconds): the run waits for its
+    // send window to open.
+    std::optional<int64_t> paused_until;
 };
 
 // run_summary.lua's answer: how run-now's run stands.
@@ -128,6 +131,7 @@ struct TickDecision {
         busy,    // another runner holds the lease
         due,     // the schedule is due: this owner holds the lease and begins a run
         resume,  // a run's lease had lapsed: this owner holds it and resumes the run
+        paused,  // the run paused at its send window's close; next_run: when it resumes
     };
     Kind kind = Kind::idle;
     // due and idle: the schedule as Redis stores it; next_run in unix

@@ -1256,6 +1256,30 @@ check "attempt_fail 131050 suppresses the phone" "$(oafail o1 c1 $OP 'opted out'
 check "131050 counted" "$(ostats)" "2 1 1 1"
 check "attempt_fail 131050 again: first record kept" "$(oafail o1 c1 $OP 'opted out' 131050 "$N4" 1) $(hash "$T:optout:$OP") $(ostats)" \
     ":1 opted_out_at=$N3 reason=error_131050 2 1 1 1"
+# ===== send window: run_pause, tick and status while paused =====
+raw flushall >/dev/null
+pause() { ev run_pause "$L" "$C" , "$@"; }  # owner paused_until
+checkp "pause bad owner" "$(pause '' 5000)" "ERR run_pause: bad owner"
+checkp "pause bad paused_until" "$(pause w1 5e3)" "ERR run_pause: bad paused_until"
+checkp "pause paused_until 0" "$(pause w1 0)" "ERR run_pause: bad paused_until"
+check "pause without a run" "$(raw set "$L" w1 px 9000 >/dev/null; pause w1 5000)" ":0"
+check "pause without a run keeps the lease" "$(raw get "$L")" "w1"
+raw hset "$C" id r1 as_of 2026-04-01 cursor_day '' cursor_member '' >/dev/null
+check "pause by another" "$(pause w2 5000)" ":0"
+check "another's pause writes nothing" "$(raw get "$L") $(cmd hexists "$C" paused_until)" "w1 :0"
+raw set "$C" x >/dev/null
+checkp "pause, run a string" "$(pause w1 5000)" "ERR run_pause: a key holds another type"
+check "a refused pause keeps the lease" "$(raw get "$L")" "w1"
+raw del "$C" >/dev/null
+raw hset "$C" id r1 as_of 2026-04-01 cursor_day '' cursor_member '' >/dev/null
+check "pause by the owner" "$(pause w1 5000)" ":1"
+check "paused: until kept, lease gone" "$(raw hget "$C" paused_until) $(cmd exists "$L")" "5000 :0"
+check "status while paused: paused_until last" "$(status)" "nil nil nil nil nil :1 5000"
+check "tick before the opening: paused" "$(tick 4999 w2 5000 0 7 30 9999)" "paused 5000"
+check "a paused tick takes no lease" "$(cmd exists "$L") $(raw hget "$C" paused_until)" ":0 5000"
+check "tick at the opening: resume" "$(tick 5000 w2 5000 0 7 30 9999)" "resume"
+check "resume clears paused_until" "$(raw get "$L") $(cmd hexists "$C" paused_until)" "w2 :0"
+check "status after the resume" "$(status)" "0 7 30 9999 nginx.conf :1"
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
