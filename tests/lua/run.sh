@@ -1237,6 +1237,7 @@ check "opt_out_check, one suppressed" "$(ocheck $OQ $OP $OP)" ":0 :1 :1"
 check "lifting" "$(optout $OP 0 start_word "$N2") $(cmd exists "$T:optout:$OP")" ":1 :0"
 check "lifting again: unchanged" "$(optout $OP 0 start_word "$N2")" ":0"
 check "counted: out, in" "$(ostats)" "0 1 1 "
+raw set "$L" w1 >/dev/null  # the lease is w1's (the delivery checks above leave it otherwise)
 abegin o1 w1 r1 $CY "$N1" 604800 once $TD >/dev/null
 raw del "$T:attempt:o1" >/dev/null
 optout $OQ 1 data_api "$N1" >/dev/null

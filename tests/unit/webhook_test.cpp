@@ -418,5 +418,32 @@ TEST(WebhookOptOuts, FromErrorAndPreferencesLastWins) {
     EXPECT_STREQ(c[1].reason, "user_preferences");
 }
 
+// Inbound messages go through the stop-word rule with the configured
+// (folded) words: exactly one word, after the preferences, last one wins.
+TEST(WebhookOptOuts, StopAndStartWordsOfInboundMessages) {
+    const std::vector<std::string> stop{"STOP", "BERHENTI"};
+    const std::vector<std::string> start{"MULAI"};
+    WebhookBatch b;
+    b.preferences.push_back(UserPreference{"6281234567892", false, 1});
+    b.messages.push_back(InboundMessage{"cloud_api", "6281234567892", "  BERHENTI ", 2});
+    b.messages.push_back(InboundMessage{"cloud_api", "6281234567893", "stop please", 3});
+    b.messages.push_back(InboundMessage{"fonnte", "6281234567894", "Stop", 4});
+    b.messages.push_back(InboundMessage{"cloud_api", "6281234567895", "STOP", 5});
+    b.messages.push_back(InboundMessage{"cloud_api", "6281234567895", "Mulai", 6});
+    std::vector<OptOutChange> c = opt_out_changes(b, stop, start);
+    ASSERT_EQ(c.size(), 3u);
+    EXPECT_EQ(c[0].phone, "6281234567892");
+    EXPECT_TRUE(c[0].opted_out);
+    EXPECT_STREQ(c[0].reason, "stop_word");
+    EXPECT_EQ(c[1].phone, "6281234567894");
+    EXPECT_TRUE(c[1].opted_out);
+    EXPECT_STREQ(c[1].reason, "stop_word");
+    EXPECT_EQ(c[2].phone, "6281234567895");
+    EXPECT_FALSE(c[2].opted_out);
+    EXPECT_STREQ(c[2].reason, "start_word");
+    // Without words configured, messages change nothing.
+    EXPECT_EQ(opt_out_changes(b).size(), 1u);
+}
+
 }  // namespace
 }  // namespace wa
