@@ -187,6 +187,7 @@ bench: deps
 	@tools/bench-reminder.sh
 	@RATE=2000 N=40000 tools/bench-reminder.sh
 	@tools/bench-lists.sh
+	@tools/bench-webhook.sh
 
 # One style for the C++ of src/ and tests/ (.clang-format); make test checks it.
 FORMATTED = $(shell git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 2>/dev/null)
