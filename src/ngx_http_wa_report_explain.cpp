@@ -6,6 +6,12 @@
 
 #include "core/catch_up.hpp"
 #include "core/explain.hpp"
+#include "core/phone.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace wa {
 
@@ -36,11 +42,12 @@ ExplainRun next_run_of(const ExplainRecord& rec, const Config& c, bool* schedule
     return run;
 }
 
-ngx_int_t explain_found(Ctx& ctx, const ExplainRecord& rec) {
-    // A vehicle of another customer is not this customer's to ask about.
-    if (!rec.vehicle_exists || rec.row.customer_id != ctx.route.a) {
-        return send_not_found(ctx.r, "Vehicle tidak ditemukan");
-    }
+// The record while the customer's phone's suppression is read.
+struct ExplainSteps : Operation {
+    ExplainRecord rec;
+};
+
+ngx_int_t explain_answer(Ctx& ctx, const ExplainRecord& rec) {
     const Config& c = worker()->config;
     ExplainContext ec;
     ec.customer_id = ctx.route.a;
@@ -49,6 +56,32 @@ ngx_int_t explain_found(Ctx& ctx, const ExplainRecord& rec) {
     bool scheduled = false;
     ec.run = next_run_of(rec, c, &scheduled);
     return send_json(ctx.r, NGX_HTTP_OK, reminder_explain_json(rec, ec, scheduled));
+}
+
+ngx_int_t explain_suppressed(Ctx& ctx, const std::vector<bool>& suppressed) {
+    auto& op = ctx.op_as<ExplainSteps>();
+    op.rec.row.opted_out = !suppressed.empty() && suppressed[0];
+    return explain_answer(ctx, op.rec);
+}
+
+ngx_int_t explain_found(Ctx& ctx, const ExplainRecord& rec) {
+    // A vehicle of another customer is not this customer's to ask about.
+    if (!rec.vehicle_exists || rec.row.customer_id != ctx.route.a) {
+        return send_not_found(ctx.r, "Vehicle tidak ditemukan");
+    }
+    // The run reads the suppression of the batch's phones before it
+    // classifies (Run::check_opt_outs): so does the answer, by the same
+    // normalised number, or the two would disagree on a suppressed one.
+    std::optional<std::string> phone = normalize_phone(rec.row.customer_phone);
+    if (!phone) {
+        return explain_answer(ctx, rec);
+    }
+    auto op = std::make_unique<ExplainSteps>();
+    op->rec = rec;
+    ctx.op = std::move(op);
+    return next_call(ctx,
+                     worker()->store.opted_out_phones(
+                         {*phone}, on_answer<std::vector<bool>, explain_suppressed>, &ctx));
 }
 
 }  // namespace

@@ -69,12 +69,11 @@ TEST_F(HearingBackTest, StatusesAndAStopThroughTheWebhookReachEveryReader) {
         R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[)"
         R"({"field":"messages","value":{"messaging_product":"whatsapp",)"
         R"("metadata":{"display_phone_number":"15550783881","phone_number_id":"1"},"statuses":[)"
+        + status_json(id1, "read", t + 20, reads.to) + "," + status_json(id1, "sent", t, reads.to)
+        + "," + status_json(id1, "delivered", t + 10, reads.to) + ","
         + status_json(id1, "read", t + 20, reads.to) + ","
-        + status_json(id1, "sent", t, reads.to) + ","
-        + status_json(id1, "delivered", t + 10, reads.to) + ","
-        + status_json(id1, "read", t + 20, reads.to) + ","
-        + status_json(id2, "failed", t + 5, blocked.to, "131050")
-        + R"(],"messages":[{"from":")" + reads.to
+        + status_json(id2, "failed", t + 5, blocked.to, "131050") + R"(],"messages":[{"from":")"
+        + reads.to
         + R"(","id":"wamid.IN1","timestamp":"1764547300","type":"text","text":{"body":" stop "}}]}}]}]})";
     HttpResponse hook = http().request(
         "POST", "/webhook/cloud-api", body,
@@ -107,6 +106,19 @@ TEST_F(HearingBackTest, StatusesAndAStopThroughTheWebhookReachEveryReader) {
     JsonPtr c1 = parse_json(http().get(reads.customer.path()).body);
     EXPECT_TRUE(json_is_true(json_object_get(c1.get(), "opted_out")));
     EXPECT_STREQ("stop_word", json_string_value(json_object_get(c1.get(), "opted_out_reason")));
+
+    // The explanation reads the same suppression (its decision for today is
+    // visit_passed: the test's visit lies in the past, and that rule comes
+    // first).
+    JsonPtr why = parse_json(http()
+                                 .get("/whatsapp-report/customer/" + reads.customer.id + "/vehicle/"
+                                      + reads.vehicle.id + "/reminder")
+                                 .body);
+    EXPECT_TRUE(json_is_true(json_object_get(why.get(), "opted_out")));
+    json_t* decision = json_object_get(why.get(), "next_run");
+    if (!json_is_object(decision))
+        decision = json_object_get(why.get(), "if_run_today");
+    EXPECT_STREQ("visit_passed", json_string_value(json_object_get(decision, "reason")));
 
     // The next day's run lists both as opted out and sends nothing.
     size_t before = gateway().request_count();
