@@ -1,5 +1,8 @@
 #include "harness.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -1657,6 +1660,20 @@ std::optional<long long> parse_local_iso(const std::string& ts, int utc_offset_h
             << " (" << local_iso_now(utc_offset_hours) << ")";
     }
     return ::testing::AssertionSuccess();
+}
+
+std::string meta_signature(const std::string& body, const std::string& secret) {
+    unsigned char mac[32];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len);
+    static const char digits[] = "0123456789abcdef";
+    std::string out = "sha256=";
+    for (unsigned i = 0; i < len; i++) {
+        out += digits[mac[i] >> 4];
+        out += digits[mac[i] & 15];
+    }
+    return out;
 }
 
 }  // namespace wa::itest

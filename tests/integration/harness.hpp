@@ -340,6 +340,10 @@ private:
 
 std::string url_encode(const std::string& text);
 
+// X-Hub-Signature-256 as Meta signs a webhook: "sha256=" and the lowercase
+// hex HMAC-SHA256 of the exact body bytes with the app secret.
+std::string meta_signature(const std::string& body, const std::string& secret);
+
 // ---------------------------------------------------------------- the stack
 
 struct StackOptions {

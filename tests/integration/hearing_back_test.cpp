@@ -3,8 +3,6 @@
 // order, a 131050 failure and a customer's STOP, applied by the module's own
 // webhook location; the delivery records, the statistics, the customers'
 // suppression and the next run all agree.
-#include <openssl/hmac.h>
-
 #include <string>
 
 #include "reminder_support.hpp"
@@ -14,20 +12,6 @@ namespace {
 
 const std::string kDay = "2026-11-24";
 const std::string kAppSecret = "hearing-back-app-secret-5e2d";
-
-std::string meta_signature(const std::string& body) {
-    unsigned char mac[32];
-    unsigned int len = 0;
-    HMAC(EVP_sha256(), kAppSecret.data(), static_cast<int>(kAppSecret.size()),
-         reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len);
-    static const char digits[] = "0123456789abcdef";
-    std::string out = "sha256=";
-    for (unsigned i = 0; i < len; i++) {
-        out += digits[mac[i] >> 4];
-        out += digits[mac[i] & 15];
-    }
-    return out;
-}
 
 std::string status_json(const std::string& id, const std::string& status, long long at,
                         const std::string& to, const std::string& error = "") {
@@ -75,9 +59,9 @@ TEST_F(HearingBackTest, StatusesAndAStopThroughTheWebhookReachEveryReader) {
         + status_json(id2, "failed", t + 5, blocked.to, "131050") + R"(],"messages":[{"from":")"
         + reads.to
         + R"(","id":"wamid.IN1","timestamp":"1764547300","type":"text","text":{"body":" stop "}}]}}]}]})";
-    HttpResponse hook = http().request(
-        "POST", "/webhook/cloud-api", body,
-        {{"Content-Type", "application/json"}, {"X-Hub-Signature-256", meta_signature(body)}});
+    HttpResponse hook = http().request("POST", "/webhook/cloud-api", body,
+                                       {{"Content-Type", "application/json"},
+                                        {"X-Hub-Signature-256", meta_signature(body, kAppSecret)}});
     ASSERT_EQ(200, hook.status) << hook.body;
     EXPECT_EQ("{\"status\":\"ok\"}", hook.body);
 

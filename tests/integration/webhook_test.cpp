@@ -5,8 +5,6 @@
 // bodies that are signed but not understood, a batch of 1,000 statuses,
 // Redis down, and nginx -t's refusals. The server has wa_report_auth_* on:
 // webhook locations answer to their own authentication only.
-#include <openssl/hmac.h>
-
 #include <map>
 #include <string>
 
@@ -20,22 +18,6 @@ const std::string kAppSecret = "app-secret-\xc3\xa9-7d1e";
 const std::string kFonnteSecret = "fonnte-token-41b7";
 const std::string kCloud = "/webhook/cloud-api";
 const std::string kFonnte = "/webhook/fonnte";
-
-// What Meta sends: the lowercase hex HMAC-SHA256 of the raw body with the
-// app secret.
-std::string meta_signature(const std::string& body, const std::string& secret) {
-    unsigned char mac[32];
-    unsigned int len = 0;
-    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-         reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len);
-    static const char digits[] = "0123456789abcdef";
-    std::string out = "sha256=";
-    for (unsigned i = 0; i < len; i++) {
-        out += digits[mac[i] >> 4];
-        out += digits[mac[i] & 15];
-    }
-    return out;
-}
 
 // The test webhook sender.
 HttpResponse send_cloud(HttpClient& http, const std::string& body, const std::string& signature) {
