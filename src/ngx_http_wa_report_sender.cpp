@@ -27,6 +27,16 @@ constexpr int64_t attempt_ttl = 7 * 86400;
 // How long sends go on unconfirmed after replicas were found missing.
 constexpr ngx_msec_t replicas_missing_ms = 10000;
 
+// When a provider's answer came, for recipient pacing. nginx's cached clock
+// lags by the work done since the event loop last woke and truncates to whole
+// ms, while the pace and retry timers fire on that same clock: read it afresh
+// and count the partial ms, so the next message to the number never starts
+// inside the interval (seen under ASan: 1999 ms apart for a 2000 ms wait).
+int64_t answer_ms() {
+    ngx_time_update();
+    return static_cast<int64_t>(ngx_current_msec) + 1;
+}
+
 }  // namespace
 
 Item::Item() = default;
@@ -131,8 +141,7 @@ void Sender::free_slot(Item& item) {
     }
     item.slot = false;
     active_--;
-    pacing_.end(item.phone, static_cast<int64_t>(host_.now_ms()),
-                item.result.outcome == Outcome::accepted);
+    pacing_.end(item.phone, answer_ms(), item.result.outcome == Outcome::accepted);
 }
 
 void Sender::stop() {
@@ -309,7 +318,7 @@ void Sender::answered(Item& item, const HttpResponse& response) {
             // Only this number backs off (Cloud API error 131056): the
             // interval doubled at each such answer in a row, capped by
             // wa_report_gateway_retry_after_max; a longer Retry-After wins.
-            int64_t wait = pacing_.pair_limited(item.phone, static_cast<int64_t>(host_.now_ms()));
+            int64_t wait = pacing_.pair_limited(item.phone, answer_ms());
             retry_later(item, std::max(wait, item.result.retry_after_ms), false);
         } else {
             retry_later(item, next.delay_ms, next.pause_all);
