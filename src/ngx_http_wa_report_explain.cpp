@@ -17,6 +17,16 @@ namespace wa {
 
 namespace {
 
+// A run begun at `at` outside wa_report_send_window waits for its next
+// opening (Run's own rule): when that is, else "".
+std::string window_opens(const Config& c, int64_t at) {
+    const std::optional<SendWindow>& w = c.reminder.window;
+    if (!w || w->contains(c.zone, at)) {
+        return "";
+    }
+    return c.zone.iso_with_offset(w->next_opening(c.zone, at));
+}
+
 // The run the answer is about: the next scheduled one while the schedule is
 // on (its day local to the zone, catching up as the scheduled run will);
 // else a run-now today, which never catches up.
@@ -32,6 +42,7 @@ ExplainRun next_run_of(const ExplainRecord& rec, const Config& c, bool* schedule
     if (!*scheduled) {
         run.as_of = c.zone.local_date(now);
         run.window_from = run.as_of;
+        run.window_opens = window_opens(c, now);
         return run;
     }
     // A next_run already passed is due at the next tick: the run is now.
@@ -39,10 +50,12 @@ ExplainRun next_run_of(const ExplainRecord& rec, const Config& c, bool* schedule
     run.at = c.zone.iso_with_offset(at);
     run.as_of = c.zone.local_date(at);
     run.window_from = window_first(run.as_of, rc.catch_up, parse_date(rec.covered));
+    run.window_opens = window_opens(c, at);
     return run;
 }
 
-// The record while the customer's phone's suppression is read.
+// The record while the customer's phone's suppression and the vehicle's
+// last message are read.
 struct ExplainSteps : Operation {
     ExplainRecord rec;
 };
@@ -58,10 +71,35 @@ ngx_int_t explain_answer(Ctx& ctx, const ExplainRecord& rec) {
     return send_json(ctx.r, NGX_HTTP_OK, reminder_explain_json(rec, ec, scheduled));
 }
 
+// What the delivery records know of the vehicle's last counted message.
+ngx_int_t explain_delivered(Ctx& ctx, const std::optional<MessageRecord>& m) {
+    auto& op = ctx.op_as<ExplainSteps>();
+    if (m) {
+        ExplainRecord::Delivery d;
+        d.status = m->status;
+        d.at = m->status_at > 0 ? worker()->config.zone.local_iso(m->status_at) : "";
+        d.error_code = m->error_code;
+        d.error_title = m->error_title;
+        op.rec.delivery = d;
+    }
+    return explain_answer(ctx, op.rec);
+}
+
+ngx_int_t explain_last_message(Ctx& ctx) {
+    auto& op = ctx.op_as<ExplainSteps>();
+    if (op.rec.row.reminded_on.empty()) {
+        return explain_answer(ctx, op.rec);
+    }
+    return next_call(ctx,
+                     worker()->store.vehicle_last_message(
+                         ctx.route.a, ctx.route.b,
+                         on_answer<std::optional<MessageRecord>, explain_delivered>, &ctx));
+}
+
 ngx_int_t explain_suppressed(Ctx& ctx, const std::vector<bool>& suppressed) {
     auto& op = ctx.op_as<ExplainSteps>();
     op.rec.row.opted_out = !suppressed.empty() && suppressed[0];
-    return explain_answer(ctx, op.rec);
+    return explain_last_message(ctx);
 }
 
 ngx_int_t explain_found(Ctx& ctx, const ExplainRecord& rec) {
@@ -72,13 +110,13 @@ ngx_int_t explain_found(Ctx& ctx, const ExplainRecord& rec) {
     // The run reads the suppression of the batch's phones before it
     // classifies (Run::check_opt_outs): so does the answer, by the same
     // normalised number, or the two would disagree on a suppressed one.
-    std::optional<std::string> phone = normalize_phone(rec.row.customer_phone);
-    if (!phone) {
-        return explain_answer(ctx, rec);
-    }
     auto op = std::make_unique<ExplainSteps>();
     op->rec = rec;
     ctx.op = std::move(op);
+    std::optional<std::string> phone = normalize_phone(rec.row.customer_phone);
+    if (!phone) {
+        return explain_last_message(ctx);
+    }
     return next_call(ctx,
                      worker()->store.opted_out_phones(
                          {*phone}, on_answer<std::vector<bool>, explain_suppressed>, &ctx));

@@ -99,6 +99,9 @@ const char* action_of(const DueDecision& d) {
 void append_decision(std::string& out, const ExplainRecord& rec, const ExplainRun& run,
                      bool with_at) {
     DueDecision d = explain_decision(rec, run);
+    // The run sends it, but only once the send window opens: the same
+    // vehicle, later, so the action stays and the reason says why not now.
+    bool waits = d.action == DueDecision::Action::send && !run.window_opens.empty();
     out += '{';
     if (with_at) {
         out += R"("at":)";
@@ -112,7 +115,7 @@ void append_decision(std::string& out, const ExplainRecord& rec, const ExplainRu
     key(out, "action");
     append_json_string(out, action_of(d));
     key(out, "reason");
-    append_json_string(out, d.code);
+    append_json_string(out, waits ? "outside_window" : d.code);
     key(out, "not_due_until");
     std::optional<Date> next = parse_date(rec.row.next_visit_date);
     if (d.code == "not_due_until" && next) {
@@ -121,8 +124,11 @@ void append_decision(std::string& out, const ExplainRecord& rec, const ExplainRu
     } else {
         out += "null";
     }
+    key(out, "window_opens");
+    string_or_null(out, waits ? run.window_opens : std::string());
     key(out, "detail");
-    string_or_null(out, d.detail.reason);
+    string_or_null(out,
+                   waits ? "di luar jam kirim; dikirim saat jam kirim dibuka" : d.detail.reason);
     out += '}';
 }
 

@@ -49,6 +49,11 @@ struct ExplainRun {
     Date window_from;  // as_of, or earlier when the scheduled run catches up
     int lead_days = 3;
     RemindMode mode = RemindMode::once;
+    // wa_report_send_window: the window's next opening (iso_with_offset)
+    // when the run's moment (at, or now for if_run_today) is outside it, so
+    // the run waits and a vehicle it sends to goes out then; "" inside the
+    // window or without one.
+    std::string window_opens;
 };
 
 struct ExplainContext {
@@ -69,8 +74,10 @@ struct ExplainContext {
 //  "next_run":Decision|null, "if_run_today":Decision|null}
 // exactly one of next_run and if_run_today is null (next_run when the
 // schedule is stopped). Decision: {"at" (next_run only),"as_of","window_from",
-// "action":"will_send"|"skip"|"unknown","reason":<DueDecision::code>,
-// "not_due_until":Date|null,"detail":<the run's Indonesian reason>|null}.
+// "action":"will_send"|"skip"|"unknown","reason":<DueDecision::code, or
+// "outside_window" for a will_send that waits for the send window>,
+// "not_due_until":Date|null,"window_opens":<run.window_opens>|null (set
+// with outside_window only),"detail":<the run's Indonesian reason>|null}.
 // `scheduled` chooses which of the two the decision goes to.
 std::string reminder_explain_json(const ExplainRecord& record, const ExplainContext& ctx,
                                   bool scheduled);

@@ -103,6 +103,19 @@ TEST_F(HearingBackTest, StatusesAndAStopThroughTheWebhookReachEveryReader) {
     if (!json_is_object(decision))
         decision = json_object_get(why.get(), "if_run_today");
     EXPECT_STREQ("visit_passed", json_string_value(json_object_get(decision, "reason")));
+    // And the delivery records: what became of each last reminder.
+    EXPECT_EQ("{\"status\":\"read\",\"at\":\"" + json_member(dump_json(m), "status_at")
+                  + "\",\"error\":null}",
+              json_member(json_member(dump_json(why.get()), "last_reminder"), "delivery"));
+    JsonPtr why_blocked = parse_json(http()
+                                         .get("/whatsapp-report/customer/" + blocked.customer.id
+                                              + "/vehicle/" + blocked.vehicle.id + "/reminder")
+                                         .body);
+    json_t* failed =
+        json_object_get(json_object_get(why_blocked.get(), "last_reminder"), "delivery");
+    EXPECT_STREQ("failed", json_string_value(json_object_get(failed, "status")));
+    EXPECT_STREQ("131050",
+                 json_string_value(json_object_get(json_object_get(failed, "error"), "code")));
 
     // The next day's run lists both as opted out and sends nothing.
     size_t before = gateway().request_count();

@@ -1,5 +1,7 @@
 // GET .../customer/{c}/vehicle/{v}/reminder: exact answers for each reason,
 // the errors, and that the answer agrees with what a run then does.
+#include <cstdio>
+#include <ctime>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,17 +22,17 @@ HttpResponse explain(HttpClient& http, const Seeded& s) {
 std::string quoted_or_null(const std::string& s) { return s.empty() ? "null" : json_quote(s); }
 
 // The decision object: at ("" for if_run_today), as_of, action, reason,
-// not_due_until and detail ("" for null); window_from = as_of.
+// not_due_until, detail and window_opens ("" for null); window_from = as_of.
 std::string decision(const std::string& at, const std::string& as_of, const std::string& action,
                      const std::string& reason, const std::string& not_due_until,
-                     const std::string& detail) {
+                     const std::string& detail, const std::string& window_opens = "") {
     std::string out = "{";
     if (!at.empty())
         out += "\"at\":" + json_quote(at) + ",";
     return out + "\"as_of\":" + json_quote(as_of) + ",\"window_from\":" + json_quote(as_of)
         + ",\"action\":" + json_quote(action) + ",\"reason\":" + json_quote(reason)
-        + ",\"not_due_until\":" + quoted_or_null(not_due_until)
-        + ",\"detail\":" + quoted_or_null(detail) + "}";
+        + ",\"not_due_until\":" + quoted_or_null(not_due_until) + ",\"window_opens\":"
+        + quoted_or_null(window_opens) + ",\"detail\":" + quoted_or_null(detail) + "}";
 }
 
 struct Expect {
@@ -108,8 +110,9 @@ TEST_F(ReminderExplainTest, AlreadyRemindedAfterASend) {
     ASSERT_TRUE(RunNow(http(), "", &data));
     ASSERT_EQ(1, gateway().requests_for(s.to));
     Expect e;
-    e.last_reminder = "{\"for_visit\":" + json_quote(s.vehicle.next_visit_date)
-        + ",\"sent_on\":" + json_quote(today) + ",\"delivery\":null}";
+    // The provider accepted it and no status has come back yet.
+    e.last_reminder = "{\"for_visit\":" + json_quote(s.vehicle.next_visit_date) + ",\"sent_on\":"
+        + json_quote(today) + ",\"delivery\":{\"status\":\"accepted\",\"at\":null,\"error\":null}}";
     e.if_run_today = decision("", today, "skip", "already_reminded", "",
                               "sudah diingatkan untuk kunjungan " + s.vehicle.next_visit_date);
     EXPECT_TRUE(IsJsonBody(explain(http(), s), 200, body(s, 3, e)));
@@ -270,6 +273,61 @@ TEST_F(ReminderExplainTest, DryRunAgreesWithEveryAnswer) {
     }
     EXPECT_EQ(json_array_size(details), listed);
     EXPECT_EQ(7u, listed);
+}
+
+// ------------------------------------------------------------ send window
+
+// Jakarta's wall clock six hours from now, to the minute: a window that
+// opens then leaves the test (minutes long) outside it.
+std::string jakarta_hhmm_in(long long seconds) {
+    long long t = static_cast<long long>(std::time(nullptr)) + 7 * 3600 + seconds;
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld", t / 3600 % 24, t / 60 % 60);
+    return buf;
+}
+
+// When Jakarta's wall clock next shows hh:mm, with its offset.
+std::string next_jakarta(const std::string& hhmm) {
+    long long now = static_cast<long long>(std::time(nullptr)) + 7 * 3600;
+    long long at = now / 86400 * 86400 + std::stoll(hhmm.substr(0, 2)) * 3600
+        + std::stoll(hhmm.substr(3, 2)) * 60;
+    if (at <= now)
+        at += 86400;
+    std::time_t t = static_cast<std::time_t>(at);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:00+07:00", &tm);
+    return buf;
+}
+
+const std::string kWindowOpens = jakarta_hhmm_in(6 * 3600);
+
+class ReminderExplainWindowTest : public ReminderTest<ReminderExplainWindowTest> {
+public:
+    static StackOptions stack_options() {
+        ReminderSettings s;
+        s.extra_http =
+            "wa_report_send_window " + kWindowOpens + "-" + jakarta_hhmm_in(7 * 3600) + ";\n";
+        return reminder_stack(s);
+    }
+};
+
+// Now is outside the window: a run-now today waits for the opening, so a
+// vehicle it sends to goes out then; a skipped one keeps its own reason.
+TEST_F(ReminderExplainWindowTest, OutsideTheWindowItSendsAtTheOpening) {
+    std::string today = jakarta_today();
+    Seeded due, later;
+    ASSERT_TRUE(SeedVehicle(http(), 1, add_days(today, 1), &due));
+    ASSERT_TRUE(SeedVehicle(http(), 2, add_days(today, 8), &later));
+    Expect e;
+    e.if_run_today =
+        decision("", today, "will_send", "outside_window", "",
+                 "di luar jam kirim; dikirim saat jam kirim dibuka", next_jakarta(kWindowOpens));
+    EXPECT_TRUE(IsJsonBody(explain(http(), due), 200, body(due, 3, e)));
+    e.if_run_today = decision("", today, "skip", "not_due_until", add_days(today, 6),
+                              "tanggal kunjungan di luar jangka waktu pengingat");
+    EXPECT_TRUE(IsJsonBody(explain(http(), later), 200, body(later, 3, e)));
 }
 
 }  // namespace

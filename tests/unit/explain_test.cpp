@@ -44,7 +44,7 @@ TEST(ReminderExplainJson, WillSendOnTheNextRun) {
         head("2026-12-03", "last_visit_date + 4 months", "2026-12-01")
             + R"("last_reminder":null,"opted_out":false,"do_not_contact":false,"last_error":null,)"
               R"("next_run":{"at":"2026-12-01T07:00:00+07:00","as_of":"2026-12-01","window_from":"2026-12-01",)"
-              R"("action":"will_send","reason":"will_send","not_due_until":null,"detail":null},)"
+              R"("action":"will_send","reason":"will_send","not_due_until":null,"window_opens":null,"detail":null},)"
               R"("if_run_today":null})");
 }
 
@@ -55,7 +55,7 @@ TEST(ReminderExplainJson, NotDueUntilNamesTheFirstDay) {
         head("2026-12-10", "given", "2026-12-08")
             + R"("last_reminder":null,"opted_out":false,"do_not_contact":false,"last_error":null,)"
               R"("next_run":{"at":"2026-12-01T07:00:00+07:00","as_of":"2026-12-01","window_from":"2026-12-01",)"
-              R"("action":"skip","reason":"not_due_until","not_due_until":"2026-12-08",)"
+              R"("action":"skip","reason":"not_due_until","not_due_until":"2026-12-08","window_opens":null,)"
               R"("detail":"tanggal kunjungan di luar jangka waktu pengingat"},"if_run_today":null})");
 }
 
@@ -77,7 +77,7 @@ TEST(ReminderExplainJson, StoppedScheduleAlreadyRemindedWithLastError) {
               R"("opted_out":false,"do_not_contact":false,)"
               R"("last_error":{"code":131026,"reason":"Message undeliverable","at":"2026-11-30T07:00:02"},)"
               R"("next_run":null,"if_run_today":{"as_of":"2026-12-01","window_from":"2026-12-01",)"
-              R"("action":"skip","reason":"already_reminded","not_due_until":null,)"
+              R"("action":"skip","reason":"already_reminded","not_due_until":null,"window_opens":null,)"
               R"("detail":"sudah diingatkan untuk kunjungan 2026-12-03"}})");
 }
 
@@ -102,6 +102,26 @@ TEST(ReminderExplainJson, LastReminderWithItsDelivery) {
         << json;
 }
 
+// The run's moment is outside wa_report_send_window: a vehicle it sends to
+// goes out at the opening; one it skips says its own reason.
+TEST(ReminderExplainJson, OutsideTheSendWindowSendsAtTheOpening) {
+    ExplainContext c = context();
+    c.run.window_opens = "2026-12-01T08:00:00+07:00";
+    EXPECT_EQ(
+        reminder_explain_json(record(), c, true),
+        head("2026-12-03", "last_visit_date + 4 months", "2026-12-01")
+            + R"("last_reminder":null,"opted_out":false,"do_not_contact":false,"last_error":null,)"
+              R"("next_run":{"at":"2026-12-01T07:00:00+07:00","as_of":"2026-12-01","window_from":"2026-12-01",)"
+              R"("action":"will_send","reason":"outside_window","not_due_until":null,)"
+              R"("window_opens":"2026-12-01T08:00:00+07:00",)"
+              R"("detail":"di luar jam kirim; dikirim saat jam kirim dibuka"},"if_run_today":null})");
+    std::string skipped = reminder_explain_json(record("2026-12-10"), c, true);
+    EXPECT_NE(std::string::npos,
+              skipped.find(R"("reason":"not_due_until","not_due_until":"2026-12-08",)"
+                           R"("window_opens":null,)"))
+        << skipped;
+}
+
 TEST(ReminderExplainJson, NoVisitDate) {
     ExplainRecord r = record("");
     EXPECT_EQ(
@@ -110,7 +130,7 @@ TEST(ReminderExplainJson, NoVisitDate) {
             + R"(","next_visit_date":null,"next_visit_source":null,"due_window":null,)"
               R"("last_reminder":null,"opted_out":false,"do_not_contact":false,"last_error":null,)"
               R"("next_run":{"at":"2026-12-01T07:00:00+07:00","as_of":"2026-12-01","window_from":"2026-12-01",)"
-              R"("action":"skip","reason":"missing_visit_date","not_due_until":null,)"
+              R"("action":"skip","reason":"missing_visit_date","not_due_until":null,"window_opens":null,)"
               R"("detail":"data tidak lengkap: tanggal kunjungan kosong"},"if_run_today":null})");
 }
 
