@@ -5,7 +5,12 @@
 // Missed days are made the way downtime leaves them: a real scheduled run
 // finishes (and records the day it covered in {wa}:run:covered), then that
 // record is moved back, as if the runs of the days since had not happened.
+// One test also stops nginx over a real scheduled time: today's run is then
+// missed for real, and the days before it by moving the record back (a test
+// cannot wait for days).
+#include <ctime>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -113,6 +118,48 @@ TEST_F(CatchUpTest, RunAfterMissedDaysSendsWhatWasMissedOnce) {
     for (const JsonPtr& d : last_run_details(redis()))
         EXPECT_EQ("skipped", json_member(dump_json(d.get()), "status")) << dump_json(d.get());
     EXPECT_EQ(4u, gateway().request_count()) << gateway().dump();
+}
+
+// nginx is down when the scheduled time comes: the next start runs the
+// missed run at once, and it catches up the days the downtime cost.
+TEST_F(CatchUpTest, NginxDownOverTheScheduledTimeSendsWhatWasMissedAtTheNextStart) {
+    Fleet f;
+    ASSERT_TRUE(SeedFleet(http(), &f));
+    ASSERT_TRUE(MakeScheduleDue(http(), redis()));
+    // The schedule is on; its time is a few seconds ahead, and nginx goes
+    // down before it. The last finished run covered four days ago.
+    http().close();
+    EXPECT_EQ("", stack().nginx().stop());
+    long long at = static_cast<long long>(std::time(nullptr)) + 2;
+    ASSERT_TRUE(redis().command({"HSET", "{wa}:schedule", "next_run", std::to_string(at)}).ok);
+    ASSERT_TRUE(redis().command({"SET", "{wa}:run:covered", jakarta_today(-4)}).ok);
+    while (static_cast<long long>(std::time(nullptr)) <= at + 1)
+        std::this_thread::sleep_for(Millis(200));
+    EXPECT_EQ("", last_run_id(redis())) << "no run while nginx was down";
+    EXPECT_EQ(0u, gateway().request_count());
+
+    std::string error;
+    ASSERT_TRUE(stack().nginx().start(stack().prefix(), stack_options().nginx, stack().port(),
+                                      stack().redis_port(), &error))
+        << error;
+    ASSERT_TRUE(stack().wait_ready(&error)) << error;
+    ASSERT_TRUE(poll_until(Millis(30000), [&] { return !last_run_id(redis()).empty(); }))
+        << "the missed run did not run at the start";
+    std::string last_run =
+        json_member(json_member(sched(http(), "GET", "/status").body, "data"), "last_run");
+    EXPECT_EQ("4", json_member(last_run, "reminder_sent")) << last_run;
+    EXPECT_EQ("{\"from\":\"" + jakarta_today(-3) + "\",\"to\":\"" + jakarta_today(-1) + "\"}",
+              json_member(last_run, "catch_up"))
+        << last_run;
+    for (const Seeded* s : {&f.missed_3, &f.missed_2, &f.missed_1, &f.today}) {
+        EXPECT_EQ(1, gateway().requests_for(s->to)) << s->to << "\n" << gateway().dump();
+        EXPECT_EQ(1, report_frequency(http(), *s));
+    }
+    EXPECT_EQ(0, gateway().requests_for(f.covered.to));
+    EXPECT_EQ(jakarta_today(), redis().command({"GET", "{wa}:run:covered"}).str);
+    // The schedule goes on from tomorrow's time, not again today.
+    long long next_run = std::stoll(redis().command({"HGET", "{wa}:schedule", "next_run"}).str);
+    EXPECT_GT(next_run, static_cast<long long>(std::time(nullptr)));
 }
 
 // A catch-up reaches no further back than wa_report_catch_up days.
