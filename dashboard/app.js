@@ -21,9 +21,21 @@ const LABELS = {
     plate: 'No. polisi', customer: 'Pelanggan', phone: 'HP', visit: 'Kunjungan', days: 'Hari lagi',
     status: 'Status', note: 'Keterangan', lookup: 'Cari pelanggan', customer_id: 'ID pelanggan',
     search: 'Cari', name: 'Nama', address: 'Alamat', model: 'Model', last_message: 'Pesan terakhir',
-    why_hint: 'Alasan kendaraan (tidak) diingatkan: belum tersedia (perlu endpoint baru).',
+    why_hint: 'Jalan berikutnya: apa yang akan dilakukan jalan pengingat berikutnya dengan kendaraan itu, dan mengapa.',
+    delivery: 'Pengiriman terakhir', next: 'Jalan berikutnya',
     funnel: 'Status pengiriman',
-    funnel_hint: 'Diterima, terkirim, dibaca, gagal: belum tersedia (status pengiriman belum dicatat).',
+    funnel_hint: 'Dari status yang dikirim balik penyedia (webhook); persentase atas pesan yang diterima gateway.',
+    accepted: 'Diterima gateway', delivered: 'Sampai', read: 'Dibaca', failed: 'Gagal',
+    failures_by_code: 'Kegagalan menurut kode', code: 'Kode', messages_n: 'Pesan',
+    statuses: { accepted: 'diterima gateway', sent: 'terkirim', delivered: 'sampai', read: 'dibaca', failed: 'gagal' },
+    reasons: {
+      will_send: 'akan dikirim', outside_window: 'dikirim saat jam kirim dibuka', not_due_until: 'belum waktunya, mulai',
+      visit_passed: 'tanggal kunjungan sudah lewat', missing_visit_date: 'tanggal kunjungan kosong',
+      no_customer: 'pelanggan tidak ada', missing_phone: 'HP kosong', missing_plate: 'no. polisi kosong',
+      invalid_phone: 'HP tidak valid', not_mobile: 'bukan nomor HP', do_not_contact: 'jangan dihubungi',
+      opted_out: 'berhenti berlangganan', already_reminded: 'sudah diingatkan',
+      attempt_unknown: 'hasil pengiriman sebelumnya belum diketahui',
+    },
     access: 'Akses API', api_key: 'Kunci API (bila API meminta)', use_key: 'Pakai kunci',
     yes: 'ya', no: 'tidak', none: 'belum ada', never: 'belum pernah',
     need_token: 'Masukkan token penjadwal dulu.',
@@ -49,9 +61,20 @@ const LABELS = {
     plate: 'Plate', customer: 'Customer', phone: 'Phone', visit: 'Visit', days: 'Days left',
     status: 'Status', note: 'Note', lookup: 'Customer lookup', customer_id: 'Customer id',
     search: 'Search', name: 'Name', address: 'Address', model: 'Model', last_message: 'Last message',
-    why_hint: 'Why a vehicle was (not) reminded: not available yet (needs a new endpoint).',
+    why_hint: 'Next run: what the next reminder run will do with the vehicle, and why.',
+    delivery: 'Last delivery', next: 'Next run',
     funnel: 'Delivery funnel',
-    funnel_hint: 'Accepted, delivered, read, failed: not available yet (delivery statuses are not recorded).',
+    funnel_hint: 'From the statuses the provider sends back (webhook); percentages of the messages the gateway accepted.',
+    accepted: 'Accepted by the gateway', delivered: 'Delivered', read: 'Read', failed: 'Failed',
+    failures_by_code: 'Failures by code', code: 'Code', messages_n: 'Messages',
+    statuses: { accepted: 'accepted', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed' },
+    reasons: {
+      will_send: 'will send', outside_window: 'sends when the send window opens', not_due_until: 'not due until',
+      visit_passed: 'visit date passed', missing_visit_date: 'no visit date', no_customer: 'no customer',
+      missing_phone: 'no phone', missing_plate: 'no plate', invalid_phone: 'invalid phone',
+      not_mobile: 'not a mobile number', do_not_contact: 'do not contact', opted_out: 'opted out',
+      already_reminded: 'already reminded', attempt_unknown: 'an earlier attempt\'s outcome is unknown',
+    },
     access: 'API access', api_key: 'API key (if the API asks for one)', use_key: 'Use key',
     yes: 'yes', no: 'no', none: 'none yet', never: 'never',
     need_token: 'Enter the scheduler token first.',
@@ -72,6 +95,8 @@ const page = {
   status: null,
   dryRun: null,
   dueWeek: null,
+  delivery: null,
+  lookup: null,  // [{vehicle, report, why}] of the customer looked up
 };
 
 const $ = (id) => document.getElementById(id);
@@ -172,6 +197,37 @@ function drawChart(labels, counts) {
       },
     },
   });
+}
+
+// ---- delivery funnel ------------------------------------------------------------
+
+async function loadDelivery() {
+  const r = await call('GET', `${reportBase}/statistics/delivery`, page.apiKey);
+  if (!r.ok || !r.body) {
+    showError('funnel-error', errorText(r.status, r.body));
+    return;
+  }
+  showError('funnel-error', '');
+  page.delivery = r.body;
+  renderDelivery();
+}
+
+function percent(rate) {
+  return `${(Number(rate) * 100).toFixed(1)}%`;
+}
+
+function renderDelivery() {
+  const s = page.delivery;
+  if (!s) return;
+  text($('funnel-accepted'), s.accepted);
+  text($('funnel-delivered'), s.delivered);
+  text($('funnel-read'), s.read);
+  text($('funnel-failed'), s.failed);
+  text($('funnel-delivery-rate'), percent(s.delivery_rate));
+  text($('funnel-read-rate'), percent(s.read_rate));
+  text($('funnel-failure-rate'), percent(s.failure_rate));
+  const codes = Object.keys(s.failures_by_code || {}).sort();
+  $('failures-table').tBodies[0].replaceChildren(...codes.map((c) => row([c, s.failures_by_code[c]])));
 }
 
 // ---- scheduler --------------------------------------------------------------
@@ -318,6 +374,7 @@ const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[
 
 async function lookup(id) {
   $('customer-card').hidden = true;
+  page.lookup = null;
   $('lookup-table').tBodies[0].replaceChildren();
   if (!UUID.test(id)) {
     showError('lookup-error', t('bad_id'));
@@ -337,13 +394,40 @@ async function lookup(id) {
   text($('cust-phone'), customer.body.phone);
   text($('cust-address'), customer.body.address);
   if (!reports.ok) return;
-  const rows = await Promise.all(reports.body.map(async (report) => {
-    const v = await call('GET', `${reportBase}/data/vehicles/${encodeURIComponent(report.id_vehicle)}`, page.apiKey);
-    const vehicle = v.ok ? v.body : {};
-    return row([vehicle.nopol, vehicle.model, vehicle.next_visit_date, report.frequency,
-                report.last_message_date]);
+  page.lookup = await Promise.all(reports.body.map(async (report) => {
+    const vid = encodeURIComponent(report.id_vehicle);
+    const [v, why] = await Promise.all([
+      call('GET', `${reportBase}/data/vehicles/${vid}`, page.apiKey),
+      call('GET', `${reportBase}/customer/${encodeURIComponent(id)}/vehicle/${vid}/reminder`,
+           page.apiKey),
+    ]);
+    return { vehicle: v.ok ? v.body : {}, report, why: why.ok ? why.body : null };
   }));
-  $('lookup-table').tBodies[0].replaceChildren(...rows);
+  renderLookup();
+}
+
+// What GET .../reminder says the next run does: its reason in words, with
+// the day or time it names; the run's own Indonesian detail as the title.
+function nextRunText(why) {
+  const d = why && (why.next_run || why.if_run_today);
+  if (!d) return null;
+  const words = t('reasons')[d.reason] || d.reason;
+  const when = d.not_due_until || d.window_opens;
+  return when ? `${words} ${when}` : words;
+}
+
+function renderLookup() {
+  if (!page.lookup) return;
+  $('lookup-table').tBodies[0].replaceChildren(...page.lookup.map(({ vehicle, report, why }) => {
+    const delivery = why && why.last_reminder && why.last_reminder.delivery;
+    const tr = row([vehicle.nopol, vehicle.model, vehicle.next_visit_date, report.frequency,
+                    report.last_message_date,
+                    delivery ? t('statuses')[delivery.status] || delivery.status : null,
+                    nextRunText(why)]);
+    const d = why && (why.next_run || why.if_run_today);
+    if (d && d.detail) tr.cells[6].title = d.detail;
+    return tr;
+  }));
   labelCells('lookup-table');
 }
 
@@ -361,7 +445,8 @@ function setLanguage(lang) {
   renderStatus();
   renderDryRun();
   renderDueWeek();
-  if ($('lookup-table').tBodies[0].rows.length) labelCells('lookup-table');
+  renderDelivery();
+  renderLookup();
 }
 
 // ---- wiring -----------------------------------------------------------------
@@ -381,6 +466,7 @@ function init() {
     page.apiKey = $('api-key').value.trim() || null;
     $('api-key').value = '';
     loadStatistics();
+    loadDelivery();
     loadDueWeek();
   });
   $('sched-start').addEventListener('click', async () => {
@@ -395,6 +481,7 @@ function init() {
     lookup($('customer-id').value.trim());
   });
   loadStatistics();
+  loadDelivery();
   loadDueWeek();
 }
 

@@ -65,6 +65,15 @@ def put_json(path, body):
         return r.status
 
 
+def get_json(path):
+    headers = {"Accept": "application/json"}
+    if os.environ.get("WA_API_KEY"):
+        headers["Authorization"] = "Bearer " + os.environ["WA_API_KEY"]
+    req = urllib.request.Request(URL + path, headers=headers)
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)
+
+
 def wait_text(d, element_id, expected, timeout=10):
     WebDriverWait(d, timeout).until(lambda d: d.find_element(By.ID, element_id).text == expected)
 
@@ -153,6 +162,33 @@ def check_lookup(d):
     rows = sorted(table(d, "lookup-table"))
     assert [r[0] for r in rows] == ["B 1234 CD", "B 7777 ZZ"], rows
     assert sorted(r[3] for r in rows) == ["1", "2"], rows
+    # GET .../reminder per vehicle: no reminder sent yet (the demo's messages
+    # came through POST /record), so no delivery; with the schedule stopped,
+    # a run today sends to the one due today and not yet to the other, whose
+    # first day comes from the same answer.
+    why = get_json("/whatsapp-report/customer/%s/vehicle/%s/reminder"
+                   % (CUSTOMER_1, "00000000-0000-4000-8001-000000000011"))
+    first_day = why["if_run_today"]["not_due_until"]
+    assert why["if_run_today"]["reason"] == "not_due_until" and first_day, why
+    assert [r[5:] for r in rows] == [["–", "akan dikirim"],
+                                     ["–", "belum waktunya, mulai " + first_day]], rows
+    cell = d.find_elements(By.CSS_SELECTOR, "#lookup-table tbody tr td:nth-child(7)")
+    titles = sorted(c.get_attribute("title") for c in cell)
+    assert titles == ["", why["if_run_today"]["detail"]], titles
+
+
+def check_delivery_funnel(d):
+    # GET /statistics/delivery: the demo counts no reminder sends (the log
+    # gateway is a dry run), so every figure is zero, as the API says.
+    stats = get_json("/whatsapp-report/statistics/delivery")
+    assert [stats[k] for k in ("accepted", "delivered", "read", "failed")] == [0, 0, 0, 0], stats
+    wait_text(d, "funnel-accepted", "0")
+    shown = [d.find_element(By.ID, "funnel-" + k).text
+             for k in ("delivered", "read", "failed", "delivery-rate", "read-rate", "failure-rate")]
+    assert shown == ["0", "0", "0", "0.0%", "0.0%", "0.0%"], shown
+    assert table(d, "failures-table") == [], table(d, "failures-table")
+    assert d.find_element(By.ID, "funnel-error").is_displayed() is False
+    assert "belum tersedia" not in d.find_element(By.TAG_NAME, "main").text
 
 
 def check_markup_stays_text(d):
@@ -172,6 +208,10 @@ def check_english_and_phone(d):
     assert [r[5] for r in table(d, "due-week-table")] == ["no", "no", "no"], table(d, "due-week-table")
     assert d.find_element(By.TAG_NAME, "h1").text == "WhatsApp reminder reports"
     assert d.find_element(By.CSS_SELECTOR, "#statistics h2").text == "Statistics"
+    # The lookup's words follow the language.
+    assert sorted(r[6] for r in table(d, "lookup-table"))[0] == "not due until " + \
+        get_json("/whatsapp-report/customer/%s/vehicle/%s/reminder"
+                 % (CUSTOMER_1, "00000000-0000-4000-8001-000000000011"))["if_run_today"]["not_due_until"]
     d.save_screenshot(os.path.join(SHOTS, "dashboard.png"))
     # A phone's width: one column, nothing wider than the screen.
     d.set_window_size(390, 2600)
@@ -185,7 +225,7 @@ def check_english_and_phone(d):
 
 
 CHECKS = [check_loads_with_statistics, check_due_week, check_scheduler_status_and_dry_run,
-          check_markup_stays_text, check_lookup, check_english_and_phone]
+          check_markup_stays_text, check_lookup, check_delivery_funnel, check_english_and_phone]
 
 
 def main():
