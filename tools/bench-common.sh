@@ -1,7 +1,7 @@
 # Sourced by the bench scripts: a temporary prefix, free ports, a private
 # redis-server, the data generator, and cleanup on exit.
-# Needs $top; sets dir, rport, hport, port(); cleans up nginx, redis and
-# $gpid (a helper process, if set).
+# Needs $top; sets dir, rport, hport, port(), start_gateway(); cleans up
+# nginx, redis and $gpid (the bench gateway, once started).
 
 dir=$(mktemp -d /tmp/wa-bench.XXXX)
 mkdir -p "$dir/logs"
@@ -31,3 +31,14 @@ g++ -O2 -std=c++17 -Wall -Wextra -Werror -o build/bench_gen tests/bench/gen.cpp
 redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
     --dir "$dir" --logfile "$dir/logs/redis.log"
 for _ in $(seq 50); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+# The loopback gateway (tests/bench/gateway.cpp: accepts every send at once,
+# StarSender's and Cloud API's answers): built, started on a free port; sets
+# gport and gpid.
+start_gateway() {
+    gport=$(port)
+    g++ -O2 -std=c++17 -Wall -Wextra -Werror -o build/bench_gateway tests/bench/gateway.cpp \
+        -lcpp-httplib -pthread
+    build/bench_gateway "$gport" &
+    gpid=$!
+}

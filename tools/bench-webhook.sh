@@ -20,11 +20,7 @@ MODULE=${MODULE:-$PWD/build/ngx_http_wa_report_module.so}
 AS_OF=2026-12-01
 
 . tools/bench-common.sh
-gport=$(port)
-
-g++ -O2 -std=c++17 -Wall -Wextra -Werror -o build/bench_gateway tests/bench/gateway.cpp \
-    -lcpp-httplib -pthread
-build/bench_gateway "$gport" & gpid=$!
+start_gateway
 
 echo "bench-token" > "$dir/gateway.token"
 echo "bench-secret" > "$dir/jwt.secret"

@@ -43,10 +43,7 @@ report_ids=$(key_usage '{wa}:report-ids')
 customer_reports=$(avg_usage '{wa}:customer:*:reports')
 
 # One real run: every vehicle is due, each accepted send is counted.
-gport=$(port)
-g++ -O2 -std=c++17 -Wall -Wextra -Werror -o build/bench_gateway tests/bench/gateway.cpp \
-    -lcpp-httplib -pthread
-build/bench_gateway "$gport" & gpid=$!
+start_gateway
 echo "scaling-key" > "$dir/gateway.key"
 echo "scaling-secret" > "$dir/jwt.secret"
 chmod 600 "$dir/gateway.key" "$dir/jwt.secret"
@@ -66,6 +63,8 @@ http {
     wa_report_gateway_key_file $dir/gateway.key;
     wa_report_gateway_concurrency 32;
     wa_report_gateway_rate 0;
+    # gen.cpp gives each customer two vehicles: no pair-rate pacing here.
+    wa_report_recipient_interval 0;
     wa_report_tick 1h;
     wa_report_service_phone 087740659525;
     server {

@@ -95,36 +95,7 @@ TEST_F(LogInjectionTest, ValuesFromRedisAreEscaped) {
 // runner died, logged when a worker resumes it.
 TEST_F(LogInjectionTest, ResumedRunIdIsEscaped) {
     const std::string id = "run-1\n" + kForged;
-    ASSERT_TRUE(redis()
-                    .command({"HSET",
-                              "{wa}:run:current",
-                              "id",
-                              id,
-                              "as_of",
-                              jakarta_today(),
-                              "dry_run",
-                              "1",
-                              "manual",
-                              "0",
-                              "started_at",
-                              local_iso_now(7),
-                              "cursor_day",
-                              "",
-                              "cursor_member",
-                              "",
-                              "total",
-                              "0",
-                              "sent",
-                              "0",
-                              "failed",
-                              "0",
-                              "skipped",
-                              "0",
-                              "unknown",
-                              "0",
-                              "dry",
-                              "0"})
-                    .ok);
+    ASSERT_TRUE(LeaveOrphanDryRun(redis(), id));
     std::string last_run;
     ASSERT_TRUE(WaitLastRun(http(), Millis(15000), &last_run));
     EXPECT_EQ(id, redis().command({"HGET", "{wa}:run:last", "id"}).str);

@@ -290,36 +290,7 @@ TEST_F(RunLogWordingTest, AResumedRunSaysResumedNotStarted) {
     Seeded s;
     ASSERT_TRUE(SeedVehicle(http(), 3, jakarta_today(), &s));
     const std::string id = "run-resumed-7";
-    ASSERT_TRUE(redis()
-                    .command({"HSET",
-                              "{wa}:run:current",
-                              "id",
-                              id,
-                              "as_of",
-                              jakarta_today(),
-                              "dry_run",
-                              "1",
-                              "manual",
-                              "0",
-                              "started_at",
-                              local_iso_now(7),
-                              "cursor_day",
-                              "",
-                              "cursor_member",
-                              "",
-                              "total",
-                              "0",
-                              "sent",
-                              "0",
-                              "failed",
-                              "0",
-                              "skipped",
-                              "0",
-                              "unknown",
-                              "0",
-                              "dry",
-                              "0"})
-                    .ok);
+    ASSERT_TRUE(LeaveOrphanDryRun(redis(), id));
     std::string last_run;
     ASSERT_TRUE(WaitLastRun(http(), Millis(15000), &last_run));
     ASSERT_EQ(id, redis().command({"HGET", "{wa}:run:last", "id"}).str);

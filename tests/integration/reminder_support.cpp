@@ -276,6 +276,29 @@ std::string status_body(bool running, int hour, int minute, const std::string& s
     return ::testing::AssertionSuccess();
 }
 
+::testing::AssertionResult LeaveOrphanDryRun(RedisClient& redis, const std::string& id) {
+    // Field, value pairs, a pair a line.
+    // clang-format off
+    RedisReply reply = redis.command({"HSET", "{wa}:run:current",
+                                      "id", id,
+                                      "as_of", jakarta_today(),
+                                      "dry_run", "1",
+                                      "manual", "0",
+                                      "started_at", local_iso_now(7),
+                                      "cursor_day", "",
+                                      "cursor_member", "",
+                                      "total", "0",
+                                      "sent", "0",
+                                      "failed", "0",
+                                      "skipped", "0",
+                                      "unknown", "0",
+                                      "dry", "0"});
+    // clang-format on
+    if (!reply.ok)
+        return ::testing::AssertionFailure() << "HSET {wa}:run:current: " << reply.str;
+    return ::testing::AssertionSuccess();
+}
+
 // ---------------------------------------------------------------- dates
 
 std::string jakarta_today(int add) {

@@ -96,6 +96,11 @@ std::string status_body(bool running, int hour, int minute, const std::string& s
 // next run is tomorrow), then next_run = now in Redis.
 ::testing::AssertionResult MakeScheduleDue(HttpClient& http, RedisClient& redis);
 
+// Leaves in Redis what a runner that died at a dry run's start leaves: a
+// {wa}:run:current with this id, today's as_of and no progress, and no
+// lease, so the next tick resumes it.
+::testing::AssertionResult LeaveOrphanDryRun(RedisClient& redis, const std::string& id);
+
 // ---------------------------------------------------------------- dates
 
 std::string jakarta_today(int add_days = 0);              // YYYY-MM-DD
