@@ -689,8 +689,8 @@ void Sender::record_member(Item& lead) {
     ReminderCount count{m.cycle, format_date(as_of_), rc.gateway->name, run_id_, provider_id};
     m.detail.api_response = lead.result.detail;
     lead.call = host_.store().record(
-        m.customer, m.vehicle, mark, new_uuid(), host_.local_time(),
-        host_.config().message_id_ttl, &count,
+        m.customer, m.vehicle, mark, new_uuid(), host_.local_time(), host_.config().message_id_ttl,
+        &count,
         [](const Answer<RecordOutcome>& answer, void* data) noexcept {
             using Status = RecordOutcome::Status;
             auto* lead = static_cast<Item*>(data);

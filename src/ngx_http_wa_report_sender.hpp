@@ -69,8 +69,8 @@ struct Item {
     std::vector<Item*> group;
     Item* lead = nullptr;
     bool listed = false;
-    size_t next_member = 0;    // the member the group's record or fail is at
-    std::string fail_reason;   // a group's fail: what each member's attempt_fail gets
+    size_t next_member = 0;   // the member the group's record or fail is at
+    std::string fail_reason;  // a group's fail: what each member's attempt_fail gets
     bool fail_opted_out = false;
 };
 

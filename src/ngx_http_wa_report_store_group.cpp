@@ -75,9 +75,8 @@ StoreCall* Store::customer_due(const std::string& customer, const std::string& r
 StoreCall* Store::attempt_begin_group(const std::string& owner, const std::string& run,
                                       const std::vector<std::string>& vehicles,
                                       const std::vector<std::string>& cycles,
-                                      const std::string& phone, const std::string& now,
-                                      int64_t ttl, bool daily, Date today, StoreFn<GroupClaim> fn,
-                                      void* data) {
+                                      const std::string& phone, const std::string& now, int64_t ttl,
+                                      bool daily, Date today, StoreFn<GroupClaim> fn, void* data) {
     std::vector<std::string> keys = {keys_.run_lease(), keys_.optout(phone)};
     std::vector<std::string> args = {
         owner, run, now, std::to_string(ttl), daily ? "daily" : "once", format_date(today)};

@@ -137,8 +137,8 @@ TEST_F(GroupByTest, OnlyTheVehiclesThatWillSendAreListed) {
 
     json_t* details = details_of(data.get());
     EXPECT_EQ(4u, json_array_size(details));
-    EXPECT_TRUE(DetailIs(detail_for(details, a2.vehicle.nopol),
-                         {&a2, 1, "sent", grouped(a1, {line(a2)})}));
+    EXPECT_TRUE(
+        DetailIs(detail_for(details, a2.vehicle.nopol), {&a2, 1, "sent", grouped(a1, {line(a2)})}));
     json_t* reminded = detail_for(details, a1.vehicle.nopol);
     EXPECT_EQ("skipped", str_member(reminded, "status"));
     EXPECT_EQ("sudah diingatkan untuk kunjungan " + kDay, str_member(reminded, "reason"));
@@ -178,9 +178,9 @@ TEST_F(GroupByCloudTest, TheListIsOneParameterAndAStatusReachesEveryVehicle) {
     ASSERT_TRUE(RunNow(http(), "?date=" + kDay, &data));
     std::vector<GatewayRequest> to_a = gateway().requests_to(a1.to);
     ASSERT_EQ(1u, to_a.size()) << gateway().dump();
-    EXPECT_EQ((std::vector<std::string>{a1.customer.name, line(a1) + "; " + line(a2),
-                                        kServicePhone}),
-              to_a[0].parameters);
+    EXPECT_EQ(
+        (std::vector<std::string>{a1.customer.name, line(a1) + "; " + line(a2), kServicePhone}),
+        to_a[0].parameters);
     const std::string id = to_a[0].message_id;
     ASSERT_NE("", id);
 
@@ -204,8 +204,9 @@ TEST_F(GroupByCloudTest, TheListIsOneParameterAndAStatusReachesEveryVehicle) {
         json_t* m = json_array_get(history.get(), 0);
         EXPECT_EQ(id, str_member(m, "message_id"));
         EXPECT_EQ("delivered", str_member(m, "status")) << s->vehicle.nopol;
-        EXPECT_EQ("delivered", hgetall(redis(), "{wa}:report:" + s->customer.id + ":"
-                                                    + s->vehicle.id)["last_status"]);
+        EXPECT_EQ(
+            "delivered",
+            hgetall(redis(), "{wa}:report:" + s->customer.id + ":" + s->vehicle.id)["last_status"]);
     }
     // Counted per report: one message, two vehicles delivered.
     HttpResponse stats = http().get("/whatsapp-report/statistics/delivery");

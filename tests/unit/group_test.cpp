@@ -113,9 +113,10 @@ TEST(MessageText, ManyVehiclesStayUnderTheTextLimit) {
     MessageFields f = agus_two();
     f.vehicle_lines.clear();
     for (int i = 0; i < 200; i++) {
-        f.vehicle_lines.push_back(vehicle_line(
-            line, vehicle("N " + std::to_string(1000 + i) + " AB", "Honda Vario 125 CBS ISS",
-                          Date{2026, 11, 25})));
+        f.vehicle_lines.push_back(
+            vehicle_line(line,
+                         vehicle("N " + std::to_string(1000 + i) + " AB", "Honda Vario 125 CBS ISS",
+                                 Date{2026, 11, 25})));
     }
     std::string text = message_text(parse(default_group_template), f);
     EXPECT_LE(count_chars(text), kTextMessageMaxChars);
@@ -160,9 +161,9 @@ TEST(PlanGroup, ClassifiesEachVehicleAndPassesTaken) {
 }
 
 TEST(PlanGroup, TheCustomersSuppressionAppliesToEveryVehicle) {
-    std::vector<DueDecision> d = plan_group({due("v1", "2026-11-25"), due("v2", "2026-11-26")},
-                                            true, {}, Date{2026, 11, 25}, 3, RemindMode::once,
-                                            Date{2026, 11, 25});
+    std::vector<DueDecision> d =
+        plan_group({due("v1", "2026-11-25"), due("v2", "2026-11-26")}, true, {}, Date{2026, 11, 25},
+                   3, RemindMode::once, Date{2026, 11, 25});
     ASSERT_EQ(d.size(), 2u);
     EXPECT_EQ(d[0].code, "opted_out");
     EXPECT_EQ(d[1].code, "opted_out");
