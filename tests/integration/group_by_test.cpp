@@ -152,6 +152,26 @@ TEST_F(GroupByTest, OnlyTheVehiclesThatWillSendAreListed) {
     EXPECT_EQ(0, report_frequency(http(), c1));
 }
 
+// The run reads 50 due vehicles a batch: a customer's vehicle due two days
+// later, many batches on, joins the message of their first.
+TEST_F(GroupByTest, AVehicleInALaterBatchJoinsTheCustomersMessage) {
+    Seeded a1, a2;
+    ASSERT_TRUE(SeedVehicle(http(), 6, kDay, &a1));
+    std::vector<Seeded> others;
+    ASSERT_TRUE(SeedVehicles(http(), 200, 60, add_days(kDay, 1), &others));
+    ASSERT_TRUE(SeedSecond(http(), a1, 106, add_days(kDay, 2), &a2));
+    JsonPtr data;
+    ASSERT_TRUE(RunNow(http(), "?date=" + kDay, &data));
+
+    std::vector<GatewayRequest> to_a = gateway().requests_to(a1.to);
+    ASSERT_EQ(1u, to_a.size()) << gateway().dump();
+    EXPECT_EQ(grouped(a1, {line(a1), line(a2)}), to_a[0].text);
+    EXPECT_EQ(61u, gateway().request_count());
+    EXPECT_EQ(62, count_status(details_of(data.get()), "sent"));
+    EXPECT_EQ(62u, json_array_size(details_of(data.get())));
+    EXPECT_EQ(1, report_frequency(http(), a2));
+}
+
 // The Cloud API: the list is one body parameter ("; "-joined: Meta refuses
 // a new-line in a parameter), and a status of the message reaches both
 // vehicles' reports.
