@@ -237,6 +237,42 @@ TEST_F(GroupByCloudTest, TheListIsOneParameterAndAStatusReachesEveryVehicle) {
         stats.body);
 }
 
+// A grouped message accepted but not counted (the answer's callback throws,
+// WA_REPORT_TEST_FAULT, as reminder_fault_test does for one vehicle): every
+// listed vehicle's attempt mark stays, and the runner that resumes the run
+// reports each one unknown instead of sending the message again.
+class GroupBySendFaultTest : public ReminderTest<GroupBySendFaultTest> {
+public:
+    static StackOptions stack_options() {
+        StackOptions o = reminder_stack(grouped_settings("starsender"));
+        o.nginx.main_extra += "env WA_REPORT_TEST_FAULT=gateway_answer;\n";
+        return o;
+    }
+};
+
+TEST_F(GroupBySendFaultTest, AMessageLostBeforeItsCountIsNeverSentAgain) {
+    Seeded a1, a2;
+    ASSERT_TRUE(SeedVehicle(http(), 7, jakarta_today(), &a1));
+    ASSERT_TRUE(SeedSecond(http(), a1, 107, jakarta_today(1), &a2));
+    JsonPtr data;
+    ASSERT_TRUE(RunNow(http(), "?date=" + jakarta_today(), &data)) << gateway().dump();
+    EXPECT_EQ(1u, gateway().request_count()) << gateway().dump();
+    json_t* details = details_of(data.get());
+    EXPECT_EQ(2u, json_array_size(details));
+    EXPECT_EQ(2, count_status(details, "unknown"));
+    EXPECT_EQ(0, report_frequency(http(), a1));
+    EXPECT_EQ(0, report_frequency(http(), a2));
+    std::string problems = stack().nginx().take_log_problems();
+    EXPECT_NE(std::string::npos,
+              problems.find("wa_report: exception \"injected fault at gateway_answer\""))
+        << problems;
+
+    JsonPtr again;
+    ASSERT_TRUE(RunNow(http(), "?date=" + jakarta_today(), &again)) << gateway().dump();
+    EXPECT_EQ(1u, gateway().request_count()) << gateway().dump();
+    EXPECT_EQ(2, count_status(details_of(again.get()), "unknown"));
+}
+
 // nginx -t: the templates must fit the grouping.
 TEST(GroupByConfigTest, TemplatesThatDoNotFitTheGroupingFailNginxT) {
     struct Case {
