@@ -5,9 +5,9 @@
 #include "ngx_http_wa_report_worker.hpp"
 
 #include "ngx_http_wa_report_filters.hpp"
+#include "ngx_http_wa_report_group_conf.hpp"
 #include "ngx_http_wa_report_handler.hpp"
 #include "ngx_http_wa_report_metrics.hpp"
-#include "ngx_http_wa_report_group_conf.hpp"
 #include "ngx_http_wa_report_pace_conf.hpp"
 #include "ngx_http_wa_report_scheduler.hpp"
 
