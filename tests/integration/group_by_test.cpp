@@ -237,6 +237,28 @@ TEST_F(GroupByCloudTest, TheListIsOneParameterAndAStatusReachesEveryVehicle) {
         stats.body);
 }
 
+// wa_report_gateway log: a dry run lists every vehicle as dry_run with the
+// one message's text, and counts nothing.
+class GroupByDryRunTest : public ReminderTest<GroupByDryRunTest> {
+public:
+    static StackOptions stack_options() { return reminder_stack(grouped_settings("log")); }
+};
+
+TEST_F(GroupByDryRunTest, EveryVehicleShowsTheOneMessage) {
+    Seeded a1, a2;
+    ASSERT_TRUE(SeedVehicle(http(), 8, kDay, &a1));
+    ASSERT_TRUE(SeedSecond(http(), a1, 108, add_days(kDay, 1), &a2));
+    JsonPtr data;
+    ASSERT_TRUE(RunNow(http(), "?date=" + kDay, &data));
+    json_t* details = details_of(data.get());
+    EXPECT_EQ(2u, json_array_size(details));
+    const std::string text = grouped(a1, {line(a1), line(a2)});
+    EXPECT_TRUE(DetailIs(detail_for(details, a1.vehicle.nopol), {&a1, 0, "dry_run", text}));
+    EXPECT_TRUE(DetailIs(detail_for(details, a2.vehicle.nopol), {&a2, 1, "dry_run", text}));
+    EXPECT_EQ(0u, gateway().request_count());
+    EXPECT_EQ(0, report_frequency(http(), a1));
+}
+
 // A grouped message accepted but not counted (the answer's callback throws,
 // WA_REPORT_TEST_FAULT, as reminder_fault_test does for one vehicle): every
 // listed vehicle's attempt mark stays, and the runner that resumes the run
