@@ -155,6 +155,9 @@ char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf, Re
     rc.retry_after_max = mcf->gateway_retry_after_max;
     rc.log_messages = mcf->log_messages;
 
+    if (char* rv = init_group_conf(cf, mcf, rc); rv != NGX_CONF_OK) {
+        return rv;
+    }
     if (!rc.message) {
         rc.message = Template::parse(default_template, nullptr);
     }
@@ -416,6 +419,7 @@ char* ngx_http_wa_report_set_template(ngx_conf_t* cf, ngx_command_t* cmd, void* 
     auto* mcf = static_cast<ngx_http_wa_report_main_conf_t*>(conf);
     return ngx_http_wa_report_set_str_checked(cf, cmd, conf, [&] {
         std::string error;
+        wa::remember_where(cf, mcf->template_where);
         mcf->config->reminder.message = wa::Template::parse(wa::sv(mcf->message_template), &error);
         if (!mcf->config->reminder.message) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "wa_report: invalid template: %s",

@@ -81,6 +81,11 @@ struct ReminderConfig {
     // one number.
     ngx_msec_t recipient_interval = 6000;
     bool recipient_interval_set = false;  // the directive was read (a duplicate is refused)
+    // wa_report_group_by customer: one message per customer listing their
+    // due vehicles (core/group.hpp); false: one per vehicle.
+    bool group_by_customer = false;
+    // wa_report_vehicle_line_template: each vehicle's line of {vehicles}.
+    std::optional<Template> vehicle_line;
 };
 
 // What the C++ side needs from http{}: built once per configuration cycle.
@@ -149,6 +154,10 @@ struct ngx_http_wa_report_main_conf_t {
     ngx_str_t service_phone;
     ngx_uint_t gateway;
     ngx_http_wa_report_where_t gateway_where;
+    // wa_report_template's and wa_report_group_by's lines, for the checks of
+    // one against the other.
+    ngx_http_wa_report_where_t template_where;
+    ngx_http_wa_report_where_t group_by_where;
     ngx_str_t gateway_url;
     ngx_str_t gateway_key_file;
     ngx_str_t gateway_template;
@@ -246,6 +255,9 @@ namespace wa {
 // Checks and defaults that need the whole http{} block, for init_main_conf.
 char* parse_redis_address(ngx_conf_t* cf, const ngx_str_t& addr, RedisSettings& rs);
 char* init_reminder_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf, ReminderConfig& rc);
+// wa_report_group_by's part of it (ngx_http_wa_report_group_conf.cpp): the
+// templates' defaults for the grouping and their checks against it.
+char* init_group_conf(ngx_conf_t* cf, ngx_http_wa_report_main_conf_t* mcf, ReminderConfig& rc);
 void remember_where(ngx_conf_t* cf, ngx_http_wa_report_where_t& where);
 // An [emerg] at the line of the directive that asked for what is missing
 // (nginx's own "in file:line" form).

@@ -5,6 +5,7 @@
 #include "ngx_http_wa_report_worker.hpp"
 
 #include "ngx_http_wa_report_filters.hpp"
+#include "ngx_http_wa_report_group_conf.hpp"
 #include "ngx_http_wa_report_handler.hpp"
 #include "ngx_http_wa_report_metrics.hpp"
 #include "ngx_http_wa_report_pace_conf.hpp"
@@ -317,6 +318,12 @@ static ngx_command_t ngx_http_wa_report_commands[] = {
 
     {ngx_string("wa_report_recipient_interval"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
      ngx_http_wa_report_set_recipient_interval, NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
+
+    {ngx_string("wa_report_group_by"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_group_by, NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
+
+    {ngx_string("wa_report_vehicle_line_template"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_http_wa_report_set_vehicle_line, NGX_HTTP_MAIN_CONF_OFFSET, 0, NULL},
 
     ngx_null_command};
 

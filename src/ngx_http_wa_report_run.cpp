@@ -12,6 +12,7 @@
 
 #include "ngx_http_wa_report_run.hpp"
 
+#include "core/group.hpp"
 #include "core/phone.hpp"
 #include "core/run.hpp"
 
@@ -22,6 +23,9 @@ namespace wa {
 namespace {
 
 constexpr size_t batch_size = 50;
+// The most vehicles a customer may have for customer_due.lua to read them
+// (one Redis call, kept short); a larger fleet gets a message per vehicle.
+constexpr size_t group_customer_limit = 1000;
 constexpr int64_t details_ttl = 7 * 86400;
 
 // Longer than one message can take (every attempt timing out, every wait
@@ -343,6 +347,10 @@ void Run::classify_some() {
     }
     size_t end = std::min(rows_.size(), next_row_ + run_steps_per_pass);
     for (; next_row_ < end; next_row_++) {
+        if (gather(rows_[next_row_])) {
+            next_row_++;
+            return;
+        }
         take(rows_[next_row_]);
     }
     if (next_row_ < rows_.size()) {
@@ -362,6 +370,9 @@ void Run::classify_some() {
 
 void Run::take(const DueRow& row) {
     const ReminderConfig& rc = host_.config().reminder;
+    if (rc.group_by_customer && !taken_.insert(row.vehicle_id).second) {
+        return;  // listed in a grouped message already
+    }
     DueDecision d = classify_due(row, as_of_, rc.lead_days,
                                  rc.daily ? RemindMode::daily : RemindMode::once, window_from_);
     if (d.action == DueDecision::Action::pass) {
@@ -389,6 +400,94 @@ void Run::take(const DueRow& row) {
         return;
     }
     sender_.queue(item);
+}
+
+bool Run::gather(const DueRow& row) {
+    const ReminderConfig& rc = host_.config().reminder;
+    if (!rc.group_by_customer || taken_.count(row.vehicle_id) > 0) {
+        return false;
+    }
+    DueDecision d = classify_due(row, as_of_, rc.lead_days,
+                                 rc.daily ? RemindMode::daily : RemindMode::once, window_from_);
+    if (d.action != DueDecision::Action::send) {
+        return false;
+    }
+    gathering_ = row;
+    int64_t first = days_from_civil(window_from_);
+    int64_t last = days_from_civil(as_of_) + rc.lead_days - 1;
+    issue(host_.store().customer_due(
+        row.customer_id, id, first, last, group_customer_limit,
+        [](const Answer<CustomerDue>& answer, void* data) noexcept {
+            auto* self = static_cast<Run*>(data);
+            self->guard_.answer([&] {
+                if (!self->answered(answer, "redis failed while reading a customer's vehicles")) {
+                    return;
+                }
+                const DueRow& row = self->gathering_;
+                if (!answer.value.too_many) {
+                    self->take_group(answer.value.rows, row.opted_out);
+                }
+                // Too many to read, or not found by the customer's set (a
+                // vehicle of an older version's data): it goes alone.
+                if (self->taken_.count(row.vehicle_id) == 0) {
+                    self->take_group({row}, row.opted_out);
+                }
+                self->classify_some();
+            });
+        },
+        this));
+    return true;
+}
+
+// Each gathered vehicle is an item of the batch, as if its row had come in
+// it: a skipped one is finished at once, the ones to send make one message,
+// sent by the first of them (the lead) for all.
+void Run::take_group(const std::vector<DueRow>& rows, bool opted_out) {
+    const ReminderConfig& rc = host_.config().reminder;
+    std::vector<DueDecision> plan =
+        plan_group(rows, opted_out, taken_, as_of_, rc.lead_days,
+                   rc.daily ? RemindMode::daily : RemindMode::once, window_from_);
+    Item* lead = nullptr;
+    for (size_t i = 0; i < plan.size(); i++) {
+        DueDecision& d = plan[i];
+        if (d.action == DueDecision::Action::pass) {
+            continue;
+        }
+        taken_.insert(rows[i].vehicle_id);
+        Item& item = *items_.emplace_back(std::make_unique<Item>());
+        open_items_++;
+        item.vehicle = rows[i].vehicle_id;
+        item.customer = rows[i].customer_id;
+        item.detail = std::move(d.detail);
+        if (d.action == DueDecision::Action::skip) {
+            finished(item);
+            continue;
+        }
+        item.phone = std::move(d.phone);
+        item.cycle = std::move(d.cycle);
+        item.fields = std::move(d.fields);
+        item.fields.service_phone = rc.service_phone;
+        item.listed = true;
+        if (lead == nullptr) {
+            lead = &item;
+        } else {
+            lead->group.push_back(&item);
+            item.lead = lead;
+        }
+    }
+    if (lead == nullptr) {
+        return;
+    }
+    render_group(*lead, rc);
+    if (dry_) {
+        log_dry_run(host_.log(), rc, *lead);
+        for (Item* m : group_members(*lead)) {
+            m->detail.status = "dry_run";
+            finished(*m);
+        }
+        return;
+    }
+    sender_.queue(*lead);
 }
 
 void Run::finished(Item& item) {

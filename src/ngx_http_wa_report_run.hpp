@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace wa {
@@ -119,6 +120,11 @@ private:
     void check_opt_outs();
     void classify_some();
     void take(const DueRow& row);
+    // wa_report_group_by customer: a row that would send starts reading
+    // every vehicle of its customer due in the window (true: the read is on
+    // its way, its answer takes them and carries the batch on).
+    bool gather(const DueRow& row);
+    void take_group(const std::vector<DueRow>& rows, bool opted_out);
     void save(bool last);
     void finish();
     void release();
@@ -146,6 +152,11 @@ private:
     std::vector<DueRow> rows_;          // the batch as read
     std::vector<size_t> opt_out_rows_;  // the rows whose phones check_opt_outs asked about
     size_t next_row_ = 0;               // the first row not yet classified
+    // wa_report_group_by customer: the vehicles this runner took (a grouped
+    // message takes vehicles of later rows and batches), and the row whose
+    // customer is being gathered.
+    std::unordered_set<std::string> taken_;
+    DueRow gathering_;
     metrics::Trigger trigger_ = metrics::Trigger::schedule;
     ngx_msec_t started_ = 0;  // its start or resumption in this worker
 

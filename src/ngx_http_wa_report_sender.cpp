@@ -13,6 +13,7 @@
 #include "ngx_http_wa_report_run.hpp"
 #include "ngx_http_wa_report_worker.hpp"
 
+#include "core/group.hpp"
 #include "core/optout.hpp"
 #include "core/provider.hpp"
 #include "core/retry.hpp"
@@ -40,6 +41,28 @@ int64_t answer_ms() {
 }  // namespace
 
 Item::Item() = default;
+
+std::vector<Item*> group_members(Item& lead) {
+    std::vector<Item*> out{&lead};
+    out.insert(out.end(), lead.group.begin(), lead.group.end());
+    return out;
+}
+
+void render_group(Item& lead, const ReminderConfig& rc) {
+    std::vector<Item*> members = group_members(lead);
+    lead.fields.vehicle_lines.clear();
+    for (Item* m : members) {
+        if (m->listed) {
+            lead.fields.vehicle_lines.push_back(vehicle_line(*rc.vehicle_line, m->fields));
+        }
+    }
+    lead.text = message_text(*rc.message, lead.fields);
+    for (Item* m : members) {
+        if (m->listed) {
+            m->detail.message = lead.text;
+        }
+    }
+}
 
 Item::~Item() {
     if (call != nullptr) {
@@ -216,6 +239,14 @@ void Sender::finish(Item& item) {
     if (!item.done) {
         free_slot(item);
     }
+    // The lead last: its end may end the batch.
+    for (Item* m : item.group) {
+        if (m->listed) {
+            m->result = item.result;
+            m->gateway_status = item.gateway_status;
+        }
+        owner_.finished(*m);
+    }
     owner_.finished(item);
 }
 
@@ -227,6 +258,10 @@ void Sender::skip(Item& item, const char* status, std::string reason) {
 
 void Sender::begin(Item& item) {
     const ReminderConfig& rc = host_.config().reminder;
+    if (!item.group.empty()) {
+        begin_group(item);
+        return;
+    }
     item.call = host_.store().attempt_begin(
         host_.owner(), run_id_, item.vehicle, item.phone, item.cycle, host_.local_time(),
         attempt_ttl, rc.daily, as_of_,
@@ -361,6 +396,11 @@ void Sender::retry_later(Item& item, int64_t delay_ms, bool pause_all) {
 
 void Sender::record(Item& item) {
     const ReminderConfig& rc = host_.config().reminder;
+    if (!item.group.empty()) {
+        item.next_member = 0;
+        record_member(item);
+        return;
+    }
     const std::string message_id = item.result.message_id.empty()
         ? "run:" + run_id_ + ":" + item.vehicle
         : item.result.message_id;
@@ -463,6 +503,13 @@ void Sender::confirmed(Item& item) {
 
 void Sender::fail(Item& item, bool opted_out, const std::string& reason) {
     last_failure_ = reason;
+    if (!item.group.empty()) {
+        item.fail_reason = reason;
+        item.fail_opted_out = opted_out;
+        item.next_member = 0;
+        fail_member(item);
+        return;
+    }
     item.detail.api_response = item.result.detail;
     item.detail.reason = opted_out ? "customer menghentikan pesan seperti ini" : reason;
     item.call = host_.store().attempt_fail(
@@ -494,6 +541,10 @@ void Sender::release_unfinished(const std::vector<std::unique_ptr<Item>>& items)
             item->retry->cancel();
             guard_.forget();
         }
+        // A grouped message's other vehicles go with their lead.
+        if (item->lead != nullptr) {
+            continue;
+        }
         if (item->begun && !item->done && !item->slot && item->call == nullptr) {
             unfinished.push_back(item.get());
         }
@@ -509,7 +560,15 @@ void Sender::release_attempts(const std::vector<Item*>& items) {
     std::vector<std::string> vehicles;
     for (Item* item : items) {
         item->begun = false;
-        vehicles.push_back(item->vehicle);
+        if (item->group.empty()) {
+            vehicles.push_back(item->vehicle);
+            continue;
+        }
+        for (Item* m : group_members(*item)) {
+            if (m->listed) {
+                vehicles.push_back(m->vehicle);
+            }
+        }
     }
     Release& r = releases_.emplace_back();
     r.sender = this;
@@ -524,6 +583,183 @@ void Sender::release_attempts(const std::vector<Item*>& items) {
         &r);
     if (r.call == nullptr) {
         releases_.pop_back();
+        return;
+    }
+    guard_.expect();
+}
+
+// ---- grouped messages (wa_report_group_by customer) ------------------------
+
+// Every vehicle of the message is claimed in one script, before the send:
+// one that was reminded or has an attempt since the run read it leaves the
+// list (the text is rendered again without it); a suppressed phone stops
+// them all.
+void Sender::begin_group(Item& lead) {
+    const ReminderConfig& rc = host_.config().reminder;
+    std::vector<std::string> vehicles, cycles;
+    for (Item* m : group_members(lead)) {
+        vehicles.push_back(m->vehicle);
+        cycles.push_back(m->cycle);
+    }
+    lead.call = host_.store().attempt_begin_group(
+        host_.owner(), run_id_, vehicles, cycles, lead.phone, host_.local_time(), attempt_ttl,
+        rc.daily, as_of_,
+        [](const Answer<GroupClaim>& answer, void* data) noexcept {
+            using Status = AttemptClaim::Status;
+            auto* lead = static_cast<Item*>(data);
+            Sender& self = *lead->sender;
+            self.guard_.answer([&] {
+                lead->call = nullptr;
+                std::vector<Item*> members = group_members(*lead);
+                const GroupClaim& claim = answer.value;
+                if (!answer.ok()) {
+                    std::string why = "redis failed while marking an attempt";
+                    self.owner_.stop(answer.reason.empty() ? why : why + ": " + answer.reason);
+                    return;
+                }
+                if (claim.status == GroupClaim::Status::lost
+                    || (claim.status == GroupClaim::Status::ok
+                        && claim.vehicles.size() != members.size())) {
+                    self.owner_.stop("lost the run's lease");
+                    return;
+                }
+                bool any = false;
+                bool dropped = false;
+                for (size_t i = 0; i < members.size(); i++) {
+                    Item& m = *members[i];
+                    if (claim.status == GroupClaim::Status::opted_out) {
+                        m.listed = false;
+                        m.detail.message.clear();
+                        m.detail.status = "skipped";
+                        m.detail.reason = std::string(kOptedOutReason);
+                        continue;
+                    }
+                    const AttemptClaim& c = claim.vehicles[i];
+                    if (c.status == Status::ok) {
+                        any = true;
+                        continue;
+                    }
+                    dropped = true;
+                    m.listed = false;
+                    m.detail.message.clear();
+                    if (c.status == Status::reminded) {
+                        m.detail.status = "skipped";
+                        m.detail.reason = "sudah diingatkan untuk kunjungan " + m.cycle;
+                    } else {
+                        m.detail.status = "unknown";
+                        m.detail.reason = "percobaan lain (run " + c.run + ") belum selesai";
+                    }
+                }
+                if (!any) {
+                    self.finish(*lead);
+                    return;
+                }
+                lead->begun = true;
+                if (dropped) {
+                    render_group(*lead, self.host_.config().reminder);
+                }
+                self.confirm(*lead, AfterConfirm::post);
+            });
+        },
+        &lead);
+    if (lead.call == nullptr) {
+        owner_.stop("redis unavailable");
+        return;
+    }
+    guard_.expect();
+}
+
+// One record.lua per vehicle of the message, one after the other. Each has
+// its own count mark (<provider id>:<vehicle>: the provider's id alone would
+// make every vehicle after the first a duplicate), while the message record
+// keeps the provider's id, so its statuses reach every vehicle's report.
+void Sender::record_member(Item& lead) {
+    std::vector<Item*> members = group_members(lead);
+    while (lead.next_member < members.size() && !members[lead.next_member]->listed) {
+        lead.next_member++;
+    }
+    if (lead.next_member == members.size()) {
+        confirm(lead, AfterConfirm::finish);
+        return;
+    }
+    Item& m = *members[lead.next_member++];
+    const ReminderConfig& rc = host_.config().reminder;
+    const std::string& provider_id = lead.result.message_id;
+    std::string mark = (provider_id.empty() ? "run:" + run_id_ : provider_id) + ":" + m.vehicle;
+    ReminderCount count{m.cycle, format_date(as_of_), rc.gateway->name, run_id_, provider_id};
+    m.detail.api_response = lead.result.detail;
+    lead.call = host_.store().record(
+        m.customer, m.vehicle, mark, new_uuid(), host_.local_time(), host_.config().message_id_ttl,
+        &count,
+        [](const Answer<RecordOutcome>& answer, void* data) noexcept {
+            using Status = RecordOutcome::Status;
+            auto* lead = static_cast<Item*>(data);
+            Sender& self = *lead->sender;
+            self.guard_.answer([&] {
+                lead->call = nullptr;
+                Item& m = *group_members(*lead)[lead->next_member - 1];
+                Status status = answer.value.status;
+                if (answer.ok() && (status == Status::counted || status == Status::duplicate)) {
+                    m.detail.status = "sent";
+                } else {
+                    const char* why = !answer.ok()      ? "redis failed"
+                        : status == Status::no_customer ? "no_customer"
+                        : status == Status::no_vehicle  ? "no_vehicle"
+                                                        : "vehicle_mismatch";
+                    ngx_log_error(NGX_LOG_ERR, self.host_.log(), 0,
+                                  "wa_report: message for vehicle \"%s\" accepted but not "
+                                  "counted: \"%s\"",
+                                  log_value(m.vehicle).c_str(), why);
+                    m.detail.status = "unknown";
+                    m.detail.reason = "terkirim, tetapi tidak tercatat";
+                }
+                self.record_member(*lead);
+            });
+        },
+        &lead);
+    if (lead.call == nullptr) {
+        // Sent but not counted: the attempt mark stays and the next run
+        // reports it as unknown.
+        ngx_log_error(NGX_LOG_ERR, host_.log(), 0,
+                      "wa_report: message for vehicle \"%s\" accepted but not counted: redis down",
+                      log_value(m.vehicle).c_str());
+        m.detail.status = "unknown";
+        m.detail.reason = "terkirim, tetapi tidak tercatat (redis tidak tersedia)";
+        record_member(lead);
+        return;
+    }
+    guard_.expect();
+}
+
+// attempt_fail.lua for each vehicle of the message, one after the other.
+void Sender::fail_member(Item& lead) {
+    std::vector<Item*> members = group_members(lead);
+    while (lead.next_member < members.size() && !members[lead.next_member]->listed) {
+        lead.next_member++;
+    }
+    if (lead.next_member == members.size()) {
+        finish(lead);
+        return;
+    }
+    Item& m = *members[lead.next_member++];
+    m.detail.api_response = lead.result.detail;
+    m.detail.reason =
+        lead.fail_opted_out ? "customer menghentikan pesan seperti ini" : lead.fail_reason;
+    m.detail.status = "failed";
+    lead.call = host_.store().attempt_fail(
+        m.customer, m.vehicle, lead.phone, lead.fail_reason, lead.result.error_code,
+        host_.local_time(), lead.fail_opted_out,
+        [](const Answer<int64_t>&, void* data) noexcept {
+            auto* lead = static_cast<Item*>(data);
+            Sender& self = *lead->sender;
+            self.guard_.answer([&] {
+                lead->call = nullptr;
+                self.fail_member(*lead);
+            });
+        },
+        &lead);
+    if (lead.call == nullptr) {
+        fail_member(lead);
         return;
     }
     guard_.expect();

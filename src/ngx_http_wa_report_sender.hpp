@@ -3,6 +3,7 @@
 // gateway call, the retries, and counting an accepted send (record.lua).
 #pragma once
 
+#include "ngx_http_wa_report_conf.hpp"
 #include "ngx_http_wa_report_run_guard.hpp"
 #include "ngx_http_wa_report_store.hpp"
 #include "ngx_http_wa_report_timer.hpp"
@@ -59,7 +60,26 @@ struct Item {
     std::unique_ptr<HttpResponse> response;    // the gateway's answer, until acted on
     AfterConfirm then = AfterConfirm::finish;  // what follows its replicas' confirmation
     Sender* sender = nullptr;                  // set when queued
+
+    // wa_report_group_by customer: the message of this item (the group's
+    // lead, the one queued and sent) also lists the vehicles of `group`,
+    // whose marks, counts and details follow this item's send; each of
+    // them has `lead` set. `listed`: the vehicle is in the message (its
+    // attempt is marked once the lead is begun).
+    std::vector<Item*> group;
+    Item* lead = nullptr;
+    bool listed = false;
+    size_t next_member = 0;   // the member the group's record or fail is at
+    std::string fail_reason;  // a group's fail: what each member's attempt_fail gets
+    bool fail_opted_out = false;
 };
+
+// A grouped message's members: the lead, then its group.
+std::vector<Item*> group_members(Item& lead);
+
+// Renders a grouped message (item.text, and each listed member's
+// detail.message) from the vehicles still listed.
+void render_group(Item& lead, const ReminderConfig& rc);
 
 // What a sender needs from the run it sends for.
 class SendOwner {
@@ -128,6 +148,10 @@ private:
     void take_step(Item& item, Step step);
 
     void begin(Item& item);
+    // A grouped message's begin, count and failure: one step per member.
+    void begin_group(Item& lead);
+    void record_member(Item& lead);
+    void fail_member(Item& lead);
     void post(Item& item);
     void answered(Item& item, const HttpResponse& response);
     void retry_later(Item& item, int64_t delay_ms, bool pause_all);

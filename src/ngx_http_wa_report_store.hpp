@@ -337,6 +337,21 @@ public:
     // suppressed.
     StoreCall* opt_out_get(const std::string& phone, StoreFn<std::optional<OptOut>> fn, void* data);
 
+    // customer_due.lua: the vehicles of `customer` due in the window
+    // [first_day, last_day] (days since 1970-01-01), with run's done set;
+    // too_many when the customer has more than `limit` vehicles. Read-only.
+    StoreCall* customer_due(const std::string& customer, const std::string& run, int64_t first_day,
+                            int64_t last_day, size_t limit, StoreFn<CustomerDue> fn, void* data);
+
+    // attempt_begin_group.lua: attempt_begin for each of `vehicles` (with
+    // its `cycles`, same order) of one message to the normalised `phone`,
+    // all decided before any mark is written.
+    StoreCall* attempt_begin_group(const std::string& owner, const std::string& run,
+                                   const std::vector<std::string>& vehicles,
+                                   const std::vector<std::string>& cycles, const std::string& phone,
+                                   const std::string& now, int64_t ttl, bool daily, Date today,
+                                   StoreFn<GroupClaim> fn, void* data);
+
     // WAIT: the writes this connection made so far reached `replicas`
     // replicas, or timeout_ms passed; answers how many replicas confirmed.
     StoreCall* wait_replicas(int replicas, ngx_msec_t timeout_ms, StoreFn<int64_t> fn, void* data);

@@ -60,6 +60,9 @@ inline bool transient(const redisReply* reply) {
     return false;
 }
 
+// The 13 fields of a due_batch.lua or customer_due.lua row, from e[0].
+DueRow due_row_at(redisReply* const* e);
+
 }  // namespace store_detail
 
 // ---- the call machinery ----------------------------------------------------------

@@ -102,8 +102,10 @@ bool decode_lease(const redisReply* reply, bool& held) {
     return true;
 }
 
+}  // namespace
+
 // The 13 fields of a due_batch row, from e[0] (see due_batch.lua).
-DueRow due_row_at(redisReply* const* e) {
+DueRow store_detail::due_row_at(redisReply* const* e) {
     DueRow row;
     row.vehicle_id = text(e[0]);
     row.customer_id = text(e[1]);
@@ -120,6 +122,8 @@ DueRow due_row_at(redisReply* const* e) {
     row.handled = text(e[12]) == "1";
     return row;
 }
+
+namespace {
 
 bool decode_due_batch(const redisReply* reply, DueBatch& out) {
     constexpr size_t head = 4;

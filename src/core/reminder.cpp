@@ -1,5 +1,6 @@
 #include "reminder.hpp"
 
+#include "group.hpp"
 #include "text.hpp"
 
 namespace wa {
@@ -17,6 +18,7 @@ constexpr Placeholder kPlaceholders[] = {
     {"vehicle_model", Template::Field::vehicle_model},
     {"next_visit_date", Template::Field::next_visit_date},
     {"service_phone", Template::Field::service_phone},
+    {"vehicles", Template::Field::vehicles},
 };
 
 // An error message quotes at most this much of an unknown placeholder.
@@ -177,6 +179,7 @@ std::string field_value(Template::Field field, const MessageFields& fields) {
     case Template::Field::vehicle_model: return fields.vehicle_model;
     case Template::Field::next_visit_date: return format_date_dmy(fields.next_visit);
     case Template::Field::service_phone: return fields.service_phone;
+    case Template::Field::vehicles: return join_lines(fields.vehicle_lines, "\n");
     }
     return std::string();
 }
@@ -195,6 +198,20 @@ std::string message_text(const Template& tpl, const MessageFields& fields) {
     single.vehicle_nopol = one_line(fields.vehicle_nopol);
     single.vehicle_model = one_line(fields.vehicle_model);
     single.service_phone = one_line(fields.service_phone);
+    size_t lists = 0;
+    for (Template::Field f : tpl.fields()) {
+        lists += f == Template::Field::vehicles ? 1 : 0;
+    }
+    if (lists > 0) {
+        // The list gets what the rest of the text leaves of the limit: a
+        // customer with many vehicles gets "dan N kendaraan lainnya", not a
+        // message cut in the middle of a line.
+        MessageFields bare = single;
+        bare.vehicle_lines.clear();
+        size_t rest = count_chars(multi_line(tpl.render(bare)));
+        size_t budget = rest < kTextMessageMaxChars ? (kTextMessageMaxChars - rest) / lists : 0;
+        single.vehicle_lines = {fit_lines(fields.vehicle_lines, "\n", budget)};
+    }
     std::string text = multi_line(tpl.render(single));
     std::string_view cut = cut_chars(text, kTextMessageMaxChars);
     if (cut.size() < text.size()) {
@@ -206,8 +223,14 @@ std::string message_text(const Template& tpl, const MessageFields& fields) {
 
 std::vector<std::string> cloud_parameters(const Template& tpl, const MessageFields& fields) {
     std::vector<std::string> out;
-    for (const std::string& value : template_parameters(tpl, fields)) {
-        std::string line = one_line(value);
+    for (Template::Field f : tpl.fields()) {
+        if (f == Template::Field::vehicles) {
+            // Meta refuses a new-line in a parameter: the lines go "; "-joined.
+            std::string list = fit_lines(fields.vehicle_lines, "; ", kCloudParameterMaxChars);
+            out.push_back(list.empty() ? "-" : std::move(list));
+            continue;
+        }
+        std::string line = one_line(field_value(f, fields));
         std::string_view cut = cut_chars(line, kCloudParameterMaxChars);
         std::string param = cut.size() < line.size() ? one_line(cut) : std::move(line);
         out.push_back(param.empty() ? "-" : std::move(param));

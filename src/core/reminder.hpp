@@ -15,11 +15,16 @@ int days_between(Date from, Date to);
 struct MessageFields {
     std::string customer_name, vehicle_nopol, vehicle_model, service_phone;
     Date next_visit;
+    // {vehicles} (wa_report_group_by customer): one rendered line per vehicle
+    // of the message (vehicle_line), in the order listed.
+    std::vector<std::string> vehicle_lines;
 };
 
 // A reminder text with placeholders {customer_name}, {vehicle_nopol},
 // {vehicle_model}, {next_visit_date} (rendered DD-MM-YYYY) and
-// {service_phone}. "{{" and "}}" stand for literal braces. Values are inserted
+// {service_phone}, and {vehicles}: the list of a grouped message's vehicles
+// (see core/group.hpp for where each may be used). "{{" and "}}" stand for
+// literal braces. Values are inserted
 // as they are: the template is not re-scanned after substitution.
 class Template {
 public:
@@ -28,7 +33,8 @@ public:
         vehicle_nopol,
         vehicle_model,
         next_visit_date,
-        service_phone
+        service_phone,
+        vehicles,
     };
 
     // Errors (for nginx -t): an empty template, an unknown placeholder
@@ -79,14 +85,18 @@ constexpr size_t kCloudParameterMaxChars = 1024;
 // The message text: the template rendered with each value on one line
 // (one_line: a newline in a name must not break the message's layout), then
 // multi_line (the template's own line breaks stay; tabs become spaces; other
-// control characters go), cut at kTextMessageMaxChars. What StarSender gets
+// control characters go), cut at kTextMessageMaxChars. {vehicles} puts one
+// vehicle_lines entry a line, as many as fit (fit_lines) in what the rest
+// of the text leaves of kTextMessageMaxChars. What StarSender gets
 // and what run details show as "message".
 std::string message_text(const Template& tpl, const MessageFields& fields);
 
 // The Cloud API body parameters: template_parameters, each one_line (Meta
 // refuses a parameter with a new-line or tab character or more than 4
 // consecutive spaces: error 132018), cut at kCloudParameterMaxChars, and "-"
-// for a value that is empty (Meta refuses an empty text parameter: error 100).
+// for a value that is empty (Meta refuses an empty text parameter: error 100). The
+// {vehicles} list is one parameter: its lines joined with "; ", fitted to the
+// same limit (fit_lines).
 std::vector<std::string> cloud_parameters(const Template& tpl, const MessageFields& fields);
 
 }  // namespace wa

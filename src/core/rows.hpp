@@ -229,4 +229,25 @@ struct RunFinished {
     RunCounts counts;
 };
 
+// customer_due.lua: a customer's vehicles due in a run's window, for one
+// grouped message (wa_report_group_by customer).
+struct CustomerDue {
+    bool too_many = false;     // more vehicles than asked for: rows is empty
+    std::vector<DueRow> rows;  // in the due index's order (day, then vehicle id)
+};
+
+// attempt_begin_group.lua: which vehicles of one grouped message this
+// runner may send for.
+struct GroupClaim {
+    enum class Status {
+        ok,         // each vehicle's claim below
+        opted_out,  // the phone is suppressed: nothing marked
+        lost,       // the lease is not this owner's: nothing marked
+    };
+    Status status = Status::ok;
+    // ok: one per vehicle, in the order asked: ok (marked for this run),
+    // reminded, or in_flight (with the run that marked it).
+    std::vector<AttemptClaim> vehicles;
+};
+
 }  // namespace wa

@@ -1208,6 +1208,8 @@ check "error paths leave the fixture's statistics" "$(stats) $(counts)" ":3 :4 :
 
 # shellcheck source=tests/lua/delivery.sh
 . "$ROOT/tests/lua/delivery.sh"
+# shellcheck source=tests/lua/group.sh
+. "$ROOT/tests/lua/group.sh"
 # --- suppression: opt_out.lua, opt_out_check.lua, attempt_begin/attempt_fail with a phone ---
 OP=6281234567890
 OQ=6289876543210
