@@ -298,9 +298,11 @@ public:
     // ---- hearing back: delivery statuses and suppression --------------------
 
     // Applies a webhook's statuses (status_apply.lua, one per status) in one
-    // pipelined pass: every script is sent at once and fn is called once,
-    // when all have answered (any error: the whole answer is that error;
-    // what was applied stays applied: each script is idempotent).
+    // pipelined pass: up to status_window scripts are on the connection at
+    // once, the next sent as each answers, and fn is called once, when all
+    // have answered (any error: the whole answer is that error, and the
+    // statuses not yet sent are not; what was applied stays applied: each
+    // script is idempotent).
     StoreCall* apply_statuses(const std::vector<DeliveryStatus>& statuses, const std::string& now,
                               StoreFn<StatusesApplied> fn, void* data);
 
@@ -386,9 +388,12 @@ private:
                               const ReminderCount& reminder, int64_t ttl, StoreFn<RecordOutcome> fn,
                               void* data);
 
-    // apply_statuses' pipelined pass: one reply counter, one answer.
+    // apply_statuses' pipelined pass: a window of scripts in flight, one
+    // answer.
     struct Batch;
     static void on_batch_reply(redisReply* reply, void* data) noexcept;
+    // Sends the batch's next status; false when the connection refused it.
+    bool send_status(Batch& batch);
 
     Redis& redis_;
     const Keys& keys_;

@@ -95,19 +95,44 @@ bool count_outcome(const redisReply* reply, StatusesApplied& sum) {
 
 }  // namespace
 
-// Every script of a batch is written to the connection before any reply is
-// read (hiredis queues them; Redis answers in order), so a webhook of 1,000
-// statuses costs one round trip, not 1,000. The first error is the answer.
+// A batch's scripts share the connection with every request of the worker,
+// and Redis answers one connection's commands in order: all 1,000 statuses of
+// one of Meta's largest webhooks written at once put a report GET behind all
+// of them (measured: its p99 went from 1 ms to 500 ms under 1,000-status
+// POSTs). A window keeps the pipeline full (one round trip per window, not
+// per status) while a request waits behind at most this many per batch.
+constexpr size_t status_window = 64;
+
 struct Store::Batch {
     StoreCall* sc = nullptr;
-    size_t remaining = 0;  // replies still to come
+    Store* store = nullptr;
+    std::vector<DeliveryStatus> statuses;
+    std::string now;
+    size_t next = 0;       // the first status not yet sent
+    size_t in_flight = 0;  // replies still to come
     bool counts = true;    // false: an empty batch's PING, nothing to count
     Answer<StatusesApplied> answer;
 };
 
+bool Store::send_status(Batch& batch) {
+    const DeliveryStatus& st = batch.statuses[batch.next];
+    Call* call = redis_.script(Script::status_apply, status_keys(keys_, st.message_id),
+                               {keys_.tag(), "status", delivery_state_name(st.state),
+                                std::to_string(st.timestamp), st.error_code, st.error_title,
+                                st.pricing_category, std::to_string(pending_ttl), batch.now},
+                               on_batch_reply, &batch);
+    if (call == nullptr) {
+        return false;
+    }
+    batch.next++;
+    batch.in_flight++;
+    return true;
+}
+
 void Store::on_batch_reply(redisReply* reply, void* data) noexcept {
     auto* batch = static_cast<Batch*>(data);
     Answer<StatusesApplied>& answer = batch->answer;
+    batch->in_flight--;
     if (answer.ok()) {
         if (reply == nullptr) {
             answer.error = StoreError::unavailable;
@@ -119,7 +144,12 @@ void Store::on_batch_reply(redisReply* reply, void* data) noexcept {
             answer.reason = "unexpected reply of type " + std::to_string(reply->type);
         }
     }
-    if (--batch->remaining > 0) {
+    // The answer is an error once any status failed: the rest are not sent
+    // (the provider retries the whole webhook; each script is idempotent).
+    if (answer.ok() && batch->next < batch->statuses.size() && !batch->store->send_status(*batch)) {
+        answer.error = StoreError::unavailable;
+    }
+    if (batch->in_flight > 0) {
         return;
     }
     StoreCall* sc = batch->sc;
@@ -141,10 +171,11 @@ StoreCall* Store::apply_statuses(const std::vector<DeliveryStatus>& statuses,
         return nullptr;
     }
     batch->sc = sc;
+    batch->store = this;
     if (statuses.empty()) {
         // Still answered from the event loop, like every call.
         batch->counts = false;
-        batch->remaining = 1;
+        batch->in_flight = 1;
         if (redis_.command({"PING"}, on_batch_reply, batch) == nullptr) {
             delete sc;
             delete batch;
@@ -152,27 +183,24 @@ StoreCall* Store::apply_statuses(const std::vector<DeliveryStatus>& statuses,
         }
         return sc;
     }
-    // hiredis reads replies only from the event loop, never while a
-    // command is written, so the count can be set once all are sent.
-    size_t sent = 0;
-    for (const DeliveryStatus& st : statuses) {
-        Call* call = redis_.script(
-            Script::status_apply, status_keys(keys_, st.message_id),
-            {keys_.tag(), "status", delivery_state_name(st.state), std::to_string(st.timestamp),
-             st.error_code, st.error_title, st.pricing_category, std::to_string(pending_ttl), now},
-            on_batch_reply, batch);
-        if (call == nullptr) {
-            batch->answer.error = StoreError::unavailable;
+    batch->statuses = statuses;
+    batch->now = now;
+    // hiredis reads replies only from the event loop, never while a command
+    // is written, so no reply arrives inside this loop.
+    while (batch->in_flight < status_window && batch->next < batch->statuses.size()) {
+        if (!send_status(*batch)) {
             break;
         }
-        sent++;
     }
-    if (sent == 0) {
+    if (batch->in_flight == 0) {
         delete sc;
         delete batch;
         return nullptr;
     }
-    batch->remaining = sent;
+    if (batch->next < batch->statuses.size() && batch->in_flight < status_window) {
+        // The connection refused one mid-way: the answer is that error.
+        batch->answer.error = StoreError::unavailable;
+    }
     return sc;
 }
 

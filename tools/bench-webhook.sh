@@ -44,6 +44,7 @@ http {
     wa_report_gateway_key_file $dir/gateway.token;
     wa_report_gateway_template bench_reminder id;
     wa_report_gateway_concurrency 32;
+    wa_report_gateway_rate 0;
     wa_report_gateway_retries 0;
     # gen.cpp gives each customer two vehicles: Meta's pair rate would pace
     # them 6 s apart, which measures the clock, not the module.
