@@ -300,9 +300,9 @@ public:
     // Applies a webhook's statuses (status_apply.lua, one per status) in one
     // pipelined pass: up to status_window scripts are on the connection at
     // once, the next sent as each answers, and fn is called once, when all
-    // have answered (any error: the whole answer is that error, and the
-    // statuses not yet sent are not; what was applied stays applied: each
-    // script is idempotent).
+    // have answered. A status Redis refuses does not stop the others; the
+    // answer is then the first such error (what was applied stays applied:
+    // each script is idempotent). A lost connection stops the sending.
     StoreCall* apply_statuses(const std::vector<DeliveryStatus>& statuses, const std::string& now,
                               StoreFn<StatusesApplied> fn, void* data);
 

@@ -111,6 +111,7 @@ struct Store::Batch {
     size_t next = 0;       // the first status not yet sent
     size_t in_flight = 0;  // replies still to come
     bool counts = true;    // false: an empty batch's PING, nothing to count
+    bool lost = false;     // the connection is gone: no status more is sent
     Answer<StatusesApplied> answer;
 };
 
@@ -144,10 +145,19 @@ void Store::on_batch_reply(redisReply* reply, void* data) noexcept {
             answer.reason = "unexpected reply of type " + std::to_string(reply->type);
         }
     }
-    // The answer is an error once any status failed: the rest are not sent
-    // (the provider retries the whole webhook; each script is idempotent).
-    if (answer.ok() && batch->next < batch->statuses.size() && !batch->store->send_status(*batch)) {
-        answer.error = StoreError::unavailable;
+    // A status Redis refused is that status' error (the answer is the first
+    // one, and the provider retries the whole webhook; each script is
+    // idempotent): the rest still go, or one bad status would hold back
+    // every status after it, at every retry. Only a lost connection stops.
+    if (reply == nullptr) {
+        batch->lost = true;
+    }
+    if (!batch->lost && batch->next < batch->statuses.size()
+        && !batch->store->send_status(*batch)) {
+        batch->lost = true;
+        if (answer.ok()) {
+            answer.error = StoreError::unavailable;
+        }
     }
     if (batch->in_flight > 0) {
         return;
@@ -199,6 +209,7 @@ StoreCall* Store::apply_statuses(const std::vector<DeliveryStatus>& statuses,
     }
     if (batch->next < batch->statuses.size() && batch->in_flight < status_window) {
         // The connection refused one mid-way: the answer is that error.
+        batch->lost = true;
         batch->answer.error = StoreError::unavailable;
     }
     return sc;

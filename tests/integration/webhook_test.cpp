@@ -247,6 +247,28 @@ TEST_F(WebhookTest, AThousandStatusesInOneRequest) {
                   - sample(before, events("cloud_api", "ignored")));
 }
 
+// A status Redis refuses (its message key holds a string, as a stray write
+// would leave it) fails the request, so Meta sends it again; the statuses
+// after it in the same body are applied all the same, or each retry would
+// stop at the same place. More than one window of them (64) follow it.
+TEST_F(WebhookTest, AStatusRedisRefusesHoldsBackNoOther) {
+    std::string body = statuses_body(100, "delivered");
+    const std::string first = "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABEYEjk100000";
+    ASSERT_TRUE(redis().command({"SET", "{wa}:message:" + first, "x"}).ok);
+    HttpResponse r = send_signed(http(), body);
+    EXPECT_EQ(503, r.status) << r.body;
+    // The 99 others: unknown ids, each kept pending until its send is counted.
+    int kept = 0;
+    for (int i = 1; i < 100; i++) {
+        kept += static_cast<int>(redis()
+                                     .command({"EXISTS",
+                                               "{wa}:message:" + first.substr(0, 37)
+                                                   + std::to_string(100000 + i) + ":pending"})
+                                     .integer);
+    }
+    EXPECT_EQ(99, kept);
+}
+
 TEST_F(WebhookTest, BodyOverTheLimitIs413) {
     std::string body = statuses_body(2000, "read");  // about 634 KB
     ASSERT_GT(body.size(), 512u * 1024);
