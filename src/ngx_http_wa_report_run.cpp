@@ -87,6 +87,31 @@ void log_finished(ngx_log_t* log, const std::string& id, const std::string& day,
                   run_counts_text(c).c_str(), last.c_str());
 }
 
+// The vehicles to send that one message cannot name in full pass, like
+// those over kGroupMaxVehicles: the run meets them again and they go in
+// another message, so none is counted for a message that does not name it.
+void limit_to_what_fits(std::vector<DueDecision>& plan, const ReminderConfig& rc) {
+    std::vector<size_t> sending;
+    std::vector<std::string> lines;
+    for (size_t i = 0; i < plan.size(); i++) {
+        if (plan[i].action == DueDecision::Action::send) {
+            MessageFields f = plan[i].fields;
+            f.service_phone = rc.service_phone;
+            lines.push_back(vehicle_line(*rc.vehicle_line, f));
+            sending.push_back(i);
+        }
+    }
+    if (sending.empty()) {
+        return;
+    }
+    MessageFields lead = plan[sending[0]].fields;
+    lead.service_phone = rc.service_phone;
+    size_t fit = group_lines_that_fit(*rc.message, lead, lines, rc.provider == Provider::cloud_api);
+    for (size_t k = fit; k < sending.size(); k++) {
+        plan[sending[k]] = DueDecision{};  // pass
+    }
+}
+
 }  // namespace
 
 // ---- the lease ----------------------------------------------------------------
@@ -447,6 +472,7 @@ void Run::take_group(const std::vector<DueRow>& rows, bool opted_out) {
     std::vector<DueDecision> plan =
         plan_group(rows, opted_out, taken_, as_of_, rc.lead_days,
                    rc.daily ? RemindMode::daily : RemindMode::once, window_from_);
+    limit_to_what_fits(plan, rc);
     Item* lead = nullptr;
     for (size_t i = 0; i < plan.size(); i++) {
         DueDecision& d = plan[i];

@@ -1,5 +1,7 @@
 #include "group.hpp"
 
+#include <algorithm>
+
 #include "text.hpp"
 
 namespace wa {
@@ -89,6 +91,22 @@ std::string fit_lines(const std::vector<std::string>& lines, std::string_view se
         return std::string(cut_chars(more, max_chars));
     }
     return head + std::string(separator) + more;
+}
+
+size_t group_lines_that_fit(const Template& tpl, const MessageFields& fields,
+                            const std::vector<std::string>& lines, bool cloud) {
+    size_t budget = cloud ? kCloudParameterMaxChars : vehicle_list_budget(tpl, fields);
+    size_t sep = cloud ? 2 : 1;  // "; " or a line break
+    size_t used = 0;
+    size_t k = 0;
+    for (; k < lines.size(); k++) {
+        size_t more = (k > 0 ? sep : 0) + count_chars(lines[k]);
+        if (used + more > budget) {
+            break;
+        }
+        used += more;
+    }
+    return lines.empty() ? 0 : std::max<size_t>(k, 1);
 }
 
 std::vector<DueDecision> plan_group(std::vector<DueRow> rows, bool opted_out,

@@ -54,6 +54,17 @@ std::string join_lines(const std::vector<std::string>& lines, std::string_view s
 std::string fit_lines(const std::vector<std::string>& lines, std::string_view separator,
                       size_t max_chars);
 
+// How many of `lines` (one per vehicle to send, in the message's order),
+// from the first, one grouped message names in full: in its text
+// (vehicle_list_budget of `tpl` with the lead's `fields`) or, for the Cloud
+// API (cloud true), in its one list parameter (kCloudParameterMaxChars, the
+// lines "; "-joined). The rest are left for another message, so no vehicle
+// is counted for a message that does not name it. At least 1 when lines is
+// not empty: a first line too long for any room goes alone and is cut, as
+// one vehicle's message would be.
+size_t group_lines_that_fit(const Template& tpl, const MessageFields& fields,
+                            const std::vector<std::string>& lines, bool cloud);
+
 // The decisions for a customer's vehicles gathered for one grouped message
 // (rows: customer_due.lua's, in its order), one per row: each row is
 // classified as the run classifies a batch's row (classify_due), with

@@ -1,7 +1,11 @@
 #include "reminder.hpp"
 
+#include <cstdint>
+
 #include "group.hpp"
 #include "text.hpp"
+
+#include <cstdint>
 
 namespace wa {
 
@@ -192,27 +196,71 @@ std::vector<std::string> template_parameters(const Template& tpl, const MessageF
     return out;
 }
 
-std::string message_text(const Template& tpl, const MessageFields& fields) {
+namespace {
+
+// The values as message_text puts them: each on one line.
+MessageFields one_line_fields(const MessageFields& fields) {
     MessageFields single = fields;
     single.customer_name = one_line(fields.customer_name);
     single.vehicle_nopol = one_line(fields.vehicle_nopol);
     single.vehicle_model = one_line(fields.vehicle_model);
     single.service_phone = one_line(fields.service_phone);
+    return single;
+}
+
+size_t list_count(const Template& tpl) {
     size_t lists = 0;
     for (Template::Field f : tpl.fields()) {
         lists += f == Template::Field::vehicles ? 1 : 0;
     }
+    return lists;
+}
+
+// The budget of one list, given the text rendered with a one-character list
+// in each place: what the rest takes is measured as it is sent, with the line
+// breaks around the list that multi_line would drop around an empty one.
+size_t budget_of(const Template& tpl, const MessageFields& single, size_t lists) {
+    MessageFields probe = single;
+    probe.vehicle_lines = {"x"};
+    size_t with_probe = count_chars(multi_line(tpl.render(probe)));
+    size_t rest = with_probe > lists ? with_probe - lists : 0;
+    return rest < kTextMessageMaxChars ? (kTextMessageMaxChars - rest) / lists : 0;
+}
+
+}  // namespace
+
+size_t vehicle_list_budget(const Template& tpl, const MessageFields& fields) {
+    size_t lists = list_count(tpl);
+    if (lists == 0) {
+        return SIZE_MAX;
+    }
+    return budget_of(tpl, one_line_fields(fields), lists);
+}
+
+std::string message_text(const Template& tpl, const MessageFields& fields) {
+    MessageFields single = one_line_fields(fields);
+    size_t lists = list_count(tpl);
+    std::string text;
     if (lists > 0) {
         // The list gets what the rest of the text leaves of the limit: a
         // customer with many vehicles gets "dan N kendaraan lainnya", not a
-        // message cut in the middle of a line.
-        MessageFields bare = single;
-        bare.vehicle_lines.clear();
-        size_t rest = count_chars(multi_line(tpl.render(bare)));
-        size_t budget = rest < kTextMessageMaxChars ? (kTextMessageMaxChars - rest) / lists : 0;
-        single.vehicle_lines = {fit_lines(fields.vehicle_lines, "\n", budget)};
+        // message cut in the middle of a line. Should the text still be over
+        // (a list that changes how the text around it is trimmed), the list
+        // gives up the excess once more.
+        size_t budget = budget_of(tpl, single, lists);
+        for (int pass = 0; pass < 2; pass++) {
+            single.vehicle_lines = {fit_lines(fields.vehicle_lines, "\n", budget)};
+            text = multi_line(tpl.render(single));
+            size_t chars = count_chars(text);
+            if (chars <= kTextMessageMaxChars) {
+                break;
+            }
+            size_t excess = (chars - kTextMessageMaxChars + lists - 1) / lists;
+            budget = budget > excess ? budget - excess : 0;
+        }
+    } else {
+        text = multi_line(tpl.render(single));
     }
-    std::string text = multi_line(tpl.render(single));
     std::string_view cut = cut_chars(text, kTextMessageMaxChars);
     if (cut.size() < text.size()) {
         // A cut can leave the last line ending in a space.

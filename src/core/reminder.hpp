@@ -91,6 +91,12 @@ constexpr size_t kCloudParameterMaxChars = 1024;
 // and what run details show as "message".
 std::string message_text(const Template& tpl, const MessageFields& fields);
 
+// The characters one {vehicles} list may take in message_text: what the
+// rest of the text (the template with `fields`' other values) leaves of
+// kTextMessageMaxChars, shared by each {vehicles} in it; 0 when the rest
+// alone fills it; SIZE_MAX for a template without {vehicles}.
+size_t vehicle_list_budget(const Template& tpl, const MessageFields& fields);
+
 // The Cloud API body parameters: template_parameters, each one_line (Meta
 // refuses a parameter with a new-line or tab character or more than 4
 // consecutive spaces: error 132018), cut at kCloudParameterMaxChars, and "-"

@@ -3,6 +3,7 @@
 // once for it, each vehicle's detail its own; a webhook status of the
 // message reaches every vehicle; nginx -t refuses templates that do not fit
 // the grouping.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -346,6 +347,47 @@ TEST(GroupByConfigTest, GroupedConfigsPass) {
     custom.extra_http += "wa_report_vehicle_line_template \"{vehicle_nopol} {next_visit_date}\";\n";
     ConfigCheck check = nginx_check_config(reminder_config(custom));
     EXPECT_TRUE(check.ok) << check.output;
+}
+
+// A line template so long that one message names one vehicle in full: the
+// second vehicle is not counted for a message that would only say "and 1
+// more"; it gets a message of its own.
+const std::string kLongLine = std::string(2500, '=') + " {vehicle_nopol}";
+
+class GroupByLongLineTest : public ReminderTest<GroupByLongLineTest> {
+public:
+    static StackOptions stack_options() {
+        ReminderSettings s = grouped_settings("starsender");
+        s.extra_http += "wa_report_vehicle_line_template \"" + kLongLine
+            + "\";\nwa_report_recipient_interval 0;\n";
+        return reminder_stack(s);
+    }
+};
+
+TEST_F(GroupByLongLineTest, AVehicleTheMessageCannotNameGetsItsOwn) {
+    Seeded a1, a2;
+    ASSERT_TRUE(SeedVehicle(http(), 1, kDay, &a1));
+    ASSERT_TRUE(SeedSecond(http(), a1, 101, kDay, &a2));
+    JsonPtr data;
+    ASSERT_TRUE(RunNow(http(), "?date=" + kDay, &data));
+    std::vector<GatewayRequest> to_a = gateway().requests_to(a1.to);
+    ASSERT_EQ(2u, to_a.size()) << gateway().dump();
+    std::vector<std::string> named;
+    for (const GatewayRequest& g : to_a) {
+        EXPECT_EQ(std::string::npos, g.text.find("lainnya")) << g.text.substr(2400);
+        for (const Seeded* s : {&a1, &a2}) {
+            if (g.text.find(std::string(2500, '=') + " " + s->vehicle.nopol + "\n")
+                != std::string::npos)
+                named.push_back(s->vehicle.nopol);
+        }
+    }
+    std::sort(named.begin(), named.end());
+    std::vector<std::string> both{a1.vehicle.nopol, a2.vehicle.nopol};
+    std::sort(both.begin(), both.end());
+    EXPECT_EQ(both, named) << "each message names its one vehicle";
+    EXPECT_EQ(1, report_frequency(http(), a1));
+    EXPECT_EQ(1, report_frequency(http(), a2));
+    EXPECT_EQ(2, count_status(details_of(data.get()), "sent"));
 }
 
 }  // namespace

@@ -132,6 +132,55 @@ TEST(MessageText, ManyVehiclesStayUnderTheTextLimit) {
     EXPECT_NE(p[0].find("kendaraan lainnya"), std::string::npos);
 }
 
+// The list's budget counts the line breaks around it that multi_line would
+// drop around an empty list: the text after the list stays whole.
+TEST(MessageText, TheLineBreaksAroundTheListCountInItsBudget) {
+    MessageFields f = agus_two();
+    f.service_phone = "087740659525";
+    f.vehicle_lines.clear();
+    for (int i = 0; i < 400; i++) {
+        f.vehicle_lines.push_back(std::string(8, 'a' + i % 26) + std::to_string(1000 + i));
+    }
+    for (const char* tpl : {"{vehicles}\nHubungi {service_phone}", "X:\n{vehicles}"}) {
+        Template t = parse(tpl);
+        // Lines of 12 + a break: the budget is just under a multiple, so a
+        // budget one short would have let the text run over by a character.
+        for (size_t keep = 300; keep < 320; keep++) {
+            MessageFields g = f;
+            g.vehicle_lines.resize(keep);
+            std::string text = message_text(t, g);
+            EXPECT_LE(count_chars(text), kTextMessageMaxChars) << tpl << " " << keep;
+            if (std::string(tpl).rfind("{vehicles}", 0) == 0) {
+                EXPECT_EQ("Hubungi 087740659525", text.substr(text.size() - 20)) << keep;
+            } else {
+                // The last line is a whole vehicle line or the count of the rest.
+                std::string last = text.substr(text.rfind('\n') + 1);
+                EXPECT_TRUE(last.size() == 12
+                            || last.find("kendaraan lainnya") != std::string::npos)
+                    << keep << ": " << last;
+            }
+        }
+    }
+}
+
+TEST(GroupLinesThatFit, WhatTheTextOrTheParameterNamesInFull) {
+    Template tpl = parse(default_group_template);
+    MessageFields f = agus_two();
+    std::vector<std::string> lines(200, std::string(49, 'v'));
+    // 133 chars of the rest leave 3963: 79 lines of 49 and 78 breaks = 3949.
+    size_t budget = vehicle_list_budget(tpl, f);
+    EXPECT_EQ(3963u, budget);
+    EXPECT_EQ(79u, group_lines_that_fit(tpl, f, lines, false));
+    // Meta's 1024 per parameter, "; " between: 20 x 49 + 19 x 2 = 1018.
+    EXPECT_EQ(20u, group_lines_that_fit(parse("{vehicles}"), f, lines, true));
+    std::vector<std::string> few(3, "- B 1 AB (Vario): 24-11-2026");
+    EXPECT_EQ(3u, group_lines_that_fit(tpl, f, few, false));
+    EXPECT_EQ(3u, group_lines_that_fit(tpl, f, few, true));
+    // One line too long for any room still goes (cut, as alone it would be).
+    EXPECT_EQ(1u, group_lines_that_fit(tpl, f, {std::string(5000, 'v'), "b"}, false));
+    EXPECT_EQ(0u, group_lines_that_fit(tpl, f, {}, false));
+}
+
 DueRow due(std::string id, std::string visit) {
     DueRow r;
     r.vehicle_id = std::move(id);
