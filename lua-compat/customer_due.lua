@@ -4,6 +4,8 @@
 -- ARGV: 1 tag T  2 first day  3 last day (inclusive; days since 1970-01-01,
 --       integers of at most 9 digits)  4 run id  5 limit: the most vehicles
 --       the customer may have (a positive integer of at most 6 digits)
+--       6 customer id: a vehicle of the set that names another customer (a
+--       set left behind by another writer) is not theirs to list
 -- Returns {"too_many"} (the customer has more vehicles than limit: nothing
 --   read; the run sends their vehicles one a message)
 --   | {"ok", rows...}: 13 fields per vehicle, as due_batch.lua's rows, for
@@ -22,6 +24,8 @@ if not first or not last then return redis.error_reply('ERR customer_due: bad wi
 if not run or run == '' then return redis.error_reply('ERR customer_due: bad run id') end
 local limit = ARGV[5] and string.match(ARGV[5], '^[1-9]%d?%d?%d?%d?%d?$') and tonumber(ARGV[5])
 if not limit then return redis.error_reply('ERR customer_due: bad limit') end
+local customer = ARGV[6]
+if not customer or customer == '' then return redis.error_reply('ERR customer_due: bad customer') end
 if redis.call('SCARD', KEYS[1]) > limit then return {'too_many'} end
 
 local done_key = T .. ':run:' .. run .. ':done'
@@ -31,7 +35,7 @@ for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
     'nopol', 'next_visit_date', 'reminded_for', 'reminded_on', 'do_not_contact',
     'next_visit_day')
   local day = int(v[9])
-  if (v[1] or v[2]) and day and day >= first and day <= last
+  if v[2] == customer and day and day >= first and day <= last
       and redis.call('ZSCORE', T .. ':due:' .. day, id) then
     found[#found + 1] = {day, id, v}
   end

@@ -457,6 +457,7 @@ bool Run::gather(const DueRow& row) {
                 if (self->taken_.count(row.vehicle_id) == 0) {
                     self->take_group({row}, row.opted_out);
                 }
+                self->sender_.pump();  // this customer's message need not wait for the batch
                 self->classify_some();
             });
         },
@@ -590,6 +591,10 @@ void Run::save(bool last) {
                 } else if (self->window_done_) {
                     self->finish();
                 } else {
+                    // Every vehicle taken so far is in the run's done set
+                    // now, which due_batch.lua and customer_due.lua read:
+                    // the set need not outgrow a batch and its gatherings.
+                    self->taken_.clear();
                     self->fetch();
                 }
             });

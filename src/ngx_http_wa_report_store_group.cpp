@@ -68,7 +68,7 @@ StoreCall* Store::customer_due(const std::string& customer, const std::string& r
     return script<CustomerDue, decode_customer_due>(
         Script::customer_due, {keys_.customer_vehicles(customer)},
         {keys_.tag(), std::to_string(first_day), std::to_string(last_day), run,
-         std::to_string(limit)},
+         std::to_string(limit), customer},
         fn, data);
 }
 

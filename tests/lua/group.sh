@@ -10,7 +10,7 @@ vput gv1 gc1 Avanza 'B 9 X' 2026-01-01 2026-05-04 20577 "$GN" >/dev/null
 vput gv3 gc1 Brio 'B 7 Z' 2026-01-01 2026-05-09 20582 "$GN" >/dev/null
 vput gv0 gc1 Jazz 'B 6 W' 2026-01-01 2026-05-04 20577 "$GN" >/dev/null
 vput gv9 gc2 Ayla 'B 5 V' 2026-01-01 2026-05-04 20577 "$GN" >/dev/null
-cdue() { ev customer_due "$T:customer:$1:vehicles" , "$T" "${@:2}"; }  # cust first last run limit
+cdue() { ev customer_due "$T:customer:$1:vehicles" , "$T" "${@:2}" "$1"; }  # cust first last run limit
 checkp "customer_due bad window" "$(cdue gc1 x 20579 r1 100)" "ERR customer_due: bad window"
 checkp "customer_due bad run" "$(cdue gc1 20577 20579 '' 100)" "ERR customer_due: bad run id"
 checkp "customer_due bad limit" "$(cdue gc1 20577 20579 r1 0)" "ERR customer_due: bad limit"
@@ -25,6 +25,15 @@ check "customer_due: handled and attempt marks shown" \
 check "customer_due: more vehicles than the limit" "$(cdue gc1 20577 20579 r1 3)" "too_many"
 check "customer_due: another customer's" "$(cdue gc2 20577 20577 r1 3 | cut -d' ' -f1-3)" "ok gv9 gc2"
 check "customer_due: a customer without vehicles" "$(cdue nobody 20577 20577 r1 3)" "ok"
+checkp "customer_due bad customer" "$(ev customer_due "$T:customer:gc1:vehicles" , "$T" 20577 20579 r1 100 '')" \
+    "ERR customer_due: bad customer"
+# Another customer's vehicle in this customer's set (left by another writer)
+# is not listed: its message would go to the wrong phone.
+alone=$(cdue gc2 20577 20577 r1 3)
+raw sadd "$T:customer:gc2:vehicles" gv1 >/dev/null
+check "customer_due: a vehicle of another customer in the set" \
+    "$(cdue gc2 20577 20577 r1 3)" "$alone"
+raw srem "$T:customer:gc2:vehicles" gv1 >/dev/null
 
 # owner run now ttl mode today, then per vehicle its cycle; KEYS from vehicles
 gbegin() {
