@@ -29,8 +29,19 @@ wait_for() {
     return 1
 }
 
+# Something already answers on 127.0.0.1:$1.
+port_taken() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
 start() {
     stop
+    for p in "$PORT:PORT" "$REDIS_PORT:REDIS_PORT"; do
+        if port_taken "${p%%:*}"; then
+            echo "port ${p%%:*} on 127.0.0.1 is in use; choose another: make run ${p##*:}=<port>" >&2
+            exit 1
+        fi
+    done
     mkdir -p "$run/logs" "$run/redis" "$run/tmp"
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$run/redis" \
         --appendonly yes --save '' --daemonize yes \
@@ -58,10 +69,11 @@ start() {
         -e "s|@PORT@|$PORT|" -e "s|@REDIS_PORT@|$REDIS_PORT|" -e "s|@USER@|$user|" \
         -e "s|@TOP@|$top|" \
         conf.d/demo.conf.in > "$run/nginx.conf"
-    "$NGINX" -p "$run/" -c nginx.conf -e logs/error.log -t -q
-    "$NGINX" -p "$run/" -c nginx.conf -e logs/error.log
-    wait_for curl -sf "http://127.0.0.1:$PORT/healthz" \
-        || { echo "nginx did not start: see $run/logs/error.log"; exit 1; }
+    # Whatever fails from here leaves nothing running.
+    "$NGINX" -p "$run/" -c nginx.conf -e logs/error.log -t -q \
+        && "$NGINX" -p "$run/" -c nginx.conf -e logs/error.log \
+        && wait_for curl -sf "http://127.0.0.1:$PORT/healthz" \
+        || { echo "nginx did not start: see $run/logs/error.log" >&2; stop; exit 1; }
 
     API_KEY=$(cat "$run/api-key") tools/demo-data.sh "http://127.0.0.1:$PORT/whatsapp-report"
 
