@@ -393,6 +393,25 @@ void Run::classify_some() {
     }
 }
 
+// A row the run lists, as an item of the batch: a skip is finished at once
+// (nullptr); one to send gets what its message needs.
+Item* Run::add_item(const DueRow& row, DueDecision& d) {
+    Item& item = *items_.emplace_back(std::make_unique<Item>());
+    open_items_++;
+    item.vehicle = row.vehicle_id;
+    item.customer = row.customer_id;
+    item.detail = std::move(d.detail);
+    if (d.action == DueDecision::Action::skip) {
+        finished(item);
+        return nullptr;
+    }
+    item.phone = std::move(d.phone);
+    item.cycle = std::move(d.cycle);
+    item.fields = std::move(d.fields);
+    item.fields.service_phone = host_.config().reminder.service_phone;
+    return &item;
+}
+
 void Run::take(const DueRow& row) {
     const ReminderConfig& rc = host_.config().reminder;
     if (rc.group_by_customer && !taken_.insert(row.vehicle_id).second) {
@@ -403,19 +422,11 @@ void Run::take(const DueRow& row) {
     if (d.action == DueDecision::Action::pass) {
         return;
     }
-    Item& item = *items_.emplace_back(std::make_unique<Item>());
-    open_items_++;
-    item.vehicle = row.vehicle_id;
-    item.customer = row.customer_id;
-    item.detail = std::move(d.detail);
-    if (d.action == DueDecision::Action::skip) {
-        finished(item);
+    Item* to_send = add_item(row, d);
+    if (to_send == nullptr) {
         return;
     }
-    item.phone = std::move(d.phone);
-    item.cycle = std::move(d.cycle);
-    item.fields = std::move(d.fields);
-    item.fields.service_phone = rc.service_phone;
+    Item& item = *to_send;
     item.text = message_text(*rc.message, item.fields);
     item.detail.message = item.text;
     if (dry_) {
@@ -481,19 +492,11 @@ void Run::take_group(const std::vector<DueRow>& rows, bool opted_out) {
             continue;
         }
         taken_.insert(rows[i].vehicle_id);
-        Item& item = *items_.emplace_back(std::make_unique<Item>());
-        open_items_++;
-        item.vehicle = rows[i].vehicle_id;
-        item.customer = rows[i].customer_id;
-        item.detail = std::move(d.detail);
-        if (d.action == DueDecision::Action::skip) {
-            finished(item);
+        Item* to_send = add_item(rows[i], d);
+        if (to_send == nullptr) {
             continue;
         }
-        item.phone = std::move(d.phone);
-        item.cycle = std::move(d.cycle);
-        item.fields = std::move(d.fields);
-        item.fields.service_phone = rc.service_phone;
+        Item& item = *to_send;
         item.listed = true;
         if (lead == nullptr) {
             lead = &item;

@@ -14,6 +14,7 @@
 #include "core/dates.hpp"
 #include "core/log_lines.hpp"
 #include "core/rows.hpp"
+#include "core/run.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -119,6 +120,7 @@ private:
     void fetch();
     void check_opt_outs();
     void classify_some();
+    Item* add_item(const DueRow& row, DueDecision& d);
     void take(const DueRow& row);
     // wa_report_group_by customer: a row that would send starts reading
     // every vehicle of its customer due in the window (true: the read is on
