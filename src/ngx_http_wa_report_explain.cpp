@@ -27,9 +27,10 @@ std::string window_opens(const Config& c, int64_t at) {
     return c.zone.iso_with_offset(w->next_opening(c.zone, at));
 }
 
-// The run the answer is about: the next scheduled one while the schedule is
-// on (its day local to the zone, catching up as the scheduled run will);
-// else a run-now today, which never catches up.
+// The run the answer is about: the run in progress while it has still to
+// meet the vehicle; else the next scheduled one while the schedule is on
+// (its day local to the zone, catching up as the scheduled run will); else
+// a run-now today, which never catches up.
 ExplainRun next_run_of(const ExplainRecord& rec, const Config& c, bool* scheduled) {
     const ReminderConfig& rc = c.reminder;
     int64_t now = static_cast<int64_t>(ngx_time());
@@ -39,6 +40,20 @@ ExplainRun next_run_of(const ExplainRecord& rec, const Config& c, bool* schedule
     // The schedule is Redis's, shared by every instance: one whose own
     // workers take no part in runs (wa_report_reminder off) answers the same.
     *scheduled = rec.schedule_enabled && rec.next_run.has_value();
+    // A run in progress that has not handled the vehicle yet is the run
+    // that will: it keeps its own day and window, and one waiting for the
+    // send window sends at the opening (run_begin.lua has moved the
+    // schedule's next_run on to the next day already).
+    const ExplainRecord::CurrentRun& cur = rec.current;
+    std::optional<Date> cur_day = parse_date(cur.as_of);
+    if (!cur.id.empty() && !cur.dry_run && !cur.handled && cur_day) {
+        bool paused = cur.paused_until > now;
+        run.at = *scheduled ? c.zone.iso_with_offset(paused ? cur.paused_until : now) : "";
+        run.as_of = *cur_day;
+        run.window_from = parse_date(cur.window_from).value_or(*cur_day);
+        run.window_opens = paused ? c.zone.iso_with_offset(cur.paused_until) : "";
+        return run;
+    }
     if (!*scheduled) {
         run.as_of = c.zone.local_date(now);
         run.window_from = run.as_of;

@@ -12,7 +12,7 @@ namespace {
 using namespace store_detail;
 
 bool decode_explain(const redisReply* reply, ExplainRecord& out) {
-    constexpr size_t width = 18;
+    constexpr size_t width = 24;
     if (reply->type != REDIS_REPLY_ARRAY) {
         return false;
     }
@@ -46,6 +46,13 @@ bool decode_explain(const redisReply* reply, ExplainRecord& out) {
         out.next_run = std::strtoll(next->c_str(), nullptr, 10);
     }
     out.covered = text(e[17]);
+    ExplainRecord::CurrentRun& run = out.current;
+    run.id = text(e[18]);
+    run.as_of = text(e[19]);
+    run.window_from = text(e[20]);
+    run.dry_run = text(e[21]) == "1";
+    run.paused_until = std::strtoll(text(e[22]).c_str(), nullptr, 10);
+    run.handled = text(e[23]) == "1";
     return true;
 }
 
@@ -56,8 +63,8 @@ StoreCall* Store::reminder_explain(const std::string& customer, const std::strin
     return script<ExplainRecord, decode_explain>(
         Script::reminder_explain,
         {keys_.vehicle(vehicle), keys_.customer(customer), keys_.attempt(vehicle), keys_.schedule(),
-         keys_.run_covered(), keys_.run_last()},
-        {}, fn, data);
+         keys_.run_covered(), keys_.run_last(), keys_.run_current()},
+        {keys_.tag(), vehicle}, fn, data);
 }
 
 }  // namespace wa

@@ -39,6 +39,16 @@ struct ExplainRecord {
         std::string error_code, error_title;  // failed: the provider's; else ""
     };
     std::optional<Delivery> delivery;
+    // The run in progress ({wa}:run:current), id "" when none: it goes on
+    // with its own day and window, so while it has not handled this vehicle
+    // it is the run the answer is about.
+    struct CurrentRun {
+        std::string id, as_of, window_from;
+        bool dry_run = false;
+        int64_t paused_until = 0;  // unix seconds; 0: not waiting for the send window
+        bool handled = false;      // in the run's done set
+    };
+    CurrentRun current;
 };
 
 // The run the answer is about: the next scheduled one (at: its local time

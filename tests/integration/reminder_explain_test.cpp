@@ -330,5 +330,24 @@ TEST_F(ReminderExplainWindowTest, OutsideTheWindowItSendsAtTheOpening) {
     EXPECT_TRUE(IsJsonBody(explain(http(), later), 200, body(later, 3, e)));
 }
 
+// The scheduled run began outside the window and waits for its opening;
+// the schedule's next_run is tomorrow's already. The answer is about the
+// waiting run, which sends today's vehicle at the opening, not about
+// tomorrow's, for which that visit would have passed.
+TEST_F(ReminderExplainWindowTest, AScheduledRunWaitingForTheWindowIsTheRunItSpeaksOf) {
+    std::string today = jakarta_today();
+    Seeded due;
+    ASSERT_TRUE(SeedVehicle(http(), 1, today, &due));
+    ASSERT_TRUE(MakeScheduleDue(http(), redis()));
+    ASSERT_TRUE(poll_until(Millis(10000), [&] {
+        return !redis().command({"HGET", "{wa}:run:current", "paused_until"}).str.empty();
+    })) << "the scheduled run did not begin waiting for the window";
+    std::string opens = next_jakarta(kWindowOpens);
+    Expect e;
+    e.next_run = decision(opens, today, "will_send", "outside_window", "",
+                          "di luar jam kirim; dikirim saat jam kirim dibuka", opens);
+    EXPECT_TRUE(IsJsonBody(explain(http(), due), 200, body(due, 3, e)));
+}
+
 }  // namespace
 }  // namespace wa::itest

@@ -770,24 +770,30 @@ check "run_summary, result gone" "$(summary r1)" "unknown"
 
 # ===== reminder_explain =====
 raw flushall >/dev/null
-explain() { ev reminder_explain "$T:vehicle:$1" "$T:customer:$2" "$T:attempt:$1" "$S" "$T:run:covered" "$LAST"; }  # veh cust
+explain() { ev reminder_explain "$T:vehicle:$1" "$T:customer:$2" "$T:attempt:$1" "$S" "$T:run:covered" "$LAST" "$T:run:current" , "$T" "$1"; }  # veh cust
 check "explain, no vehicle" "$(explain v1 c1)" "[]"
 cput c1 'Budi' '628111' 'Jl. A' "$N1" >/dev/null
 vput v1 c1 Avanza 'B 1 AA' 2026-01-01 2026-04-01 20544 "$N1" >/dev/null
 check "explain, nothing else known" "$(explain v1 c1)" \
-    "c1 Avanza B 1 AA 2026-04-01 nil nil nil 2026-01-01 nil nil nil Budi 628111 nil nil nil nil nil"
+    "c1 Avanza B 1 AA 2026-04-01 nil nil nil 2026-01-01 nil nil nil Budi 628111 nil nil nil nil nil nil nil nil nil nil 0"
 raw hset "$T:vehicle:v1" reminded_for 2026-04-01 reminded_on 2026-03-30 do_not_contact 1 \
     last_error 'Device offline' last_error_code 0 last_error_at "$N1" >/dev/null
 raw hset "$T:attempt:v1" cycle 2026-04-01 run r9 >/dev/null
 raw hset "$S" enabled 1 next_run 87400 >/dev/null
 raw hset "$LAST" as_of 2026-03-29 dry_run 0 >/dev/null
 check "explain, everything, covered day from run:last" "$(explain v1 c1)" \
-    "c1 Avanza B 1 AA 2026-04-01 2026-04-01 2026-03-30 1 2026-01-01 Device offline 0 $N1 Budi 628111 2026-04-01 r9 1 87400 2026-03-29"
+    "c1 Avanza B 1 AA 2026-04-01 2026-04-01 2026-03-30 1 2026-01-01 Device offline 0 $N1 Budi 628111 2026-04-01 r9 1 87400 2026-03-29 nil nil nil nil nil 0"
 raw set "$T:run:covered" 2026-03-31 >/dev/null
-check "explain, covered day" "$(explain v1 c1 | awk '{print $NF}')" "2026-03-31"
+check "explain, covered day" "$(explain v1 c1 | awk '{print $(NF-6)}')" "2026-03-31"
 check "explain, another customer's key" "$(explain v1 c2)" \
-    "c1 Avanza B 1 AA 2026-04-01 2026-04-01 2026-03-30 1 2026-01-01 Device offline 0 $N1 nil nil 2026-04-01 r9 1 87400 2026-03-31"
+    "c1 Avanza B 1 AA 2026-04-01 2026-04-01 2026-03-30 1 2026-01-01 Device offline 0 $N1 nil nil 2026-04-01 r9 1 87400 2026-03-31 nil nil nil nil nil 0"
 check "explain writes nothing" "$(raw dbsize)" "9"
+# The run in progress, and whether it has handled the vehicle.
+raw hset "$T:run:current" id r5 as_of 2026-03-30 window_from 2026-03-29 dry_run 0 paused_until 87000 >/dev/null
+check "explain, a run in progress" "$(explain v1 c1 | awk '{print $(NF-5), $(NF-4), $(NF-3), $(NF-2), $(NF-1), $NF}')" \
+    "r5 2026-03-30 2026-03-29 0 87000 0"
+raw sadd "$T:run:r5:done" v1 >/dev/null
+check "explain, a run in progress that handled it" "$(explain v1 c1 | awk '{print $NF}')" "1"
 
 # ===== status =====
 raw flushall >/dev/null
